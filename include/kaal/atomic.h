@@ -1,0 +1,38 @@
+/*
+ * kaal's only door to atomic operations. Core, arch and runtime code use
+ * these wrappers and never <stdatomic.h> directly, so a checker build can
+ * replace them (define KAAL_ATOMIC_HOOKS and provide kaal/atomic_hooks.h)
+ * to observe and schedule every shared-memory access.
+ */
+#ifndef KAAL_ATOMIC_H
+#define KAAL_ATOMIC_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef KAAL_ATOMIC_HOOKS
+#include <kaal/atomic_hooks.h>
+#else
+
+typedef _Atomic uint32_t kaal_atomic_u32;
+typedef _Atomic uint64_t kaal_atomic_u64;
+
+#define KAAL_RELAXED memory_order_relaxed
+#define KAAL_ACQUIRE memory_order_acquire
+#define KAAL_RELEASE memory_order_release
+#define KAAL_ACQ_REL memory_order_acq_rel
+#define KAAL_SEQ_CST memory_order_seq_cst
+
+#define kaal_atomic_init(obj, value)         atomic_init((obj), (value))
+#define kaal_atomic_load(obj, order)         atomic_load_explicit((obj), (order))
+#define kaal_atomic_store(obj, value, order) atomic_store_explicit((obj), (value), (order))
+#define kaal_atomic_exchange(obj, value, order) atomic_exchange_explicit((obj), (value), (order))
+#define kaal_atomic_fetch_add(obj, value, order) atomic_fetch_add_explicit((obj), (value), (order))
+#define kaal_atomic_fetch_or(obj, value, order)  atomic_fetch_or_explicit((obj), (value), (order))
+#define kaal_atomic_cas(obj, expected, desired, success, failure)                                  \
+	atomic_compare_exchange_strong_explicit((obj), (expected), (desired), (success), (failure))
+#define kaal_atomic_fence(order) atomic_thread_fence(order)
+
+#endif
+#endif

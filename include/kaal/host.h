@@ -1,0 +1,34 @@
+/* Host backend only: start and stop the simulated machine inside a process. */
+#ifndef KAAL_HOST_H
+#define KAAL_HOST_H
+
+#include <stdbool.h>
+
+#include <kaal/boot_info.h>
+#include <kaal/status.h>
+
+struct kaal_host_config {
+	uint64_t ram_size; /* bytes of fake physical RAM; 0: the build's default */
+};
+
+/*
+ * Boot the simulated system and make the calling pthread its root thread,
+ * with its IPC buffer mapped and registered with the SDK. *boot_info points
+ * at a read-only mapping of the boot info page.
+ */
+kaal_status kaal_host_boot(const struct kaal_host_config *config,
+			   const struct kaal_boot_info **boot_info);
+
+/*
+ * Tear the system down and release its memory. KAAL_BUSY (and nothing torn
+ * down) while a thread started with kaal_thread_start() has not finished.
+ */
+kaal_status kaal_host_shutdown(void);
+
+/* Raise interrupt irq as a device would. */
+kaal_status kaal_host_raise_irq(uint32_t irq);
+
+/* Whether the root task asked for shutdown, and the code it gave. */
+bool kaal_host_shutdown_requested(kaal_word *code);
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * The user SDK: one C API for programs that run on every backend. Each call
+ * is one system call; see docs/syscalls.md for what each one checks.
+ */
+#ifndef KAAL_SDK_H
+#define KAAL_SDK_H
+
+#include <stdbool.h>
+
+#include <kaal/boot_info.h>
+#include <kaal/ipc_buffer.h>
+#include <kaal/status.h>
+#include <kaal/syscall.h>
+
+/* The raw trap, provided by the backend. */
+struct kaal_result kaal_syscall(kaal_word num, kaal_word a0, kaal_word a1, kaal_word a2,
+				kaal_word a3, kaal_word a4, kaal_word a5);
+
+/* The calling thread's IPC buffer as mapped in its address space. */
+void kaal_set_ipc_buffer(struct kaal_ipc_buffer *buf);
+struct kaal_ipc_buffer *kaal_ipc_buffer(void);
+
+/* A slot named the way CNode calls name slots: a CNode, an index, a depth. */
+struct kaal_slot_ref {
+	kaal_cptr root;
+	kaal_word index;
+	unsigned depth;
+};
+
+/* The slot index in the root CNode (whose guard makes every cptr a slot index). */
+static inline struct kaal_slot_ref kaal_root_slot(kaal_cptr root, kaal_word index)
+{
+	struct kaal_slot_ref s = {root, index, KAAL_WORD_BITS};
+	return s;
+}
+
+/* A message: info plus the four fast words; longer messages use the IPC buffer. */
+struct kaal_msg {
+	kaal_word info;
+	kaal_word mr[KAAL_MSG_FAST_WORDS];
+	kaal_word badge; /* filled on receive */
+};
+
+kaal_status kaal_yield(void);
+kaal_status kaal_send(kaal_cptr ep, const struct kaal_msg *msg);
+kaal_status kaal_nb_send(kaal_cptr ep, const struct kaal_msg *msg);
+kaal_status kaal_recv(kaal_cptr ep, struct kaal_msg *msg);
+kaal_status kaal_call(kaal_cptr ep, struct kaal_msg *msg); /* msg in, reply out */
+kaal_status kaal_reply(const struct kaal_msg *msg);
+kaal_status kaal_reply_recv(kaal_cptr ep, struct kaal_msg *msg); /* reply in, next message out */
+
+kaal_status kaal_map(kaal_cptr frame, kaal_word vaddr, unsigned rights, void **mapped);
+kaal_status kaal_unmap(kaal_cptr frame);
+
+kaal_status kaal_notification_create(kaal_cptr untyped, struct kaal_slot_ref dest);
+kaal_status kaal_endpoint_create(kaal_cptr untyped, struct kaal_slot_ref dest);
+kaal_status kaal_signal(kaal_cptr ntfn, kaal_word bits);
+kaal_status kaal_wait(kaal_cptr ntfn, kaal_word *bits);
+kaal_status kaal_poll(kaal_cptr ntfn, kaal_word *bits);
+kaal_status kaal_peek(kaal_cptr ntfn, kaal_word *bits);
+kaal_status kaal_wait_timeout(kaal_cptr ntfn, uint64_t timeout_ns, kaal_word *bits);
+
+kaal_status kaal_cnode_copy(struct kaal_slot_ref dst, struct kaal_slot_ref src);
+kaal_status kaal_cnode_derive(struct kaal_slot_ref dst, struct kaal_slot_ref src, unsigned rights);
+kaal_status kaal_cnode_mint(struct kaal_slot_ref dst, struct kaal_slot_ref src, unsigned rights,
+			    kaal_word badge);
+kaal_status kaal_cnode_move(struct kaal_slot_ref dst, struct kaal_slot_ref src);
+kaal_status kaal_cnode_mutate(struct kaal_slot_ref dst, struct kaal_slot_ref src, unsigned rights);
+kaal_status kaal_cnode_delete(struct kaal_slot_ref slot);
+kaal_status kaal_cnode_revoke(struct kaal_slot_ref slot);
+
+/* What a slot holds. */
+struct kaal_cap_info {
+	unsigned type;
+	unsigned rights;
+	kaal_word badge; /* or a CNode's guard, or a mapped frame's address */
+	kaal_word object; /* physical address of the object, or 0 */
+};
+kaal_status kaal_cnode_identify(struct kaal_slot_ref slot, struct kaal_cap_info *info);
+
+struct kaal_untyped_info {
+	kaal_paddr base;
+	unsigned size_bits;
+	uint64_t bytes_left;
+};
+kaal_status kaal_untyped_info(kaal_cptr untyped, struct kaal_untyped_info *info);
+/* dest_cnode names a CNode (depth 0: the CSpace root itself); objects go at offset.. */
+kaal_status kaal_untyped_retype(kaal_cptr untyped, unsigned type, unsigned size_bits,
+				unsigned count, struct kaal_slot_ref dest_cnode, kaal_word offset,
+				uint64_t *bytes_left);
+
+kaal_status kaal_thread_configure(kaal_cptr thread, kaal_cptr cspace, kaal_cptr ipc_buffer,
+				  unsigned priority);
+kaal_status kaal_thread_start(kaal_cptr thread, void (*entry)(kaal_word), void *stack_top,
+			      kaal_word arg);
+kaal_status kaal_thread_set_priority(kaal_cptr thread, unsigned priority);
+kaal_status kaal_thread_bind_notification(kaal_cptr thread, kaal_cptr ntfn);
+kaal_status kaal_thread_unbind_notification(kaal_cptr thread);
+/* End the calling thread; it can be started again. */
+_Noreturn void kaal_thread_exit(void);
+
+kaal_status kaal_irq_set_notification(kaal_cptr irq, kaal_cptr ntfn);
+kaal_status kaal_irq_ack(kaal_cptr irq);
+
+kaal_status kaal_debug_putchar(char c);
+kaal_status kaal_shutdown(kaal_word code);
+
+#endif

@@ -1,0 +1,120 @@
+/*
+ * The simulated machine: QEMU virt's memory map and device set, booted
+ * inside the calling process.
+ */
+#include <stdio.h>
+
+#include <kaal/host.h>
+#include <kaal/sdk.h>
+
+#include "host.h"
+#include "kernel.h"
+
+#define HOST_RAM_BASE        0x40000000u
+#define HOST_USER_VADDR_BASE 0x10000u
+
+static const struct kaal_platform_device virt_devices[] = {
+	{KAAL_DEVICE_UART0, 33, 0x09000000u, 0x1000u},
+	{KAAL_DEVICE_RTC, 34, 0x09010000u, 0x1000u},
+	{KAAL_DEVICE_GPIO, 39, 0x09030000u, 0x1000u},
+	{KAAL_DEVICE_TIMER, 27, 0, 0},
+};
+
+static bool booted;
+static bool shutdown_requested;
+static kaal_word shutdown_code;
+
+kaal_status kaal_host_boot(const struct kaal_host_config *config,
+			   const struct kaal_boot_info **boot_info)
+{
+	if (booted)
+		return KAAL_BUSY;
+	uint64_t ram_size = config && config->ram_size ? config->ram_size
+						       : (uint64_t)KAAL_HOST_RAM_MIB << 20;
+	if (ram_size < (UINT64_C(1) << 20) || (ram_size & ((UINT64_C(1) << KAAL_PAGE_BITS) - 1)))
+		return KAAL_INVALID_ARGUMENT;
+	if (!host_ram_create(HOST_RAM_BASE, ram_size))
+		return KAAL_UNTYPED_EXHAUSTED;
+
+	struct kaal_platform p = {0};
+	p.ram_base = HOST_RAM_BASE;
+	p.ram_size = ram_size;
+	p.free_base = HOST_RAM_BASE;
+	p.kernel_base = (uintptr_t)kaal_host_ram;
+	p.user_vaddr_start = HOST_USER_VADDR_BASE;
+	p.device_count = sizeof(virt_devices) / sizeof(virt_devices[0]);
+	for (uint32_t i = 0; i < p.device_count; i++)
+		p.device[i] = virt_devices[i];
+
+	struct kaal_boot_state state;
+	host_kernel_lock();
+	kaal_status st = kaal_kernel_boot(&p, &state);
+	bool adopted = st == KAAL_OK && host_adopt_current(state.root_thread);
+	host_kernel_unlock();
+	if (!adopted) {
+		host_threads_release();
+		host_ram_destroy();
+		return st == KAAL_OK ? KAAL_UNTYPED_EXHAUSTED : st;
+	}
+	booted = true;
+	shutdown_requested = false;
+
+	void *ipc, *bi;
+	st = kaal_map(state.boot_info->ipc_buffer_cptr, 0, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &ipc);
+	if (st == KAAL_OK)
+		st = kaal_map(state.boot_info->boot_info_frame_cptr, 0, KAAL_RIGHT_READ, &bi);
+	if (st != KAAL_OK) {
+		kaal_host_shutdown();
+		return st;
+	}
+	kaal_set_ipc_buffer(ipc);
+	*boot_info = bi;
+	return KAAL_OK;
+}
+
+kaal_status kaal_host_shutdown(void)
+{
+	if (!booted)
+		return KAAL_ILLEGAL_OPERATION;
+	if (!host_threads_release())
+		return KAAL_BUSY;
+	host_ram_destroy();
+	booted = false;
+	return KAAL_OK;
+}
+
+kaal_status kaal_host_raise_irq(uint32_t irq)
+{
+	host_kernel_lock();
+	kaal_status st = kaal_kernel_irq(irq);
+	host_kernel_unlock();
+	return st;
+}
+
+bool kaal_host_shutdown_requested(kaal_word *code)
+{
+	host_kernel_lock();
+	bool requested = shutdown_requested;
+	if (requested && code)
+		*code = shutdown_code;
+	host_kernel_unlock();
+	return requested;
+}
+
+void arch_shutdown(kaal_word code)
+{
+	shutdown_requested = true;
+	shutdown_code = code;
+}
+
+void arch_irq_ack(uint32_t irq)
+{
+	(void)irq; /* the fake interrupt controller has nothing to unmask */
+}
+
+void arch_debug_putchar(char c)
+{
+	putchar(c);
+	if (c == '\n')
+		fflush(stdout);
+}

@@ -1,0 +1,273 @@
+/*
+ * Simulated threads are pthreads. Kernel entry is serialised by one lock; a
+ * thread that blocks in the core sleeps on its own wake word (a futex, or a
+ * mutex and condition variable with -Dhost_blocking=portable) after letting
+ * go of the lock, and takes it again before it reads its outcome.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+#ifdef KAAL_HOST_FUTEX
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+#include <kaal/atomic.h>
+#include <kaal/sdk.h>
+
+#include "host.h"
+#include "kernel.h"
+
+#define HOST_JOIN_SECONDS 10
+
+struct host_thread {
+	struct host_thread *next; /* every record, for shutdown */
+	struct thread *thread;    /* NULL once the thread object is destroyed */
+	pthread_t pthread;
+	bool started;             /* a pthread was created for this thread and not joined */
+	kaal_atomic_u32 wake;     /* set to 1 under the kernel lock to end a sleep */
+#ifndef KAAL_HOST_FUTEX
+	pthread_mutex_t mutex;
+	pthread_cond_t cond;
+#endif
+	void (*entry)(kaal_word);
+	kaal_word arg;
+};
+
+static pthread_mutex_t kernel_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct host_thread *records;
+static struct host_thread *root_record;
+static _Thread_local struct host_thread *current;
+static _Thread_local struct kaal_ipc_buffer *ipc_buffer;
+
+void host_kernel_lock(void)
+{
+	pthread_mutex_lock(&kernel_lock);
+}
+
+void host_kernel_unlock(void)
+{
+	pthread_mutex_unlock(&kernel_lock);
+}
+
+uint64_t arch_time_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static struct timespec to_timespec(uint64_t ns)
+{
+	struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
+	return ts;
+}
+
+static struct host_thread *new_record(struct thread *t)
+{
+	struct host_thread *ht = calloc(1, sizeof(*ht));
+	if (!ht)
+		return NULL;
+	ht->thread = t;
+	kaal_atomic_init(&ht->wake, 0);
+#ifndef KAAL_HOST_FUTEX
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_mutex_init(&ht->mutex, NULL);
+	pthread_cond_init(&ht->cond, &attr);
+	pthread_condattr_destroy(&attr);
+#endif
+	ht->next = records;
+	records = ht;
+	t->arch.host = ht;
+	return ht;
+}
+
+static void free_record(struct host_thread *ht)
+{
+#ifndef KAAL_HOST_FUTEX
+	pthread_mutex_destroy(&ht->mutex);
+	pthread_cond_destroy(&ht->cond);
+#endif
+	free(ht);
+}
+
+#ifdef KAAL_HOST_FUTEX
+static void wake_record(struct host_thread *ht)
+{
+	kaal_atomic_store(&ht->wake, 1, KAAL_RELEASE);
+	syscall(SYS_futex, &ht->wake, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/* Sleep until woken or the deadline (0: none) passes. */
+static void sleep_record(struct host_thread *ht, uint64_t deadline)
+{
+	while (kaal_atomic_load(&ht->wake, KAAL_ACQUIRE) == 0) {
+		struct timespec rel, *timeout = NULL;
+		if (deadline) {
+			uint64_t now = arch_time_now_ns();
+			if (now >= deadline)
+				return;
+			rel = to_timespec(deadline - now);
+			timeout = &rel;
+		}
+		syscall(SYS_futex, &ht->wake, FUTEX_WAIT_PRIVATE, 0, timeout, NULL, 0);
+	}
+}
+#else
+static void wake_record(struct host_thread *ht)
+{
+	pthread_mutex_lock(&ht->mutex);
+	kaal_atomic_store(&ht->wake, 1, KAAL_RELEASE);
+	pthread_cond_signal(&ht->cond);
+	pthread_mutex_unlock(&ht->mutex);
+}
+
+static void sleep_record(struct host_thread *ht, uint64_t deadline)
+{
+	struct timespec abs = to_timespec(deadline);
+	pthread_mutex_lock(&ht->mutex);
+	while (kaal_atomic_load(&ht->wake, KAAL_ACQUIRE) == 0) {
+		if (!deadline) {
+			pthread_cond_wait(&ht->cond, &ht->mutex);
+		} else if (pthread_cond_timedwait(&ht->cond, &ht->mutex, &abs) == ETIMEDOUT) {
+			break;
+		}
+	}
+	pthread_mutex_unlock(&ht->mutex);
+}
+#endif
+
+void arch_thread_wake(struct thread *t)
+{
+	if (t->arch.host)
+		wake_record(t->arch.host);
+}
+
+void arch_thread_destroy(struct thread *t)
+{
+	struct host_thread *ht = t->arch.host;
+	if (!ht)
+		return;
+	ht->thread = NULL;
+	t->arch.host = NULL;
+	wake_record(ht);
+}
+
+static void *thread_main(void *p)
+{
+	struct host_thread *ht = p;
+	current = ht;
+	ht->entry(ht->arg);
+	kaal_thread_exit();
+}
+
+kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack, kaal_word arg)
+{
+	(void)stack; /* a pthread brings its own stack */
+	if (entry == 0)
+		return KAAL_INVALID_ARGUMENT;
+	struct host_thread *ht = t->arch.host;
+	if (ht && ht->started) {
+		/* Started before and exited since: its pthread ends without the lock. */
+		pthread_join(ht->pthread, NULL);
+		ht->started = false;
+	}
+	if (!ht && !(ht = new_record(t)))
+		return KAAL_UNTYPED_EXHAUSTED;
+	ht->entry = (void (*)(kaal_word))(uintptr_t)entry;
+	ht->arg = arg;
+	if (pthread_create(&ht->pthread, NULL, thread_main, ht) != 0)
+		return KAAL_BUSY;
+	ht->started = true;
+	return KAAL_OK;
+}
+
+bool host_adopt_current(struct thread *t)
+{
+	current = new_record(t);
+	root_record = current;
+	ipc_buffer = NULL;
+	return current != NULL;
+}
+
+bool host_threads_release(void)
+{
+	/* Threads that are still finishing get a few seconds; stuck ones make this fail. */
+	struct timespec deadline;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += HOST_JOIN_SECONDS;
+	for (struct host_thread *ht = records; ht; ht = ht->next) {
+		if (!ht->started)
+			continue;
+		if (pthread_timedjoin_np(ht->pthread, NULL, &deadline) != 0)
+			return false;
+		ht->started = false;
+	}
+	while (records) {
+		struct host_thread *ht = records;
+		records = ht->next;
+		free_record(ht);
+	}
+	current = NULL;
+	root_record = NULL;
+	ipc_buffer = NULL;
+	return true;
+}
+
+struct kaal_result kaal_syscall(kaal_word num, kaal_word a0, kaal_word a1, kaal_word a2,
+				kaal_word a3, kaal_word a4, kaal_word a5)
+{
+	struct kaal_result r = {KAAL_ILLEGAL_OPERATION, {0}};
+	const kaal_word args[KAAL_SYSCALL_ARGS] = {a0, a1, a2, a3, a4, a5};
+	struct host_thread *ht = current;
+	if (!ht)
+		return r; /* a pthread the simulated system does not know */
+	host_kernel_lock();
+	struct thread *t = ht->thread;
+	if (t)
+		kaal_kernel_syscall(t, num, args);
+	while (ht->thread && kaal_thread_is_blocked(t)) {
+		uint64_t deadline = t->deadline_ns;
+		kaal_atomic_store(&ht->wake, 0, KAAL_RELAXED);
+		host_kernel_unlock();
+		sleep_record(ht, deadline);
+		host_kernel_lock();
+		if (ht->thread && kaal_thread_is_blocked(t) && deadline &&
+		    arch_time_now_ns() >= deadline)
+			kaal_kernel_timeout(t);
+	}
+	if (ht->thread) {
+		r.status = t->status;
+		for (unsigned i = 0; i < KAAL_SYSCALL_RESULTS; i++)
+			r.r[i] = t->result[i];
+	} else {
+		r.status = KAAL_OBJECT_DELETED;
+	}
+	host_kernel_unlock();
+	return r;
+}
+
+_Noreturn void kaal_thread_exit(void)
+{
+	struct host_thread *ht = current;
+	kaal_syscall(KAAL_SYS_THREAD_EXIT, 0, 0, 0, 0, 0, 0);
+	if (ht && ht != root_record)
+		pthread_exit(NULL);
+	abort(); /* the root thread has nowhere to return to */
+}
+
+void kaal_set_ipc_buffer(struct kaal_ipc_buffer *buf)
+{
+	ipc_buffer = buf;
+}
+
+struct kaal_ipc_buffer *kaal_ipc_buffer(void)
+{
+	return ipc_buffer;
+}

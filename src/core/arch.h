@@ -1,0 +1,42 @@
+/*
+ * The arch contract: everything the core needs from a platform. Hot
+ * operations are static inline in the backend's arch_inline.h, found on the
+ * include path of src/arch/<arch>/include; the rest are defined by the
+ * backend's sources. The core calls these with the kernel lock held.
+ */
+#ifndef KAAL_CORE_ARCH_H
+#define KAAL_CORE_ARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <kaal/status.h>
+#include <kaal/types.h>
+
+/* Defines struct arch_thread, arch_phys_to_kernel() and arch_kernel_to_phys(). */
+#include <arch_inline.h>
+
+struct thread;
+
+/* A blocked thread was given its outcome: make it run again. */
+void arch_thread_wake(struct thread *t);
+/* Begin running an inactive thread at entry with the given stack and argument. */
+kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack, kaal_word arg);
+/* The thread object is being destroyed: it must not run user code again. */
+void arch_thread_destroy(struct thread *t);
+
+/* Monotonic time in nanoseconds, for timeouts. */
+uint64_t arch_time_now_ns(void);
+
+/* Make a frame visible to the calling thread's address space at *vaddr (0: any). */
+kaal_status arch_frame_map(kaal_paddr phys, unsigned size_bits, unsigned rights, bool device,
+			   kaal_word *vaddr);
+void arch_frame_unmap(kaal_word vaddr, unsigned size_bits);
+
+/* Interrupts: acknowledge one so it can fire again. */
+void arch_irq_ack(uint32_t irq);
+
+void arch_debug_putchar(char c);
+void arch_shutdown(kaal_word code);
+
+#endif

@@ -1,0 +1,149 @@
+/*
+ * Boot: carve the root task's CNode, thread, IPC buffer and boot info from
+ * the start of free RAM, give it capabilities to the devices, and hand it
+ * the rest of RAM as untyped regions of aligned power-of-two sizes.
+ */
+#include "cnode.h"
+#include "irq.h"
+#include "kernel.h"
+#include "thread.h"
+
+struct carver {
+	kaal_paddr next;
+	kaal_paddr end;
+};
+
+static bool carve(struct carver *c, unsigned bits, kaal_paddr *out)
+{
+	kaal_paddr size = (kaal_paddr)1 << bits;
+	kaal_paddr at = (c->next + size - 1) & ~(size - 1);
+	if (at < c->next || at > c->end || c->end - at < size)
+		return false;
+	kaal_zero(arch_phys_to_kernel(at), (size_t)size);
+	c->next = at + size;
+	*out = at;
+	return true;
+}
+
+static struct cap make_cap(unsigned type, unsigned rights, unsigned size_bits, uintptr_t object,
+			   kaal_word word)
+{
+	struct cap c = {0};
+	c.type = (uint8_t)type;
+	c.rights = (uint8_t)rights;
+	c.size_bits = (uint8_t)size_bits;
+	c.object = object;
+	c.word = word;
+	return c;
+}
+
+/* The largest aligned power-of-two block at base that fits below end. */
+static unsigned block_bits(kaal_paddr base, kaal_paddr end)
+{
+	unsigned bits = KAAL_MAX_UNTYPED_BITS;
+	while (bits > 0 && ((base & (((kaal_paddr)1 << bits) - 1)) != 0 ||
+			    end - base < ((kaal_paddr)1 << bits)))
+		bits--;
+	return bits;
+}
+
+static void add_untyped(struct cte *cnode, struct kaal_boot_info *bi, struct carver *c,
+			kaal_cptr *slot)
+{
+	while (c->end - c->next >= ((kaal_paddr)1 << KAAL_PAGE_BITS) &&
+	       bi->untyped_count < KAAL_BOOT_INFO_MAX_UNTYPED) {
+		unsigned bits = block_bits(c->next, c->end);
+		struct kaal_boot_untyped *u = &bi->untyped[bi->untyped_count++];
+		u->base = c->next;
+		u->size_bits = bits;
+		u->cptr = *slot;
+		struct cap cap = make_cap(KAAL_CAP_UNTYPED, KAAL_RIGHTS_ALL, bits, c->next, 0);
+		cdt_insert_root(&cnode[(*slot)++], &cap);
+		c->next += (kaal_paddr)1 << bits;
+	}
+}
+
+static void add_devices(const struct kaal_platform *p, struct cte *cnode,
+			struct kaal_boot_info *bi, kaal_cptr *slot)
+{
+	for (uint32_t i = 0; i < p->device_count; i++) {
+		const struct kaal_platform_device *d = &p->device[i];
+		struct kaal_boot_device *out = &bi->device[bi->device_count++];
+		out->id = d->id;
+		out->irq = d->irq;
+		out->mmio_base = d->mmio_base;
+		out->mmio_size = d->mmio_size;
+		if (d->mmio_size != 0) {
+			struct cap cap = make_cap(KAAL_CAP_DEVICE_FRAME,
+						  KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, KAAL_PAGE_BITS,
+						  d->mmio_base, 0);
+			out->frame_cptr = *slot;
+			cdt_insert_root(&cnode[(*slot)++], &cap);
+		}
+		if (d->irq != KAAL_NO_IRQ && d->irq < KAAL_MAX_IRQS) {
+			struct cap cap = make_cap(KAAL_CAP_IRQ_HANDLER, KAAL_RIGHTS_ALL, 0, 0, d->irq);
+			out->irq_cptr = *slot;
+			cdt_insert_root(&cnode[(*slot)++], &cap);
+		}
+	}
+}
+
+kaal_status kaal_kernel_boot(const struct kaal_platform *p, struct kaal_boot_state *out)
+{
+	if (p->device_count > KAAL_BOOT_INFO_MAX_DEVICES || p->free_base < p->ram_base ||
+	    p->free_base - p->ram_base > p->ram_size)
+		return KAAL_INVALID_ARGUMENT;
+	irq_reset();
+	struct carver c = {p->free_base, p->ram_base + p->ram_size};
+	kaal_paddr cnode_phys, thread_phys, ipc_phys, bi_phys;
+	if (!carve(&c, KAAL_ROOT_CNODE_RADIX + KAAL_SLOT_BITS, &cnode_phys) ||
+	    !carve(&c, KAAL_THREAD_BITS, &thread_phys) || !carve(&c, KAAL_PAGE_BITS, &ipc_phys) ||
+	    !carve(&c, KAAL_PAGE_BITS, &bi_phys))
+		return KAAL_UNTYPED_EXHAUSTED;
+
+	struct cte *cnode = arch_phys_to_kernel(cnode_phys);
+	struct thread *root = arch_phys_to_kernel(thread_phys);
+	struct kaal_boot_info *bi = arch_phys_to_kernel(bi_phys);
+
+	struct cap cap = make_cap(KAAL_CAP_CNODE, KAAL_RIGHTS_ALL, KAAL_ROOT_CNODE_RADIX,
+				  (uintptr_t)cnode, 0);
+	cap.guard_bits = KAAL_WORD_BITS - KAAL_ROOT_CNODE_RADIX;
+	cdt_insert_root(&cnode[KAAL_ROOT_SLOT_CNODE], &cap);
+	cap = make_cap(KAAL_CAP_THREAD, KAAL_RIGHTS_ALL, 0, (uintptr_t)root, 0);
+	cdt_insert_root(&cnode[KAAL_ROOT_SLOT_THREAD], &cap);
+	cap = make_cap(KAAL_CAP_FRAME, KAAL_RIGHTS_ALL, KAAL_PAGE_BITS, ipc_phys, 0);
+	cdt_insert_root(&cnode[KAAL_ROOT_SLOT_IPC_BUFFER], &cap);
+	cap = make_cap(KAAL_CAP_FRAME, KAAL_RIGHT_READ, KAAL_PAGE_BITS, bi_phys, 0);
+	cdt_insert_root(&cnode[KAAL_ROOT_SLOT_BOOT_INFO], &cap);
+
+	thread_init(root);
+	cnode_derive(&root->slots[THREAD_SLOT_CSPACE], &cnode[KAAL_ROOT_SLOT_CNODE],
+		     KAAL_RIGHTS_ALL, 0, false);
+	cnode_derive(&root->slots[THREAD_SLOT_IPC_BUFFER], &cnode[KAAL_ROOT_SLOT_IPC_BUFFER],
+		     KAAL_RIGHTS_ALL, 0, false);
+	root->state = THREAD_RUNNING;
+	root->priority = 255;
+
+	bi->magic = KAAL_BOOT_INFO_MAGIC;
+	bi->version = KAAL_BOOT_INFO_VERSION;
+	bi->total_size = sizeof(*bi);
+	bi->root_cnode_radix = KAAL_ROOT_CNODE_RADIX;
+	bi->ram_base = p->ram_base;
+	bi->ram_size = p->ram_size;
+	bi->kernel_base = p->kernel_base;
+	bi->user_vaddr_start = p->user_vaddr_start;
+	bi->root_cnode_cptr = KAAL_ROOT_SLOT_CNODE;
+	bi->root_thread_cptr = KAAL_ROOT_SLOT_THREAD;
+	bi->ipc_buffer_cptr = KAAL_ROOT_SLOT_IPC_BUFFER;
+	bi->boot_info_frame_cptr = KAAL_ROOT_SLOT_BOOT_INFO;
+	bi->slot_count = (kaal_cptr)1 << KAAL_ROOT_CNODE_RADIX;
+
+	kaal_cptr slot = KAAL_ROOT_SLOT_FIRST_DEVICE;
+	add_devices(p, cnode, bi, &slot);
+	add_untyped(cnode, bi, &c, &slot);
+	bi->first_free_slot = slot;
+
+	out->root_thread = root;
+	out->boot_info = bi;
+	return KAAL_OK;
+}

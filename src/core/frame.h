@@ -1,0 +1,10 @@
+/* Frames: physical pages a thread maps to use. */
+#ifndef KAAL_CORE_FRAME_H
+#define KAAL_CORE_FRAME_H
+
+#include "object.h"
+
+kaal_status frame_map(struct cap *c, kaal_word vaddr, unsigned rights, kaal_word *mapped);
+void frame_unmap_cap(struct cap *c);
+
+#endif

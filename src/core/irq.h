@@ -1,0 +1,15 @@
+/* IRQ handlers: an interrupt delivered as a signal on a notification. */
+#ifndef KAAL_CORE_IRQ_H
+#define KAAL_CORE_IRQ_H
+
+#include "object.h"
+
+#define KAAL_MAX_IRQS 1024
+
+void irq_reset(void);
+kaal_status irq_set_notification(uint32_t irq, struct notification *n, kaal_word badge);
+void irq_ack(uint32_t irq);
+void irq_destroy_handler(uint32_t irq);
+void irq_forget_notification(struct notification *n);
+
+#endif
