@@ -1,0 +1,108 @@
+/* The per-case fixture: boot, slot and object helpers, threads with IPC buffers. */
+#include <pthread.h>
+
+#include "harness.h"
+
+struct harness h;
+
+#define MAX_THREADS 64
+
+struct started {
+	void (*fn)(kaal_word);
+	kaal_word arg;
+	struct kaal_ipc_buffer *ipc;
+};
+
+static struct started started[MAX_THREADS];
+static unsigned started_count;
+static pthread_barrier_t barrier;
+static bool barrier_live;
+
+int harness_setup(void **state)
+{
+	(void)state;
+	const struct kaal_boot_info *bi;
+	assert_status(KAAL_OK, kaal_host_boot(NULL, &bi));
+	h.bi = bi;
+	h.root = bi->root_cnode_cptr;
+	h.next_slot = bi->first_free_slot;
+	h.untyped = bi->untyped[0].cptr;
+	for (uint32_t i = 1; i < bi->untyped_count; i++)
+		if (bi->untyped[i].size_bits > bi->untyped[0].size_bits)
+			h.untyped = bi->untyped[i].cptr;
+	started_count = 0;
+	return 0;
+}
+
+int harness_teardown(void **state)
+{
+	(void)state;
+	assert_status(KAAL_OK, kaal_host_shutdown());
+	if (barrier_live) {
+		pthread_barrier_destroy(&barrier);
+		barrier_live = false;
+	}
+	return 0;
+}
+
+kaal_cptr harness_slot(void)
+{
+	assert_true(h.next_slot < h.bi->slot_count);
+	return h.next_slot++;
+}
+
+struct kaal_slot_ref harness_ref(kaal_cptr slot)
+{
+	return kaal_root_slot(h.root, slot);
+}
+
+kaal_cptr harness_create(unsigned type, unsigned size_bits)
+{
+	kaal_cptr slot = harness_slot();
+	assert_status(KAAL_OK, kaal_untyped_retype(h.untyped, type, size_bits, 1,
+						   harness_ref(h.root), slot, NULL));
+	return slot;
+}
+
+struct kaal_cap_info harness_identify(kaal_cptr slot)
+{
+	struct kaal_cap_info info;
+	assert_status(KAAL_OK, kaal_cnode_identify(harness_ref(slot), &info));
+	return info;
+}
+
+static void thread_entry(kaal_word index)
+{
+	struct started *s = &started[index];
+	kaal_set_ipc_buffer(s->ipc);
+	s->fn(s->arg);
+}
+
+kaal_cptr harness_thread(void (*fn)(kaal_word), kaal_word arg, kaal_cptr cspace)
+{
+	assert_true(started_count < MAX_THREADS);
+	kaal_cptr frame = harness_create(KAAL_CAP_FRAME, KAAL_PAGE_BITS);
+	void *ipc;
+	assert_status(KAAL_OK, kaal_map(frame, 0, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &ipc));
+	kaal_cptr thread = harness_create(KAAL_CAP_THREAD, 0);
+	assert_status(KAAL_OK,
+		      kaal_thread_configure(thread, cspace ? cspace : h.root, frame, 100));
+	struct started *s = &started[started_count];
+	s->fn = fn;
+	s->arg = arg;
+	s->ipc = ipc;
+	assert_status(KAAL_OK, kaal_thread_start(thread, thread_entry, NULL, started_count));
+	started_count++;
+	return thread;
+}
+
+void harness_barrier_init(unsigned count)
+{
+	assert_int_equal(0, pthread_barrier_init(&barrier, NULL, count));
+	barrier_live = true;
+}
+
+void harness_barrier_wait(void)
+{
+	pthread_barrier_wait(&barrier);
+}
