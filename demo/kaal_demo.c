@@ -32,9 +32,9 @@ static kaal_cptr create(unsigned type)
 {
 	kaal_cptr slot = next_slot++;
 	unsigned size_bits = type == KAAL_CAP_FRAME ? KAAL_PAGE_BITS : 0;
-	kaal_status st = kaal_untyped_retype(untyped(), type, size_bits, 1,
-					     kaal_root_slot(bi->root_cnode_cptr, bi->root_cnode_cptr),
-					     slot, NULL);
+	kaal_status st = kaal_untyped_retype(
+	    untyped(), type, size_bits, 1, kaal_root_slot(bi->root_cnode_cptr, bi->root_cnode_cptr),
+	    slot, NULL);
 	if (st != KAAL_OK) {
 		printf("retype failed: %s\n", kaal_status_name(st));
 		exit(1);
@@ -52,9 +52,9 @@ static void notification_sequence(void)
 	check("signal 0x5", kaal_signal(n, 0x5) == KAAL_OK);
 	check("poll -> 0x5", kaal_poll(n, &bits) == KAAL_OK && bits == 0x5);
 	check("poll again -> 0", kaal_poll(n, &bits) == KAAL_OK && bits == 0);
-	check("signal 0x1, 0x2, 0x4",
-	      kaal_signal(n, 0x1) == KAAL_OK && kaal_signal(n, 0x2) == KAAL_OK &&
-		      kaal_signal(n, 0x4) == KAAL_OK);
+	check("signal 0x1, 0x2, 0x4", kaal_signal(n, 0x1) == KAAL_OK &&
+	                                  kaal_signal(n, 0x2) == KAAL_OK &&
+	                                  kaal_signal(n, 0x4) == KAAL_OK);
 	check("poll -> 0x7 (signals coalesce)", kaal_poll(n, &bits) == KAAL_OK && bits == 0x7);
 }
 
@@ -81,13 +81,13 @@ static void endpoint_call(void)
 	kaal_cptr root = bi->root_cnode_cptr;
 	check("mint a badged endpoint capability (badge 0x42)",
 	      kaal_cnode_mint(kaal_root_slot(root, badged), kaal_root_slot(root, server_ep),
-			      KAAL_RIGHTS_ALL, 0x42) == KAAL_OK);
+	                      KAAL_RIGHTS_ALL, 0x42) == KAAL_OK);
 	kaal_cptr frame = create(KAAL_CAP_FRAME);
 	void *ipc = NULL;
 	kaal_cptr thread = create(KAAL_CAP_THREAD);
 	check("server thread configured",
 	      kaal_map(frame, 0, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &ipc) == KAAL_OK &&
-		      kaal_thread_configure(thread, root, frame, 100) == KAAL_OK);
+	          kaal_thread_configure(thread, root, frame, 100) == KAAL_OK);
 	server_ipc = ipc;
 	check("server thread started", kaal_thread_start(thread, server, NULL, 0) == KAAL_OK);
 	struct kaal_msg m = {kaal_msg_info(0, 1, 0), {21, 0, 0, 0}, 0};

@@ -24,10 +24,10 @@ typedef _Atomic uint64_t kaal_atomic_u64;
 #define KAAL_ACQ_REL memory_order_acq_rel
 #define KAAL_SEQ_CST memory_order_seq_cst
 
-#define kaal_atomic_init(obj, value)         atomic_init((obj), (value))
-#define kaal_atomic_load(obj, order)         atomic_load_explicit((obj), (order))
-#define kaal_atomic_store(obj, value, order) atomic_store_explicit((obj), (value), (order))
-#define kaal_atomic_exchange(obj, value, order) atomic_exchange_explicit((obj), (value), (order))
+#define kaal_atomic_init(obj, value)             atomic_init((obj), (value))
+#define kaal_atomic_load(obj, order)             atomic_load_explicit((obj), (order))
+#define kaal_atomic_store(obj, value, order)     atomic_store_explicit((obj), (value), (order))
+#define kaal_atomic_exchange(obj, value, order)  atomic_exchange_explicit((obj), (value), (order))
 #define kaal_atomic_fetch_add(obj, value, order) atomic_fetch_add_explicit((obj), (value), (order))
 #define kaal_atomic_fetch_or(obj, value, order)  atomic_fetch_or_explicit((obj), (value), (order))
 #define kaal_atomic_cas(obj, expected, desired, success, failure)                                  \

@@ -35,10 +35,10 @@ struct kaal_boot_untyped {
 
 /* A device the root task may hand out: its MMIO frame and IRQ handler capabilities. */
 struct kaal_boot_device {
-	uint32_t id; /* enum kaal_device_id */
+	uint32_t id;  /* enum kaal_device_id */
 	uint32_t irq; /* interrupt id, KAAL_NO_IRQ when none */
 	kaal_paddr mmio_base;
-	uint64_t mmio_size; /* 0 for devices without MMIO (the generic timer) */
+	uint64_t mmio_size;   /* 0 for devices without MMIO (the generic timer) */
 	kaal_cptr frame_cptr; /* device frame covering the MMIO page, 0 when none */
 	kaal_cptr irq_cptr;   /* IRQ handler, 0 when none */
 };
@@ -50,15 +50,15 @@ struct kaal_boot_info {
 	uint32_t root_cnode_radix;
 	kaal_paddr ram_base;
 	uint64_t ram_size;
-	uint64_t kernel_base;       /* kernel image base (host: address of the kernel's RAM mapping) */
-	uint64_t user_vaddr_start;  /* lowest address user programs may map */
+	uint64_t kernel_base; /* kernel image base (host: address of the kernel's RAM mapping) */
+	uint64_t user_vaddr_start; /* lowest address user programs may map */
 	/* Initial capabilities, as slots of the root CNode (cptr = slot index). */
 	kaal_cptr root_cnode_cptr;
 	kaal_cptr root_thread_cptr;
-	kaal_cptr ipc_buffer_cptr;     /* frame of the root thread's IPC buffer */
+	kaal_cptr ipc_buffer_cptr; /* frame of the root thread's IPC buffer */
 	kaal_cptr boot_info_frame_cptr;
-	kaal_cptr first_free_slot;     /* slots from here to the end of the root CNode are empty */
-	kaal_cptr slot_count;          /* 2^root_cnode_radix */
+	kaal_cptr first_free_slot; /* slots from here to the end of the root CNode are empty */
+	kaal_cptr slot_count;      /* 2^root_cnode_radix */
 	uint32_t untyped_count;
 	uint32_t device_count;
 	struct kaal_boot_untyped untyped[KAAL_BOOT_INFO_MAX_UNTYPED];
@@ -70,14 +70,13 @@ _Static_assert(sizeof(struct kaal_boot_untyped) == 24, "boot untyped entry size"
 _Static_assert(sizeof(struct kaal_boot_device) == 40, "boot device entry size");
 _Static_assert(__builtin_offsetof(struct kaal_boot_info, ram_base) == 16, "ram_base offset");
 _Static_assert(__builtin_offsetof(struct kaal_boot_info, root_cnode_cptr) == 48,
-	       "root_cnode_cptr offset");
+               "root_cnode_cptr offset");
 _Static_assert(__builtin_offsetof(struct kaal_boot_info, untyped_count) == 96,
-	       "untyped_count offset");
+               "untyped_count offset");
 _Static_assert(__builtin_offsetof(struct kaal_boot_info, untyped) == 104, "untyped offset");
-_Static_assert(__builtin_offsetof(struct kaal_boot_info, device) == 104 + 24 * 48,
-	       "device offset");
+_Static_assert(__builtin_offsetof(struct kaal_boot_info, device) == 104 + 24 * 48, "device offset");
 _Static_assert(sizeof(struct kaal_boot_info) == 104 + 24 * 48 + 40 * 16, "boot info size");
 _Static_assert(sizeof(struct kaal_boot_info) <= KAAL_BOOT_INFO_PAGES * 4096u,
-	       "boot info fits the pages mapped for it");
+               "boot info fits the pages mapped for it");
 
 #endif

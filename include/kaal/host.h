@@ -17,7 +17,7 @@ struct kaal_host_config {
  * at a read-only mapping of the boot info page.
  */
 kaal_status kaal_host_boot(const struct kaal_host_config *config,
-			   const struct kaal_boot_info **boot_info);
+                           const struct kaal_boot_info **boot_info);
 
 /*
  * Tear the system down and release its memory. KAAL_BUSY (and nothing torn

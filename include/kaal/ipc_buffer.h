@@ -23,7 +23,7 @@ struct kaal_ipc_buffer {
 _Static_assert(__builtin_offsetof(struct kaal_ipc_buffer, badge) == 512, "ipc badge offset");
 _Static_assert(__builtin_offsetof(struct kaal_ipc_buffer, send_cap) == 528, "ipc send_cap offset");
 _Static_assert(__builtin_offsetof(struct kaal_ipc_buffer, receive_root) == 536,
-	       "ipc receive_root offset");
+               "ipc receive_root offset");
 _Static_assert(sizeof(struct kaal_ipc_buffer) == 568, "ipc buffer size");
 _Static_assert(sizeof(struct kaal_ipc_buffer) <= 4096, "ipc buffer fits a page");
 

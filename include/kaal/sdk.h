@@ -14,7 +14,7 @@
 
 /* The raw trap, provided by the backend. */
 struct kaal_result kaal_syscall(kaal_word num, kaal_word a0, kaal_word a1, kaal_word a2,
-				kaal_word a3, kaal_word a4, kaal_word a5);
+                                kaal_word a3, kaal_word a4, kaal_word a5);
 
 /* The calling thread's IPC buffer as mapped in its address space. */
 void kaal_set_ipc_buffer(struct kaal_ipc_buffer *buf);
@@ -63,7 +63,7 @@ kaal_status kaal_wait_timeout(kaal_cptr ntfn, uint64_t timeout_ns, kaal_word *bi
 kaal_status kaal_cnode_copy(struct kaal_slot_ref dst, struct kaal_slot_ref src);
 kaal_status kaal_cnode_derive(struct kaal_slot_ref dst, struct kaal_slot_ref src, unsigned rights);
 kaal_status kaal_cnode_mint(struct kaal_slot_ref dst, struct kaal_slot_ref src, unsigned rights,
-			    kaal_word badge);
+                            kaal_word badge);
 kaal_status kaal_cnode_move(struct kaal_slot_ref dst, struct kaal_slot_ref src);
 kaal_status kaal_cnode_mutate(struct kaal_slot_ref dst, struct kaal_slot_ref src, unsigned rights);
 kaal_status kaal_cnode_delete(struct kaal_slot_ref slot);
@@ -73,7 +73,7 @@ kaal_status kaal_cnode_revoke(struct kaal_slot_ref slot);
 struct kaal_cap_info {
 	unsigned type;
 	unsigned rights;
-	kaal_word badge; /* or a CNode's guard, or a mapped frame's address */
+	kaal_word badge;  /* or a CNode's guard, or a mapped frame's address */
 	kaal_word object; /* physical address of the object, or 0 */
 };
 kaal_status kaal_cnode_identify(struct kaal_slot_ref slot, struct kaal_cap_info *info);
@@ -86,13 +86,13 @@ struct kaal_untyped_info {
 kaal_status kaal_untyped_info(kaal_cptr untyped, struct kaal_untyped_info *info);
 /* dest_cnode names a CNode (depth 0: the CSpace root itself); objects go at offset.. */
 kaal_status kaal_untyped_retype(kaal_cptr untyped, unsigned type, unsigned size_bits,
-				unsigned count, struct kaal_slot_ref dest_cnode, kaal_word offset,
-				uint64_t *bytes_left);
+                                unsigned count, struct kaal_slot_ref dest_cnode, kaal_word offset,
+                                uint64_t *bytes_left);
 
 kaal_status kaal_thread_configure(kaal_cptr thread, kaal_cptr cspace, kaal_cptr ipc_buffer,
-				  unsigned priority);
+                                  unsigned priority);
 kaal_status kaal_thread_start(kaal_cptr thread, void (*entry)(kaal_word), void *stack_top,
-			      kaal_word arg);
+                              kaal_word arg);
 kaal_status kaal_thread_set_priority(kaal_cptr thread, unsigned priority);
 kaal_status kaal_thread_bind_notification(kaal_cptr thread, kaal_cptr ntfn);
 kaal_status kaal_thread_unbind_notification(kaal_cptr thread);

@@ -10,40 +10,44 @@
 #define KAAL_SYSCALL_ARGS    6
 #define KAAL_SYSCALL_RESULTS 4
 
+/*
+ * Call numbers. Arguments are listed as a0, a1, ...; "slot" is a pair of
+ * words (CNode cptr, index | depth << 56). docs/syscalls.md has the details.
+ */
 enum kaal_syscall {
 	KAAL_SYS_YIELD = 0x01,
 	KAAL_SYS_SEND = 0x02,       /* ep, info, mr0..mr3 */
-	KAAL_SYS_RECV = 0x03,       /* ep -> mr0..mr3; badge, info in the IPC buffer */
-	KAAL_SYS_CALL = 0x04,       /* ep, info, mr0..mr3 -> reply as RECV */
+	KAAL_SYS_RECV = 0x03,       /* ep; badge and info land in the IPC buffer */
+	KAAL_SYS_CALL = 0x04,       /* ep, info, mr0..mr3; the reply as RECV */
 	KAAL_SYS_REPLY = 0x05,      /* info, mr0..mr3 */
-	KAAL_SYS_REPLY_RECV = 0x06, /* ep, info, mr0..mr3 -> as RECV */
-	KAAL_SYS_NB_SEND = 0x07,    /* as SEND, but never blocks: no receiver, no message */
-	/* 0x10-0x12 and 0x14 are the broker's calls (slots, memory, devices, processes): user level. */
-	KAAL_SYS_ENDPOINT_CREATE = 0x13, /* untyped, dest root, dest index|depth<<56 */
-	KAAL_SYS_MAP = 0x15,   /* frame, vaddr (0: any on the host), rights -> vaddr */
-	KAAL_SYS_UNMAP = 0x16, /* frame */
-	KAAL_SYS_NOTIFICATION_CREATE = 0x17, /* untyped, dest root, dest index|depth<<56 */
+	KAAL_SYS_REPLY_RECV = 0x06, /* ep, info, mr0..mr3 */
+	KAAL_SYS_NB_SEND = 0x07,    /* as SEND; dropped when no receiver waits */
+	/* 0x10-0x12 and 0x14 are the broker's calls (slots, memory, devices,
+	   processes), served at user level. */
+	KAAL_SYS_ENDPOINT_CREATE = 0x13,     /* untyped, slot */
+	KAAL_SYS_MAP = 0x15,                 /* frame, vaddr (0: any, host), rights */
+	KAAL_SYS_UNMAP = 0x16,               /* frame */
+	KAAL_SYS_NOTIFICATION_CREATE = 0x17, /* untyped, slot */
 	KAAL_SYS_SIGNAL = 0x18,              /* ntfn, bits */
-	KAAL_SYS_WAIT = 0x19,                /* ntfn -> word */
-	KAAL_SYS_POLL = 0x1A,                /* ntfn -> word (0 when nothing pending) */
-	KAAL_SYS_PEEK = 0x1B,                /* ntfn -> word, not cleared */
-	KAAL_SYS_WAIT_TIMEOUT = 0x1C,        /* ntfn, timeout ns -> word */
-	/* CNode operations address slots as (root, index, depth). */
-	KAAL_SYS_REVOKE = 0x1E, /* root, index|depth<<56 */
-	KAAL_SYS_DERIVE = 0x1F, /* as COPY with a rights mask: dst, src, rights */
-	KAAL_SYS_MINT = 0x20,   /* dst root, dst index|depth<<56, src root, src index|depth<<56, rights, badge */
-	KAAL_SYS_COPY = 0x21,   /* dst root, dst index|depth<<56, src root, src index|depth<<56 */
-	KAAL_SYS_DELETE = 0x22, /* root, index|depth<<56 */
-	KAAL_SYS_MOVE = 0x23,   /* dst root, dst index|depth<<56, src root, src index|depth<<56 */
-	KAAL_SYS_MUTATE = 0x24, /* dst root, dst index|depth<<56, src root, src index|depth<<56, rights */
-	KAAL_SYS_UNTYPED_INFO = 0x25, /* untyped -> base, size bits, bytes left */
-	/* untyped, type|size_bits<<8|count<<16, dest root, CNode index|depth<<56 (depth 0: the root), offset */
+	KAAL_SYS_WAIT = 0x19,                /* ntfn */
+	KAAL_SYS_POLL = 0x1A,                /* ntfn; 0 when nothing is pending */
+	KAAL_SYS_PEEK = 0x1B,                /* ntfn; the word is not cleared */
+	KAAL_SYS_WAIT_TIMEOUT = 0x1C,        /* ntfn, timeout in ns */
+	KAAL_SYS_REVOKE = 0x1E,              /* slot */
+	KAAL_SYS_DERIVE = 0x1F,              /* dst slot, src slot, rights */
+	KAAL_SYS_MINT = 0x20,                /* dst slot, src slot, rights, badge */
+	KAAL_SYS_COPY = 0x21,                /* dst slot, src slot */
+	KAAL_SYS_DELETE = 0x22,              /* slot */
+	KAAL_SYS_MOVE = 0x23,                /* dst slot, src slot */
+	KAAL_SYS_MUTATE = 0x24,              /* dst slot, src slot, rights */
+	KAAL_SYS_UNTYPED_INFO = 0x25,        /* untyped */
+	/* untyped, kaal_retype_spec(), CNode slot (depth 0: the root itself), offset */
 	KAAL_SYS_RETYPE = 0x26,
-	KAAL_SYS_IDENTIFY = 0x27, /* root, index|depth<<56 -> type, rights, badge or guard, object id */
-	KAAL_SYS_THREAD_CONFIGURE = 0x30, /* thread, cspace root, ipc buffer frame (0: none), priority */
-	KAAL_SYS_THREAD_START = 0x31,     /* thread, entry, stack top, argument */
-	KAAL_SYS_THREAD_SET_PRIORITY = 0x32,    /* thread, priority */
-	KAAL_SYS_THREAD_BIND_NOTIFICATION = 0x33, /* thread, ntfn */
+	KAAL_SYS_IDENTIFY = 0x27,                   /* slot */
+	KAAL_SYS_THREAD_CONFIGURE = 0x30,           /* thread, cspace, ipc frame (0: none), prio */
+	KAAL_SYS_THREAD_START = 0x31,               /* thread, entry, stack top, argument */
+	KAAL_SYS_THREAD_SET_PRIORITY = 0x32,        /* thread, priority */
+	KAAL_SYS_THREAD_BIND_NOTIFICATION = 0x33,   /* thread, ntfn */
 	KAAL_SYS_THREAD_UNBIND_NOTIFICATION = 0x34, /* thread */
 	KAAL_SYS_THREAD_EXIT = 0x35,
 	KAAL_SYS_IRQ_SET_NOTIFICATION = 0x38, /* irq handler, ntfn */
@@ -69,9 +73,9 @@ static inline kaal_word kaal_slot(kaal_word index, unsigned depth)
  */
 #define KAAL_MSG_CAP_RECEIVED      (UINT64_C(1) << 9)
 #define KAAL_MSG_FROM_NOTIFICATION (UINT64_C(1) << 10)
-#define KAAL_MSG_MAX_WORDS  64
-#define KAAL_MSG_FAST_WORDS 4
-#define KAAL_MSG_MAX_CAPS   1
+#define KAAL_MSG_MAX_WORDS         64
+#define KAAL_MSG_FAST_WORDS        4
+#define KAAL_MSG_MAX_CAPS          1
 
 static inline kaal_word kaal_msg_info(kaal_word label, unsigned length, unsigned caps)
 {

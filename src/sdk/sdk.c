@@ -3,7 +3,7 @@
 
 #define CALL(num, a0, a1, a2, a3, a4, a5)                                                          \
 	kaal_syscall((num), (kaal_word)(a0), (kaal_word)(a1), (kaal_word)(a2), (kaal_word)(a3),    \
-		     (kaal_word)(a4), (kaal_word)(a5))
+	             (kaal_word)(a4), (kaal_word)(a5))
 
 static kaal_word packed(struct kaal_slot_ref s)
 {
@@ -61,8 +61,8 @@ kaal_status kaal_call(kaal_cptr ep, struct kaal_msg *msg)
 kaal_status kaal_reply(const struct kaal_msg *msg)
 {
 	return (kaal_status)CALL(KAAL_SYS_REPLY, msg->info, msg->mr[0], msg->mr[1], msg->mr[2],
-				 msg->mr[3], 0)
-		.status;
+	                         msg->mr[3], 0)
+	    .status;
 }
 
 kaal_status kaal_reply_recv(kaal_cptr ep, struct kaal_msg *msg)
@@ -86,15 +86,15 @@ kaal_status kaal_unmap(kaal_cptr frame)
 kaal_status kaal_notification_create(kaal_cptr untyped, struct kaal_slot_ref dest)
 {
 	return (kaal_status)CALL(KAAL_SYS_NOTIFICATION_CREATE, untyped, dest.root, packed(dest), 0,
-				 0, 0)
-		.status;
+	                         0, 0)
+	    .status;
 }
 
 kaal_status kaal_endpoint_create(kaal_cptr untyped, struct kaal_slot_ref dest)
 {
 	return (kaal_status)CALL(KAAL_SYS_ENDPOINT_CREATE, untyped, dest.root, packed(dest), 0, 0,
-				 0)
-		.status;
+	                         0)
+	    .status;
 }
 
 kaal_status kaal_signal(kaal_cptr ntfn, kaal_word bits)
@@ -123,7 +123,7 @@ kaal_status kaal_wait_timeout(kaal_cptr ntfn, uint64_t timeout_ns, kaal_word *bi
 }
 
 static kaal_status two_slot_call(kaal_word num, struct kaal_slot_ref dst, struct kaal_slot_ref src,
-				 kaal_word a4, kaal_word a5)
+                                 kaal_word a4, kaal_word a5)
 {
 	return (kaal_status)CALL(num, dst.root, packed(dst), src.root, packed(src), a4, a5).status;
 }
@@ -139,7 +139,7 @@ kaal_status kaal_cnode_derive(struct kaal_slot_ref dst, struct kaal_slot_ref src
 }
 
 kaal_status kaal_cnode_mint(struct kaal_slot_ref dst, struct kaal_slot_ref src, unsigned rights,
-			    kaal_word badge)
+                            kaal_word badge)
 {
 	return two_slot_call(KAAL_SYS_MINT, dst, src, rights, badge);
 }
@@ -184,28 +184,28 @@ kaal_status kaal_untyped_info(kaal_cptr untyped, struct kaal_untyped_info *info)
 }
 
 kaal_status kaal_untyped_retype(kaal_cptr untyped, unsigned type, unsigned size_bits,
-				unsigned count, struct kaal_slot_ref dest_cnode, kaal_word offset,
-				uint64_t *bytes_left)
+                                unsigned count, struct kaal_slot_ref dest_cnode, kaal_word offset,
+                                uint64_t *bytes_left)
 {
 	return out1(CALL(KAAL_SYS_RETYPE, untyped, kaal_retype_spec(type, size_bits, count),
-			 dest_cnode.root, packed(dest_cnode), offset, 0),
-		    bytes_left);
+	                 dest_cnode.root, packed(dest_cnode), offset, 0),
+	            bytes_left);
 }
 
 kaal_status kaal_thread_configure(kaal_cptr thread, kaal_cptr cspace, kaal_cptr ipc_buffer,
-				  unsigned priority)
+                                  unsigned priority)
 {
-	return (kaal_status)CALL(KAAL_SYS_THREAD_CONFIGURE, thread, cspace, ipc_buffer, priority,
-				 0, 0)
-		.status;
+	return (kaal_status)CALL(KAAL_SYS_THREAD_CONFIGURE, thread, cspace, ipc_buffer, priority, 0,
+	                         0)
+	    .status;
 }
 
 kaal_status kaal_thread_start(kaal_cptr thread, void (*entry)(kaal_word), void *stack_top,
-			      kaal_word arg)
+                              kaal_word arg)
 {
 	return (kaal_status)CALL(KAAL_SYS_THREAD_START, thread, (uintptr_t)entry,
-				 (uintptr_t)stack_top, arg, 0, 0)
-		.status;
+	                         (uintptr_t)stack_top, arg, 0, 0)
+	    .status;
 }
 
 kaal_status kaal_thread_set_priority(kaal_cptr thread, unsigned priority)
@@ -216,7 +216,7 @@ kaal_status kaal_thread_set_priority(kaal_cptr thread, unsigned priority)
 kaal_status kaal_thread_bind_notification(kaal_cptr thread, kaal_cptr ntfn)
 {
 	return (kaal_status)CALL(KAAL_SYS_THREAD_BIND_NOTIFICATION, thread, ntfn, 0, 0, 0, 0)
-		.status;
+	    .status;
 }
 
 kaal_status kaal_thread_unbind_notification(kaal_cptr thread)

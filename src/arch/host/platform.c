@@ -14,10 +14,10 @@
 #define HOST_USER_VADDR_BASE 0x10000u
 
 static const struct kaal_platform_device virt_devices[] = {
-	{KAAL_DEVICE_UART0, 33, 0x09000000u, 0x1000u},
-	{KAAL_DEVICE_RTC, 34, 0x09010000u, 0x1000u},
-	{KAAL_DEVICE_GPIO, 39, 0x09030000u, 0x1000u},
-	{KAAL_DEVICE_TIMER, 27, 0, 0},
+    {KAAL_DEVICE_UART0, 33, 0x09000000u, 0x1000u},
+    {KAAL_DEVICE_RTC, 34, 0x09010000u, 0x1000u},
+    {KAAL_DEVICE_GPIO, 39, 0x09030000u, 0x1000u},
+    {KAAL_DEVICE_TIMER, 27, 0, 0},
 };
 
 static bool booted;
@@ -25,12 +25,12 @@ static bool shutdown_requested;
 static kaal_word shutdown_code;
 
 kaal_status kaal_host_boot(const struct kaal_host_config *config,
-			   const struct kaal_boot_info **boot_info)
+                           const struct kaal_boot_info **boot_info)
 {
 	if (booted)
 		return KAAL_BUSY;
-	uint64_t ram_size = config && config->ram_size ? config->ram_size
-						       : (uint64_t)KAAL_HOST_RAM_MIB << 20;
+	uint64_t ram_size =
+	    config && config->ram_size ? config->ram_size : (uint64_t)KAAL_HOST_RAM_MIB << 20;
 	if (ram_size < (UINT64_C(1) << 20) || (ram_size & ((UINT64_C(1) << KAAL_PAGE_BITS) - 1)))
 		return KAAL_INVALID_ARGUMENT;
 	if (!host_ram_create(HOST_RAM_BASE, ram_size))
@@ -60,7 +60,8 @@ kaal_status kaal_host_boot(const struct kaal_host_config *config,
 	shutdown_requested = false;
 
 	void *ipc, *bi;
-	st = kaal_map(state.boot_info->ipc_buffer_cptr, 0, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &ipc);
+	st =
+	    kaal_map(state.boot_info->ipc_buffer_cptr, 0, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &ipc);
 	if (st == KAAL_OK)
 		st = kaal_map(state.boot_info->boot_info_frame_cptr, 0, KAAL_RIGHT_READ, &bi);
 	if (st != KAAL_OK) {

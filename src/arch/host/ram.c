@@ -111,20 +111,20 @@ static bool mmio_offset(kaal_paddr phys, off_t *offset)
 }
 
 kaal_status arch_frame_map(kaal_paddr phys, unsigned size_bits, unsigned rights, bool device,
-			   kaal_word *vaddr)
+                           kaal_word *vaddr)
 {
 	off_t offset = (off_t)(phys - kaal_host_ram_base);
 	if (device && !mmio_offset(phys, &offset))
 		return KAAL_BUSY;
 	int prot = ((rights & KAAL_RIGHT_READ) ? PROT_READ : 0) |
-		   ((rights & KAAL_RIGHT_WRITE) ? PROT_WRITE : 0);
+	           ((rights & KAAL_RIGHT_WRITE) ? PROT_WRITE : 0);
 	int flags = MAP_SHARED | (*vaddr ? MAP_FIXED_NOREPLACE : 0);
 	size_t size = (size_t)1 << size_bits;
 	struct mapping *m = malloc(sizeof(*m));
 	if (!m)
 		return KAAL_UNTYPED_EXHAUSTED;
-	void *p = mmap((void *)(uintptr_t)*vaddr, size, prot, flags, device ? mmio_fd : ram_fd,
-		       offset);
+	void *p =
+	    mmap((void *)(uintptr_t)*vaddr, size, prot, flags, device ? mmio_fd : ram_fd, offset);
 	if (p != MAP_FAILED && *vaddr && (uintptr_t)p != *vaddr)
 		munmap(p, size);
 	if (p == MAP_FAILED || (*vaddr && (uintptr_t)p != *vaddr)) {

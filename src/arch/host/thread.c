@@ -28,8 +28,8 @@ struct host_thread {
 	struct host_thread *next; /* every record, for shutdown */
 	struct thread *thread;    /* NULL once the thread object is destroyed */
 	pthread_t pthread;
-	bool started;             /* a pthread was created for this thread and not joined */
-	kaal_atomic_u32 wake;     /* set to 1 under the kernel lock to end a sleep */
+	bool started;         /* a pthread was created for this thread and not joined */
+	kaal_atomic_u32 wake; /* set to 1 under the kernel lock to end a sleep */
 #ifndef KAAL_HOST_FUTEX
 	pthread_mutex_t mutex;
 	pthread_cond_t cond;
@@ -221,7 +221,7 @@ bool host_threads_release(void)
 }
 
 struct kaal_result kaal_syscall(kaal_word num, kaal_word a0, kaal_word a1, kaal_word a2,
-				kaal_word a3, kaal_word a4, kaal_word a5)
+                                kaal_word a3, kaal_word a4, kaal_word a5)
 {
 	struct kaal_result r = {KAAL_ILLEGAL_OPERATION, {0}};
 	const kaal_word args[KAAL_SYSCALL_ARGS] = {a0, a1, a2, a3, a4, a5};
