@@ -1,0 +1,247 @@
+/*
+ * Host backend system call costs beside the floors they are built on:
+ * an uncontended mutex (every kaal entry takes the kernel lock) and a
+ * futex and pipe ping-pong between two threads (every blocking kaal round
+ * trip sleeps and wakes once per side). Threads are pinned to cpu0 and
+ * cpu1; each figure is the median of several runs.
+ */
+#define _GNU_SOURCE
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <kaal/host.h>
+#include <kaal/sdk.h>
+
+#define RUNS        7
+#define FAST_OPS    200000
+#define ROUND_TRIPS 20000
+
+static const struct kaal_boot_info *bi;
+static kaal_cptr next_slot;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+static int compare(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Median over RUNS of the ns per operation that run() reports. */
+static double median(double (*run)(void))
+{
+	double v[RUNS];
+	for (int i = 0; i < RUNS; i++)
+		v[i] = run();
+	qsort(v, RUNS, sizeof(v[0]), compare);
+	return v[RUNS / 2];
+}
+
+static double mutex_pair(void)
+{
+	pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+	uint64_t t0 = now_ns();
+	for (int i = 0; i < FAST_OPS; i++) {
+		pthread_mutex_lock(&m);
+		pthread_mutex_unlock(&m);
+	}
+	return (double)(now_ns() - t0) / FAST_OPS;
+}
+
+static double null_syscall(void)
+{
+	uint64_t t0 = now_ns();
+	for (int i = 0; i < FAST_OPS; i++)
+		kaal_yield();
+	return (double)(now_ns() - t0) / FAST_OPS;
+}
+
+static kaal_cptr ntfn;
+
+static double signal_poll(void)
+{
+	kaal_word bits;
+	uint64_t t0 = now_ns();
+	for (int i = 0; i < FAST_OPS; i++) {
+		kaal_signal(ntfn, 1);
+		kaal_poll(ntfn, &bits);
+	}
+	return (double)(now_ns() - t0) / FAST_OPS;
+}
+
+/* Futex ping-pong: the floor under any blocking round trip between two threads. */
+static _Atomic uint32_t futex_word;
+
+static void futex_wait_for(uint32_t value)
+{
+	uint32_t seen;
+	while ((seen = atomic_load(&futex_word)) != value)
+		syscall(SYS_futex, &futex_word, FUTEX_WAIT_PRIVATE, seen, NULL, NULL, 0);
+}
+
+static void futex_set(uint32_t value)
+{
+	atomic_store(&futex_word, value);
+	syscall(SYS_futex, &futex_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+static void *futex_peer(void *arg)
+{
+	(void)arg;
+	pin(1);
+	for (uint32_t i = 0; i < ROUND_TRIPS; i++) {
+		futex_wait_for(2 * i + 1);
+		futex_set(2 * i + 2);
+	}
+	return NULL;
+}
+
+static double futex_round_trip(void)
+{
+	pthread_t peer;
+	atomic_store(&futex_word, 0);
+	pthread_create(&peer, NULL, futex_peer, NULL);
+	uint64_t t0 = now_ns();
+	for (uint32_t i = 0; i < ROUND_TRIPS; i++) {
+		futex_set(2 * i + 1);
+		futex_wait_for(2 * i + 2);
+	}
+	uint64_t t = now_ns() - t0;
+	pthread_join(peer, NULL);
+	return (double)t / ROUND_TRIPS;
+}
+
+static int pipes[2][2];
+
+static void *pipe_peer(void *arg)
+{
+	(void)arg;
+	pin(1);
+	char c;
+	for (int i = 0; i < ROUND_TRIPS; i++)
+		if (read(pipes[0][0], &c, 1) != 1 || write(pipes[1][1], &c, 1) != 1)
+			break;
+	return NULL;
+}
+
+static double pipe_round_trip(void)
+{
+	pthread_t peer;
+	if (pipe(pipes[0]) != 0 || pipe(pipes[1]) != 0)
+		return 0;
+	pthread_create(&peer, NULL, pipe_peer, NULL);
+	char c = 'x';
+	uint64_t t0 = now_ns();
+	for (int i = 0; i < ROUND_TRIPS; i++)
+		if (write(pipes[0][1], &c, 1) != 1 || read(pipes[1][0], &c, 1) != 1)
+			break;
+	uint64_t t = now_ns() - t0;
+	pthread_join(peer, NULL);
+	for (int i = 0; i < 2; i++) {
+		close(pipes[i][0]);
+		close(pipes[i][1]);
+	}
+	return (double)t / ROUND_TRIPS;
+}
+
+/* kaal call/reply between two threads: the server answers ROUND_TRIPS calls per run. */
+static kaal_cptr ep;
+static struct kaal_ipc_buffer *server_ipc;
+
+static void server(kaal_word arg)
+{
+	(void)arg;
+	pin(1);
+	kaal_set_ipc_buffer(server_ipc);
+	struct kaal_msg m;
+	kaal_recv(ep, &m);
+	for (int i = 1; i < RUNS * ROUND_TRIPS; i++)
+		kaal_reply_recv(ep, &m);
+	kaal_reply(&m);
+}
+
+static double call_round_trip(void)
+{
+	struct kaal_msg m = {kaal_msg_info(0, 1, 0), {0, 0, 0, 0}, 0};
+	uint64_t t0 = now_ns();
+	for (int i = 0; i < ROUND_TRIPS; i++)
+		kaal_call(ep, &m);
+	return (double)(now_ns() - t0) / ROUND_TRIPS;
+}
+
+static kaal_cptr create(unsigned type, unsigned size_bits)
+{
+	uint32_t best = 0;
+	for (uint32_t i = 1; i < bi->untyped_count; i++)
+		if (bi->untyped[i].size_bits > bi->untyped[best].size_bits)
+			best = i;
+	kaal_cptr slot = next_slot++;
+	if (kaal_untyped_retype(bi->untyped[best].cptr, type, size_bits, 1,
+	                        kaal_root_slot(bi->root_cnode_cptr, bi->root_cnode_cptr), slot,
+	                        NULL) != KAAL_OK) {
+		fprintf(stderr, "retype failed\n");
+		exit(1);
+	}
+	return slot;
+}
+
+static void row(const char *name, double ns, double floor, const char *floor_name)
+{
+	printf("%-34s %10.1f ns   %6.2fx %s\n", name, ns, ns / floor, floor_name);
+}
+
+int main(void)
+{
+	pin(0);
+	if (kaal_host_boot(NULL, &bi) != KAAL_OK)
+		return 1;
+	next_slot = bi->first_free_slot;
+	ntfn = create(KAAL_CAP_NOTIFICATION, 0);
+	ep = create(KAAL_CAP_ENDPOINT, 0);
+	kaal_cptr frame = create(KAAL_CAP_FRAME, KAAL_PAGE_BITS);
+	kaal_cptr thread = create(KAAL_CAP_THREAD, 0);
+	void *ipc;
+	if (kaal_map(frame, 0, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &ipc) != KAAL_OK ||
+	    kaal_thread_configure(thread, bi->root_cnode_cptr, frame, 100) != KAAL_OK)
+		return 1;
+	server_ipc = ipc;
+
+	double mutex = median(mutex_pair);
+	double futex = median(futex_round_trip);
+	double pipe_rt = median(pipe_round_trip);
+	double null_sc = median(null_syscall);
+	double sig = median(signal_poll);
+	if (kaal_thread_start(thread, server, NULL, 0) != KAAL_OK)
+		return 1;
+	double call = median(call_round_trip);
+
+	printf("kaal host backend, median of %d runs (ratio against the floor named)\n", RUNS);
+	printf("%-34s %13s   %s\n", "operation", "time", "ratio");
+	row("mutex lock+unlock (floor)", mutex, mutex, "mutex");
+	row("kaal null syscall (yield)", null_sc, mutex, "mutex");
+	row("kaal signal + poll", sig, mutex, "mutex");
+	row("futex ping-pong round trip (floor)", futex, futex, "futex");
+	row("pipe ping-pong round trip", pipe_rt, futex, "futex");
+	row("kaal call + reply round trip", call, futex, "futex");
+	return kaal_host_shutdown() == KAAL_OK ? 0 : 1;
+}
