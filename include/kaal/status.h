@@ -27,7 +27,8 @@ typedef enum kaal_status {
 	KAAL_OBJECT_DELETED = 16, /* the object was destroyed while waiting */
 	KAAL_BUSY = 17,           /* held by someone else */
 	KAAL_CORRUPT_RING = 18,   /* a shared ring header failed validation */
-	KAAL_STATUS_COUNT = 19
+	KAAL_WOULD_BLOCK = 19,    /* a ring is full (to its producer) or empty (to its consumer) */
+	KAAL_STATUS_COUNT = 20
 } kaal_status;
 
 /* A stable name for every status ("KAAL_OK", ...); "KAAL_UNKNOWN" otherwise. */

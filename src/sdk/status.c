@@ -21,6 +21,7 @@ static const char *const names[KAAL_STATUS_COUNT] = {
     [KAAL_OBJECT_DELETED] = "KAAL_OBJECT_DELETED",
     [KAAL_BUSY] = "KAAL_BUSY",
     [KAAL_CORRUPT_RING] = "KAAL_CORRUPT_RING",
+    [KAAL_WOULD_BLOCK] = "KAAL_WOULD_BLOCK",
 };
 
 const char *kaal_status_name(long status)
