@@ -1,0 +1,101 @@
+/*
+ * SharedRing: a single-producer single-consumer ring in memory two
+ * processes share. The shared part holds no pointers; each side keeps the
+ * geometry it validated at attach time in its private handle, so whatever
+ * the peer writes into shared memory, this side never reads or writes
+ * outside the ring. docs/ipc.md describes the layout and the protocol.
+ */
+#ifndef KAAL_RING_H
+#define KAAL_RING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kaal/atomic.h>
+#include <kaal/status.h>
+
+#define KAAL_RING_MAGIC   0x474E4952u /* "RING" */
+#define KAAL_RING_VERSION 1u
+/* Producer and consumer fields sit this far apart (two cache lines: no false sharing,
+   and the adjacent-line prefetcher does not pair them). */
+#define KAAL_RING_LINE        128u
+#define KAAL_RING_DATA_OFFSET (3u * KAAL_RING_LINE)
+#define KAAL_RING_MAX_ELEMS   (UINT32_C(1) << 30)
+
+struct kaal_ring_header {
+	/* Written once by kaal_ring_create(), validated by every attach. */
+	uint32_t magic;
+	uint32_t version;
+	uint32_t capacity;  /* elements, a power of two */
+	uint32_t elem_size; /* bytes per element */
+	uint64_t data_offset;
+	uint64_t total_size; /* header plus elements, in bytes */
+	uint8_t pad0[KAAL_RING_LINE - 32];
+	/* The producer's line. */
+	kaal_atomic_u64 head; /* elements ever pushed (free running) */
+	kaal_atomic_u32 producer_waiting;
+	uint8_t pad1[KAAL_RING_LINE - 12];
+	/* The consumer's line. */
+	kaal_atomic_u64 tail; /* elements ever popped (free running) */
+	kaal_atomic_u32 consumer_waiting;
+	uint8_t pad2[KAAL_RING_LINE - 12];
+};
+
+_Static_assert(__builtin_offsetof(struct kaal_ring_header, capacity) == 8, "ring capacity");
+_Static_assert(__builtin_offsetof(struct kaal_ring_header, data_offset) == 16, "ring data_offset");
+_Static_assert(__builtin_offsetof(struct kaal_ring_header, head) == KAAL_RING_LINE, "ring head");
+_Static_assert(__builtin_offsetof(struct kaal_ring_header, producer_waiting) == KAAL_RING_LINE + 8,
+               "ring producer_waiting");
+_Static_assert(__builtin_offsetof(struct kaal_ring_header, tail) == 2 * KAAL_RING_LINE,
+               "ring tail");
+_Static_assert(__builtin_offsetof(struct kaal_ring_header, consumer_waiting) ==
+                   2 * KAAL_RING_LINE + 8,
+               "ring consumer_waiting");
+_Static_assert(sizeof(struct kaal_ring_header) == KAAL_RING_DATA_OFFSET, "ring header size");
+
+enum kaal_ring_role { KAAL_RING_PRODUCER = 1, KAAL_RING_CONSUMER = 2 };
+
+/* One side's private view of a ring. */
+struct kaal_ring {
+	struct kaal_ring_header *hdr;
+	uint8_t *data;
+	uint64_t mask;
+	uint32_t capacity;
+	uint32_t elem_size;
+	uint64_t index; /* this side's own index, never read back from shared memory */
+	uint64_t peer;  /* the other side's index as last read */
+	uint32_t role;
+	uint32_t reserved; /* elements handed out by kaal_ring_reserve() and not committed */
+};
+
+/* Bytes a ring of this geometry needs, or 0 if the geometry is invalid. */
+size_t kaal_ring_bytes(uint32_t capacity, uint32_t elem_size);
+
+/* Initialise a ring in mem (KAAL_RING_LINE aligned, at least kaal_ring_bytes() long). */
+kaal_status kaal_ring_create(void *mem, size_t size, uint32_t capacity, uint32_t elem_size);
+
+/* Validate the ring in mem and take one side of it. KAAL_CORRUPT_RING on a bad header. */
+kaal_status kaal_ring_attach(struct kaal_ring *r, void *mem, size_t size, enum kaal_ring_role role);
+
+/*
+ * Copying operations. Full capacity is usable. KAAL_WOULD_BLOCK when full
+ * (push) or empty (pop); KAAL_CORRUPT_RING when the peer's index is impossible.
+ */
+kaal_status kaal_ring_push(struct kaal_ring *r, const void *elem);
+kaal_status kaal_ring_pop(struct kaal_ring *r, void *elem);
+/* As many of n as fit (push) or are there (pop); *done says how many. */
+kaal_status kaal_ring_push_burst(struct kaal_ring *r, const void *elems, size_t n, size_t *done);
+kaal_status kaal_ring_pop_burst(struct kaal_ring *r, void *elems, size_t n, size_t *done);
+
+/*
+ * Zero copy, either side: reserve up to want contiguous elements (free slots
+ * for the producer, filled ones for the consumer), use them in place, then
+ * commit some or all of them to hand them to the peer.
+ */
+kaal_status kaal_ring_reserve(struct kaal_ring *r, size_t want, void **elems, size_t *granted);
+kaal_status kaal_ring_commit(struct kaal_ring *r, size_t n);
+
+/* Elements this side can take now without reloading (pop) or free slots (push). */
+size_t kaal_ring_ready(struct kaal_ring *r);
+
+#endif
