@@ -59,6 +59,8 @@ kaal_status kaal_wait(kaal_cptr ntfn, kaal_word *bits);
 kaal_status kaal_poll(kaal_cptr ntfn, kaal_word *bits);
 kaal_status kaal_peek(kaal_cptr ntfn, kaal_word *bits);
 kaal_status kaal_wait_timeout(kaal_cptr ntfn, uint64_t timeout_ns, kaal_word *bits);
+/* The kernel's monotonic clock, the one timeouts are measured against. */
+uint64_t kaal_time_ns(void);
 
 kaal_status kaal_cnode_copy(struct kaal_slot_ref dst, struct kaal_slot_ref src);
 kaal_status kaal_cnode_derive(struct kaal_slot_ref dst, struct kaal_slot_ref src, unsigned rights);

@@ -33,6 +33,7 @@ enum kaal_syscall {
 	KAAL_SYS_POLL = 0x1A,                /* ntfn; 0 when nothing is pending */
 	KAAL_SYS_PEEK = 0x1B,                /* ntfn; the word is not cleared */
 	KAAL_SYS_WAIT_TIMEOUT = 0x1C,        /* ntfn, timeout in ns */
+	KAAL_SYS_TIME = 0x1D,                /* monotonic time in ns */
 	KAAL_SYS_REVOKE = 0x1E,              /* slot */
 	KAAL_SYS_DERIVE = 0x1F,              /* dst slot, src slot, rights */
 	KAAL_SYS_MINT = 0x20,                /* dst slot, src slot, rights, badge */

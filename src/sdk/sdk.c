@@ -122,6 +122,11 @@ kaal_status kaal_wait_timeout(kaal_cptr ntfn, uint64_t timeout_ns, kaal_word *bi
 	return out1(CALL(KAAL_SYS_WAIT_TIMEOUT, ntfn, timeout_ns, 0, 0, 0, 0), bits);
 }
 
+uint64_t kaal_time_ns(void)
+{
+	return CALL(KAAL_SYS_TIME, 0, 0, 0, 0, 0, 0).r[0];
+}
+
 static kaal_status two_slot_call(kaal_word num, struct kaal_slot_ref dst, struct kaal_slot_ref src,
                                  kaal_word a4, kaal_word a5)
 {

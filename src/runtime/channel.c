@@ -1,0 +1,141 @@
+/*
+ * Channel protocol. A side that finds the ring full (producer) or empty
+ * (consumer) sets its waiting flag, issues a sequentially consistent
+ * fence, and tries the ring once more before it waits on its notification.
+ * A side that makes progress issues the same fence and then reads the
+ * peer's flag; if it is set it clears it and signals. The two fences make
+ * the store-then-load pairs on both sides impossible to both miss, and a
+ * notification remembers a signal sent before the wait begins.
+ */
+#include <kaal/channel.h>
+#include <kaal/sdk.h>
+
+kaal_status kaal_channel_attach(struct kaal_channel *c, void *mem, size_t size,
+                                enum kaal_ring_role role, kaal_cptr wait_ntfn,
+                                kaal_cptr signal_ntfn)
+{
+	if (!c)
+		return KAAL_INVALID_ARGUMENT;
+	kaal_status st = kaal_ring_attach(&c->ring, mem, size, role);
+	if (st != KAAL_OK)
+		return st;
+	c->wait_ntfn = wait_ntfn;
+	c->signal_ntfn = signal_ntfn;
+	c->spin = KAAL_CHANNEL_SPIN;
+	c->sleeps = 0;
+	c->signals = 0;
+	return KAAL_OK;
+}
+
+static kaal_atomic_u32 *own_flag(struct kaal_channel *c)
+{
+	struct kaal_ring_header *h = c->ring.hdr;
+	return c->ring.role == KAAL_RING_PRODUCER ? &h->producer_waiting : &h->consumer_waiting;
+}
+
+static kaal_atomic_u32 *peer_flag(struct kaal_channel *c)
+{
+	struct kaal_ring_header *h = c->ring.hdr;
+	return c->ring.role == KAAL_RING_PRODUCER ? &h->consumer_waiting : &h->producer_waiting;
+}
+
+/* After progress: wake the peer if, and only if, it announced it may sleep. */
+static kaal_status wake_peer(struct kaal_channel *c)
+{
+	kaal_atomic_fence(KAAL_SEQ_CST);
+	kaal_atomic_u32 *flag = peer_flag(c);
+	if (kaal_atomic_load(flag, KAAL_RELAXED) == 0 ||
+	    kaal_atomic_exchange(flag, 0, KAAL_ACQ_REL) == 0)
+		return KAAL_OK;
+	c->signals++;
+	return kaal_signal(c->signal_ntfn, 1);
+}
+
+static kaal_status try_move(struct kaal_channel *c, void *elems, size_t n, size_t *done)
+{
+	if (c->ring.role == KAAL_RING_PRODUCER)
+		return kaal_ring_push_burst(&c->ring, elems, n, done);
+	return kaal_ring_pop_burst(&c->ring, elems, n, done);
+}
+
+static kaal_status move(struct kaal_channel *c, void *elems, size_t n, size_t *done,
+                        uint64_t timeout_ns)
+{
+	if (!c || !c->ring.hdr || !done || n == 0)
+		return KAAL_INVALID_ARGUMENT;
+	uint64_t deadline = 0;
+	if (timeout_ns != KAAL_CHANNEL_FOREVER && timeout_ns != 0)
+		deadline = kaal_time_ns() + timeout_ns;
+	for (;;) {
+		kaal_status st = try_move(c, elems, n, done);
+		for (uint32_t i = 0; st == KAAL_WOULD_BLOCK && i < c->spin; i++)
+			st = try_move(c, elems, n, done);
+		if (st == KAAL_OK)
+			return wake_peer(c);
+		if (st != KAAL_WOULD_BLOCK || timeout_ns == 0)
+			return st;
+
+		/* Announce, fence, look again: the peer either sees the flag or we see its work. */
+		kaal_atomic_u32 *flag = own_flag(c);
+		kaal_atomic_store(flag, 1, KAAL_RELAXED);
+		kaal_atomic_fence(KAAL_SEQ_CST);
+		st = try_move(c, elems, n, done);
+		if (st != KAAL_WOULD_BLOCK) {
+			kaal_atomic_store(flag, 0, KAAL_RELAXED);
+			return st == KAAL_OK ? wake_peer(c) : st;
+		}
+		kaal_word bits;
+		c->sleeps++;
+		if (timeout_ns == KAAL_CHANNEL_FOREVER) {
+			st = kaal_wait(c->wait_ntfn, &bits);
+		} else {
+			uint64_t now = kaal_time_ns();
+			st = now >= deadline
+			         ? KAAL_TIMEOUT
+			         : kaal_wait_timeout(c->wait_ntfn, deadline - now, &bits);
+		}
+		if (st == KAAL_TIMEOUT) {
+			kaal_atomic_store(flag, 0, KAAL_RELAXED);
+			st = try_move(c, elems, n, done);
+			if (st == KAAL_OK)
+				return wake_peer(c);
+			return st == KAAL_WOULD_BLOCK ? KAAL_TIMEOUT : st;
+		}
+		if (st != KAAL_OK) {
+			kaal_atomic_store(flag, 0, KAAL_RELAXED);
+			return st;
+		}
+	}
+}
+
+kaal_status kaal_channel_send(struct kaal_channel *c, const void *elem, uint64_t timeout_ns)
+{
+	size_t done;
+	if (c && c->ring.role != KAAL_RING_PRODUCER)
+		return KAAL_INVALID_ARGUMENT;
+	return move(c, (void *)(uintptr_t)elem, 1, &done, timeout_ns);
+}
+
+kaal_status kaal_channel_recv(struct kaal_channel *c, void *elem, uint64_t timeout_ns)
+{
+	size_t done;
+	if (c && c->ring.role != KAAL_RING_CONSUMER)
+		return KAAL_INVALID_ARGUMENT;
+	return move(c, elem, 1, &done, timeout_ns);
+}
+
+kaal_status kaal_channel_send_burst(struct kaal_channel *c, const void *elems, size_t n,
+                                    size_t *done, uint64_t timeout_ns)
+{
+	if (c && c->ring.role != KAAL_RING_PRODUCER)
+		return KAAL_INVALID_ARGUMENT;
+	return move(c, (void *)(uintptr_t)elems, n, done, timeout_ns);
+}
+
+kaal_status kaal_channel_recv_burst(struct kaal_channel *c, void *elems, size_t n, size_t *done,
+                                    uint64_t timeout_ns)
+{
+	if (c && c->ring.role != KAAL_RING_CONSUMER)
+		return KAAL_INVALID_ARGUMENT;
+	return move(c, elems, n, done, timeout_ns);
+}
