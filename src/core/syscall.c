@@ -139,8 +139,10 @@ static void sys_map(struct thread *t, const kaal_word *a)
 {
 	struct cte *frame;
 	kaal_status st = lookup_frame(t, a[0], &frame);
+	/* Rights beyond 32 bits are unknown bits, refused like the others, never truncated. */
+	unsigned rights = a[2] > UINT32_MAX ? ~0u : (unsigned)a[2];
 	if (st == KAAL_OK)
-		st = frame_map(&frame->cap, a[1], (unsigned)a[2], &t->result[0]);
+		st = frame_map(&frame->cap, a[1], rights, &t->result[0]);
 	t->status = st;
 }
 
@@ -214,6 +216,13 @@ static void sys_wait_timeout(struct thread *t, const kaal_word *a)
 	wait_common(t, a, a[1] != 0, deadline);
 	if (t->status == KAAL_OK && t->state == THREAD_RUNNING && t->result[0] == 0)
 		t->status = KAAL_TIMEOUT;
+}
+
+static void sys_time(struct thread *t, const kaal_word *a)
+{
+	(void)a;
+	t->result[0] = arch_time_now_ns();
+	t->status = KAAL_OK;
 }
 
 static void sys_peek(struct thread *t, const kaal_word *a)
@@ -509,6 +518,7 @@ static const syscall_handler dispatch[DEBUG_PUTCHAR_ROW + 1] = {
 	[KAAL_SYS_POLL] = sys_poll,
 	[KAAL_SYS_PEEK] = sys_peek,
 	[KAAL_SYS_WAIT_TIMEOUT] = sys_wait_timeout,
+	[KAAL_SYS_TIME] = sys_time,
 	[KAAL_SYS_REVOKE] = sys_revoke,
 	[KAAL_SYS_DERIVE] = sys_derive,
 	[KAAL_SYS_MINT] = sys_mint,
