@@ -1,5 +1,6 @@
 /*
  * Retype. Objects go at the watermark aligned up to their size, are zeroed
+ * (all but untyped children, whose memory is zeroed when it becomes objects)
  * and become children of the untyped in the derivation tree. An untyped
  * with no children left starts again from its base.
  */
@@ -68,7 +69,9 @@ kaal_status untyped_retype(struct cte *ut, unsigned type, unsigned size_bits, un
 	ut->cap.word = start + count * obj;
 	for (unsigned i = 0; i < count; i++) {
 		kaal_paddr phys = ut->cap.object + start + i * obj;
-		kaal_zero(arch_phys_to_kernel(phys), (size_t)obj);
+		/* Untyped children are zeroed when objects are made from them, not before. */
+		if (type != KAAL_CAP_UNTYPED)
+			kaal_zero(arch_phys_to_kernel(phys), (size_t)obj);
 		struct cap c = new_cap(type, size_bits, phys);
 		if (type == KAAL_CAP_THREAD)
 			thread_init((struct thread *)c.object);
