@@ -1,0 +1,130 @@
+/*
+ * The capability broker: the root task's bookkeeping of slots, physical
+ * memory, devices and kernel objects, built from boot info alone. All its
+ * state lives in one caller-provided struct (no heap), so it runs the same
+ * in a host process and in an EL0 root task.
+ */
+#ifndef KAAL_BROKER_H
+#define KAAL_BROKER_H
+
+#include <stdbool.h>
+
+#include <kaal/boot_info.h>
+#include <kaal/status.h>
+#include <kaal/types.h>
+
+/* ---- Capability slots of the root CNode. */
+
+#define KAAL_BROKER_MAX_SLOTS 4096u
+
+struct kaal_slot_allocator {
+	uint64_t used[KAAL_BROKER_MAX_SLOTS / 64];
+	kaal_cptr first; /* slots first..end-1 are managed */
+	kaal_cptr end;
+	kaal_cptr hint; /* where the next search starts */
+	uint32_t free_count;
+};
+
+kaal_status kaal_slots_init(struct kaal_slot_allocator *a, kaal_cptr first, kaal_cptr end);
+kaal_status kaal_slots_alloc(struct kaal_slot_allocator *a, kaal_cptr *slot);
+/* KAAL_INVALID_ARGUMENT for a slot outside the range or not allocated. */
+kaal_status kaal_slots_free(struct kaal_slot_allocator *a, kaal_cptr slot);
+
+/* ---- Physical memory: a buddy allocator whose blocks are untyped capabilities. */
+
+#define KAAL_MEMORY_MIN_BITS   12u
+#define KAAL_MEMORY_MAX_BITS   47u
+#define KAAL_MEMORY_MAX_BLOCKS 2048u
+#define KAAL_MEMORY_NONE       UINT32_MAX
+
+struct kaal_memory_block {
+	kaal_paddr base;
+	kaal_cptr cap; /* an untyped capability covering exactly this block */
+	uint32_t parent;
+	uint32_t child[2]; /* lower and upper half once split */
+	uint32_t next;     /* free list of this size, or the list of unused records */
+	uint32_t prev;
+	uint8_t bits;
+	uint8_t state; /* enum in memory.c */
+	uint8_t pad[6];
+};
+
+struct kaal_memory_manager {
+	struct kaal_slot_allocator *slots;
+	kaal_cptr root_cnode;
+	struct kaal_memory_block block[KAAL_MEMORY_MAX_BLOCKS];
+	uint32_t free_list[KAAL_MEMORY_MAX_BITS + 1];
+	uint32_t unused;       /* first unused block record */
+	uint32_t unused_count; /* how many there are */
+	uint64_t free_bytes;
+	uint64_t total_bytes;
+};
+
+/* A piece of physical memory and the untyped capability that covers it. */
+struct kaal_memory {
+	kaal_paddr phys;
+	uint64_t size; /* a power of two, at least a page; phys is aligned to it */
+	kaal_cptr cap;
+	uint32_t id; /* the manager's record, for kaal_memory_free() */
+};
+
+kaal_status kaal_memory_init(struct kaal_memory_manager *m, struct kaal_slot_allocator *slots,
+                             const struct kaal_boot_info *bi);
+/*
+ * At least size bytes, aligned to a page and to align (a power of two, 0
+ * for a page). All or nothing: KAAL_UNTYPED_EXHAUSTED, KAAL_OUT_OF_SLOTS or
+ * KAAL_INVALID_ARGUMENT leave the manager as it was.
+ */
+kaal_status kaal_memory_alloc(struct kaal_memory_manager *m, uint64_t size, uint64_t align,
+                              struct kaal_memory *out);
+/* Give memory back; objects made from it are destroyed first (revoke). */
+kaal_status kaal_memory_free(struct kaal_memory_manager *m, const struct kaal_memory *mem);
+
+/* ---- The broker. */
+
+struct kaal_device {
+	uint32_t id;  /* enum kaal_device_id */
+	uint32_t irq; /* interrupt number, KAAL_NO_IRQ when none */
+	kaal_paddr mmio_base;
+	uint64_t mmio_size;
+	kaal_cptr frame;       /* a copy of the MMIO frame capability, 0 when none */
+	kaal_cptr irq_handler; /* a copy of the IRQ handler capability, 0 when none */
+};
+
+#define KAAL_BROKER_MAX_OBJECTS 1024u
+
+struct kaal_broker {
+	const struct kaal_boot_info *bi;
+	kaal_cptr root_cnode;
+	struct kaal_slot_allocator slots;
+	struct kaal_memory_manager memory;
+	struct kaal_device device[KAAL_BOOT_INFO_MAX_DEVICES];
+	bool device_taken[KAAL_BOOT_INFO_MAX_DEVICES];
+	/* Each endpoint or notification sits in a page of its own. */
+	struct {
+		kaal_cptr cap;
+		struct kaal_memory memory;
+	} object[KAAL_BROKER_MAX_OBJECTS];
+};
+
+/* Set up from boot info alone; KAAL_INVALID_ARGUMENT for boot info that is not kaal's. */
+kaal_status kaal_broker_init(struct kaal_broker *b, const struct kaal_boot_info *bi);
+
+kaal_status kaal_broker_alloc_slot(struct kaal_broker *b, kaal_cptr *slot);
+kaal_status kaal_broker_free_slot(struct kaal_broker *b, kaal_cptr slot);
+
+kaal_status kaal_broker_allocate_memory(struct kaal_broker *b, uint64_t size, uint64_t align,
+                                        struct kaal_memory *out);
+kaal_status kaal_broker_free_memory(struct kaal_broker *b, const struct kaal_memory *mem);
+
+/* Exclusive: KAAL_BUSY until the holder releases it; KAAL_INVALID_ARGUMENT for no such device. */
+kaal_status kaal_broker_request_device(struct kaal_broker *b, uint32_t id, struct kaal_device *out);
+/* Revokes every copy of the device's capabilities, wherever they went. */
+kaal_status kaal_broker_release_device(struct kaal_broker *b, uint32_t id);
+
+kaal_status kaal_broker_create_endpoint(struct kaal_broker *b, kaal_cptr *ep);
+kaal_status kaal_broker_create_notification(struct kaal_broker *b, kaal_cptr *ntfn);
+/* Destroy an endpoint or notification the broker created, and reclaim its memory. */
+kaal_status kaal_broker_destroy_object(struct kaal_broker *b, kaal_cptr cap);
+
+#endif

@@ -1,0 +1,187 @@
+/*
+ * The capability broker: slots, memory, devices and kernel objects for the
+ * root task, from boot info alone.
+ */
+#include <string.h>
+
+#include <kaal/broker.h>
+#include <kaal/sdk.h>
+
+static struct kaal_slot_ref root_ref(const struct kaal_broker *b, kaal_cptr slot)
+{
+	return kaal_root_slot(b->root_cnode, slot);
+}
+
+kaal_status kaal_broker_init(struct kaal_broker *b, const struct kaal_boot_info *bi)
+{
+	if (!b || !bi || bi->magic != KAAL_BOOT_INFO_MAGIC ||
+	    bi->version != KAAL_BOOT_INFO_VERSION || bi->total_size != sizeof(*bi) ||
+	    bi->device_count > KAAL_BOOT_INFO_MAX_DEVICES)
+		return KAAL_INVALID_ARGUMENT;
+	memset(b, 0, sizeof(*b));
+	b->bi = bi;
+	b->root_cnode = bi->root_cnode_cptr;
+	kaal_cptr end =
+	    bi->slot_count < KAAL_BROKER_MAX_SLOTS ? bi->slot_count : KAAL_BROKER_MAX_SLOTS;
+	kaal_status st = kaal_slots_init(&b->slots, bi->first_free_slot, end);
+	if (st == KAAL_OK)
+		st = kaal_memory_init(&b->memory, &b->slots, bi);
+	return st;
+}
+
+kaal_status kaal_broker_alloc_slot(struct kaal_broker *b, kaal_cptr *slot)
+{
+	return b ? kaal_slots_alloc(&b->slots, slot) : KAAL_INVALID_ARGUMENT;
+}
+
+kaal_status kaal_broker_free_slot(struct kaal_broker *b, kaal_cptr slot)
+{
+	return b ? kaal_slots_free(&b->slots, slot) : KAAL_INVALID_ARGUMENT;
+}
+
+kaal_status kaal_broker_allocate_memory(struct kaal_broker *b, uint64_t size, uint64_t align,
+                                        struct kaal_memory *out)
+{
+	return b ? kaal_memory_alloc(&b->memory, size, align, out) : KAAL_INVALID_ARGUMENT;
+}
+
+kaal_status kaal_broker_free_memory(struct kaal_broker *b, const struct kaal_memory *mem)
+{
+	return b ? kaal_memory_free(&b->memory, mem) : KAAL_INVALID_ARGUMENT;
+}
+
+static int device_index(const struct kaal_broker *b, uint32_t id)
+{
+	for (uint32_t i = 0; i < b->bi->device_count; i++)
+		if (b->bi->device[i].id == id)
+			return (int)i;
+	return -1;
+}
+
+/* A copy of the boot capability at original in a fresh slot, or 0 when there is none. */
+static kaal_status copy_boot_cap(struct kaal_broker *b, kaal_cptr original, kaal_cptr *copy)
+{
+	*copy = 0;
+	if (original == 0)
+		return KAAL_OK;
+	kaal_status st = kaal_slots_alloc(&b->slots, copy);
+	if (st != KAAL_OK)
+		return st;
+	st = kaal_cnode_copy(root_ref(b, *copy), root_ref(b, original));
+	if (st != KAAL_OK) {
+		kaal_slots_free(&b->slots, *copy);
+		*copy = 0;
+	}
+	return st;
+}
+
+kaal_status kaal_broker_request_device(struct kaal_broker *b, uint32_t id, struct kaal_device *out)
+{
+	if (!b || !out)
+		return KAAL_INVALID_ARGUMENT;
+	int i = device_index(b, id);
+	if (i < 0)
+		return KAAL_INVALID_ARGUMENT;
+	if (b->device_taken[i])
+		return KAAL_BUSY;
+	const struct kaal_boot_device *d = &b->bi->device[i];
+	struct kaal_device dev = {d->id, d->irq, d->mmio_base, d->mmio_size, 0, 0};
+	kaal_status st = copy_boot_cap(b, d->frame_cptr, &dev.frame);
+	if (st == KAAL_OK)
+		st = copy_boot_cap(b, d->irq_cptr, &dev.irq_handler);
+	if (st != KAAL_OK) {
+		if (dev.frame) {
+			kaal_cnode_delete(root_ref(b, dev.frame));
+			kaal_slots_free(&b->slots, dev.frame);
+		}
+		return st;
+	}
+	b->device[i] = dev;
+	b->device_taken[i] = true;
+	*out = dev;
+	return KAAL_OK;
+}
+
+kaal_status kaal_broker_release_device(struct kaal_broker *b, uint32_t id)
+{
+	if (!b)
+		return KAAL_INVALID_ARGUMENT;
+	int i = device_index(b, id);
+	if (i < 0)
+		return KAAL_INVALID_ARGUMENT;
+	if (!b->device_taken[i])
+		return KAAL_ILLEGAL_OPERATION;
+	const struct kaal_boot_device *d = &b->bi->device[i];
+	/* Revoking the originals removes every copy, wherever it was passed on to. */
+	if (d->frame_cptr)
+		kaal_cnode_revoke(root_ref(b, d->frame_cptr));
+	if (d->irq_cptr)
+		kaal_cnode_revoke(root_ref(b, d->irq_cptr));
+	if (b->device[i].frame)
+		kaal_slots_free(&b->slots, b->device[i].frame);
+	if (b->device[i].irq_handler)
+		kaal_slots_free(&b->slots, b->device[i].irq_handler);
+	memset(&b->device[i], 0, sizeof(b->device[i]));
+	b->device_taken[i] = false;
+	return KAAL_OK;
+}
+
+static kaal_status create_object(struct kaal_broker *b, unsigned type, kaal_cptr *out)
+{
+	if (!b || !out)
+		return KAAL_INVALID_ARGUMENT;
+	uint32_t i = 0;
+	while (i < KAAL_BROKER_MAX_OBJECTS && b->object[i].cap != 0)
+		i++;
+	if (i == KAAL_BROKER_MAX_OBJECTS)
+		return KAAL_OUT_OF_SLOTS;
+	struct kaal_memory mem;
+	kaal_cptr slot;
+	kaal_status st = kaal_memory_alloc(&b->memory, 1u << KAAL_PAGE_BITS, 0, &mem);
+	if (st != KAAL_OK)
+		return st;
+	st = kaal_slots_alloc(&b->slots, &slot);
+	if (st == KAAL_OK) {
+		st = type == KAAL_CAP_ENDPOINT
+		         ? kaal_endpoint_create(mem.cap, root_ref(b, slot))
+		         : kaal_notification_create(mem.cap, root_ref(b, slot));
+		if (st != KAAL_OK)
+			kaal_slots_free(&b->slots, slot);
+	}
+	if (st != KAAL_OK) {
+		kaal_memory_free(&b->memory, &mem);
+		return st;
+	}
+	b->object[i].cap = slot;
+	b->object[i].memory = mem;
+	*out = slot;
+	return KAAL_OK;
+}
+
+kaal_status kaal_broker_create_endpoint(struct kaal_broker *b, kaal_cptr *ep)
+{
+	return create_object(b, KAAL_CAP_ENDPOINT, ep);
+}
+
+kaal_status kaal_broker_create_notification(struct kaal_broker *b, kaal_cptr *ntfn)
+{
+	return create_object(b, KAAL_CAP_NOTIFICATION, ntfn);
+}
+
+kaal_status kaal_broker_destroy_object(struct kaal_broker *b, kaal_cptr cap)
+{
+	if (!b || cap == 0)
+		return KAAL_INVALID_ARGUMENT;
+	for (uint32_t i = 0; i < KAAL_BROKER_MAX_OBJECTS; i++) {
+		if (b->object[i].cap != cap)
+			continue;
+		/* Freeing the page revokes it: the object and every copy of its capability go. */
+		kaal_status st = kaal_memory_free(&b->memory, &b->object[i].memory);
+		if (st != KAAL_OK)
+			return st;
+		kaal_slots_free(&b->slots, cap);
+		memset(&b->object[i], 0, sizeof(b->object[i]));
+		return KAAL_OK;
+	}
+	return KAAL_INVALID_ARGUMENT;
+}

@@ -1,0 +1,270 @@
+/* The capability broker: slots, the buddy memory manager, devices, objects. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+#include <kaal/broker.h>
+
+static struct kaal_broker broker;
+
+static int broker_setup(void **state)
+{
+	harness_setup(state);
+	assert_status(KAAL_OK, kaal_broker_init(&broker, h.bi));
+	return 0;
+}
+
+static void init_checks_boot_info(void **state)
+{
+	(void)state;
+	struct kaal_boot_info bad = *h.bi;
+	bad.magic = 0;
+	struct kaal_broker other;
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_init(&other, &bad));
+	bad = *h.bi;
+	bad.version = 99;
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_init(&other, &bad));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_init(&other, NULL));
+	assert_int_equal(h.bi->slot_count - h.bi->first_free_slot, broker.slots.free_count);
+	assert_true(broker.memory.total_bytes > 100u << 20);
+	assert_int_equal(broker.memory.total_bytes, broker.memory.free_bytes);
+}
+
+static void slots_are_reused(void **state)
+{
+	(void)state;
+	uint32_t total = broker.slots.free_count;
+	kaal_cptr *taken = calloc(total, sizeof(*taken));
+	assert_non_null(taken);
+	for (uint32_t i = 0; i < total; i++) {
+		assert_status(KAAL_OK, kaal_broker_alloc_slot(&broker, &taken[i]));
+		assert_true(taken[i] >= h.bi->first_free_slot && taken[i] < h.bi->slot_count);
+		assert_int_equal(KAAL_CAP_NULL, harness_identify(taken[i]).type);
+	}
+	kaal_cptr extra;
+	assert_status(KAAL_OUT_OF_SLOTS, kaal_broker_alloc_slot(&broker, &extra));
+	assert_status(KAAL_OK, kaal_broker_free_slot(&broker, taken[17]));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_free_slot(&broker, taken[17]));
+	assert_status(KAAL_OK, kaal_broker_alloc_slot(&broker, &extra));
+	assert_int_equal(taken[17], extra);
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_free_slot(&broker, 1));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_free_slot(&broker, h.bi->slot_count));
+	for (uint32_t i = 0; i < total; i++)
+		assert_status(KAAL_OK, kaal_broker_free_slot(&broker, taken[i]));
+	assert_int_equal(total, broker.slots.free_count);
+	free(taken);
+}
+
+static void allocations_are_aligned_untyped(void **state)
+{
+	(void)state;
+	struct kaal_memory page, odd, big;
+	assert_status(KAAL_OK, kaal_broker_allocate_memory(&broker, 4096, 0, &page));
+	assert_int_equal(4096, page.size);
+	assert_int_equal(0, page.phys % 4096);
+	struct kaal_untyped_info info;
+	assert_status(KAAL_OK, kaal_untyped_info(page.cap, &info));
+	assert_int_equal(page.phys, info.base);
+	assert_int_equal(12, info.size_bits);
+	assert_int_equal(4096, info.bytes_left);
+	assert_status(KAAL_OK, kaal_broker_allocate_memory(&broker, 5000, 0, &odd));
+	assert_int_equal(8192, odd.size);
+	assert_status(KAAL_OK, kaal_broker_allocate_memory(&broker, 4096, 1u << 20, &big));
+	assert_int_equal(0, big.phys % (1u << 20));
+	/* The blocks do not overlap. */
+	assert_true(page.phys + page.size <= odd.phys || odd.phys + odd.size <= page.phys);
+	assert_true(big.phys + big.size <= page.phys || page.phys + page.size <= big.phys);
+	struct kaal_memory none;
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_allocate_memory(&broker, 0, 0, &none));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_allocate_memory(&broker, 4096, 3, &none));
+	assert_status(KAAL_OK, kaal_broker_free_memory(&broker, &page));
+	assert_status(KAAL_OK, kaal_broker_free_memory(&broker, &odd));
+	assert_status(KAAL_OK, kaal_broker_free_memory(&broker, &big));
+	assert_int_equal(broker.memory.total_bytes, broker.memory.free_bytes);
+}
+
+static void exhaustion_is_all_or_nothing(void **state)
+{
+	(void)state;
+	uint64_t free_before = broker.memory.free_bytes;
+	uint32_t slots_before = broker.slots.free_count;
+	struct kaal_memory m;
+	assert_status(KAAL_UNTYPED_EXHAUSTED,
+	              kaal_broker_allocate_memory(&broker, broker.memory.total_bytes * 2, 0, &m));
+	assert_int_equal(free_before, broker.memory.free_bytes);
+	assert_int_equal(slots_before, broker.slots.free_count);
+	/* Take every block, then one more page fails and nothing changes. */
+	struct kaal_memory held[64];
+	unsigned n = 0;
+	for (int bits = 47; bits >= 12 && n < 64; bits--)
+		while (n < 64 && kaal_broker_allocate_memory(&broker, UINT64_C(1) << bits, 0,
+		                                             &held[n]) == KAAL_OK)
+			n++;
+	assert_int_equal(0, broker.memory.free_bytes);
+	uint32_t slots_now = broker.slots.free_count;
+	assert_status(KAAL_UNTYPED_EXHAUSTED, kaal_broker_allocate_memory(&broker, 4096, 0, &m));
+	assert_int_equal(slots_now, broker.slots.free_count);
+	while (n > 0)
+		assert_status(KAAL_OK, kaal_broker_free_memory(&broker, &held[--n]));
+	assert_int_equal(free_before, broker.memory.free_bytes);
+	assert_int_equal(slots_before, broker.slots.free_count);
+}
+
+static void free_checks_and_revokes(void **state)
+{
+	(void)state;
+	struct kaal_memory m;
+	assert_status(KAAL_OK, kaal_broker_allocate_memory(&broker, 4096, 0, &m));
+	kaal_cptr n;
+	assert_status(KAAL_OK, kaal_broker_alloc_slot(&broker, &n));
+	assert_status(KAAL_OK, kaal_notification_create(m.cap, harness_ref(n)));
+	assert_int_equal(KAAL_CAP_NOTIFICATION, harness_identify(n).type);
+	struct kaal_memory wrong = m;
+	wrong.id = KAAL_MEMORY_MAX_BLOCKS;
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_free_memory(&broker, &wrong));
+	wrong = m;
+	wrong.cap++;
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_free_memory(&broker, &wrong));
+	assert_int_equal(KAAL_CAP_NOTIFICATION, harness_identify(n).type);
+	assert_status(KAAL_OK, kaal_broker_free_memory(&broker, &m));
+	/* Objects made from freed memory are gone. */
+	assert_int_equal(KAAL_CAP_NULL, harness_identify(n).type);
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_free_memory(&broker, &m));
+	assert_status(KAAL_OK, kaal_broker_free_slot(&broker, n));
+}
+
+/* The set of free blocks, as (base, bits) pairs sorted, for comparing states. */
+static size_t free_blocks(const struct kaal_memory_manager *m, uint64_t *out, size_t max)
+{
+	size_t n = 0;
+	for (unsigned o = 0; o <= KAAL_MEMORY_MAX_BITS; o++)
+		for (uint32_t i = m->free_list[o]; i != KAAL_MEMORY_NONE; i = m->block[i].next) {
+			assert_true(n < max);
+			out[n++] = m->block[i].base | m->block[i].bits;
+		}
+	return n;
+}
+
+static int compare_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+#define RANDOM_OPS 1000000u
+#define LIVE_MAX   48
+
+static void million_random_operations_return_home(void **state)
+{
+	(void)state;
+	uint64_t before[64], after[64];
+	size_t n_before = free_blocks(&broker.memory, before, 64);
+	qsort(before, n_before, sizeof(before[0]), compare_u64);
+	uint32_t slots_before = broker.slots.free_count;
+	struct kaal_memory live[LIVE_MAX];
+	unsigned live_count = 0;
+	uint64_t seed = 0x9E3779B97F4A7C15u;
+	for (uint32_t op = 0; op < RANDOM_OPS; op++) {
+		seed ^= seed << 13;
+		seed ^= seed >> 7;
+		seed ^= seed << 17;
+		bool do_alloc = live_count == 0 || (live_count < LIVE_MAX && (seed & 1));
+		if (do_alloc) {
+			uint64_t size =
+			    1 + ((seed >> 8) % (UINT64_C(1) << (12 + (seed >> 40) % 9)));
+			kaal_status st =
+			    kaal_broker_allocate_memory(&broker, size, 0, &live[live_count]);
+			assert_status(KAAL_OK, st);
+			assert_true(live[live_count].size >= size);
+			live_count++;
+		} else {
+			unsigned k = (unsigned)((seed >> 16) % live_count);
+			assert_status(KAAL_OK, kaal_broker_free_memory(&broker, &live[k]));
+			live[k] = live[--live_count];
+		}
+	}
+	while (live_count > 0)
+		assert_status(KAAL_OK, kaal_broker_free_memory(&broker, &live[--live_count]));
+	size_t n_after = free_blocks(&broker.memory, after, 64);
+	qsort(after, n_after, sizeof(after[0]), compare_u64);
+	assert_int_equal(n_before, n_after);
+	assert_memory_equal(before, after, n_before * sizeof(before[0]));
+	assert_int_equal(slots_before, broker.slots.free_count);
+	assert_int_equal(KAAL_MEMORY_MAX_BLOCKS - n_before, broker.memory.unused_count);
+	for (uint32_t r = 0; r < h.bi->untyped_count; r++) {
+		struct kaal_untyped_info info;
+		assert_status(KAAL_OK, kaal_untyped_info(h.bi->untyped[r].cptr, &info));
+		assert_int_equal(UINT64_C(1) << info.size_bits, info.bytes_left);
+	}
+}
+
+static void devices_are_exclusive(void **state)
+{
+	(void)state;
+	struct kaal_device uart, again, timer;
+	assert_status(KAAL_OK, kaal_broker_request_device(&broker, KAAL_DEVICE_UART0, &uart));
+	assert_int_equal(0x09000000, uart.mmio_base);
+	assert_int_equal(4096, uart.mmio_size);
+	assert_int_equal(33, uart.irq);
+	assert_int_equal(KAAL_CAP_DEVICE_FRAME, harness_identify(uart.frame).type);
+	assert_int_equal(KAAL_CAP_IRQ_HANDLER, harness_identify(uart.irq_handler).type);
+	assert_status(KAAL_BUSY, kaal_broker_request_device(&broker, KAAL_DEVICE_UART0, &again));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_request_device(&broker, 77, &again));
+	assert_status(KAAL_ILLEGAL_OPERATION, kaal_broker_release_device(&broker, KAAL_DEVICE_RTC));
+	/* A copy passed on further is revoked with the device. */
+	kaal_cptr passed;
+	assert_status(KAAL_OK, kaal_broker_alloc_slot(&broker, &passed));
+	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(passed), harness_ref(uart.frame)));
+	assert_status(KAAL_OK, kaal_broker_release_device(&broker, KAAL_DEVICE_UART0));
+	assert_int_equal(KAAL_CAP_NULL, harness_identify(uart.frame).type);
+	assert_int_equal(KAAL_CAP_NULL, harness_identify(uart.irq_handler).type);
+	assert_int_equal(KAAL_CAP_NULL, harness_identify(passed).type);
+	assert_status(KAAL_OK, kaal_broker_request_device(&broker, KAAL_DEVICE_UART0, &again));
+	assert_int_equal(KAAL_CAP_DEVICE_FRAME, harness_identify(again.frame).type);
+	assert_status(KAAL_OK, kaal_broker_request_device(&broker, KAAL_DEVICE_TIMER, &timer));
+	assert_int_equal(0, timer.frame);
+	assert_int_equal(KAAL_CAP_IRQ_HANDLER, harness_identify(timer.irq_handler).type);
+	struct kaal_device rtc, gpio;
+	assert_status(KAAL_OK, kaal_broker_request_device(&broker, KAAL_DEVICE_RTC, &rtc));
+	assert_int_equal(0x09010000, rtc.mmio_base);
+	assert_status(KAAL_OK, kaal_broker_request_device(&broker, KAAL_DEVICE_GPIO, &gpio));
+	assert_int_equal(0x09030000, gpio.mmio_base);
+}
+
+static void objects_are_created_and_reclaimed(void **state)
+{
+	(void)state;
+	uint64_t free_before = broker.memory.free_bytes;
+	kaal_cptr ep, n;
+	assert_status(KAAL_OK, kaal_broker_create_endpoint(&broker, &ep));
+	assert_status(KAAL_OK, kaal_broker_create_notification(&broker, &n));
+	assert_int_equal(KAAL_CAP_ENDPOINT, harness_identify(ep).type);
+	kaal_word bits;
+	assert_status(KAAL_OK, kaal_signal(n, 3));
+	assert_status(KAAL_OK, kaal_poll(n, &bits));
+	assert_int_equal(3, bits);
+	assert_true(broker.memory.free_bytes < free_before);
+	assert_status(KAAL_OK, kaal_broker_destroy_object(&broker, ep));
+	assert_status(KAAL_OK, kaal_broker_destroy_object(&broker, n));
+	assert_int_equal(KAAL_CAP_NULL, harness_identify(ep).type);
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_destroy_object(&broker, ep));
+	assert_int_equal(free_before, broker.memory.free_bytes);
+}
+
+#define BROKER_TEST(fn) cmocka_unit_test_setup_teardown(fn, broker_setup, harness_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    BROKER_TEST(init_checks_boot_info),
+	    BROKER_TEST(slots_are_reused),
+	    BROKER_TEST(allocations_are_aligned_untyped),
+	    BROKER_TEST(exhaustion_is_all_or_nothing),
+	    BROKER_TEST(free_checks_and_revokes),
+	    BROKER_TEST(million_random_operations_return_home),
+	    BROKER_TEST(devices_are_exclusive),
+	    BROKER_TEST(objects_are_created_and_reclaimed),
+	};
+	return cmocka_run_group_tests_name("broker", tests, NULL, NULL);
+}
