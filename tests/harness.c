@@ -1,7 +1,13 @@
 /* The per-case fixture: boot, slot and object helpers, threads with IPC buffers. */
 #include <pthread.h>
+#include <sched.h>
+#include <time.h>
 
 #include "harness.h"
+
+/* Kernel internals, for harness_wait_blocked() only. */
+#include "host.h"
+#include "kernel.h"
 
 struct harness h;
 
@@ -94,6 +100,31 @@ kaal_cptr harness_thread(void (*fn)(kaal_word), kaal_word arg, kaal_cptr cspace)
 	assert_status(KAAL_OK, kaal_thread_start(thread, thread_entry, NULL, started_count));
 	started_count++;
 	return thread;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void harness_wait_blocked(kaal_cptr thread)
+{
+	struct kaal_cap_info info = harness_identify(thread);
+	assert_int_equal(KAAL_CAP_THREAD, info.type);
+	const struct thread *t = arch_phys_to_kernel(info.object);
+	uint64_t give_up = now_ns() + UINT64_C(10000000000);
+	for (;;) {
+		host_kernel_lock();
+		bool blocked = kaal_thread_is_blocked(t);
+		host_kernel_unlock();
+		if (blocked)
+			return;
+		if (now_ns() > give_up)
+			fail_msg("thread %llu never blocked", (unsigned long long)thread);
+		sched_yield();
+	}
 }
 
 void harness_barrier_init(unsigned count)

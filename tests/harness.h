@@ -41,6 +41,13 @@ struct kaal_cap_info harness_identify(kaal_cptr slot);
  */
 kaal_cptr harness_thread(void (*fn)(kaal_word), kaal_word arg, kaal_cptr cspace);
 
+/*
+ * Wait until the thread (a thread cptr) is blocked in a kernel call: sending,
+ * receiving, waiting for a reply or on a notification. A blocked thread cannot
+ * say so itself, so this looks at its state in the kernel. Fails after 10 s.
+ */
+void harness_wait_blocked(kaal_cptr thread);
+
 /* A pthread barrier the test's threads and the test share. */
 void harness_barrier_init(unsigned count);
 void harness_barrier_wait(void);

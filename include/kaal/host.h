@@ -25,7 +25,10 @@ kaal_status kaal_host_boot(const struct kaal_host_config *config,
  */
 kaal_status kaal_host_shutdown(void);
 
-/* Raise interrupt irq as a device would. */
+/*
+ * Raise interrupt irq as a device would: KAAL_BUSY while it has no
+ * notification or is unacknowledged, KAAL_ILLEGAL_OPERATION when not booted.
+ */
 kaal_status kaal_host_raise_irq(uint32_t irq);
 
 /* Whether the root task asked for shutdown, and the code it gave. */

@@ -96,9 +96,10 @@ kaal_status kaal_kernel_boot(const struct kaal_platform *p, struct kaal_boot_sta
 	irq_reset();
 	struct carver c = {p->free_base, p->ram_base + p->ram_size};
 	kaal_paddr cnode_phys, thread_phys, ipc_phys, bi_phys;
+	/* Largest first, so no alignment gap is lost between them. */
 	if (!carve(&c, KAAL_ROOT_CNODE_RADIX + KAAL_SLOT_BITS, &cnode_phys) ||
-	    !carve(&c, KAAL_THREAD_BITS, &thread_phys) || !carve(&c, KAAL_PAGE_BITS, &ipc_phys) ||
-	    !carve(&c, KAAL_PAGE_BITS, &bi_phys))
+	    !carve(&c, KAAL_PAGE_BITS, &ipc_phys) || !carve(&c, KAAL_PAGE_BITS, &bi_phys) ||
+	    !carve(&c, KAAL_THREAD_BITS, &thread_phys))
 		return KAAL_UNTYPED_EXHAUSTED;
 
 	struct cte *cnode = arch_phys_to_kernel(cnode_phys);

@@ -300,6 +300,9 @@ kaal_status cnode_derive(struct cte *dst, struct cte *src, unsigned rights, kaal
 	}
 	bool revocable = badged || cap.type == KAAL_CAP_UNTYPED;
 	cdt_insert(src, dst, &cap, revocable, badged);
+	/* As in seL4, only the newest copy of an untyped hands out memory: the source is full. */
+	if (cap.type == KAAL_CAP_UNTYPED)
+		src->cap.word = UINT64_C(1) << src->cap.size_bits;
 	return KAAL_OK;
 }
 

@@ -87,7 +87,8 @@ kaal_status kaal_host_shutdown(void)
 kaal_status kaal_host_raise_irq(uint32_t irq)
 {
 	host_kernel_lock();
-	kaal_status st = kaal_kernel_irq(irq);
+	/* With nothing booted the routes name notifications in memory that is gone. */
+	kaal_status st = booted ? kaal_kernel_irq(irq) : KAAL_ILLEGAL_OPERATION;
 	host_kernel_unlock();
 	return st;
 }
