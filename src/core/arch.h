@@ -22,7 +22,11 @@ struct thread;
 void arch_thread_wake(struct thread *t);
 /* Begin running an inactive thread at entry with the given stack and argument. */
 kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack, kaal_word arg);
-/* The thread object is being destroyed: it must not run user code again. */
+/*
+ * The thread object is being destroyed: never switch it back in. (The host
+ * cannot stop a pthread in user code; there every later call of that
+ * thread returns KAAL_OBJECT_DELETED instead.)
+ */
 void arch_thread_destroy(struct thread *t);
 
 /* Monotonic time in nanoseconds, for timeouts. */
