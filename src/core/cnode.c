@@ -312,8 +312,6 @@ kaal_status cnode_move(struct cte *dst, struct cte *src, unsigned rights)
 		return KAAL_SLOT_EMPTY;
 	if (src->cap.type == KAAL_CAP_REPLY)
 		return KAAL_ILLEGAL_OPERATION;
-	if (dst == src)
-		return KAAL_OK;
 	if (dst->cap.type != KAAL_CAP_NULL)
 		return KAAL_SLOT_OCCUPIED;
 	if (rights & ~(unsigned)KAAL_RIGHTS_ALL)
