@@ -181,17 +181,13 @@ static void clear_slot(struct cte *slot)
  * A slot whose final capability names a CNode or thread becomes a "zombie":
  * it leaves the tree, and its prev field links it onto a stack of zombies
  * (threaded through the slots themselves) while its object's slots are
- * emptied one at a time; cap.word records how far the scan got.
+ * emptied one at a time; cap.word records how far the scan got. A cycle
+ * (two objects holding the last capabilities to each other) ends because
+ * the scan skips zombie slots: the way back round a cycle is a zombie.
+ * Nothing else can name a zombie's object, since copies of a capability sit
+ * next to each other in the tree and the zombie's was the last.
  */
 #define ZOMBIE_FLAG 0x80
-
-static bool in_zombie_stack(const struct cte *top, uintptr_t object)
-{
-	for (; top; top = top->prev)
-		if (top->cap.object == object)
-			return true;
-	return false;
-}
 
 static struct cte *push_zombie(struct cte *top, struct cte *slot)
 {
@@ -231,12 +227,11 @@ void cte_delete(struct cte *slot)
 		}
 		struct cte *s = &slots[i];
 		bool s_final = cdt_is_final(s);
-		if (s_final && holds_slots(&s->cap) && !in_zombie_stack(top, s->cap.object)) {
+		if (s_final && holds_slots(&s->cap)) {
 			top = push_zombie(top, s);
 			continue;
 		}
-		/* A final capability to an object already being destroyed just goes. */
-		release_cap(s, s_final && !in_zombie_stack(top, s->cap.object));
+		release_cap(s, s_final);
 		clear_slot(s);
 	}
 }
@@ -253,8 +248,6 @@ static kaal_status check_derivable(const struct cte *src)
 	switch (src->cap.type) {
 	case KAAL_CAP_NULL:
 		return KAAL_SLOT_EMPTY;
-	case KAAL_CAP_REPLY:
-		return KAAL_ILLEGAL_OPERATION;
 	case KAAL_CAP_UNTYPED:
 		/* A copy of an untyped with children could retype over live objects. */
 		return cdt_has_children(src) ? KAAL_REVOKE_FIRST : KAAL_OK;
@@ -310,8 +303,6 @@ kaal_status cnode_move(struct cte *dst, struct cte *src, unsigned rights)
 {
 	if (src->cap.type == KAAL_CAP_NULL)
 		return KAAL_SLOT_EMPTY;
-	if (src->cap.type == KAAL_CAP_REPLY)
-		return KAAL_ILLEGAL_OPERATION;
 	if (dst->cap.type != KAAL_CAP_NULL)
 		return KAAL_SLOT_OCCUPIED;
 	if (rights & ~(unsigned)KAAL_RIGHTS_ALL)
