@@ -113,7 +113,7 @@ kaal_status kaal_mpmc_push(struct kaal_mpmc *q, const void *elem)
 	if (!q || !q->hdr || !elem)
 		return KAAL_INVALID_ARGUMENT;
 	uint64_t pos;
-	kaal_status st;
+	kaal_status st = KAAL_OK;
 	struct mpmc_slot *s = claim(q, &q->hdr->enqueue_pos, 0, &pos, &st);
 	if (!s)
 		return st;
@@ -127,7 +127,7 @@ kaal_status kaal_mpmc_pop(struct kaal_mpmc *q, void *elem)
 	if (!q || !q->hdr || !elem)
 		return KAAL_INVALID_ARGUMENT;
 	uint64_t pos;
-	kaal_status st;
+	kaal_status st = KAAL_OK;
 	struct mpmc_slot *s = claim(q, &q->hdr->dequeue_pos, 1, &pos, &st);
 	if (!s)
 		return st;
