@@ -19,13 +19,13 @@ static bool transfer_cap(struct thread *src, struct thread *dst, struct kaal_ipc
 	if (!src_buf || cspace_lookup_slot(src, src_buf->send_cap, &from) != KAAL_OK)
 		return false;
 	if (cspace_lookup_op_slot(dst, dst_buf->receive_root, dst_buf->receive_index,
-				  dst_buf->receive_depth, &to) != KAAL_OK)
+	                          dst_buf->receive_depth, &to) != KAAL_OK)
 		return false;
 	return cnode_derive(to, from, from->cap.rights, 0, false) == KAAL_OK;
 }
 
 static void transfer(struct thread *src, struct thread *dst, kaal_word badge, kaal_word info,
-		     bool can_grant)
+                     bool can_grant)
 {
 	struct kaal_ipc_buffer *buf = thread_ipc_buffer(dst);
 	unsigned len = kaal_msg_length(info);
@@ -65,7 +65,7 @@ static struct thread *dequeue(struct endpoint *ep)
 }
 
 void endpoint_send(struct endpoint *ep, struct thread *t, kaal_word badge, kaal_word info,
-		   bool can_grant, bool is_call, bool block)
+                   bool can_grant, bool is_call, bool block)
 {
 	t->status = KAAL_OK;
 	if (ep->state == EP_RECEIVING) {
@@ -89,6 +89,9 @@ void endpoint_send(struct endpoint *ep, struct thread *t, kaal_word badge, kaal_
 
 void endpoint_recv(struct endpoint *ep, struct thread *t, bool can_grant)
 {
+	/* As in seL4, pending bits of a bound notification come before queued senders. */
+	if (notification_take_bound(t))
+		return;
 	if (ep->state == EP_SENDING) {
 		struct thread *sender = dequeue(ep);
 		transfer(sender, t, sender->ipc_badge, sender->ipc_info, sender->ipc_can_grant);
@@ -99,8 +102,6 @@ void endpoint_recv(struct endpoint *ep, struct thread *t, bool can_grant)
 		t->status = KAAL_OK;
 		return;
 	}
-	if (notification_take_bound(t))
-		return;
 	t->ipc_can_grant = can_grant;
 	thread_queue_append(&ep->queue, t);
 	ep->state = EP_RECEIVING;
@@ -129,8 +130,7 @@ void endpoint_cancel_ipc(struct thread *t)
 
 void endpoint_cancel_reply_wait(struct thread *t)
 {
-	if (t->replier)
-		kaal_zero(&t->replier->reply, sizeof(t->replier->reply));
+	kaal_zero(&t->replier->reply, sizeof(t->replier->reply));
 	t->replier = NULL;
 }
 

@@ -20,11 +20,11 @@ typedef void (*syscall_handler)(struct thread *t, const kaal_word *a);
 static kaal_status op_slot(struct thread *t, kaal_cptr root, kaal_word packed, struct cte **slot)
 {
 	return cspace_lookup_op_slot(t, root, packed & KAAL_SLOT_INDEX_MASK,
-				     packed >> KAAL_SLOT_DEPTH_SHIFT, slot);
+	                             packed >> KAAL_SLOT_DEPTH_SHIFT, slot);
 }
 
 static kaal_status slot_nonempty(struct thread *t, kaal_cptr root, kaal_word packed,
-				 struct cte **slot)
+                                 struct cte **slot)
 {
 	kaal_status st = op_slot(t, root, packed, slot);
 	if (st == KAAL_OK && (*slot)->cap.type == KAAL_CAP_NULL)
@@ -67,7 +67,7 @@ static void send_common(struct thread *t, const kaal_word *a, bool is_call, bool
 		return;
 	}
 	endpoint_send((struct endpoint *)ep->cap.object, t, ep->cap.word, a[1],
-		      (ep->cap.rights & KAAL_RIGHT_GRANT) != 0, is_call, block);
+	              (ep->cap.rights & KAAL_RIGHT_GRANT) != 0, is_call, block);
 }
 
 static void sys_send(struct thread *t, const kaal_word *a)
@@ -94,7 +94,7 @@ static void sys_recv(struct thread *t, const kaal_word *a)
 		return;
 	}
 	endpoint_recv((struct endpoint *)ep->cap.object, t,
-		      (ep->cap.rights & KAAL_RIGHT_GRANT) != 0);
+	              (ep->cap.rights & KAAL_RIGHT_GRANT) != 0);
 }
 
 static void sys_reply(struct thread *t, const kaal_word *a)
@@ -119,7 +119,7 @@ static void sys_reply_recv(struct thread *t, const kaal_word *a)
 	}
 	endpoint_reply(t, a[1]);
 	endpoint_recv((struct endpoint *)ep->cap.object, t,
-		      (ep->cap.rights & KAAL_RIGHT_GRANT) != 0);
+	              (ep->cap.rights & KAAL_RIGHT_GRANT) != 0);
 }
 
 static kaal_status lookup_frame(struct thread *t, kaal_cptr cptr, struct cte **slot)
@@ -184,7 +184,7 @@ static void sys_signal(struct thread *t, const kaal_word *a)
 	kaal_status st = cspace_lookup_cap(t, a[0], KAAL_CAP_NOTIFICATION, KAAL_RIGHT_WRITE, &n);
 	if (st == KAAL_OK)
 		notification_signal((struct notification *)n->cap.object,
-				    n->cap.word ? n->cap.word : a[1]);
+		                    n->cap.word ? n->cap.word : a[1]);
 	t->status = st;
 }
 
@@ -262,18 +262,18 @@ static void sys_identify(struct thread *t, const kaal_word *a)
 		t->result[1] = c->rights;
 		t->result[2] = c->type == KAAL_CAP_UNTYPED ? 0 : c->word;
 		t->result[3] = c->type == KAAL_CAP_UNTYPED || c->type == KAAL_CAP_FRAME ||
-					       c->type == KAAL_CAP_DEVICE_FRAME
-				       ? c->object
-			       : c->type == KAAL_CAP_NULL || c->type == KAAL_CAP_IRQ_HANDLER
-				       ? 0
-				       : arch_kernel_to_phys((const void *)c->object);
+		                       c->type == KAAL_CAP_DEVICE_FRAME
+		                   ? c->object
+		               : c->type == KAAL_CAP_NULL || c->type == KAAL_CAP_IRQ_HANDLER
+		                   ? 0
+		                   : arch_kernel_to_phys((const void *)c->object);
 	}
 	t->status = st;
 }
 
 /* Source then destination of a two-slot CNode call: a[0..1] destination, a[2..3] source. */
 static kaal_status two_slots(struct thread *t, const kaal_word *a, struct cte **dst,
-			     struct cte **src)
+                             struct cte **src)
 {
 	kaal_status st = slot_nonempty(t, a[2], a[3], src);
 	if (st == KAAL_OK)
@@ -347,7 +347,7 @@ static void sys_retype(struct thread *t, const kaal_word *a)
 	kaal_status st = cspace_lookup_cap(t, a[0], KAAL_CAP_UNTYPED, 0, &ut);
 	if (st == KAAL_OK)
 		st = (a[3] >> KAAL_SLOT_DEPTH_SHIFT) == 0 ? cspace_lookup_slot(t, a[2], &node)
-							    : op_slot(t, a[2], a[3], &node);
+		                                          : op_slot(t, a[2], a[3], &node);
 	if (st == KAAL_OK && node->cap.type != KAAL_CAP_CNODE)
 		st = node->cap.type == KAAL_CAP_NULL ? KAAL_SLOT_EMPTY : KAAL_WRONG_TYPE;
 	if (st == KAAL_OK) {
@@ -357,7 +357,7 @@ static void sys_retype(struct thread *t, const kaal_word *a)
 	}
 	if (st == KAAL_OK)
 		st = untyped_retype(ut, type, size_bits, (unsigned)count,
-				    (struct cte *)node->cap.object + a[4], &t->result[0]);
+		                    (struct cte *)node->cap.object + a[4], &t->result[0]);
 	t->status = st;
 }
 
@@ -386,7 +386,7 @@ static void sys_thread_configure(struct thread *t, const kaal_word *a)
 		st = cspace_lookup_cap(t, a[1], KAAL_CAP_CNODE, 0, &cspace);
 	if (st == KAAL_OK && a[2] != 0)
 		st = cspace_lookup_cap(t, a[2], KAAL_CAP_FRAME, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE,
-				       &ipc);
+		                       &ipc);
 	if (st == KAAL_OK && (a[3] > MAX_PRIORITY || target->state == THREAD_DEAD))
 		st = KAAL_INVALID_ARGUMENT;
 	if (st == KAAL_OK) {
@@ -402,7 +402,7 @@ static void sys_thread_start(struct thread *t, const kaal_word *a)
 	struct thread *target;
 	kaal_status st = lookup_thread(t, a[0], &target);
 	if (st == KAAL_OK && (target->state != THREAD_INACTIVE ||
-			      target->slots[THREAD_SLOT_CSPACE].cap.type != KAAL_CAP_CNODE))
+	                      target->slots[THREAD_SLOT_CSPACE].cap.type != KAAL_CAP_CNODE))
 		st = KAAL_ILLEGAL_OPERATION;
 	if (st == KAAL_OK)
 		st = arch_thread_start(target, a[1], a[2], a[3]);
@@ -429,11 +429,12 @@ static void sys_thread_bind_notification(struct thread *t, const kaal_word *a)
 	kaal_status st = lookup_thread(t, a[0], &target);
 	if (st == KAAL_OK)
 		st = cspace_lookup_cap(t, a[1], KAAL_CAP_NOTIFICATION, KAAL_RIGHT_READ, &n);
-	if (st == KAAL_OK &&
-	    (target->bound || ((struct notification *)n->cap.object)->bound))
+	/* As in seL4: one binding each way, and never to a notification others wait on. */
+	struct notification *ntfn = st == KAAL_OK ? (struct notification *)n->cap.object : NULL;
+	if (st == KAAL_OK && (target->bound || ntfn->bound || ntfn->waiters.head))
 		st = KAAL_ILLEGAL_OPERATION;
 	if (st == KAAL_OK)
-		notification_bind((struct notification *)n->cap.object, target);
+		notification_bind(ntfn, target);
 	t->status = st;
 }
 
@@ -502,43 +503,43 @@ static void sys_debug_putchar(struct thread *t, const kaal_word *a)
 #define DEBUG_PUTCHAR_ROW (KAAL_SYS_SHUTDOWN + 1)
 
 static const syscall_handler dispatch[DEBUG_PUTCHAR_ROW + 1] = {
-	[KAAL_SYS_YIELD] = sys_yield,
-	[KAAL_SYS_SEND] = sys_send,
-	[KAAL_SYS_RECV] = sys_recv,
-	[KAAL_SYS_CALL] = sys_call,
-	[KAAL_SYS_REPLY] = sys_reply,
-	[KAAL_SYS_REPLY_RECV] = sys_reply_recv,
-	[KAAL_SYS_NB_SEND] = sys_nb_send,
-	[KAAL_SYS_ENDPOINT_CREATE] = sys_endpoint_create,
-	[KAAL_SYS_MAP] = sys_map,
-	[KAAL_SYS_UNMAP] = sys_unmap,
-	[KAAL_SYS_NOTIFICATION_CREATE] = sys_notification_create,
-	[KAAL_SYS_SIGNAL] = sys_signal,
-	[KAAL_SYS_WAIT] = sys_wait,
-	[KAAL_SYS_POLL] = sys_poll,
-	[KAAL_SYS_PEEK] = sys_peek,
-	[KAAL_SYS_WAIT_TIMEOUT] = sys_wait_timeout,
-	[KAAL_SYS_TIME] = sys_time,
-	[KAAL_SYS_REVOKE] = sys_revoke,
-	[KAAL_SYS_DERIVE] = sys_derive,
-	[KAAL_SYS_MINT] = sys_mint,
-	[KAAL_SYS_COPY] = sys_copy,
-	[KAAL_SYS_DELETE] = sys_delete,
-	[KAAL_SYS_MOVE] = sys_move,
-	[KAAL_SYS_MUTATE] = sys_mutate,
-	[KAAL_SYS_UNTYPED_INFO] = sys_untyped_info,
-	[KAAL_SYS_RETYPE] = sys_retype,
-	[KAAL_SYS_IDENTIFY] = sys_identify,
-	[KAAL_SYS_THREAD_CONFIGURE] = sys_thread_configure,
-	[KAAL_SYS_THREAD_START] = sys_thread_start,
-	[KAAL_SYS_THREAD_SET_PRIORITY] = sys_thread_set_priority,
-	[KAAL_SYS_THREAD_BIND_NOTIFICATION] = sys_thread_bind_notification,
-	[KAAL_SYS_THREAD_UNBIND_NOTIFICATION] = sys_thread_unbind_notification,
-	[KAAL_SYS_THREAD_EXIT] = sys_thread_exit,
-	[KAAL_SYS_IRQ_SET_NOTIFICATION] = sys_irq_set_notification,
-	[KAAL_SYS_IRQ_ACK] = sys_irq_ack,
-	[KAAL_SYS_SHUTDOWN] = sys_shutdown,
-	[DEBUG_PUTCHAR_ROW] = sys_debug_putchar,
+    [KAAL_SYS_YIELD] = sys_yield,
+    [KAAL_SYS_SEND] = sys_send,
+    [KAAL_SYS_RECV] = sys_recv,
+    [KAAL_SYS_CALL] = sys_call,
+    [KAAL_SYS_REPLY] = sys_reply,
+    [KAAL_SYS_REPLY_RECV] = sys_reply_recv,
+    [KAAL_SYS_NB_SEND] = sys_nb_send,
+    [KAAL_SYS_ENDPOINT_CREATE] = sys_endpoint_create,
+    [KAAL_SYS_MAP] = sys_map,
+    [KAAL_SYS_UNMAP] = sys_unmap,
+    [KAAL_SYS_NOTIFICATION_CREATE] = sys_notification_create,
+    [KAAL_SYS_SIGNAL] = sys_signal,
+    [KAAL_SYS_WAIT] = sys_wait,
+    [KAAL_SYS_POLL] = sys_poll,
+    [KAAL_SYS_PEEK] = sys_peek,
+    [KAAL_SYS_WAIT_TIMEOUT] = sys_wait_timeout,
+    [KAAL_SYS_TIME] = sys_time,
+    [KAAL_SYS_REVOKE] = sys_revoke,
+    [KAAL_SYS_DERIVE] = sys_derive,
+    [KAAL_SYS_MINT] = sys_mint,
+    [KAAL_SYS_COPY] = sys_copy,
+    [KAAL_SYS_DELETE] = sys_delete,
+    [KAAL_SYS_MOVE] = sys_move,
+    [KAAL_SYS_MUTATE] = sys_mutate,
+    [KAAL_SYS_UNTYPED_INFO] = sys_untyped_info,
+    [KAAL_SYS_RETYPE] = sys_retype,
+    [KAAL_SYS_IDENTIFY] = sys_identify,
+    [KAAL_SYS_THREAD_CONFIGURE] = sys_thread_configure,
+    [KAAL_SYS_THREAD_START] = sys_thread_start,
+    [KAAL_SYS_THREAD_SET_PRIORITY] = sys_thread_set_priority,
+    [KAAL_SYS_THREAD_BIND_NOTIFICATION] = sys_thread_bind_notification,
+    [KAAL_SYS_THREAD_UNBIND_NOTIFICATION] = sys_thread_unbind_notification,
+    [KAAL_SYS_THREAD_EXIT] = sys_thread_exit,
+    [KAAL_SYS_IRQ_SET_NOTIFICATION] = sys_irq_set_notification,
+    [KAAL_SYS_IRQ_ACK] = sys_irq_ack,
+    [KAAL_SYS_SHUTDOWN] = sys_shutdown,
+    [DEBUG_PUTCHAR_ROW] = sys_debug_putchar,
 };
 
 void kaal_kernel_syscall(struct thread *t, kaal_word num, const kaal_word args[KAAL_SYSCALL_ARGS])

@@ -1,0 +1,767 @@
+/*
+ * Threads: configure and start and their errors, exit and restart,
+ * priorities, bound notifications, and destroying a thread wherever it is
+ * blocked. A destroyed thread's pending call returns KAAL_OBJECT_DELETED,
+ * as does every later call it makes, and its pthread still finishes.
+ *
+ * Started threads never call cmocka: they note what they saw and signal a
+ * notification, or meet the test at the harness barrier once the kernel no
+ * longer answers them.
+ */
+#include <string.h>
+
+#include "harness.h"
+
+#define PTR(arg) ((void *)(uintptr_t)(arg))
+#define ARG(ptr) ((kaal_word)(uintptr_t)(ptr))
+
+#define WAIT_NS UINT64_C(10000000000)
+
+static kaal_cptr new_endpoint(void)
+{
+	return harness_create(KAAL_CAP_ENDPOINT, 0);
+}
+
+static kaal_cptr new_notification(void)
+{
+	return harness_create(KAAL_CAP_NOTIFICATION, 0);
+}
+
+static kaal_cptr derive(kaal_cptr src, unsigned rights)
+{
+	kaal_cptr slot = harness_slot();
+	assert_status(KAAL_OK, kaal_cnode_derive(harness_ref(slot), harness_ref(src), rights));
+	return slot;
+}
+
+static kaal_cptr mint(kaal_cptr src, unsigned rights, kaal_word badge)
+{
+	kaal_cptr slot = harness_slot();
+	assert_status(KAAL_OK, kaal_cnode_mint(harness_ref(slot), harness_ref(src), rights, badge));
+	return slot;
+}
+
+static void await_bits(kaal_cptr ntfn, kaal_word want)
+{
+	kaal_word seen = 0;
+	while ((seen & want) != want) {
+		kaal_word bits = 0;
+		assert_status(KAAL_OK, kaal_wait_timeout(ntfn, WAIT_NS, &bits));
+		seen |= bits;
+	}
+	assert_int_equal(want, seen);
+}
+
+static kaal_word peek(kaal_cptr ntfn)
+{
+	kaal_word bits = 0xDEAD;
+	assert_status(KAAL_OK, kaal_peek(ntfn, &bits));
+	return bits;
+}
+
+static struct kaal_msg message(kaal_word label, kaal_word w0)
+{
+	struct kaal_msg m = {kaal_msg_info(label, 1, 0), {w0, 0, 0, 0}, 0};
+	return m;
+}
+
+/* A frame mapped for the test to look into, usable as an IPC buffer. */
+static kaal_cptr new_ipc_frame(struct kaal_ipc_buffer **mapped)
+{
+	kaal_cptr frame = harness_create(KAAL_CAP_FRAME, KAAL_PAGE_BITS);
+	void *p;
+	assert_status(KAAL_OK, kaal_map(frame, 0, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &p));
+	*mapped = p;
+	return frame;
+}
+
+/*
+ * What the threads started with kaal_thread_start() share with the test:
+ * cptrs as the thread names them, and what it saw.
+ */
+struct worker {
+	struct kaal_ipc_buffer *ipc; /* the thread's IPC buffer as the test mapped it */
+	kaal_cptr ep;
+	kaal_cptr done;
+	kaal_cptr gate;
+	kaal_cptr self;
+	unsigned runs;
+	kaal_word arg;
+	struct kaal_msg m[2];
+	kaal_status st[2];
+	kaal_word bits;
+};
+
+/* Threads started by the test use the IPC buffer it mapped; harness threads have theirs. */
+static void adopt_ipc_buffer(const struct worker *w)
+{
+	if (w->ipc)
+		kaal_set_ipc_buffer(w->ipc);
+}
+
+/* Tell the test it ran (bit 1 of done). */
+static void signal_done(kaal_word arg)
+{
+	struct worker *w = PTR(arg);
+	adopt_ipc_buffer(w);
+	w->runs++;
+	/* The test reads runs once this signal arrives; nothing is written after it. */
+	kaal_signal(w->done, 1);
+}
+
+/* Configure rejects a wrong operand with its error and changes nothing. */
+static void configure_rejects_bad_operands(void **state)
+{
+	(void)state;
+	kaal_cptr t = harness_create(KAAL_CAP_THREAD, 0);
+	kaal_cptr ep = new_endpoint(), n = new_notification(), empty = harness_slot();
+	static struct worker w;
+	kaal_cptr frame = new_ipc_frame(&w.ipc);
+	kaal_cptr read_only = derive(frame, KAAL_RIGHT_READ);
+	kaal_cptr write_only = derive(frame, KAAL_RIGHT_WRITE);
+
+	assert_status(KAAL_WRONG_TYPE, kaal_thread_configure(ep, h.root, frame, 1));
+	assert_status(KAAL_SLOT_EMPTY, kaal_thread_configure(empty, h.root, frame, 1));
+	assert_status(KAAL_WRONG_TYPE, kaal_thread_configure(t, n, frame, 1));
+	assert_status(KAAL_WRONG_TYPE, kaal_thread_configure(t, frame, frame, 1));
+	assert_status(KAAL_SLOT_EMPTY, kaal_thread_configure(t, empty, frame, 1));
+	assert_status(KAAL_SLOT_EMPTY, kaal_thread_configure(t, 0, frame, 1));
+	assert_status(KAAL_WRONG_TYPE, kaal_thread_configure(t, h.root, ep, 1));
+	assert_status(KAAL_WRONG_TYPE, kaal_thread_configure(t, h.root, h.root, 1));
+	assert_status(KAAL_SLOT_EMPTY, kaal_thread_configure(t, h.root, empty, 1));
+	assert_status(KAAL_MISSING_RIGHT, kaal_thread_configure(t, h.root, read_only, 1));
+	assert_status(KAAL_MISSING_RIGHT, kaal_thread_configure(t, h.root, write_only, 1));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_thread_configure(t, h.root, frame, 256));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_thread_configure(t, h.root, frame, ~0u));
+	assert_int_equal(KAAL_CAP_NULL, harness_identify(empty).type);
+
+	/* The thread still has no CSpace, so it cannot start. */
+	w.done = new_notification();
+	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_start(t, signal_done, NULL, ARG(&w)));
+
+	assert_status(KAAL_OK, kaal_thread_configure(t, h.root, frame, 255));
+	assert_status(KAAL_OK, kaal_thread_start(t, signal_done, NULL, ARG(&w)));
+	await_bits(w.done, 1);
+	assert_int_equal(1, w.runs);
+}
+
+/* Receive on ep once, then say so on done, both named in the thread's own CSpace. */
+static void receive_once(kaal_word arg)
+{
+	struct worker *w = PTR(arg);
+	adopt_ipc_buffer(w);
+	w->st[0] = kaal_recv(w->ep, &w->m[0]);
+	kaal_signal(w->done, 1);
+}
+
+/*
+ * A configure that fails on any operand leaves the CSpace, the IPC buffer
+ * and the priority the thread had: here a CSpace of its own where slot 1
+ * holds the endpoint and slot 2 the notification.
+ */
+static void failed_configure_keeps_the_configuration(void **state)
+{
+	(void)state;
+	kaal_cptr ep = new_endpoint(), done = new_notification();
+	kaal_cptr cnode = harness_create(KAAL_CAP_CNODE, 4);
+	struct kaal_slot_ref ep_ref = {cnode, 1, 4}, done_ref = {cnode, 2, 4};
+	assert_status(KAAL_OK, kaal_cnode_copy(ep_ref, harness_ref(ep)));
+	assert_status(KAAL_OK, kaal_cnode_copy(done_ref, harness_ref(done)));
+
+	static struct worker w;
+	struct kaal_ipc_buffer *other_ipc;
+	kaal_cptr frame = new_ipc_frame(&w.ipc), other = new_ipc_frame(&other_ipc);
+	kaal_cptr other_read_only = derive(other, KAAL_RIGHT_READ);
+	kaal_cptr t = harness_create(KAAL_CAP_THREAD, 0);
+	assert_status(KAAL_OK, kaal_thread_configure(t, cnode, frame, 7));
+
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_thread_configure(t, h.root, other, 256));
+	assert_status(KAAL_WRONG_TYPE, kaal_thread_configure(t, h.root, ep, 7));
+	assert_status(KAAL_MISSING_RIGHT, kaal_thread_configure(t, h.root, other_read_only, 7));
+	assert_status(KAAL_WRONG_TYPE, kaal_thread_configure(t, ep, other, 7));
+
+	/* A cptr resolves 4 bits in the 16-slot CNode: the slot index is the top nibble. */
+	w.ep = UINT64_C(1) << 60;
+	w.done = UINT64_C(2) << 60;
+	assert_status(KAAL_OK, kaal_thread_start(t, receive_once, NULL, ARG(&w)));
+	struct kaal_msg m = message(3, 33);
+	assert_status(KAAL_OK, kaal_send(mint(ep, KAAL_RIGHT_WRITE, 0x42), &m));
+	await_bits(done, 1);
+	assert_status(KAAL_OK, w.st[0]);
+	assert_int_equal(0x42, w.m[0].badge);
+	assert_int_equal(33, w.m[0].mr[0]);
+	/* The kernel wrote the badge to the first frame, never to the other. */
+	assert_int_equal(0x42, w.ipc->badge);
+	assert_int_equal(0, other_ipc->badge);
+	assert_int_equal(0, other_ipc->info);
+}
+
+/* Note the argument, wait for the gate, then say done. */
+static void gated(kaal_word arg)
+{
+	struct worker *w = PTR(arg);
+	adopt_ipc_buffer(w);
+	w->runs++;
+	w->arg = w->runs;
+	w->st[0] = kaal_wait(w->gate, &w->bits);
+	kaal_signal(w->done, 1);
+}
+
+/* Start needs a thread that is inactive, has a CSpace, and an entry point. */
+static void start_rejects_bad_operands(void **state)
+{
+	(void)state;
+	kaal_cptr ep = new_endpoint(), empty = harness_slot();
+	static struct worker w;
+	w.done = new_notification();
+	w.gate = new_notification();
+	kaal_cptr frame = new_ipc_frame(&w.ipc);
+	kaal_cptr t = harness_create(KAAL_CAP_THREAD, 0);
+
+	assert_status(KAAL_WRONG_TYPE, kaal_thread_start(ep, gated, NULL, ARG(&w)));
+	assert_status(KAAL_SLOT_EMPTY, kaal_thread_start(empty, gated, NULL, ARG(&w)));
+	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_start(t, gated, NULL, ARG(&w)));
+	assert_status(KAAL_OK, kaal_thread_configure(t, h.root, frame, 10));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_thread_start(t, NULL, NULL, ARG(&w)));
+	assert_int_equal(0, w.runs);
+
+	/* Neither failure left the thread running: it starts now. */
+	assert_status(KAAL_OK, kaal_thread_start(t, gated, NULL, ARG(&w)));
+	harness_wait_blocked(t);
+	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_start(t, gated, NULL, ARG(&w)));
+	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_start(t, NULL, NULL, 0));
+	/* Nor did it start a second one: the first is still waiting for the gate. */
+	assert_status(KAAL_OK, kaal_signal(w.gate, 0x8));
+	await_bits(w.done, 1);
+	assert_status(KAAL_OK, w.st[0]);
+	assert_int_equal(0x8, w.bits);
+	assert_int_equal(1, w.runs);
+}
+
+static _Noreturn void exit_now(void)
+{
+	kaal_thread_exit();
+}
+
+/* Receive one call and end without replying: on the second run by kaal_thread_exit(). */
+static void serve_then_end(kaal_word arg)
+{
+	struct worker *w = PTR(arg);
+	adopt_ipc_buffer(w);
+	unsigned run = w->runs++;
+	w->st[run % 2] = kaal_recv(w->ep, &w->m[run % 2]);
+	if (run == 1)
+		exit_now();
+}
+
+/*
+ * A thread that ended is inactive and starts again (on the host, as a new
+ * pthread). Ending drops the call it had not answered, which is how the test
+ * knows the thread has ended.
+ */
+static void exited_thread_starts_again(void **state)
+{
+	(void)state;
+	static struct worker w;
+	w.ep = new_endpoint();
+	kaal_cptr frame = new_ipc_frame(&w.ipc);
+	kaal_cptr t = harness_create(KAAL_CAP_THREAD, 0);
+	assert_status(KAAL_OK, kaal_thread_configure(t, h.root, frame, 10));
+
+	for (unsigned run = 0; run < 3; run++) {
+		assert_status(KAAL_OK, kaal_thread_start(t, serve_then_end, NULL, ARG(&w)));
+		struct kaal_msg m = message(run, 100 + run);
+		assert_status(KAAL_OBJECT_DELETED, kaal_call(w.ep, &m));
+		assert_int_equal(run + 1, w.runs);
+		assert_status(KAAL_OK, w.st[run % 2]);
+		assert_int_equal(100 + run, w.m[run % 2].mr[0]);
+	}
+}
+
+/* Priorities run from 0 to 255. */
+static void set_priority_checks_its_operands(void **state)
+{
+	(void)state;
+	kaal_cptr t = harness_create(KAAL_CAP_THREAD, 0);
+	assert_status(KAAL_OK, kaal_thread_set_priority(t, 0));
+	assert_status(KAAL_OK, kaal_thread_set_priority(t, 255));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_thread_set_priority(t, 256));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_thread_set_priority(t, ~0u));
+	assert_status(KAAL_OK, kaal_thread_set_priority(h.bi->root_thread_cptr, 200));
+	assert_status(KAAL_WRONG_TYPE, kaal_thread_set_priority(new_endpoint(), 1));
+	assert_status(KAAL_SLOT_EMPTY, kaal_thread_set_priority(harness_slot(), 1));
+	assert_status(KAAL_SLOT_EMPTY, kaal_thread_set_priority(0, 1));
+}
+
+/* A thread has at most one bound notification and a notification at most one thread. */
+static void bind_notification_errors(void **state)
+{
+	(void)state;
+	kaal_cptr t1 = harness_create(KAAL_CAP_THREAD, 0), t2 = harness_create(KAAL_CAP_THREAD, 0);
+	kaal_cptr n1 = new_notification(), n2 = new_notification(), ep = new_endpoint();
+
+	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_unbind_notification(t1));
+	assert_status(KAAL_OK, kaal_thread_bind_notification(t1, n1));
+	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_bind_notification(t1, n1));
+	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_bind_notification(t1, n2));
+	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_bind_notification(t2, n1));
+	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_bind_notification(t2, derive(n1, 1)));
+	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_unbind_notification(t2));
+	assert_status(KAAL_MISSING_RIGHT,
+	              kaal_thread_bind_notification(t2, derive(n2, KAAL_RIGHT_WRITE)));
+	assert_status(KAAL_WRONG_TYPE, kaal_thread_bind_notification(t2, ep));
+	assert_status(KAAL_SLOT_EMPTY, kaal_thread_bind_notification(t2, harness_slot()));
+	assert_status(KAAL_WRONG_TYPE, kaal_thread_bind_notification(ep, n2));
+	assert_status(KAAL_WRONG_TYPE, kaal_thread_unbind_notification(ep));
+	assert_status(KAAL_SLOT_EMPTY, kaal_thread_unbind_notification(harness_slot()));
+
+	/* None of the failures bound anything: t2 and n2 are both free. */
+	assert_status(KAAL_OK, kaal_thread_bind_notification(t2, n2));
+	assert_status(KAAL_OK, kaal_thread_unbind_notification(t2));
+	assert_status(KAAL_OK, kaal_thread_unbind_notification(t1));
+	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_unbind_notification(t1));
+	/* Unbinding freed both sides. */
+	assert_status(KAAL_OK, kaal_thread_bind_notification(t2, n1));
+	assert_status(KAAL_OK, kaal_thread_bind_notification(t1, n2));
+}
+
+static void assert_from_notification(const struct kaal_msg *m, kaal_word bits)
+{
+	assert_int_equal(KAAL_MSG_FROM_NOTIFICATION, m->info);
+	assert_int_equal(bits, m->badge);
+	for (unsigned i = 0; i < KAAL_MSG_FAST_WORDS; i++)
+		assert_int_equal(0, m->mr[i]);
+}
+
+/* A receive with bits pending in the bound notification returns them at once. */
+static void bound_notification_word_completes_recv(void **state)
+{
+	(void)state;
+	kaal_cptr root_thread = h.bi->root_thread_cptr;
+	kaal_cptr ep = new_endpoint(), n = new_notification();
+	assert_status(KAAL_OK, kaal_thread_bind_notification(root_thread, n));
+
+	assert_status(KAAL_OK, kaal_signal(n, 0x6));
+	assert_status(KAAL_OK, kaal_signal(n, 0x10));
+	struct kaal_msg m;
+	assert_status(KAAL_OK, kaal_recv(ep, &m));
+	assert_from_notification(&m, 0x16);
+	assert_int_equal(0, peek(n));
+
+	/* reply_recv with no caller receives the same way; a badged cap gives its badge. */
+	assert_status(KAAL_OK, kaal_signal(mint(n, KAAL_RIGHT_WRITE, 0x100), 0));
+	m = message(0, 0);
+	assert_status(KAAL_OK, kaal_reply_recv(ep, &m));
+	assert_from_notification(&m, 0x100);
+	assert_int_equal(0, peek(n));
+
+	/* Unbound, the notification keeps its bits for wait. */
+	assert_status(KAAL_OK, kaal_thread_unbind_notification(root_thread));
+	assert_status(KAAL_OK, kaal_signal(n, 0x1));
+	assert_int_equal(0x1, peek(n));
+}
+
+/* Receive twice; between the two, say so (done bit 1) and wait for the gate. */
+static void receive_twice(kaal_word arg)
+{
+	struct worker *w = PTR(arg);
+	w->st[0] = kaal_recv(w->ep, &w->m[0]);
+	kaal_signal(w->done, 1);
+	w->st[1] = kaal_wait(w->gate, &w->bits);
+	if (w->st[1] == KAAL_OK)
+		w->st[1] = kaal_recv(w->ep, &w->m[1]);
+	kaal_signal(w->done, 2);
+}
+
+/*
+ * A signal to the bound notification of a thread blocked in receive ends the
+ * receive with the bits; the word stays clear and the thread is out of the
+ * endpoint's queue. A bound thread doing anything else leaves the bits in
+ * the word.
+ */
+static void bound_notification_signal_ends_a_blocked_recv(void **state)
+{
+	(void)state;
+	static struct worker w;
+	w.ep = new_endpoint();
+	w.done = new_notification();
+	w.gate = new_notification();
+	kaal_cptr n = new_notification();
+	kaal_cptr t = harness_thread(receive_twice, ARG(&w), 0);
+	assert_status(KAAL_OK, kaal_thread_bind_notification(t, n));
+	harness_wait_blocked(t);
+
+	assert_status(KAAL_OK, kaal_signal(n, 0x30));
+	assert_int_equal(0, peek(n));
+	await_bits(w.done, 1);
+	assert_status(KAAL_OK, w.st[0]);
+	assert_from_notification(&w.m[0], 0x30);
+
+	/* Now waiting on the gate: the endpoint has no receiver and the bits stay. */
+	harness_wait_blocked(t);
+	struct kaal_msg m = message(9, 99);
+	assert_status(KAAL_OK, kaal_nb_send(w.ep, &m));
+	assert_status(KAAL_OK, kaal_signal(n, 0x1));
+	assert_int_equal(0x1, peek(n));
+	kaal_word bits = 0;
+	assert_status(KAAL_OK, kaal_poll(n, &bits));
+	assert_int_equal(0x1, bits);
+
+	assert_status(KAAL_OK, kaal_signal(w.gate, 1));
+	m = message(5, 7);
+	assert_status(KAAL_OK, kaal_send(w.ep, &m));
+	await_bits(w.done, 2);
+	assert_status(KAAL_OK, w.st[1]);
+	assert_int_equal(1, w.bits); /* the gate's bit: the nb_send did not reach the thread */
+	assert_int_equal(kaal_msg_info(5, 1, 0), w.m[1].info);
+	assert_int_equal(7, w.m[1].mr[0]);
+	assert_int_equal(0, w.m[1].badge);
+}
+
+static void send_once(kaal_word arg)
+{
+	struct worker *w = PTR(arg);
+	struct kaal_msg m = message(4, 44);
+	w->st[0] = kaal_send(w->ep, &m);
+	kaal_signal(w->done, 1);
+}
+
+/* A bound thread blocked in send does not take the bits. */
+static void bound_thread_sending_leaves_the_word(void **state)
+{
+	(void)state;
+	static struct worker w;
+	w.ep = new_endpoint();
+	w.done = new_notification();
+	kaal_cptr n = new_notification();
+	kaal_cptr t = harness_thread(send_once, ARG(&w), 0);
+	assert_status(KAAL_OK, kaal_thread_bind_notification(t, n));
+	harness_wait_blocked(t);
+	assert_status(KAAL_OK, kaal_signal(n, 0x4));
+	assert_int_equal(0x4, peek(n));
+	struct kaal_msg m;
+	assert_status(KAAL_OK, kaal_recv(w.ep, &m));
+	assert_int_equal(44, m.mr[0]);
+	await_bits(w.done, 1);
+	assert_status(KAAL_OK, w.st[0]);
+	assert_int_equal(0x4, peek(n));
+}
+
+/* Wait on the gate, then try to signal done; meet the test at the barrier. */
+static void wait_then_report(kaal_word arg)
+{
+	struct worker *w = PTR(arg);
+	w->st[0] = kaal_wait(w->gate, &w->bits);
+	w->st[1] = kaal_signal(w->done, 1);
+	harness_barrier_wait();
+}
+
+/*
+ * Deleting a thread blocked in wait ends the wait with KAAL_OBJECT_DELETED;
+ * every later call of the thread fails the same way, its pthread finishes
+ * (teardown checks), and the notification no longer lists it as a waiter.
+ */
+static void destroying_a_waiting_thread(void **state)
+{
+	(void)state;
+	static struct worker w;
+	w.gate = new_notification();
+	w.done = new_notification();
+	w.bits = 0xDEAD;
+	harness_barrier_init(2);
+	kaal_cptr t = harness_thread(wait_then_report, ARG(&w), 0);
+	harness_wait_blocked(t);
+
+	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(t)));
+	harness_barrier_wait();
+	assert_status(KAAL_OBJECT_DELETED, w.st[0]);
+	assert_int_equal(0, w.bits);
+	assert_status(KAAL_OBJECT_DELETED, w.st[1]);
+	assert_int_equal(0, peek(w.done));
+	assert_int_equal(KAAL_CAP_NULL, harness_identify(t).type);
+
+	assert_status(KAAL_OK, kaal_signal(w.gate, 0x8));
+	assert_int_equal(0x8, peek(w.gate));
+}
+
+static void send_then_report(kaal_word arg)
+{
+	struct worker *w = PTR(arg);
+	struct kaal_msg m = message(1, 11);
+	w->st[0] = w->runs ? kaal_call(w->ep, &m) : kaal_send(w->ep, &m);
+	harness_barrier_wait();
+}
+
+/* Deleting a thread blocked in send takes it out of the endpoint's queue. */
+static void destroying_a_sending_thread(void **state)
+{
+	(void)state;
+	static struct worker w, next;
+	w.ep = new_endpoint();
+	harness_barrier_init(2);
+	kaal_cptr t = harness_thread(send_then_report, ARG(&w), 0);
+	harness_wait_blocked(t);
+	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(t)));
+	harness_barrier_wait();
+	assert_status(KAAL_OBJECT_DELETED, w.st[0]);
+
+	next.ep = w.ep;
+	next.done = new_notification();
+	harness_thread(send_once, ARG(&next), 0);
+	struct kaal_msg m;
+	assert_status(KAAL_OK, kaal_recv(w.ep, &m));
+	assert_int_equal(kaal_msg_info(4, 1, 0), m.info);
+	assert_int_equal(44, m.mr[0]);
+	await_bits(next.done, 1);
+}
+
+static void send_badged(kaal_word arg)
+{
+	struct worker *w = PTR(arg);
+	struct kaal_msg m = message(w->arg, w->arg);
+	w->st[0] = kaal_send(w->ep, &m);
+	harness_barrier_wait();
+}
+
+/*
+ * Deleting threads from the middle and the end of a queue keeps the others
+ * in order, and a thread that queues later comes after them.
+ */
+static void destroying_threads_inside_a_queue(void **state)
+{
+	(void)state;
+	kaal_cptr ep = new_endpoint();
+	static struct worker w[5];
+	kaal_cptr t[5];
+	harness_barrier_init(6);
+	for (unsigned i = 0; i < 4; i++) {
+		w[i].ep = ep;
+		w[i].arg = i;
+		t[i] = harness_thread(send_badged, ARG(&w[i]), 0);
+		harness_wait_blocked(t[i]);
+	}
+	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(t[1])));
+	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(t[3])));
+	w[4].ep = ep;
+	w[4].arg = 4;
+	harness_wait_blocked(harness_thread(send_badged, ARG(&w[4]), 0));
+
+	const kaal_word order[] = {0, 2, 4};
+	for (unsigned i = 0; i < 3; i++) {
+		struct kaal_msg m;
+		assert_status(KAAL_OK, kaal_recv(ep, &m));
+		assert_int_equal(order[i], m.mr[0]);
+	}
+	harness_barrier_wait();
+	for (unsigned i = 0; i < 5; i++)
+		assert_status(i == 1 || i == 3 ? KAAL_OBJECT_DELETED : KAAL_OK, w[i].st[0]);
+}
+
+/*
+ * A bound thread without an IPC buffer still has its receive ended by the
+ * notification; it only cannot tell the bits.
+ */
+static void bound_thread_without_ipc_buffer(void **state)
+{
+	(void)state;
+	static struct worker w;
+	w.ep = new_endpoint();
+	w.done = new_notification();
+	kaal_cptr n = new_notification();
+	kaal_cptr t = harness_create(KAAL_CAP_THREAD, 0);
+	assert_status(KAAL_OK, kaal_thread_configure(t, h.root, 0, 1));
+	assert_status(KAAL_OK, kaal_thread_bind_notification(t, n));
+	assert_status(KAAL_OK, kaal_thread_start(t, receive_once, NULL, ARG(&w)));
+	harness_wait_blocked(t);
+	assert_status(KAAL_OK, kaal_signal(n, 0x2));
+	await_bits(w.done, 1);
+	assert_status(KAAL_OK, w.st[0]);
+	assert_int_equal(0, w.m[0].info);
+	assert_int_equal(0, w.m[0].badge);
+	assert_int_equal(0, peek(n));
+}
+
+static void receive_then_report(kaal_word arg)
+{
+	struct worker *w = PTR(arg);
+	w->st[0] = kaal_recv(w->ep, &w->m[0]);
+	harness_barrier_wait();
+}
+
+/* Deleting a thread blocked in receive takes it out of the endpoint's queue. */
+static void destroying_a_receiving_thread(void **state)
+{
+	(void)state;
+	static struct worker w, next;
+	w.ep = new_endpoint();
+	harness_barrier_init(2);
+	kaal_cptr t = harness_thread(receive_then_report, ARG(&w), 0);
+	harness_wait_blocked(t);
+	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(t)));
+	harness_barrier_wait();
+	assert_status(KAAL_OBJECT_DELETED, w.st[0]);
+
+	/* Nobody receives now: nb_send drops its message. */
+	struct kaal_msg m = message(8, 88);
+	assert_status(KAAL_OK, kaal_nb_send(w.ep, &m));
+	next.ep = w.ep;
+	next.done = new_notification();
+	harness_thread(receive_once, ARG(&next), 0);
+	m = message(2, 22);
+	assert_status(KAAL_OK, kaal_send(w.ep, &m));
+	await_bits(next.done, 1);
+	assert_status(KAAL_OK, next.st[0]);
+	assert_int_equal(22, next.m[0].mr[0]);
+}
+
+/* Deleting a caller whose call was received leaves its server nothing to reply to. */
+static void destroying_a_caller(void **state)
+{
+	(void)state;
+	static struct worker w;
+	w.ep = new_endpoint();
+	w.runs = 1; /* call, not send */
+	harness_barrier_init(2);
+	kaal_cptr t = harness_thread(send_then_report, ARG(&w), 0);
+	struct kaal_msg m;
+	assert_status(KAAL_OK, kaal_recv(w.ep, &m));
+	assert_int_equal(11, m.mr[0]);
+	harness_wait_blocked(t);
+	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(t)));
+	harness_barrier_wait();
+	assert_status(KAAL_OBJECT_DELETED, w.st[0]);
+	m = message(1, 1);
+	assert_status(KAAL_ILLEGAL_OPERATION, kaal_reply(&m));
+}
+
+/* Deleting a thread, started or not, frees its bound notification. */
+static void destroying_a_bound_thread_unbinds(void **state)
+{
+	(void)state;
+	kaal_cptr n = new_notification();
+	kaal_cptr t1 = harness_create(KAAL_CAP_THREAD, 0), t2 = harness_create(KAAL_CAP_THREAD, 0);
+	struct kaal_ipc_buffer *ipc;
+	assert_status(KAAL_OK, kaal_thread_configure(t1, h.root, new_ipc_frame(&ipc), 1));
+	assert_status(KAAL_OK, kaal_thread_bind_notification(t1, n));
+	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_bind_notification(t2, n));
+	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(t1)));
+	assert_status(KAAL_OK, kaal_thread_bind_notification(t2, n));
+
+	/* A started one too, once it has ended. */
+	static struct worker w;
+	w.ep = new_endpoint();
+	kaal_cptr t3 = harness_create(KAAL_CAP_THREAD, 0);
+	kaal_cptr n3 = new_notification();
+	assert_status(KAAL_OK, kaal_thread_configure(t3, h.root, new_ipc_frame(&w.ipc), 1));
+	assert_status(KAAL_OK, kaal_thread_bind_notification(t3, n3));
+	assert_status(KAAL_OK, kaal_thread_start(t3, serve_then_end, NULL, ARG(&w)));
+	struct kaal_msg m = message(1, 1);
+	assert_status(KAAL_OBJECT_DELETED, kaal_call(w.ep, &m));
+	assert_status(KAAL_ILLEGAL_OPERATION,
+	              kaal_thread_bind_notification(h.bi->root_thread_cptr, n3));
+	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(t3)));
+	assert_status(KAAL_OK, kaal_thread_bind_notification(h.bi->root_thread_cptr, n3));
+}
+
+static void delete_self(kaal_word arg)
+{
+	struct worker *w = PTR(arg);
+	harness_barrier_wait(); /* the test has noted w->self */
+	w->st[0] = kaal_cnode_delete(harness_ref(w->self));
+	w->st[1] = kaal_yield();
+	harness_barrier_wait();
+}
+
+/* A thread that deletes its own last capability gets KAAL_OBJECT_DELETED, then and after. */
+static void thread_deleting_itself(void **state)
+{
+	(void)state;
+	static struct worker w;
+	harness_barrier_init(2);
+	w.self = harness_thread(delete_self, ARG(&w), 0);
+	harness_barrier_wait();
+	harness_barrier_wait();
+	assert_status(KAAL_OBJECT_DELETED, w.st[0]);
+	assert_status(KAAL_OBJECT_DELETED, w.st[1]);
+	assert_int_equal(KAAL_CAP_NULL, harness_identify(w.self).type);
+}
+
+/* Wait on the gate once, then say so. */
+static void wait_once(kaal_word arg)
+{
+	struct worker *w = PTR(arg);
+	w->st[0] = kaal_wait(w->gate, &w->bits);
+	kaal_signal(w->done, 1);
+}
+
+/* As in seL4, a notification that threads wait on cannot be bound. */
+static void binding_a_waited_on_notification_is_refused(void **state)
+{
+	(void)state;
+	static struct worker w;
+	w.gate = new_notification();
+	w.done = new_notification();
+	kaal_cptr t = harness_thread(wait_once, ARG(&w), 0);
+	harness_wait_blocked(t);
+	kaal_cptr other = harness_create(KAAL_CAP_THREAD, 0);
+	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_bind_notification(other, w.gate));
+	assert_status(KAAL_ILLEGAL_OPERATION,
+	              kaal_thread_bind_notification(h.bi->root_thread_cptr, w.gate));
+	assert_status(KAAL_OK, kaal_signal(w.gate, 0x8));
+	await_bits(w.done, 1);
+	assert_status(KAAL_OK, w.st[0]);
+	assert_int_equal(0x8, w.bits);
+	/* Nobody waits any more: now it can be bound. */
+	assert_status(KAAL_OK, kaal_thread_bind_notification(other, w.gate));
+}
+
+/* As in seL4, bits pending in the bound notification come before a queued sender. */
+static void bound_bits_come_before_a_queued_sender(void **state)
+{
+	(void)state;
+	static struct worker w;
+	w.ep = new_endpoint();
+	w.done = new_notification();
+	kaal_cptr n = new_notification();
+	kaal_cptr root_thread = h.bi->root_thread_cptr;
+	assert_status(KAAL_OK, kaal_thread_bind_notification(root_thread, n));
+	kaal_cptr t = harness_thread(send_once, ARG(&w), 0);
+	harness_wait_blocked(t);
+	assert_status(KAAL_OK, kaal_signal(n, 0x20));
+	struct kaal_msg m;
+	assert_status(KAAL_OK, kaal_recv(w.ep, &m));
+	assert_from_notification(&m, 0x20);
+	assert_status(KAAL_OK, kaal_recv(w.ep, &m));
+	assert_int_equal(44, m.mr[0]);
+	await_bits(w.done, 1);
+	assert_status(KAAL_OK, w.st[0]);
+	assert_status(KAAL_OK, kaal_thread_unbind_notification(root_thread));
+}
+
+#define CASE(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    CASE(configure_rejects_bad_operands),
+	    CASE(failed_configure_keeps_the_configuration),
+	    CASE(start_rejects_bad_operands),
+	    CASE(exited_thread_starts_again),
+	    CASE(set_priority_checks_its_operands),
+	    CASE(bind_notification_errors),
+	    CASE(bound_notification_word_completes_recv),
+	    CASE(bound_notification_signal_ends_a_blocked_recv),
+	    CASE(bound_thread_sending_leaves_the_word),
+	    CASE(destroying_a_waiting_thread),
+	    CASE(destroying_a_sending_thread),
+	    CASE(destroying_a_receiving_thread),
+	    CASE(destroying_a_caller),
+	    CASE(destroying_threads_inside_a_queue),
+	    CASE(bound_thread_without_ipc_buffer),
+	    CASE(destroying_a_bound_thread_unbinds),
+	    CASE(thread_deleting_itself),
+	    CASE(binding_a_waited_on_notification_is_refused),
+	    CASE(bound_bits_come_before_a_queued_sender),
+	};
+	return cmocka_run_group_tests_name("thread", tests, NULL, NULL);
+}
