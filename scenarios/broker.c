@@ -26,61 +26,16 @@
 static struct kaal_broker broker;
 static kaal_cptr root;
 
-/* ---- Diagnostic lines, built without libc. */
-
-static char line[160];
-static unsigned line_len;
-
-static void put(const char *s)
-{
-	while (*s && line_len + 1 < sizeof(line))
-		line[line_len++] = *s++;
-	line[line_len] = '\0';
-}
-
-static void put_dec(uint64_t v)
-{
-	char buf[21];
-	unsigned i = sizeof(buf) - 1;
-	buf[i] = '\0';
-	do {
-		buf[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	put(&buf[i]);
-}
-
-static void put_hex(uint64_t v)
-{
-	char buf[19];
-	unsigned i = sizeof(buf) - 1;
-	buf[i] = '\0';
-	do {
-		buf[--i] = "0123456789abcdef"[v & 0xF];
-		v >>= 4;
-	} while (v);
-	buf[--i] = 'x';
-	buf[--i] = '0';
-	put(&buf[i]);
-}
-
-static void diag_end(void)
-{
-	kaal_tap_diag(line);
-	line_len = 0;
-	line[0] = '\0';
-}
-
 /* A check on a status: on failure the diagnostic names what came back. */
 static bool check_status(kaal_status got, kaal_status want, const char *what)
 {
 	bool ok = kaal_tap_ok(got == want, what);
 	if (!ok) {
-		put("  got ");
-		put(kaal_status_name(got));
-		put(", expected ");
-		put(kaal_status_name(want));
-		diag_end();
+		kaal_diag_str("  got ");
+		kaal_diag_str(kaal_status_name(got));
+		kaal_diag_str(", expected ");
+		kaal_diag_str(kaal_status_name(want));
+		kaal_diag_end();
 	}
 	return ok;
 }
@@ -98,32 +53,29 @@ static unsigned cap_type(kaal_cptr slot)
 	return info.type;
 }
 
-/* One check on a device the broker handed out, after a diagnostic line describing it. */
-static void check_device(const char *name, const struct kaal_device *d, kaal_paddr base,
-                         uint32_t irq)
+/* One check (described by check) on a device the broker handed out, after a diagnostic line. */
+static void check_device(const char *name, const char *check, const struct kaal_device *d,
+                         kaal_paddr base, uint32_t irq)
 {
-	put(name);
-	put(": MMIO ");
-	put_hex(d->mmio_base);
-	put(" (");
-	put_dec(d->mmio_size);
-	put(" bytes), IRQ ");
-	put_dec(d->irq);
-	put(", frame in slot ");
-	put_dec(d->frame);
-	put(", IRQ handler in slot ");
-	put_dec(d->irq_handler);
-	diag_end();
+	kaal_diag_str(name);
+	kaal_diag_str(": MMIO ");
+	kaal_diag_hex(d->mmio_base);
+	kaal_diag_str(" (");
+	kaal_diag_dec(d->mmio_size);
+	kaal_diag_str(" bytes), IRQ ");
+	kaal_diag_dec(d->irq);
+	kaal_diag_str(", frame in slot ");
+	kaal_diag_dec(d->frame);
+	kaal_diag_str(", IRQ handler in slot ");
+	kaal_diag_dec(d->irq_handler);
+	kaal_diag_end();
 	bool ok = d->mmio_base == base && d->irq == irq;
 	if (base != 0)
 		ok = ok && d->mmio_size == 4096 && cap_type(d->frame) == KAAL_CAP_DEVICE_FRAME;
 	else
 		ok = ok && d->mmio_size == 0 && d->frame == 0;
 	ok = ok && cap_type(d->irq_handler) == KAAL_CAP_IRQ_HANDLER;
-	put(name);
-	put(": base, IRQ and capabilities as the board has them");
-	kaal_tap_ok(ok, line);
-	line_len = 0;
+	kaal_tap_ok(ok, check);
 }
 
 int kaal_scenario_main(const struct kaal_boot_info *bi)
@@ -137,12 +89,12 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 		return (int)kaal_tap_failures();
 	const uint64_t total = broker.memory.total_bytes;
 	const uint32_t slots_at_start = broker.slots.free_count;
-	put("broker manages ");
-	put_dec(total >> 10);
-	put(" KiB of RAM and ");
-	put_dec(slots_at_start);
-	put(" free slots");
-	diag_end();
+	kaal_diag_str("broker manages ");
+	kaal_diag_dec(total >> 10);
+	kaal_diag_str(" KiB of RAM and ");
+	kaal_diag_dec(slots_at_start);
+	kaal_diag_str(" free slots");
+	kaal_diag_end();
 
 	/* 2-4: a page of memory, as an untyped capability. */
 	struct kaal_memory page = {0};
@@ -155,18 +107,19 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 	kaal_tap_ok(st == KAAL_OK && ui.base == page.phys && ui.size_bits == 12 &&
 	                ui.bytes_left == 4096,
 	            "the slot holds an untyped capability covering exactly that page");
-	put("allocated 4096 bytes at ");
-	put_hex(page.phys);
-	put(" (untyped capability in slot ");
-	put_dec(page.cap);
-	put(")");
-	diag_end();
+	kaal_diag_str("allocated 4096 bytes at ");
+	kaal_diag_hex(page.phys);
+	kaal_diag_str(" (untyped capability in slot ");
+	kaal_diag_dec(page.cap);
+	kaal_diag_str(")");
+	kaal_diag_end();
 
 	/* 5-8: UART0, its frame mapped once to show the capability works. */
 	struct kaal_device uart = {0};
 	st = kaal_broker_request_device(&broker, KAAL_DEVICE_UART0, &uart);
 	if (check_status(st, KAAL_OK, "request UART0"))
-		check_device("UART0", &uart, UART0_BASE, UART0_IRQ);
+		check_device("UART0", "UART0: base, IRQ and capabilities as the board has them",
+		             &uart, UART0_BASE, UART0_IRQ);
 	else
 		kaal_tap_ok(false, "UART0: base, IRQ and capabilities as the board has them");
 	struct kaal_cap_info info = {0, 0, 0, 0};
@@ -187,25 +140,28 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 	struct kaal_msg msg = {kaal_msg_info(1, 1, 0), {42, 0, 0, 0}, 0};
 	check_status(kaal_nb_send(ep, &msg), KAAL_OK,
 	             "nb_send on it succeeds (no receiver: the message is dropped)");
-	put("endpoint in slot ");
-	put_dec(ep);
-	diag_end();
+	kaal_diag_str("endpoint in slot ");
+	kaal_diag_dec(ep);
+	kaal_diag_end();
 
 	/* 12-17: the other devices. */
 	struct kaal_device rtc = {0}, timer = {0}, gpio = {0};
 	st = kaal_broker_request_device(&broker, KAAL_DEVICE_RTC, &rtc);
 	if (check_status(st, KAAL_OK, "request the RTC"))
-		check_device("RTC", &rtc, RTC_BASE, RTC_IRQ);
+		check_device("RTC", "RTC: base, IRQ and capabilities as the board has them", &rtc,
+		             RTC_BASE, RTC_IRQ);
 	else
 		kaal_tap_ok(false, "RTC: base, IRQ and capabilities as the board has them");
 	st = kaal_broker_request_device(&broker, KAAL_DEVICE_TIMER, &timer);
 	if (check_status(st, KAAL_OK, "request the timer (no MMIO, an IRQ only)"))
-		check_device("timer", &timer, 0, TIMER_IRQ);
+		check_device("timer", "timer: base, IRQ and capabilities as the board has them",
+		             &timer, 0, TIMER_IRQ);
 	else
 		kaal_tap_ok(false, "timer: base, IRQ and capabilities as the board has them");
 	st = kaal_broker_request_device(&broker, KAAL_DEVICE_GPIO, &gpio);
 	if (check_status(st, KAAL_OK, "request the GPIO controller"))
-		check_device("GPIO", &gpio, GPIO_BASE, GPIO_IRQ);
+		check_device("GPIO", "GPIO: base, IRQ and capabilities as the board has them",
+		             &gpio, GPIO_BASE, GPIO_IRQ);
 	else
 		kaal_tap_ok(false, "GPIO: base, IRQ and capabilities as the board has them");
 
@@ -256,10 +212,10 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 	                ui.bytes_left == 4096 && page2.phys >= bi->ram_base &&
 	                page2.phys + 4096 <= bi->ram_base + bi->ram_size,
 	            "reallocate 4096 bytes: a whole, unused page of RAM");
-	put("reallocated 4096 bytes at ");
-	put_hex(page2.phys);
-	put(page2.phys == page.phys ? " (the same block)" : " (another block)");
-	diag_end();
+	kaal_diag_str("reallocated 4096 bytes at ");
+	kaal_diag_hex(page2.phys);
+	kaal_diag_str(page2.phys == page.phys ? " (the same block)" : " (another block)");
+	kaal_diag_end();
 	check_status(kaal_broker_free_memory(&broker, &page2), KAAL_OK, "free it again");
 	check_status(kaal_broker_free_memory(&broker, &page2), KAAL_INVALID_ARGUMENT,
 	             "freeing it twice: KAAL_INVALID_ARGUMENT");
@@ -268,7 +224,7 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 	st = kaal_broker_destroy_object(&broker, ep);
 	kaal_tap_ok(st == KAAL_OK && broker.memory.free_bytes == total,
 	            "destroy the endpoint: all memory is free again");
-	put(kaal_tap_failures() == 0 ? "broker: all checks passed" : "broker: failures");
-	diag_end();
+	kaal_diag_str(kaal_tap_failures() == 0 ? "broker: all checks passed" : "broker: failures");
+	kaal_diag_end();
 	return (int)kaal_tap_failures();
 }

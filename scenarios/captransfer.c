@@ -74,39 +74,6 @@ static kaal_cptr root;
 
 static uint8_t child_stack[16384] __attribute__((aligned(16)));
 
-/* ---- Diagnostic lines, built without libc. */
-
-static char line[160];
-static unsigned line_len;
-
-static void put(const char *s)
-{
-	while (*s && line_len + 1 < sizeof(line))
-		line[line_len++] = *s++;
-	line[line_len] = '\0';
-}
-
-static void put_hex(uint64_t v)
-{
-	char buf[19];
-	unsigned i = sizeof(buf) - 1;
-	buf[i] = '\0';
-	do {
-		buf[--i] = "0123456789abcdef"[v & 0xF];
-		v >>= 4;
-	} while (v);
-	buf[--i] = 'x';
-	buf[--i] = '0';
-	put(&buf[i]);
-}
-
-static void diag_end(void)
-{
-	kaal_tap_diag(line);
-	line_len = 0;
-	line[0] = '\0';
-}
-
 /* ---- The child. It names slots only in its own CSpace. */
 
 static struct kaal_slot_ref own(kaal_word index)
@@ -285,11 +252,11 @@ static bool check_status(kaal_word got, kaal_status want, const char *what)
 {
 	bool ok = kaal_tap_ok(got == (kaal_word)want, what);
 	if (!ok) {
-		put("  got ");
-		put(kaal_status_name((long)got));
-		put(", expected ");
-		put(kaal_status_name(want));
-		diag_end();
+		kaal_diag_str("  got ");
+		kaal_diag_str(kaal_status_name((long)got));
+		kaal_diag_str(", expected ");
+		kaal_diag_str(kaal_status_name(want));
+		kaal_diag_end();
 	}
 	return ok;
 }
@@ -342,10 +309,10 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 	kaal_tap_ok(w[G_SIGNAL] == KAAL_OK && w[G_SIGNAL_COPY] == KAAL_OK && polled == KAAL_OK &&
 	                bits == BADGE,
 	            "the child signals with it; the root's notification sees the badge 0x40");
-	put("root polled ");
-	put_hex(bits);
-	put(" after the child signalled 0x1 and 0x2");
-	diag_end();
+	kaal_diag_str("root polled ");
+	kaal_diag_hex(bits);
+	kaal_diag_str(" after the child signalled 0x1 and 0x2");
+	kaal_diag_end();
 	kaal_tap_ok(w[G_WAIT] == KAAL_MISSING_RIGHT && w[G_POLL] == KAAL_MISSING_RIGHT &&
 	                w[G_PEEK] == KAAL_MISSING_RIGHT,
 	            "the child's wait, poll and peek on it: KAAL_MISSING_RIGHT");

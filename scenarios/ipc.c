@@ -89,51 +89,6 @@ static kaal_cptr root;
 static uint8_t producer_stack[16384] __attribute__((aligned(16)));
 static uint8_t consumer_stack[16384] __attribute__((aligned(16)));
 
-/* ---- Diagnostic lines, built without libc. */
-
-static char line[160];
-static unsigned line_len;
-
-static void put(const char *s)
-{
-	while (*s && line_len + 1 < sizeof(line))
-		line[line_len++] = *s++;
-	line[line_len] = '\0';
-}
-
-static void put_dec(uint64_t v)
-{
-	char buf[21];
-	unsigned i = sizeof(buf) - 1;
-	buf[i] = '\0';
-	do {
-		buf[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	put(&buf[i]);
-}
-
-static void put_hex(uint64_t v)
-{
-	char buf[19];
-	unsigned i = sizeof(buf) - 1;
-	buf[i] = '\0';
-	do {
-		buf[--i] = "0123456789abcdef"[v & 0xF];
-		v >>= 4;
-	} while (v);
-	buf[--i] = 'x';
-	buf[--i] = '0';
-	put(&buf[i]);
-}
-
-static void diag_end(void)
-{
-	kaal_tap_diag(line);
-	line_len = 0;
-	line[0] = '\0';
-}
-
 /* ---- The processes. Each uses only its own CSpace and its own mappings. */
 
 /* Map one of this process's frames exactly at vaddr. */
@@ -474,37 +429,37 @@ static bool check_status(kaal_status st, const char *what)
 {
 	bool ok = kaal_tap_ok(st == KAAL_OK, what);
 	if (!ok) {
-		put("  failed: ");
-		put(kaal_status_name(st));
-		diag_end();
+		kaal_diag_str("  failed: ");
+		kaal_diag_str(kaal_status_name(st));
+		kaal_diag_end();
 	}
 	return ok;
 }
 
 static void describe(const char *who, const kaal_word *r)
 {
-	put(who);
-	put(": ");
-	put_dec(r[R_MESSAGES]);
-	put(" messages, ");
-	put_dec(r[R_ACKS]);
-	put(" acks, slept ");
-	put_dec(r[R_DATA_SLEEPS]);
-	put("x in the data channel and ");
-	put_dec(r[R_ACK_SLEEPS]);
-	put("x in the ack channel, rang the peer ");
-	put_dec(r[R_SIGNALS]);
-	put("x");
-	diag_end();
+	kaal_diag_str(who);
+	kaal_diag_str(": ");
+	kaal_diag_dec(r[R_MESSAGES]);
+	kaal_diag_str(" messages, ");
+	kaal_diag_dec(r[R_ACKS]);
+	kaal_diag_str(" acks, slept ");
+	kaal_diag_dec(r[R_DATA_SLEEPS]);
+	kaal_diag_str("x in the data channel and ");
+	kaal_diag_dec(r[R_ACK_SLEEPS]);
+	kaal_diag_str("x in the ack channel, rang the peer ");
+	kaal_diag_dec(r[R_SIGNALS]);
+	kaal_diag_str("x");
+	kaal_diag_end();
 	if (r[R_STATUS] != KAAL_OK || r[R_BAD] != 0) {
-		put(who);
-		put(": first failed call ");
-		put(kaal_status_name((long)r[R_STATUS]));
-		put(", ");
-		put_dec(r[R_BAD]);
-		put(" wrong, the first at ");
-		put_dec(r[R_FIRST_BAD]);
-		diag_end();
+		kaal_diag_str(who);
+		kaal_diag_str(": first failed call ");
+		kaal_diag_str(kaal_status_name((long)r[R_STATUS]));
+		kaal_diag_str(", ");
+		kaal_diag_dec(r[R_BAD]);
+		kaal_diag_str(" wrong, the first at ");
+		kaal_diag_dec(r[R_FIRST_BAD]);
+		kaal_diag_end();
 	}
 }
 
@@ -554,16 +509,16 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 		st = hand_over(&cons, cons_report, data, ack, cons_bell, prod_bell);
 	if (!check_status(st, "hand each process its frames, doorbells and report endpoint"))
 		return (int)kaal_tap_failures();
-	put("data ring (");
-	put_dec(DATA_CAPACITY);
-	put(" x 8 bytes, ");
-	put_dec(DATA_FRAMES);
-	put(" frames) at ");
-	put_hex(PRODUCER_BASE + DATA_OFFSET);
-	put(" in the producer, ");
-	put_hex(CONSUMER_BASE + DATA_OFFSET);
-	put(" in the consumer");
-	diag_end();
+	kaal_diag_str("data ring (");
+	kaal_diag_dec(DATA_CAPACITY);
+	kaal_diag_str(" x 8 bytes, ");
+	kaal_diag_dec(DATA_FRAMES);
+	kaal_diag_str(" frames) at ");
+	kaal_diag_hex(PRODUCER_BASE + DATA_OFFSET);
+	kaal_diag_str(" in the producer, ");
+	kaal_diag_hex(CONSUMER_BASE + DATA_OFFSET);
+	kaal_diag_str(" in the consumer");
+	kaal_diag_end();
 
 	/* 4: run. */
 	uint64_t start = kaal_time_ns();
@@ -605,10 +560,10 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 	            "both processes reported and finished");
 	describe("producer", prod_r);
 	describe("consumer", cons_r);
-	put("one million messages in ");
-	put_dec(elapsed / 1000000u);
-	put(" ms");
-	diag_end();
+	kaal_diag_str("one million messages in ");
+	kaal_diag_dec(elapsed / 1000000u);
+	kaal_diag_str(" ms");
+	kaal_diag_end();
 
 	/* 6-11: what the reports say. */
 	kaal_tap_ok(prod_r[R_STATUS] == KAAL_OK && cons_r[R_STATUS] == KAAL_OK,

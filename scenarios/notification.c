@@ -27,63 +27,18 @@ static uint8_t waiter_stack[16384] __attribute__((aligned(16)));
 /* Set once the waiter reported that it returns: nothing more will be reported. */
 static bool waiter_gone;
 
-/* ---- Diagnostic lines, built without libc. */
-
-static char line[160];
-static unsigned line_len;
-
-static void put(const char *s)
-{
-	while (*s && line_len + 1 < sizeof(line))
-		line[line_len++] = *s++;
-	line[line_len] = '\0';
-}
-
-static void put_dec(uint64_t v)
-{
-	char buf[21];
-	unsigned i = sizeof(buf) - 1;
-	buf[i] = '\0';
-	do {
-		buf[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	put(&buf[i]);
-}
-
-static void put_hex(uint64_t v)
-{
-	char buf[19];
-	unsigned i = sizeof(buf) - 1;
-	buf[i] = '\0';
-	do {
-		buf[--i] = "0123456789abcdef"[v & 0xF];
-		v >>= 4;
-	} while (v);
-	buf[--i] = 'x';
-	buf[--i] = '0';
-	put(&buf[i]);
-}
-
-static void diag_end(void)
-{
-	kaal_tap_diag(line);
-	line_len = 0;
-	line[0] = '\0';
-}
-
 /* A check that a call succeeded and a notification word is what it must be. */
 static bool check_word(kaal_status st, kaal_word got, kaal_word want, const char *what)
 {
 	bool ok = kaal_tap_ok(st == KAAL_OK && got == want, what);
 	if (!ok) {
-		put("  got ");
-		put(kaal_status_name(st));
-		put(" and word ");
-		put_hex(got);
-		put(", expected KAAL_OK and ");
-		put_hex(want);
-		diag_end();
+		kaal_diag_str("  got ");
+		kaal_diag_str(kaal_status_name(st));
+		kaal_diag_str(" and word ");
+		kaal_diag_hex(got);
+		kaal_diag_str(", expected KAAL_OK and ");
+		kaal_diag_hex(want);
+		kaal_diag_end();
 	}
 	return ok;
 }
@@ -147,11 +102,11 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 	                     info.rights == KAAL_RIGHTS_ALL,
 	                 "create a notification"))
 		return (int)kaal_tap_failures();
-	put("notification in slot ");
-	put_dec(ntfn);
-	put(", object at ");
-	put_hex(info.object);
-	diag_end();
+	kaal_diag_str("notification in slot ");
+	kaal_diag_dec(ntfn);
+	kaal_diag_str(", object at ");
+	kaal_diag_hex(info.object);
+	kaal_diag_end();
 	st = kaal_poll(ntfn, &bits);
 	check_word(st, bits, 0, "poll an empty notification -> 0");
 	check_word(kaal_signal(ntfn, 0x5), 0, 0, "signal 0x5");
@@ -179,9 +134,9 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 	if (st == KAAL_OK)
 		st = kaal_thread_start(thread, waiter, waiter_stack + sizeof(waiter_stack), 0);
 	if (!kaal_tap_ok(st == KAAL_OK, "start a waiter thread")) {
-		put("  ");
-		put(kaal_status_name(st));
-		diag_end();
+		kaal_diag_str("  ");
+		kaal_diag_str(kaal_status_name(st));
+		kaal_diag_end();
 		return (int)kaal_tap_failures();
 	}
 	st = wait_report(&bits);
@@ -202,9 +157,9 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 			st = kaal_poll(ntfn, &left);
 	} while (st == KAAL_OK && left == BIT_WAKE);
 	check_word(st, left, 0, "a signal to the waiting thread does not stay in the word");
-	put("the waiter took the signal on probe ");
-	put_dec(probes);
-	diag_end();
+	kaal_diag_str("the waiter took the signal on probe ");
+	kaal_diag_dec(probes);
+	kaal_diag_end();
 	st = wait_report(&bits);
 	check_word(st, bits, BIT_WAKE, "the waiter woke with the signalled bits (0x8)");
 
@@ -216,8 +171,8 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 	           "signal 0x10: the waiter reports it and returns");
 	st = kaal_peek(ntfn, &bits);
 	check_word(st, bits, 0, "nothing is left pending in the notification");
-	put(kaal_tap_failures() == 0 ? "notification: all checks passed"
-	                             : "notification: failures");
-	diag_end();
+	kaal_diag_str(kaal_tap_failures() == 0 ? "notification: all checks passed"
+	                                       : "notification: failures");
+	kaal_diag_end();
 	return (int)kaal_tap_failures();
 }

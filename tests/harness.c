@@ -66,7 +66,7 @@ kaal_cptr harness_create(unsigned type, unsigned size_bits)
 {
 	kaal_cptr slot = harness_slot();
 	assert_status(KAAL_OK, kaal_untyped_retype(h.untyped, type, size_bits, 1,
-						   harness_ref(h.root), slot, NULL));
+	                                           harness_ref(h.root), slot, NULL));
 	return slot;
 }
 
@@ -91,8 +91,7 @@ kaal_cptr harness_thread(void (*fn)(kaal_word), kaal_word arg, kaal_cptr cspace)
 	void *ipc;
 	assert_status(KAAL_OK, kaal_map(frame, 0, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &ipc));
 	kaal_cptr thread = harness_create(KAAL_CAP_THREAD, 0);
-	assert_status(KAAL_OK,
-		      kaal_thread_configure(thread, cspace ? cspace : h.root, frame, 100));
+	assert_status(KAAL_OK, kaal_thread_configure(thread, cspace ? cspace : h.root, frame, 100));
 	struct started *s = &started[started_count];
 	s->fn = fn;
 	s->arg = arg;

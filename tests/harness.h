@@ -52,6 +52,7 @@ void harness_wait_blocked(kaal_cptr thread);
 void harness_barrier_init(unsigned count);
 void harness_barrier_wait(void);
 
-#define assert_status(expected, expr) assert_string_equal(kaal_status_name(expected), kaal_status_name(expr))
+#define assert_status(expected, expr)                                                              \
+	assert_string_equal(kaal_status_name(expected), kaal_status_name(expr))
 
 #endif

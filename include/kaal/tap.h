@@ -23,6 +23,12 @@ bool kaal_tap_ok(bool ok, const char *description);
 void kaal_tap_diag(const char *message);
 unsigned kaal_tap_failures(void);
 
+/* Build one diagnostic line piece by piece; kaal_diag_end() prints it as "# ...". */
+void kaal_diag_str(const char *s);
+void kaal_diag_dec(uint64_t v);
+void kaal_diag_hex(uint64_t v);
+void kaal_diag_end(void);
+
 /*
  * A scenario: one program, the same source on every backend. It runs in the
  * root task with the boot info and returns the number of failed checks.

@@ -34,7 +34,7 @@ uint64_t arch_time_now_ns(void);
 
 /* Make a frame visible to the calling thread's address space at *vaddr (0: any). */
 kaal_status arch_frame_map(kaal_paddr phys, unsigned size_bits, unsigned rights, bool device,
-			   kaal_word *vaddr);
+                           kaal_word *vaddr);
 void arch_frame_unmap(kaal_word vaddr, unsigned size_bits);
 
 /* Interrupts: acknowledge one so it can fire again. */

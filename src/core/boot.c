@@ -26,7 +26,7 @@ static bool carve(struct carver *c, unsigned bits, kaal_paddr *out)
 }
 
 static struct cap make_cap(unsigned type, unsigned rights, unsigned size_bits, uintptr_t object,
-			   kaal_word word)
+                           kaal_word word)
 {
 	struct cap c = {0};
 	c.type = (uint8_t)type;
@@ -42,13 +42,13 @@ static unsigned block_bits(kaal_paddr base, kaal_paddr end)
 {
 	unsigned bits = KAAL_MAX_UNTYPED_BITS;
 	while (bits > 0 && ((base & (((kaal_paddr)1 << bits) - 1)) != 0 ||
-			    end - base < ((kaal_paddr)1 << bits)))
+	                    end - base < ((kaal_paddr)1 << bits)))
 		bits--;
 	return bits;
 }
 
 static void add_untyped(struct cte *cnode, struct kaal_boot_info *bi, struct carver *c,
-			kaal_cptr *slot)
+                        kaal_cptr *slot)
 {
 	while (c->end - c->next >= ((kaal_paddr)1 << KAAL_PAGE_BITS) &&
 	       bi->untyped_count < KAAL_BOOT_INFO_MAX_UNTYPED) {
@@ -63,8 +63,8 @@ static void add_untyped(struct cte *cnode, struct kaal_boot_info *bi, struct car
 	}
 }
 
-static void add_devices(const struct kaal_platform *p, struct cte *cnode,
-			struct kaal_boot_info *bi, kaal_cptr *slot)
+static void add_devices(const struct kaal_platform *p, struct cte *cnode, struct kaal_boot_info *bi,
+                        kaal_cptr *slot)
 {
 	for (uint32_t i = 0; i < p->device_count; i++) {
 		const struct kaal_platform_device *d = &p->device[i];
@@ -74,14 +74,15 @@ static void add_devices(const struct kaal_platform *p, struct cte *cnode,
 		out->mmio_base = d->mmio_base;
 		out->mmio_size = d->mmio_size;
 		if (d->mmio_size != 0) {
-			struct cap cap = make_cap(KAAL_CAP_DEVICE_FRAME,
-						  KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, KAAL_PAGE_BITS,
-						  d->mmio_base, 0);
+			struct cap cap =
+			    make_cap(KAAL_CAP_DEVICE_FRAME, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE,
+			             KAAL_PAGE_BITS, d->mmio_base, 0);
 			out->frame_cptr = *slot;
 			cdt_insert_root(&cnode[(*slot)++], &cap);
 		}
 		if (d->irq != KAAL_NO_IRQ && d->irq < KAAL_MAX_IRQS) {
-			struct cap cap = make_cap(KAAL_CAP_IRQ_HANDLER, KAAL_RIGHTS_ALL, 0, 0, d->irq);
+			struct cap cap =
+			    make_cap(KAAL_CAP_IRQ_HANDLER, KAAL_RIGHTS_ALL, 0, 0, d->irq);
 			out->irq_cptr = *slot;
 			cdt_insert_root(&cnode[(*slot)++], &cap);
 		}
@@ -106,8 +107,8 @@ kaal_status kaal_kernel_boot(const struct kaal_platform *p, struct kaal_boot_sta
 	struct thread *root = arch_phys_to_kernel(thread_phys);
 	struct kaal_boot_info *bi = arch_phys_to_kernel(bi_phys);
 
-	struct cap cap = make_cap(KAAL_CAP_CNODE, KAAL_RIGHTS_ALL, KAAL_ROOT_CNODE_RADIX,
-				  (uintptr_t)cnode, 0);
+	struct cap cap =
+	    make_cap(KAAL_CAP_CNODE, KAAL_RIGHTS_ALL, KAAL_ROOT_CNODE_RADIX, (uintptr_t)cnode, 0);
 	cap.guard_bits = KAAL_WORD_BITS - KAAL_ROOT_CNODE_RADIX;
 	cdt_insert_root(&cnode[KAAL_ROOT_SLOT_CNODE], &cap);
 	cap = make_cap(KAAL_CAP_THREAD, KAAL_RIGHTS_ALL, 0, (uintptr_t)root, 0);
@@ -119,9 +120,9 @@ kaal_status kaal_kernel_boot(const struct kaal_platform *p, struct kaal_boot_sta
 
 	thread_init(root);
 	cnode_derive(&root->slots[THREAD_SLOT_CSPACE], &cnode[KAAL_ROOT_SLOT_CNODE],
-		     KAAL_RIGHTS_ALL, 0, false);
+	             KAAL_RIGHTS_ALL, 0, false);
 	cnode_derive(&root->slots[THREAD_SLOT_IPC_BUFFER], &cnode[KAAL_ROOT_SLOT_IPC_BUFFER],
-		     KAAL_RIGHTS_ALL, 0, false);
+	             KAAL_RIGHTS_ALL, 0, false);
 	root->state = THREAD_RUNNING;
 	root->priority = 255;
 

@@ -5,10 +5,10 @@
  * revocation use loops, never recursion, so their stack use is fixed.
  */
 #include "cnode.h"
-#include "frame.h"
-#include "notification.h"
 #include "endpoint.h"
+#include "frame.h"
 #include "irq.h"
+#include "notification.h"
 #include "thread.h"
 
 /* The physical range a capability's object covers; false for rangeless types. */
@@ -94,7 +94,7 @@ static void unlink_slot(struct cte *slot)
 }
 
 void cdt_insert(struct cte *src, struct cte *dst, const struct cap *cap, bool revocable,
-		bool first_badged)
+                bool first_badged)
 {
 	dst->cap = *cap;
 	dst->revocable = revocable;
@@ -257,7 +257,7 @@ static kaal_status check_derivable(const struct cte *src)
 }
 
 kaal_status cnode_derive(struct cte *dst, struct cte *src, unsigned rights, kaal_word badge,
-			 bool set_badge)
+                         bool set_badge)
 {
 	kaal_status st = check_derivable(src);
 	if (st != KAAL_OK)

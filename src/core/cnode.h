@@ -6,7 +6,7 @@
 
 /* Place cap in the empty slot dst as a child of src in the derivation tree. */
 void cdt_insert(struct cte *src, struct cte *dst, const struct cap *cap, bool revocable,
-		bool first_badged);
+                bool first_badged);
 /* Place a capability to a new object in dst as a child of the untyped in parent. */
 void cdt_insert_new(struct cte *parent, struct cte *dst, const struct cap *cap);
 /* Place a capability with no parent in dst (boot time). */
@@ -23,7 +23,7 @@ void cte_revoke(struct cte *slot);
 
 /* Copy or mint src into dst: rights are masked, a badge is set when badge != 0. */
 kaal_status cnode_derive(struct cte *dst, struct cte *src, unsigned rights, kaal_word badge,
-			 bool set_badge);
+                         bool set_badge);
 /* Move src to dst, masking rights (a plain move passes KAAL_RIGHTS_ALL). */
 kaal_status cnode_move(struct cte *dst, struct cte *src, unsigned rights);
 

@@ -10,7 +10,7 @@ static uint64_t take_bits(uint64_t word, unsigned shift, unsigned count)
 }
 
 kaal_status cspace_resolve(const struct cap *root, kaal_cptr cptr, unsigned depth, bool exact,
-			   struct cte **slot)
+                           struct cte **slot)
 {
 	if (root->type != KAAL_CAP_CNODE)
 		return KAAL_INVALID_ROOT;
@@ -26,7 +26,8 @@ kaal_status cspace_resolve(const struct cap *root, kaal_cptr cptr, unsigned dept
 			return KAAL_DEPTH_MISMATCH;
 		if (take_bits(cptr, left - node->guard_bits, node->guard_bits) != node->word)
 			return KAAL_GUARD_MISMATCH;
-		struct cte *next = (struct cte *)node->object + take_bits(cptr, left - level, radix);
+		struct cte *next =
+		    (struct cte *)node->object + take_bits(cptr, left - level, radix);
 		left -= level;
 		if (left == 0) {
 			*slot = next;
@@ -51,7 +52,7 @@ kaal_status cspace_lookup_slot(struct thread *t, kaal_cptr cptr, struct cte **sl
 }
 
 kaal_status cspace_lookup_cap(struct thread *t, kaal_cptr cptr, unsigned type, unsigned rights,
-			      struct cte **slot)
+                              struct cte **slot)
 {
 	struct cte *found;
 	kaal_status st = cspace_lookup_slot(t, cptr, &found);
@@ -68,7 +69,7 @@ kaal_status cspace_lookup_cap(struct thread *t, kaal_cptr cptr, unsigned type, u
 }
 
 kaal_status cspace_lookup_op_slot(struct thread *t, kaal_cptr root_cptr, kaal_word index,
-				  kaal_word depth, struct cte **slot)
+                                  kaal_word depth, struct cte **slot)
 {
 	struct cte *root;
 	kaal_status st = cspace_lookup_slot(t, root_cptr, &root);

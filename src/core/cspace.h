@@ -10,7 +10,7 @@
  * is not a CNode (an invocation names an object, not a slot).
  */
 kaal_status cspace_resolve(const struct cap *root, kaal_cptr cptr, unsigned depth, bool exact,
-			   struct cte **slot);
+                           struct cte **slot);
 
 /* The slot an invocation names: cptr resolved through all 64 bits. */
 kaal_status cspace_lookup_slot(struct thread *t, kaal_cptr cptr, struct cte **slot);
@@ -20,10 +20,10 @@ kaal_status cspace_lookup_slot(struct thread *t, kaal_cptr cptr, struct cte **sl
  * failure is reported in this order: lookup, empty slot, type, rights.
  */
 kaal_status cspace_lookup_cap(struct thread *t, kaal_cptr cptr, unsigned type, unsigned rights,
-			      struct cte **slot);
+                              struct cte **slot);
 
 /* A CNode operation's slot: the CNode at root_cptr, then index over depth bits. */
 kaal_status cspace_lookup_op_slot(struct thread *t, kaal_cptr root_cptr, kaal_word index,
-				  kaal_word depth, struct cte **slot);
+                                  kaal_word depth, struct cte **slot);
 
 #endif

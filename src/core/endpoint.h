@@ -9,7 +9,7 @@
  * sender's capability; a call also blocks t until the reply.
  */
 void endpoint_send(struct endpoint *ep, struct thread *t, kaal_word badge, kaal_word info,
-		   bool can_grant, bool is_call, bool block);
+                   bool can_grant, bool is_call, bool block);
 /* can_grant: whether the receiver's capability lets its replies carry capabilities. */
 void endpoint_recv(struct endpoint *ep, struct thread *t, bool can_grant);
 /* Answer the thread t last received a call from; false if there is none. */

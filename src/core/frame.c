@@ -12,8 +12,8 @@ kaal_status frame_map(struct cap *c, kaal_word vaddr, unsigned rights, kaal_word
 	if (vaddr & bits_mask(c->size_bits))
 		return KAAL_INVALID_ARGUMENT;
 	kaal_word at = vaddr;
-	kaal_status st = arch_frame_map(c->object, c->size_bits, rights,
-					c->type == KAAL_CAP_DEVICE_FRAME, &at);
+	kaal_status st =
+	    arch_frame_map(c->object, c->size_bits, rights, c->type == KAAL_CAP_DEVICE_FRAME, &at);
 	if (st != KAAL_OK)
 		return st;
 	c->flags |= CAP_FLAG_MAPPED;

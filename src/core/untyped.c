@@ -14,15 +14,15 @@ static unsigned object_bits(unsigned type, unsigned size_bits)
 	switch (type) {
 	case KAAL_CAP_UNTYPED:
 		return size_bits >= KAAL_MIN_UNTYPED_BITS && size_bits <= KAAL_MAX_UNTYPED_BITS
-			       ? size_bits
-			       : 0;
+		           ? size_bits
+		           : 0;
 	case KAAL_CAP_FRAME:
 		return size_bits == KAAL_PAGE_BITS || size_bits == KAAL_LARGE_PAGE_BITS ? size_bits
-											 : 0;
+		                                                                        : 0;
 	case KAAL_CAP_CNODE:
 		return size_bits >= 1 && size_bits <= KAAL_MAX_CNODE_RADIX
-			       ? size_bits + KAAL_SLOT_BITS
-			       : 0;
+		           ? size_bits + KAAL_SLOT_BITS
+		           : 0;
 	case KAAL_CAP_ENDPOINT:
 		return size_bits == 0 ? KAAL_ENDPOINT_BITS : 0;
 	case KAAL_CAP_NOTIFICATION:
@@ -48,7 +48,7 @@ static struct cap new_cap(unsigned type, unsigned size_bits, kaal_paddr phys)
 }
 
 kaal_status untyped_retype(struct cte *ut, unsigned type, unsigned size_bits, unsigned count,
-			   struct cte *first, kaal_word *bytes_left)
+                           struct cte *first, kaal_word *bytes_left)
 {
 	unsigned bits = object_bits(type, size_bits);
 	if (bits == 0 || count == 0)

@@ -10,7 +10,7 @@
  * lie in one CNode. On KAAL_UNTYPED_EXHAUSTED, *bytes_left says what remains.
  */
 kaal_status untyped_retype(struct cte *ut, unsigned type, unsigned size_bits, unsigned count,
-			   struct cte *first, kaal_word *bytes_left);
+                           struct cte *first, kaal_word *bytes_left);
 /* Bytes an untyped can still hand out (ignoring alignment). */
 uint64_t untyped_bytes_left(const struct cte *ut);
 

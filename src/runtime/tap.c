@@ -12,30 +12,61 @@ void kaal_print(const char *s)
 		kaal_debug_putchar(*s++);
 }
 
-void kaal_print_dec(uint64_t v)
+/* Digits of v in base 10 or 16 (0x-prefixed), written at the end of buf[24]. */
+static const char *format(char buf[24], uint64_t v, unsigned base)
 {
-	char buf[21];
-	int i = 20;
+	int i = 23;
 	buf[i] = '\0';
 	do {
-		buf[--i] = (char)('0' + v % 10);
-		v /= 10;
+		buf[--i] = "0123456789abcdef"[v % base];
+		v /= base;
 	} while (v);
-	kaal_print(&buf[i]);
+	if (base == 16) {
+		buf[--i] = 'x';
+		buf[--i] = '0';
+	}
+	return &buf[i];
+}
+
+void kaal_print_dec(uint64_t v)
+{
+	char buf[24];
+	kaal_print(format(buf, v, 10));
 }
 
 void kaal_print_hex(uint64_t v)
 {
-	char buf[19];
-	int i = 18;
-	buf[i] = '\0';
-	do {
-		buf[--i] = "0123456789abcdef"[v & 0xF];
-		v >>= 4;
-	} while (v);
-	buf[--i] = 'x';
-	buf[--i] = '0';
-	kaal_print(&buf[i]);
+	char buf[24];
+	kaal_print(format(buf, v, 16));
+}
+
+static char diag_line[160];
+static unsigned diag_len;
+
+void kaal_diag_str(const char *s)
+{
+	while (*s && diag_len + 1 < sizeof(diag_line))
+		diag_line[diag_len++] = *s++;
+	diag_line[diag_len] = '\0';
+}
+
+void kaal_diag_dec(uint64_t v)
+{
+	char buf[24];
+	kaal_diag_str(format(buf, v, 10));
+}
+
+void kaal_diag_hex(uint64_t v)
+{
+	char buf[24];
+	kaal_diag_str(format(buf, v, 16));
+}
+
+void kaal_diag_end(void)
+{
+	kaal_tap_diag(diag_line);
+	diag_len = 0;
+	diag_line[0] = '\0';
 }
 
 void kaal_tap_plan(unsigned count)
