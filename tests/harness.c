@@ -77,6 +77,49 @@ struct kaal_cap_info harness_identify(kaal_cptr slot)
 	return info;
 }
 
+kaal_cptr harness_endpoint(void)
+{
+	return harness_create(KAAL_CAP_ENDPOINT, 0);
+}
+
+kaal_cptr harness_notification(void)
+{
+	return harness_create(KAAL_CAP_NOTIFICATION, 0);
+}
+
+kaal_cptr harness_derive(kaal_cptr src, unsigned rights)
+{
+	kaal_cptr slot = harness_slot();
+	assert_status(KAAL_OK, kaal_cnode_derive(harness_ref(slot), harness_ref(src), rights));
+	assert_int_equal(rights, harness_identify(slot).rights);
+	return slot;
+}
+
+kaal_cptr harness_mint(kaal_cptr src, unsigned rights, kaal_word badge)
+{
+	kaal_cptr slot = harness_slot();
+	assert_status(KAAL_OK, kaal_cnode_mint(harness_ref(slot), harness_ref(src), rights, badge));
+	return slot;
+}
+
+kaal_word harness_peek(kaal_cptr ntfn)
+{
+	kaal_word bits = ~(kaal_word)0;
+	assert_status(KAAL_OK, kaal_peek(ntfn, &bits));
+	return bits;
+}
+
+void harness_await_bits(kaal_cptr ntfn, kaal_word want)
+{
+	kaal_word seen = 0;
+	while ((seen & want) != want) {
+		kaal_word bits = 0;
+		assert_status(KAAL_OK, kaal_wait_timeout(ntfn, HARNESS_WAIT_NS, &bits));
+		seen |= bits;
+	}
+	assert_int_equal(want, seen);
+}
+
 static void thread_entry(kaal_word index)
 {
 	struct started *s = &started[index];

@@ -35,6 +35,23 @@ kaal_cptr harness_create(unsigned type, unsigned size_bits);
 /* What a slot holds. */
 struct kaal_cap_info harness_identify(kaal_cptr slot);
 
+kaal_cptr harness_endpoint(void);
+kaal_cptr harness_notification(void);
+/* A copy of src in a fresh slot with these rights (checked), or minted with a badge. */
+kaal_cptr harness_derive(kaal_cptr src, unsigned rights);
+kaal_cptr harness_mint(kaal_cptr src, unsigned rights, kaal_word badge);
+/* The notification's word, not cleared. */
+kaal_word harness_peek(kaal_cptr ntfn);
+
+/* Long enough for any thread to get to its next step; only a bug waits this long. */
+#define HARNESS_WAIT_NS UINT64_C(10000000000)
+/* Wait until all bits of want have arrived on ntfn (fails after HARNESS_WAIT_NS per wait). */
+void harness_await_bits(kaal_cptr ntfn, kaal_word want);
+
+/* Pointers through a thread's word argument. */
+#define PTR(arg) ((void *)(uintptr_t)(arg))
+#define ARG(ptr) ((kaal_word)(uintptr_t)(ptr))
+
 /*
  * Start a thread running fn(arg) with the given CSpace root (0: the root
  * CNode) and a fresh IPC buffer. Returns its thread capability.

@@ -33,13 +33,6 @@ static void assert_empty(struct kaal_slot_ref r)
 	assert_int_equal(KAAL_CAP_NULL, identify(r).type);
 }
 
-static kaal_word peek(kaal_cptr ntfn)
-{
-	kaal_word bits = ~(kaal_word)0;
-	assert_status(KAAL_OK, kaal_peek(ntfn, &bits));
-	return bits;
-}
-
 static uint64_t bytes_left(kaal_cptr untyped)
 {
 	struct kaal_untyped_info info;
@@ -178,7 +171,7 @@ static void derive_fewer_rights(void **state)
 	assert_int_equal(0, info.badge);
 	assert_int_equal(harness_identify(n).object, info.object);
 	assert_status(KAAL_MISSING_RIGHT, kaal_signal(ro, 1));
-	assert_int_equal(0, peek(n));
+	assert_int_equal(0, harness_peek(n));
 	assert_status(KAAL_OK, kaal_signal(n, 4));
 	kaal_word bits = 0;
 	assert_status(KAAL_OK, kaal_poll(ro, &bits));
@@ -233,7 +226,7 @@ static void mint_rights_and_badge(void **state)
 	assert_int_equal(0, harness_identify(n).badge);
 	/* Signalling a badged capability delivers its badge. */
 	assert_status(KAAL_OK, kaal_signal(m, 0x1));
-	assert_int_equal(0x40, peek(n));
+	assert_int_equal(0x40, harness_peek(n));
 
 	kaal_cptr dst = harness_slot();
 	/* A badge is set once. */
@@ -317,7 +310,7 @@ static void move_empties_source(void **state)
 	assert_same_cap(binfo, harness_identify(n));
 	assert_empty(harness_ref(badged));
 	assert_status(KAAL_OK, kaal_signal(n, 1));
-	assert_int_equal(0x1000, peek(dst));
+	assert_int_equal(0x1000, harness_peek(dst));
 
 	/* Onto itself: the destination is occupied. */
 	assert_status(KAAL_SLOT_OCCUPIED, kaal_cnode_move(harness_ref(n), harness_ref(n)));
@@ -670,7 +663,7 @@ static void revoke_removes_children_keeps_cap(void **state)
 		assert_empty(harness_ref(kids[i]));
 	assert_same_cap(before, harness_identify(n));
 	/* The object was not destroyed: its pending bits are still there. */
-	assert_int_equal(0x2, peek(n));
+	assert_int_equal(0x2, harness_peek(n));
 	/* Revoking again finds nothing. */
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(n)));
 	assert_same_cap(before, harness_identify(n));

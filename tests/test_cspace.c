@@ -46,13 +46,6 @@ static kaal_cptr guarded(kaal_cptr cnode, unsigned bits, kaal_word guard)
 	return slot;
 }
 
-static kaal_word peek(kaal_cptr ntfn)
-{
-	kaal_word bits = ~(kaal_word)0;
-	assert_status(KAAL_OK, kaal_peek(ntfn, &bits));
-	return bits;
-}
-
 /* In the root task a cptr is a slot index: every higher bit must match the zero guard. */
 static void root_cptr_is_slot_index(void **state)
 {
@@ -60,7 +53,7 @@ static void root_cptr_is_slot_index(void **state)
 	assert_int_equal(12, h.bi->root_cnode_radix);
 	kaal_cptr n = harness_create(KAAL_CAP_NOTIFICATION, 0);
 	assert_status(KAAL_OK, kaal_signal(n, 0x1));
-	assert_int_equal(0x1, peek(n));
+	assert_int_equal(0x1, harness_peek(n));
 	static const unsigned high_bits[] = {12, 13, 20, 31, 32, 51, 55, 56, 62, 63};
 	for (unsigned i = 0; i < sizeof(high_bits) / sizeof(high_bits[0]); i++) {
 		kaal_cptr bad = n | (UINT64_C(1) << high_bits[i]);
@@ -71,13 +64,13 @@ static void root_cptr_is_slot_index(void **state)
 		struct kaal_cap_info info;
 		assert_status(KAAL_GUARD_MISMATCH, kaal_cnode_identify(harness_ref(bad), &info));
 	}
-	assert_int_equal(0x1, peek(n));
+	assert_int_equal(0x1, harness_peek(n));
 	/* The largest index is the last slot. */
 	kaal_cptr last = h.bi->slot_count - 1;
 	assert_empty(harness_ref(last));
 	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(last), harness_ref(n)));
 	assert_status(KAAL_OK, kaal_signal(last, 0x4));
-	assert_int_equal(0x5, peek(n));
+	assert_int_equal(0x5, harness_peek(n));
 }
 
 /* An invocation reports the lookup first, then an empty slot, then the type, then rights. */
@@ -95,7 +88,7 @@ static void invocation_error_order(void **state)
 	assert_status(KAAL_MISSING_RIGHT, kaal_signal(ro, 1));
 	assert_status(KAAL_GUARD_MISMATCH, kaal_signal(e | (UINT64_C(1) << 40), 1));
 	assert_status(KAAL_GUARD_MISMATCH, kaal_signal(ro | (UINT64_C(1) << 40), 1));
-	assert_int_equal(0, peek(n));
+	assert_int_equal(0, harness_peek(n));
 	/* Read is enough to wait through the derived capability. */
 	kaal_word bits = 7;
 	assert_status(KAAL_OK, kaal_poll(ro, &bits));
@@ -192,7 +185,7 @@ static void two_level_cnode_ops(void **state)
 	assert_status(KAAL_OK, kaal_signal(n, 0x8));
 	assert_status(KAAL_OK, kaal_cnode_delete(deeper));
 	assert_empty(deeper);
-	assert_int_equal(0x8, peek(n));
+	assert_int_equal(0x8, harness_peek(n));
 }
 
 /* A walk that meets an empty slot with bits still to resolve. */
@@ -435,9 +428,9 @@ static void two_level_invocations(void **state)
 	harness_barrier_wait();
 	for (unsigned i = 0; i < PROBE_COUNT; i++)
 		assert_status(probes[i].expect, probe_status[i]);
-	assert_int_equal(0x201, peek(n));
-	assert_int_equal(0x2, peek(x));
-	assert_int_equal(0x4, peek(m));
+	assert_int_equal(0x201, harness_peek(n));
+	assert_int_equal(0x2, harness_peek(x));
+	assert_int_equal(0x4, harness_peek(m));
 }
 
 /* A thread sees only the capabilities in its own CSpace. */
@@ -472,8 +465,8 @@ static void thread_sees_only_its_cspace(void **state)
 	assert_status(KAAL_OK, own_status[1]);
 	assert_status(KAAL_OK, own_status[2]);
 	assert_status(KAAL_OK, own_status[3]);
-	assert_int_equal(0, peek(n1));
-	assert_int_equal(0x6, peek(n2));
+	assert_int_equal(0, harness_peek(n1));
+	assert_int_equal(0x6, harness_peek(n2));
 	assert_same_cap(harness_identify(n2), identify(at(r2, 8, 12)));
 }
 
@@ -500,14 +493,14 @@ static void revoked_cspace_root(void **state)
 	harness_thread(signal_before_and_after, 7, cspace);
 	harness_barrier_wait();
 	assert_status(KAAL_OK, revoked_status[0]);
-	assert_int_equal(0x1, peek(n));
+	assert_int_equal(0x1, harness_peek(n));
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(r2)));
 	assert_empty(harness_ref(cspace));
 	assert_int_equal(KAAL_CAP_CNODE, harness_identify(r2).type);
 	harness_barrier_wait();
 	harness_barrier_wait();
 	assert_status(KAAL_INVALID_ROOT, revoked_status[1]);
-	assert_int_equal(0x1, peek(n));
+	assert_int_equal(0x1, harness_peek(n));
 	/* The CNode itself lives on with its contents. */
 	assert_same_cap(harness_identify(n), identify(at(r2, 7, 12)));
 }

@@ -10,48 +10,6 @@
 
 #include "harness.h"
 
-#define PTR(arg) ((void *)(uintptr_t)(arg))
-#define ARG(ptr) ((kaal_word)(uintptr_t)(ptr))
-
-/* Long enough for any thread to get to its next step; only a bug waits this long. */
-#define WAIT_NS UINT64_C(10000000000)
-
-static kaal_cptr new_endpoint(void)
-{
-	return harness_create(KAAL_CAP_ENDPOINT, 0);
-}
-
-static kaal_cptr new_notification(void)
-{
-	return harness_create(KAAL_CAP_NOTIFICATION, 0);
-}
-
-static kaal_cptr mint(kaal_cptr src, unsigned rights, kaal_word badge)
-{
-	kaal_cptr slot = harness_slot();
-	assert_status(KAAL_OK, kaal_cnode_mint(harness_ref(slot), harness_ref(src), rights, badge));
-	return slot;
-}
-
-static kaal_cptr derive(kaal_cptr src, unsigned rights)
-{
-	kaal_cptr slot = harness_slot();
-	assert_status(KAAL_OK, kaal_cnode_derive(harness_ref(slot), harness_ref(src), rights));
-	return slot;
-}
-
-/* Wait until exactly the bits of want have been signalled on ntfn. */
-static void await_bits(kaal_cptr ntfn, kaal_word want)
-{
-	kaal_word seen = 0;
-	while ((seen & want) != want) {
-		kaal_word bits = 0;
-		assert_status(KAAL_OK, kaal_wait_timeout(ntfn, WAIT_NS, &bits));
-		seen |= bits;
-	}
-	assert_int_equal(want, seen);
-}
-
 static struct kaal_msg message(kaal_word label, unsigned length, kaal_word w0, kaal_word w1,
                                kaal_word w2, kaal_word w3)
 {
@@ -145,8 +103,8 @@ static kaal_cptr start_sender(struct tx *s, kaal_cptr ep, kaal_cptr done, kaal_w
 static void send_delivers_words_label_and_badge(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), done = new_notification();
-	kaal_cptr badged = mint(ep, KAAL_RIGHTS_ALL, 0x1234);
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
+	kaal_cptr badged = harness_mint(ep, KAAL_RIGHTS_ALL, 0x1234);
 	static struct rx r;
 	memset(&r, 0, sizeof(r));
 	start_receiver(&r, ep, done, 3);
@@ -159,7 +117,7 @@ static void send_delivers_words_label_and_badge(void **state)
 	m = message(5, 2, 1, 2, 3, 4);
 	m.info |= KAAL_MSG_CAP_RECEIVED | KAAL_MSG_FROM_NOTIFICATION | (UINT64_C(1) << 11);
 	assert_status(KAAL_OK, kaal_send(badged, &m));
-	await_bits(done, 1);
+	harness_await_bits(done, 1);
 
 	for (unsigned i = 0; i < 3; i++)
 		assert_status(KAAL_OK, r.st[i]);
@@ -220,8 +178,8 @@ static void server(kaal_word arg)
 static void call_and_reply_four_words(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), done = new_notification();
-	kaal_cptr badged = mint(ep, KAAL_RIGHTS_ALL, 0x77);
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
+	kaal_cptr badged = harness_mint(ep, KAAL_RIGHTS_ALL, 0x77);
 	static struct server s;
 	memset(&s, 0, sizeof(s));
 	s.ep = ep;
@@ -239,7 +197,7 @@ static void call_and_reply_four_words(void **state)
 	assert_int_equal(102, m.mr[1]);
 	assert_int_equal(103, m.mr[2]);
 	assert_int_equal(104, m.mr[3]);
-	await_bits(done, 1);
+	harness_await_bits(done, 1);
 
 	assert_status(KAAL_OK, s.recv_st[0]);
 	assert_status(KAAL_OK, s.reply_st[0]);
@@ -253,7 +211,7 @@ static void call_and_reply_four_words(void **state)
 static void call_and_reply_through_ipc_buffers(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), done = new_notification();
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
 	static struct server s;
 	memset(&s, 0, sizeof(s));
 	s.ep = ep;
@@ -283,7 +241,7 @@ static void call_and_reply_through_ipc_buffers(void **state)
 	assert_int_equal(kaal_msg_info(9, KAAL_MSG_MAX_WORDS, 0), m.info);
 	for (unsigned i = KAAL_MSG_FAST_WORDS; i < KAAL_MSG_MAX_WORDS; i++)
 		assert_int_equal(3000 + i, buf->msg[i]);
-	await_bits(done, 1);
+	harness_await_bits(done, 1);
 
 	for (unsigned i = KAAL_MSG_FAST_WORDS; i < KAAL_MSG_MAX_WORDS; i++)
 		assert_int_equal(1000 + i, s.words[0][i]);
@@ -323,8 +281,9 @@ static void loop_server(kaal_word arg)
 static void reply_recv_serves_calls_in_a_loop(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), done = new_notification();
-	kaal_cptr b1 = mint(ep, KAAL_RIGHTS_ALL, 1), b2 = mint(ep, KAAL_RIGHTS_ALL, 2);
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
+	kaal_cptr b1 = harness_mint(ep, KAAL_RIGHTS_ALL, 1),
+	          b2 = harness_mint(ep, KAAL_RIGHTS_ALL, 2);
 	static struct loop_server s;
 	memset(&s, 0, sizeof(s));
 	s.ep = ep;
@@ -341,7 +300,7 @@ static void reply_recv_serves_calls_in_a_loop(void **state)
 	struct kaal_msg m = message(0, 1, 0, 0, 0, 0);
 	assert_status(KAAL_OK, kaal_call(ep, &m));
 	assert_int_equal(kaal_msg_info(99, 0, 0), m.info);
-	await_bits(done, 1);
+	harness_await_bits(done, 1);
 	assert_status(KAAL_OK, s.st);
 	assert_int_equal(6, s.served);
 }
@@ -350,7 +309,7 @@ static void reply_recv_serves_calls_in_a_loop(void **state)
 static void nb_send_without_receiver_is_dropped(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), done = new_notification();
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
 	struct kaal_msg m = message(1, 1, 0xAA, 0, 0, 0);
 	assert_status(KAAL_OK, kaal_nb_send(ep, &m));
 
@@ -359,7 +318,7 @@ static void nb_send_without_receiver_is_dropped(void **state)
 	start_receiver(&r, ep, done, 1);
 	m = message(2, 1, 0xBB, 0, 0, 0);
 	assert_status(KAAL_OK, kaal_send(ep, &m));
-	await_bits(done, 1);
+	harness_await_bits(done, 1);
 	assert_status(KAAL_OK, r.st[0]);
 	assert_int_equal(2, kaal_msg_label(r.m[0].info));
 	assert_int_equal(0xBB, r.m[0].mr[0]);
@@ -369,15 +328,15 @@ static void nb_send_without_receiver_is_dropped(void **state)
 static void nb_send_reaches_a_waiting_receiver(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), done = new_notification();
-	kaal_cptr badged = mint(ep, KAAL_RIGHT_WRITE, 0x55);
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
+	kaal_cptr badged = harness_mint(ep, KAAL_RIGHT_WRITE, 0x55);
 	static struct rx r;
 	memset(&r, 0, sizeof(r));
 	harness_wait_blocked(start_receiver(&r, ep, done, 1));
 
 	struct kaal_msg m = message(3, 2, 9, 8, 0, 0);
 	assert_status(KAAL_OK, kaal_nb_send(badged, &m));
-	await_bits(done, 1);
+	harness_await_bits(done, 1);
 	assert_status(KAAL_OK, r.st[0]);
 	assert_int_equal(kaal_msg_info(3, 2, 0), r.m[0].info);
 	assert_int_equal(0x55, r.m[0].badge);
@@ -389,7 +348,7 @@ static void nb_send_reaches_a_waiting_receiver(void **state)
 static void oversized_messages_are_rejected(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), done = new_notification();
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
 	static struct rx r;
 	memset(&r, 0, sizeof(r));
 	harness_wait_blocked(start_receiver(&r, ep, done, 1));
@@ -409,7 +368,7 @@ static void oversized_messages_are_rejected(void **state)
 	/* The receiver is still waiting and gets the first good message. */
 	m = message(4, 1, 5, 0, 0, 0);
 	assert_status(KAAL_OK, kaal_send(ep, &m));
-	await_bits(done, 1);
+	harness_await_bits(done, 1);
 	assert_status(KAAL_OK, r.st[0]);
 	assert_int_equal(kaal_msg_info(4, 1, 0), r.m[0].info);
 	assert_int_equal(5, r.m[0].mr[0]);
@@ -423,7 +382,7 @@ static void oversized_messages_are_rejected(void **state)
 static void reply_needs_a_caller_and_a_valid_message(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), done = new_notification();
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
 	struct kaal_msg m = message(1, 0, 0, 0, 0, 0);
 	assert_status(KAAL_ILLEGAL_OPERATION, kaal_reply(&m));
 
@@ -441,7 +400,7 @@ static void reply_needs_a_caller_and_a_valid_message(void **state)
 
 	m = message(7, 1, 70, 0, 0, 0);
 	assert_status(KAAL_OK, kaal_reply(&m));
-	await_bits(done, 1);
+	harness_await_bits(done, 1);
 	assert_status(KAAL_OK, c.st);
 	assert_int_equal(kaal_msg_info(7, 1, 0), c.m.info);
 	assert_int_equal(70, c.m.mr[0]);
@@ -454,10 +413,11 @@ static void reply_needs_a_caller_and_a_valid_message(void **state)
 static void blocked_senders_are_served_in_order(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), done = new_notification();
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
 	static struct tx s[4];
 	for (unsigned i = 0; i < 4; i++) {
-		kaal_cptr badged = mint(ep, KAAL_RIGHT_WRITE | KAAL_RIGHT_GRANT_REPLY, i + 1);
+		kaal_cptr badged =
+		    harness_mint(ep, KAAL_RIGHT_WRITE | KAAL_RIGHT_GRANT_REPLY, i + 1);
 		/* The third one calls: callers and senders share the queue. */
 		harness_wait_blocked(start_sender(&s[i], badged, done, UINT64_C(1) << i, i == 2,
 		                                  message(20 + i, 1, i, 0, 0, 0)));
@@ -473,7 +433,7 @@ static void blocked_senders_are_served_in_order(void **state)
 			assert_status(KAAL_OK, kaal_reply(&m));
 		}
 	}
-	await_bits(done, 0xF);
+	harness_await_bits(done, 0xF);
 	for (unsigned i = 0; i < 4; i++)
 		assert_status(KAAL_OK, s[i].st);
 	assert_int_equal(300, s[2].m.mr[0]);
@@ -483,7 +443,7 @@ static void blocked_senders_are_served_in_order(void **state)
 static void blocked_receivers_are_served_in_order(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), done = new_notification();
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
 	static struct rx r[3];
 	memset(r, 0, sizeof(r));
 	for (unsigned i = 0; i < 3; i++) {
@@ -494,7 +454,7 @@ static void blocked_receivers_are_served_in_order(void **state)
 		struct kaal_msg m = message(i, 1, 10 * (i + 1), 0, 0, 0);
 		assert_status(KAAL_OK, kaal_send(ep, &m));
 	}
-	await_bits(done, 7);
+	harness_await_bits(done, 7);
 	for (unsigned i = 0; i < 3; i++) {
 		assert_status(KAAL_OK, r[i].st[0]);
 		assert_int_equal(10 * (i + 1), r[i].m[0].mr[0]);
@@ -505,9 +465,9 @@ static void blocked_receivers_are_served_in_order(void **state)
 static void capability_transfer_with_grant(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), done = new_notification();
-	kaal_cptr n = new_notification();
-	kaal_cptr badged_n = mint(n, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, 0x5);
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
+	kaal_cptr n = harness_notification();
+	kaal_cptr badged_n = harness_mint(n, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, 0x5);
 	kaal_cptr into = harness_slot();
 	static struct rx r;
 	memset(&r, 0, sizeof(r));
@@ -519,7 +479,7 @@ static void capability_transfer_with_grant(void **state)
 	kaal_ipc_buffer()->send_cap = badged_n;
 	struct kaal_msg m = {kaal_msg_info(12, 1, 1), {42, 0, 0, 0}, 0};
 	assert_status(KAAL_OK, kaal_send(ep, &m));
-	await_bits(done, 1);
+	harness_await_bits(done, 1);
 
 	assert_status(KAAL_OK, r.st[0]);
 	assert_int_equal(kaal_msg_info(12, 1, 1) | KAAL_MSG_CAP_RECEIVED, r.m[0].info);
@@ -543,10 +503,10 @@ static void capability_transfer_with_grant(void **state)
 static void capability_transfer_without_grant_is_dropped(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), done = new_notification();
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
 	kaal_cptr no_grant =
-	    derive(ep, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE | KAAL_RIGHT_GRANT_REPLY);
-	kaal_cptr n = new_notification();
+	    harness_derive(ep, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE | KAAL_RIGHT_GRANT_REPLY);
+	kaal_cptr n = harness_notification();
 	kaal_cptr into = harness_slot();
 	static struct rx r;
 	memset(&r, 0, sizeof(r));
@@ -558,7 +518,7 @@ static void capability_transfer_without_grant_is_dropped(void **state)
 	kaal_ipc_buffer()->send_cap = n;
 	struct kaal_msg m = {kaal_msg_info(3, 1, 1), {43, 0, 0, 0}, 0};
 	assert_status(KAAL_OK, kaal_send(no_grant, &m));
-	await_bits(done, 1);
+	harness_await_bits(done, 1);
 	assert_status(KAAL_OK, r.st[0]);
 	assert_int_equal(kaal_msg_info(3, 1, 0), r.m[0].info);
 	assert_int_equal(43, r.m[0].mr[0]);
@@ -574,9 +534,9 @@ static void capability_transfer_without_grant_is_dropped(void **state)
 static void capability_transfer_that_cannot_happen_is_dropped(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), done = new_notification();
-	kaal_cptr n = new_notification(), other = new_endpoint();
-	kaal_cptr occupied = derive(other, KAAL_RIGHT_READ);
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
+	kaal_cptr n = harness_notification(), other = harness_endpoint();
+	kaal_cptr occupied = harness_derive(other, KAAL_RIGHT_READ);
 	kaal_cptr into = harness_slot();
 	struct kaal_cap_info before = harness_identify(occupied);
 	static struct rx r;
@@ -599,7 +559,7 @@ static void capability_transfer_that_cannot_happen_is_dropped(void **state)
 		struct kaal_msg m = {kaal_msg_info(i, 1, 1), {100 + i, 0, 0, 0}, 0};
 		assert_status(KAAL_OK, kaal_send(ep, &m));
 	}
-	await_bits(done, 1);
+	harness_await_bits(done, 1);
 	for (unsigned i = 0; i < 6; i++) {
 		assert_status(KAAL_OK, r.st[i]);
 		assert_int_equal(kaal_msg_info(i, 1, 0), r.m[i].info);
@@ -641,11 +601,11 @@ static void cap_server(kaal_word arg)
 static void reply_capability_needs_the_servers_grant(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), done = new_notification();
-	kaal_cptr n = new_notification();
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
+	kaal_cptr n = harness_notification();
 	static struct cap_server s;
 	s.ep[0] = ep;
-	s.ep[1] = derive(ep, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE | KAAL_RIGHT_GRANT_REPLY);
+	s.ep[1] = harness_derive(ep, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE | KAAL_RIGHT_GRANT_REPLY);
 	s.cap = n;
 	s.done = done;
 	harness_wait_blocked(harness_thread(cap_server, ARG(&s), 0));
@@ -662,7 +622,7 @@ static void reply_capability_needs_the_servers_grant(void **state)
 	assert_status(KAAL_OK, kaal_call(ep, &m));
 	assert_int_equal(kaal_msg_info(51, 0, 0), m.info);
 	assert_slot_empty(second);
-	await_bits(done, 1);
+	harness_await_bits(done, 1);
 	assert_status(KAAL_OK, s.st[0]);
 	assert_status(KAAL_OK, s.st[1]);
 }
@@ -671,8 +631,8 @@ static void reply_capability_needs_the_servers_grant(void **state)
 static void deleting_an_endpoint_wakes_its_receiver(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), done = new_notification();
-	kaal_cptr copy = derive(ep, KAAL_RIGHTS_ALL);
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
+	kaal_cptr copy = harness_derive(ep, KAAL_RIGHTS_ALL);
 	static struct rx r;
 	memset(&r, 0, sizeof(r));
 	kaal_cptr t = start_receiver(&r, ep, done, 2);
@@ -684,7 +644,7 @@ static void deleting_an_endpoint_wakes_its_receiver(void **state)
 
 	harness_wait_blocked(t);
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(ep)));
-	await_bits(done, 1);
+	harness_await_bits(done, 1);
 	assert_status(KAAL_OK, r.st[0]);
 	assert_int_equal(10, r.m[0].mr[0]);
 	assert_status(KAAL_OBJECT_DELETED, r.st[1]);
@@ -697,12 +657,12 @@ static void deleting_an_endpoint_wakes_its_receiver(void **state)
 static void deleting_an_endpoint_wakes_its_senders(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), done = new_notification();
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
 	static struct tx s[2];
 	harness_wait_blocked(start_sender(&s[0], ep, done, 1, false, message(1, 1, 1, 0, 0, 0)));
 	harness_wait_blocked(start_sender(&s[1], ep, done, 2, true, message(2, 4, 1, 2, 3, 4)));
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(ep)));
-	await_bits(done, 3);
+	harness_await_bits(done, 3);
 	assert_status(KAAL_OBJECT_DELETED, s[0].st);
 	assert_status(KAAL_OBJECT_DELETED, s[1].st);
 	for (unsigned i = 0; i < KAAL_MSG_FAST_WORDS; i++)
@@ -716,7 +676,7 @@ static void deleting_an_endpoint_wakes_its_senders(void **state)
 static void deleting_an_endpoint_keeps_a_received_call(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), done = new_notification();
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
 	static struct tx c;
 	start_sender(&c, ep, done, 1, true, message(1, 1, 5, 0, 0, 0));
 	struct kaal_msg m;
@@ -727,7 +687,7 @@ static void deleting_an_endpoint_keeps_a_received_call(void **state)
 	assert_int_equal(0, bits);
 	m = message(2, 1, 6, 0, 0, 0);
 	assert_status(KAAL_OK, kaal_reply(&m));
-	await_bits(done, 1);
+	harness_await_bits(done, 1);
 	assert_status(KAAL_OK, c.st);
 	assert_int_equal(6, c.m.mr[0]);
 }
@@ -756,20 +716,20 @@ static void parked_server(kaal_word arg)
 static void destroying_the_server_fails_its_caller(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), done = new_notification();
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
 	static struct parked_server s;
 	s.ep = ep;
-	s.got = new_notification();
-	s.park = new_notification();
+	s.got = harness_notification();
+	s.park = harness_notification();
 	harness_barrier_init(2);
 	kaal_cptr t = harness_thread(parked_server, ARG(&s), 0);
 	static struct tx c;
 	start_sender(&c, ep, done, 1, true, message(1, 2, 7, 8, 0, 0));
-	await_bits(s.got, 1);
+	harness_await_bits(s.got, 1);
 	harness_wait_blocked(t);
 
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(t)));
-	await_bits(done, 1);
+	harness_await_bits(done, 1);
 	assert_status(KAAL_OBJECT_DELETED, c.st);
 	for (unsigned i = 0; i < KAAL_MSG_FAST_WORDS; i++)
 		assert_int_equal(0, c.m.mr[i]);
@@ -793,7 +753,7 @@ static void receive_then_return(kaal_word arg)
 static void exiting_server_fails_its_caller(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint();
+	kaal_cptr ep = harness_endpoint();
 	static struct rx r;
 	memset(&r, 0, sizeof(r));
 	r.ep = ep;
@@ -810,22 +770,22 @@ static void exiting_server_fails_its_caller(void **state)
 static void a_new_call_drops_the_unanswered_one(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), done = new_notification();
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
 	static struct tx c[2];
 	for (unsigned i = 0; i < 2; i++)
-		start_sender(&c[i], mint(ep, KAAL_RIGHTS_ALL, i + 1), done, UINT64_C(1) << i, true,
-		             message(i, 1, i, 0, 0, 0));
+		start_sender(&c[i], harness_mint(ep, KAAL_RIGHTS_ALL, i + 1), done,
+		             UINT64_C(1) << i, true, message(i, 1, i, 0, 0, 0));
 	struct kaal_msg first, second;
 	assert_status(KAAL_OK, kaal_recv(ep, &first));
 	assert_status(KAAL_OK, kaal_recv(ep, &second));
 	unsigned a = (unsigned)first.badge - 1, b = (unsigned)second.badge - 1;
 	assert_int_equal(1, a + b);
-	await_bits(done, UINT64_C(1) << a);
+	harness_await_bits(done, UINT64_C(1) << a);
 	assert_status(KAAL_OBJECT_DELETED, c[a].st);
 
 	struct kaal_msg m = message(9, 1, 90, 0, 0, 0);
 	assert_status(KAAL_OK, kaal_reply(&m));
-	await_bits(done, UINT64_C(1) << b);
+	harness_await_bits(done, UINT64_C(1) << b);
 	assert_status(KAAL_OK, c[b].st);
 	assert_int_equal(90, c[b].m.mr[0]);
 }
@@ -856,7 +816,7 @@ static void bufferless(kaal_word arg)
 static void thread_without_ipc_buffer(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), done = new_notification();
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
 	kaal_cptr t = harness_create(KAAL_CAP_THREAD, 0);
 	assert_status(KAAL_OK, kaal_thread_configure(t, h.root, 0, 50));
 	static struct bufferless b;
@@ -868,7 +828,7 @@ static void thread_without_ipc_buffer(void **state)
 	for (unsigned i = 0; i < KAAL_MSG_MAX_WORDS; i++)
 		buf->msg[i] = 700 + i;
 	struct kaal_msg m = message(1, 10, 700, 701, 702, 703);
-	assert_status(KAAL_OK, kaal_send(mint(ep, KAAL_RIGHTS_ALL, 0x66), &m));
+	assert_status(KAAL_OK, kaal_send(harness_mint(ep, KAAL_RIGHTS_ALL, 0x66), &m));
 	m = message(2, 2, 800, 801, 802, 803);
 	assert_status(KAAL_OK, kaal_send(ep, &m));
 	kaal_cptr into = harness_slot();
@@ -877,7 +837,7 @@ static void thread_without_ipc_buffer(void **state)
 	assert_int_equal(kaal_msg_info(3, 4, 0), m.info);
 	assert_int_equal(4, m.mr[3]);
 	assert_slot_empty(into);
-	await_bits(done, 1);
+	harness_await_bits(done, 1);
 
 	assert_status(KAAL_OK, b.recv_st[0]);
 	assert_int_equal(700, b.got[0].mr[0]);

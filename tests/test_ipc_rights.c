@@ -9,41 +9,10 @@
 
 #include "harness.h"
 
-#define PTR(arg) ((void *)(uintptr_t)(arg))
-#define ARG(ptr) ((kaal_word)(uintptr_t)(ptr))
-
-#define WAIT_NS UINT64_C(10000000000)
-
 #define R  KAAL_RIGHT_READ
 #define W  KAAL_RIGHT_WRITE
 #define G  KAAL_RIGHT_GRANT
 #define GR KAAL_RIGHT_GRANT_REPLY
-
-static kaal_cptr derive(kaal_cptr src, unsigned rights)
-{
-	kaal_cptr slot = harness_slot();
-	assert_status(KAAL_OK, kaal_cnode_derive(harness_ref(slot), harness_ref(src), rights));
-	assert_int_equal(rights, harness_identify(slot).rights);
-	return slot;
-}
-
-static kaal_cptr mint(kaal_cptr src, unsigned rights, kaal_word badge)
-{
-	kaal_cptr slot = harness_slot();
-	assert_status(KAAL_OK, kaal_cnode_mint(harness_ref(slot), harness_ref(src), rights, badge));
-	return slot;
-}
-
-static void await_bits(kaal_cptr ntfn, kaal_word want)
-{
-	kaal_word seen = 0;
-	while ((seen & want) != want) {
-		kaal_word bits = 0;
-		assert_status(KAAL_OK, kaal_wait_timeout(ntfn, WAIT_NS, &bits));
-		seen |= bits;
-	}
-	assert_int_equal(want, seen);
-}
 
 static struct kaal_msg message(kaal_word label, kaal_word w0)
 {
@@ -140,7 +109,7 @@ static void ipc_send_needs_write(void **state)
 
 	const unsigned no_write[] = {0, R, G, GR, R | G | GR};
 	for (unsigned i = 0; i < sizeof(no_write) / sizeof(no_write[0]); i++) {
-		kaal_cptr cap = derive(ep, no_write[i]);
+		kaal_cptr cap = harness_derive(ep, no_write[i]);
 		struct kaal_msg m = message(1, 1);
 		assert_status(KAAL_MISSING_RIGHT, kaal_send(cap, &m));
 		assert_status(KAAL_MISSING_RIGHT, kaal_nb_send(cap, &m));
@@ -148,8 +117,8 @@ static void ipc_send_needs_write(void **state)
 	}
 	/* None of those reached the receiver: the first message it gets is this one. */
 	struct kaal_msg m = message(2, 22);
-	assert_status(KAAL_OK, kaal_send(derive(ep, W), &m));
-	await_bits(p.done, 1);
+	assert_status(KAAL_OK, kaal_send(harness_derive(ep, W), &m));
+	harness_await_bits(p.done, 1);
 	assert_status(KAAL_OK, p.st[0]);
 	assert_int_equal(kaal_msg_info(2, 1, 0), p.m[0].info);
 	assert_int_equal(22, p.m[0].mr[0]);
@@ -168,7 +137,7 @@ static void ipc_recv_needs_read(void **state)
 
 	const unsigned no_read[] = {0, W, G, GR, W | G | GR};
 	for (unsigned i = 0; i < sizeof(no_read) / sizeof(no_read[0]); i++) {
-		kaal_cptr cap = derive(ep, no_read[i]);
+		kaal_cptr cap = harness_derive(ep, no_read[i]);
 		struct kaal_msg m = message(0, 0);
 		assert_status(KAAL_MISSING_RIGHT, kaal_recv(cap, &m));
 		assert_int_equal(0, m.mr[0]);
@@ -180,10 +149,10 @@ static void ipc_recv_needs_read(void **state)
 	assert_int_equal(0, bits);
 
 	struct kaal_msg m;
-	assert_status(KAAL_OK, kaal_recv(derive(ep, R), &m));
+	assert_status(KAAL_OK, kaal_recv(harness_derive(ep, R), &m));
 	assert_int_equal(kaal_msg_info(3, 1, 0), m.info);
 	assert_int_equal(33, m.mr[0]);
-	await_bits(s.done, 1);
+	harness_await_bits(s.done, 1);
 	assert_status(KAAL_OK, s.st);
 }
 
@@ -203,11 +172,11 @@ static void ipc_reply_recv_without_read_does_not_reply(void **state)
 	assert_int_equal(44, m.mr[0]);
 
 	m = message(5, 55);
-	assert_status(KAAL_MISSING_RIGHT, kaal_reply_recv(derive(ep, W | G | GR), &m));
+	assert_status(KAAL_MISSING_RIGHT, kaal_reply_recv(harness_derive(ep, W | G | GR), &m));
 	/* The reply is still owed: this one is the first the caller gets. */
 	m = message(6, 66);
 	assert_status(KAAL_OK, kaal_reply(&m));
-	await_bits(c.done, 1);
+	harness_await_bits(c.done, 1);
 	assert_status(KAAL_OK, c.st);
 	assert_int_equal(kaal_msg_info(6, 1, 0), c.m.info);
 	assert_int_equal(66, c.m.mr[0]);
@@ -226,16 +195,16 @@ static void ipc_call_needs_grant_or_grant_reply(void **state)
 	const unsigned refused[] = {W, R | W, R | G | GR};
 	for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		struct kaal_msg m = message(9, 9);
-		assert_status(KAAL_MISSING_RIGHT, kaal_call(derive(ep, refused[i]), &m));
+		assert_status(KAAL_MISSING_RIGHT, kaal_call(harness_derive(ep, refused[i]), &m));
 	}
 	const unsigned allowed[] = {W | GR, W | G, KAAL_RIGHTS_ALL};
 	for (unsigned i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
 		struct kaal_msg m = message(10 + i, i);
-		assert_status(KAAL_OK, kaal_call(derive(ep, allowed[i]), &m));
+		assert_status(KAAL_OK, kaal_call(harness_derive(ep, allowed[i]), &m));
 		assert_int_equal(kaal_msg_info(110 + i, 1, 0), m.info);
 		assert_int_equal(i, m.mr[0]);
 	}
-	await_bits(p.done, 1);
+	harness_await_bits(p.done, 1);
 	for (unsigned i = 0; i < 3; i++) {
 		assert_status(KAAL_OK, p.st[i]);
 		assert_int_equal(10 + i, kaal_msg_label(p.m[i].info));
@@ -256,14 +225,14 @@ static void ipc_caps_need_grant(void **state)
 	start_partner(&p, ep, 4);
 
 	struct kaal_msg m = message_with_cap(0, n);
-	assert_status(KAAL_OK, kaal_send(derive(ep, W), &m));
+	assert_status(KAAL_OK, kaal_send(harness_derive(ep, W), &m));
 	m = message_with_cap(1, n);
-	assert_status(KAAL_OK, kaal_send(derive(ep, W | G), &m));
+	assert_status(KAAL_OK, kaal_send(harness_derive(ep, W | G), &m));
 	m = message_with_cap(2, n);
-	assert_status(KAAL_OK, kaal_call(derive(ep, W | GR), &m));
+	assert_status(KAAL_OK, kaal_call(harness_derive(ep, W | GR), &m));
 	m = message_with_cap(3, n);
-	assert_status(KAAL_OK, kaal_call(derive(ep, W | G), &m));
-	await_bits(p.done, 1);
+	assert_status(KAAL_OK, kaal_call(harness_derive(ep, W | G), &m));
+	harness_await_bits(p.done, 1);
 
 	kaal_word object = harness_identify(n).object;
 	for (unsigned i = 0; i < 4; i++) {
@@ -293,7 +262,7 @@ static void ipc_reply_caps_need_the_receivers_grant(void **state)
 	for (unsigned i = 0; i < 3; i++) {
 		p[i].answer[0] = true;
 		p[i].reply_cap[0] = n;
-		harness_wait_blocked(start_partner(&p[i], derive(ep, server_rights[i]), 1));
+		harness_wait_blocked(start_partner(&p[i], harness_derive(ep, server_rights[i]), 1));
 	}
 	for (unsigned i = 0; i < 3; i++) {
 		kaal_cptr into = harness_slot();
@@ -306,7 +275,7 @@ static void ipc_reply_caps_need_the_receivers_grant(void **state)
 		                 m.info);
 		assert_int_equal(granted ? KAAL_CAP_NOTIFICATION : KAAL_CAP_NULL,
 		                 harness_identify(into).type);
-		await_bits(p[i].done, 1);
+		harness_await_bits(p[i].done, 1);
 		assert_status(KAAL_OK, p[i].st[0]);
 	}
 }
@@ -328,11 +297,11 @@ static void ipc_reply_caps_need_the_receivers_grant_caller_first(void **state)
 		harness_wait_blocked(harness_thread(sender, ARG(&c[i]), 0));
 
 		struct kaal_msg m;
-		assert_status(KAAL_OK, kaal_recv(derive(ep, server_rights[i]), &m));
+		assert_status(KAAL_OK, kaal_recv(harness_derive(ep, server_rights[i]), &m));
 		assert_int_equal(i, m.mr[0]);
 		m = message_with_cap(100 + i, n);
 		assert_status(KAAL_OK, kaal_reply(&m));
-		await_bits(c[i].done, 1);
+		harness_await_bits(c[i].done, 1);
 		assert_status(KAAL_OK, c[i].st);
 		bool granted = i == 2;
 		assert_int_equal(granted ? kaal_msg_info(100 + i, 1, 1) | KAAL_MSG_CAP_RECEIVED
@@ -348,7 +317,7 @@ static void ipc_badged_caps_keep_their_rights(void **state)
 {
 	(void)state;
 	kaal_cptr ep = harness_create(KAAL_CAP_ENDPOINT, 0);
-	kaal_cptr read_only = mint(ep, R, 0x10), write_only = mint(ep, W, 0x20);
+	kaal_cptr read_only = harness_mint(ep, R, 0x10), write_only = harness_mint(ep, W, 0x20);
 	struct kaal_msg m = message(1, 1);
 	assert_status(KAAL_MISSING_RIGHT, kaal_send(read_only, &m));
 	assert_status(KAAL_MISSING_RIGHT, kaal_recv(write_only, &m));
@@ -361,7 +330,7 @@ static void ipc_badged_caps_keep_their_rights(void **state)
 	assert_status(KAAL_OK, kaal_recv(read_only, &m));
 	assert_int_equal(0x20, m.badge); /* the sender's badge, not the receiver's */
 	assert_int_equal(55, m.mr[0]);
-	await_bits(s.done, 1);
+	harness_await_bits(s.done, 1);
 	assert_status(KAAL_OK, s.st);
 }
 
@@ -370,7 +339,7 @@ static void ipc_wrong_type(void **state)
 {
 	(void)state;
 	kaal_cptr n = harness_create(KAAL_CAP_NOTIFICATION, 0);
-	kaal_cptr n_no_rights = derive(n, 0);
+	kaal_cptr n_no_rights = harness_derive(n, 0);
 	const kaal_cptr not_endpoints[] = {
 	    n, n_no_rights, h.root, h.bi->root_thread_cptr, h.untyped, h.bi->ipc_buffer_cptr};
 	for (unsigned i = 0; i < sizeof(not_endpoints) / sizeof(not_endpoints[0]); i++) {
@@ -392,7 +361,7 @@ static void ipc_wrong_type(void **state)
 	/* An endpoint with no rights at all fails on the right instead. */
 	kaal_cptr ep = harness_create(KAAL_CAP_ENDPOINT, 0);
 	struct kaal_msg m = message(1, 1);
-	assert_status(KAAL_MISSING_RIGHT, kaal_send(derive(ep, 0), &m));
+	assert_status(KAAL_MISSING_RIGHT, kaal_send(harness_derive(ep, 0), &m));
 }
 
 /* An empty slot, or a pointer that does not resolve, is reported before anything else. */

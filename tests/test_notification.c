@@ -4,12 +4,6 @@
 
 #include "harness.h"
 
-#define PTR(arg) ((void *)(uintptr_t)(arg))
-#define ARG(ptr) ((kaal_word)(uintptr_t)(ptr))
-
-/* Long enough for any thread to get to its next step; only a bug waits this long. */
-#define WAIT_NS UINT64_C(10000000000)
-
 static void seed_sequence(void **state)
 {
 	(void)state;
@@ -64,44 +58,6 @@ static void wait_timeout_expires(void **state)
 #define W  KAAL_RIGHT_WRITE
 #define G  KAAL_RIGHT_GRANT
 #define GR KAAL_RIGHT_GRANT_REPLY
-
-static kaal_cptr new_notification(void)
-{
-	return harness_create(KAAL_CAP_NOTIFICATION, 0);
-}
-
-static kaal_cptr derive(kaal_cptr src, unsigned rights)
-{
-	kaal_cptr slot = harness_slot();
-	assert_status(KAAL_OK, kaal_cnode_derive(harness_ref(slot), harness_ref(src), rights));
-	return slot;
-}
-
-static kaal_cptr mint(kaal_cptr src, unsigned rights, kaal_word badge)
-{
-	kaal_cptr slot = harness_slot();
-	assert_status(KAAL_OK, kaal_cnode_mint(harness_ref(slot), harness_ref(src), rights, badge));
-	return slot;
-}
-
-static kaal_word peek(kaal_cptr n)
-{
-	kaal_word bits = 0xDEAD;
-	assert_status(KAAL_OK, kaal_peek(n, &bits));
-	return bits;
-}
-
-/* Wait until exactly the bits of want have been signalled on n. */
-static void await_bits(kaal_cptr n, kaal_word want)
-{
-	kaal_word seen = 0;
-	while ((seen & want) != want) {
-		kaal_word bits = 0;
-		assert_status(KAAL_OK, kaal_wait_timeout(n, WAIT_NS, &bits));
-		seen |= bits;
-	}
-	assert_int_equal(want, seen);
-}
 
 static uint64_t now_ns(void)
 {
@@ -163,37 +119,37 @@ static void receiver(kaal_word arg)
 static void signal_needs_write(void **state)
 {
 	(void)state;
-	kaal_cptr n = new_notification();
+	kaal_cptr n = harness_notification();
 	const unsigned no_write[] = {0, R, G, GR, R | G | GR};
 	for (unsigned i = 0; i < sizeof(no_write) / sizeof(no_write[0]); i++)
-		assert_status(KAAL_MISSING_RIGHT, kaal_signal(derive(n, no_write[i]), 0x1));
-	assert_status(KAAL_MISSING_RIGHT, kaal_signal(mint(n, R, 0x40), 0x1));
-	assert_int_equal(0, peek(n));
-	assert_status(KAAL_OK, kaal_signal(derive(n, W), 0x2));
-	assert_int_equal(0x2, peek(n));
+		assert_status(KAAL_MISSING_RIGHT, kaal_signal(harness_derive(n, no_write[i]), 0x1));
+	assert_status(KAAL_MISSING_RIGHT, kaal_signal(harness_mint(n, R, 0x40), 0x1));
+	assert_int_equal(0, harness_peek(n));
+	assert_status(KAAL_OK, kaal_signal(harness_derive(n, W), 0x2));
+	assert_int_equal(0x2, harness_peek(n));
 }
 
 /* Wait, poll, peek and wait_timeout need Read: without it they neither block nor take bits. */
 static void receiving_needs_read(void **state)
 {
 	(void)state;
-	kaal_cptr n = new_notification();
+	kaal_cptr n = harness_notification();
 	assert_status(KAAL_OK, kaal_signal(n, 0x3));
 	const unsigned no_read[] = {0, W, G, GR, W | G | GR};
 	for (unsigned i = 0; i < sizeof(no_read) / sizeof(no_read[0]); i++) {
-		kaal_cptr c = derive(n, no_read[i]);
+		kaal_cptr c = harness_derive(n, no_read[i]);
 		kaal_word bits = 0xDEAD;
 		assert_status(KAAL_MISSING_RIGHT, kaal_wait(c, &bits));
 		assert_int_equal(0, bits);
 		assert_status(KAAL_MISSING_RIGHT, kaal_poll(c, &bits));
 		assert_status(KAAL_MISSING_RIGHT, kaal_peek(c, &bits));
 		assert_int_equal(0, bits);
-		assert_status(KAAL_MISSING_RIGHT, kaal_wait_timeout(c, WAIT_NS, &bits));
+		assert_status(KAAL_MISSING_RIGHT, kaal_wait_timeout(c, HARNESS_WAIT_NS, &bits));
 		assert_status(KAAL_MISSING_RIGHT, kaal_wait_timeout(c, 0, &bits));
 	}
-	assert_int_equal(0x3, peek(n));
+	assert_int_equal(0x3, harness_peek(n));
 	kaal_word bits = 0;
-	assert_status(KAAL_OK, kaal_poll(derive(n, R), &bits));
+	assert_status(KAAL_OK, kaal_poll(harness_derive(n, R), &bits));
 	assert_int_equal(0x3, bits);
 }
 
@@ -201,8 +157,8 @@ static void receiving_needs_read(void **state)
 static void badged_capability_signals_its_badge(void **state)
 {
 	(void)state;
-	kaal_cptr n = new_notification();
-	kaal_cptr b1 = mint(n, W, 0x80), b2 = mint(n, R | W, 0x100);
+	kaal_cptr n = harness_notification();
+	kaal_cptr b1 = harness_mint(n, W, 0x80), b2 = harness_mint(n, R | W, 0x100);
 	kaal_word bits = 0;
 	assert_status(KAAL_OK, kaal_signal(b1, 0x1));
 	assert_status(KAAL_OK, kaal_poll(n, &bits));
@@ -216,35 +172,35 @@ static void badged_capability_signals_its_badge(void **state)
 	assert_int_equal(0x180, bits);
 
 	/* The badge reaches a waiter as well; receiving through a badged cap is plain. */
-	kaal_cptr report = new_notification();
+	kaal_cptr report = harness_notification();
 	static struct waiter w;
 	harness_wait_blocked(start_waiter(&w, b2, report, 1, 0));
 	assert_status(KAAL_OK, kaal_signal(b1, 0));
-	await_bits(report, 1);
+	harness_await_bits(report, 1);
 	assert_status(KAAL_OK, w.st);
 	assert_int_equal(0x80, w.bits);
-	assert_int_equal(0, peek(n));
+	assert_int_equal(0, harness_peek(n));
 }
 
 /* Signalling no bits through an unbadged cap does nothing, with or without a waiter. */
 static void zero_bits_signal_nothing(void **state)
 {
 	(void)state;
-	kaal_cptr n = new_notification(), report = new_notification();
+	kaal_cptr n = harness_notification(), report = harness_notification();
 	assert_status(KAAL_OK, kaal_signal(n, 0));
-	assert_int_equal(0, peek(n));
+	assert_int_equal(0, harness_peek(n));
 
 	static struct waiter w;
 	kaal_cptr t = start_waiter(&w, n, report, 1, 0);
 	harness_wait_blocked(t);
 	assert_status(KAAL_OK, kaal_signal(n, 0));
-	assert_int_equal(0, peek(n));
+	assert_int_equal(0, harness_peek(n));
 	harness_wait_blocked(t);
 	assert_status(KAAL_OK, kaal_signal(n, 0x4));
-	await_bits(report, 1);
+	harness_await_bits(report, 1);
 	assert_status(KAAL_OK, w.st);
 	assert_int_equal(0x4, w.bits);
-	assert_int_equal(0, peek(n));
+	assert_int_equal(0, harness_peek(n));
 }
 
 /*
@@ -254,40 +210,40 @@ static void zero_bits_signal_nothing(void **state)
 static void signal_goes_to_the_first_waiter_only(void **state)
 {
 	(void)state;
-	kaal_cptr n = new_notification(), report = new_notification();
+	kaal_cptr n = harness_notification(), report = harness_notification();
 	static struct waiter w[3];
 	for (unsigned i = 0; i < 3; i++)
 		harness_wait_blocked(start_waiter(&w[i], n, report, UINT64_C(1) << i, 0));
 	for (unsigned i = 0; i < 3; i++) {
 		kaal_word bits = UINT64_C(0x10) << i;
 		assert_status(KAAL_OK, kaal_signal(n, bits));
-		assert_int_equal(0, peek(n));
+		assert_int_equal(0, harness_peek(n));
 		/* Only waiter i reports: the others are still blocked. */
-		await_bits(report, UINT64_C(1) << i);
+		harness_await_bits(report, UINT64_C(1) << i);
 		assert_status(KAAL_OK, w[i].st);
 		assert_int_equal(bits, w[i].bits);
 	}
-	assert_int_equal(0, peek(n));
+	assert_int_equal(0, harness_peek(n));
 }
 
 /* A wait with a deadline ends with the bits of a signal that comes before it. */
 static void wait_timeout_ended_by_a_signal(void **state)
 {
 	(void)state;
-	kaal_cptr n = new_notification(), report = new_notification();
+	kaal_cptr n = harness_notification(), report = harness_notification();
 	static struct waiter w;
-	harness_wait_blocked(start_waiter(&w, n, report, 1, WAIT_NS));
+	harness_wait_blocked(start_waiter(&w, n, report, 1, HARNESS_WAIT_NS));
 	assert_status(KAAL_OK, kaal_signal(n, 0x40));
-	await_bits(report, 1);
+	harness_await_bits(report, 1);
 	assert_status(KAAL_OK, w.st);
 	assert_int_equal(0x40, w.bits);
-	assert_true(w.elapsed_ns < WAIT_NS);
-	assert_int_equal(0, peek(n));
+	assert_true(w.elapsed_ns < HARNESS_WAIT_NS);
+	assert_int_equal(0, harness_peek(n));
 
 	/* A deadline past the end of time waits as long as it takes. */
 	harness_wait_blocked(start_waiter(&w, n, report, 2, UINT64_MAX));
 	assert_status(KAAL_OK, kaal_signal(n, 0x80));
-	await_bits(report, 2);
+	harness_await_bits(report, 2);
 	assert_status(KAAL_OK, w.st);
 	assert_int_equal(0x80, w.bits);
 	kaal_word bits = 0;
@@ -300,18 +256,18 @@ static void wait_timeout_ended_by_a_signal(void **state)
 static void timed_out_waiter_leaves_the_queue(void **state)
 {
 	(void)state;
-	kaal_cptr n = new_notification(), report = new_notification();
+	kaal_cptr n = harness_notification(), report = harness_notification();
 	static struct waiter w;
 	start_waiter(&w, n, report, 1, 1000000);
-	await_bits(report, 1);
+	harness_await_bits(report, 1);
 	assert_status(KAAL_TIMEOUT, w.st);
 	assert_int_equal(0, w.bits);
 	assert_true(w.elapsed_ns >= 1000000);
 
 	assert_status(KAAL_OK, kaal_signal(n, 0x8));
-	assert_int_equal(0x8, peek(n));
+	assert_int_equal(0x8, harness_peek(n));
 	kaal_word bits = 0;
-	assert_status(KAAL_OK, kaal_wait_timeout(n, WAIT_NS, &bits));
+	assert_status(KAAL_OK, kaal_wait_timeout(n, HARNESS_WAIT_NS, &bits));
 	assert_int_equal(0x8, bits);
 }
 
@@ -323,21 +279,21 @@ static void timed_out_waiter_leaves_the_queue(void **state)
 static void deleting_a_notification_wakes_its_waiters(void **state)
 {
 	(void)state;
-	kaal_cptr n = new_notification(), report = new_notification();
-	kaal_cptr copy = derive(n, KAAL_RIGHTS_ALL);
+	kaal_cptr n = harness_notification(), report = harness_notification();
+	kaal_cptr copy = harness_derive(n, KAAL_RIGHTS_ALL);
 	static struct waiter w[3];
 	for (unsigned i = 0; i < 3; i++)
 		harness_wait_blocked(
-		    start_waiter(&w[i], n, report, UINT64_C(1) << i, i == 1 ? WAIT_NS : 0));
+		    start_waiter(&w[i], n, report, UINT64_C(1) << i, i == 1 ? HARNESS_WAIT_NS : 0));
 
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(copy)));
 	assert_status(KAAL_OK, kaal_signal(n, 0x1));
-	await_bits(report, 1);
+	harness_await_bits(report, 1);
 	assert_status(KAAL_OK, w[0].st);
 	assert_int_equal(0x1, w[0].bits);
 
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(n)));
-	await_bits(report, 6);
+	harness_await_bits(report, 6);
 	for (unsigned i = 1; i < 3; i++) {
 		assert_status(KAAL_OBJECT_DELETED, w[i].st);
 		assert_int_equal(0, w[i].bits);
@@ -353,13 +309,13 @@ static void deleting_a_bound_notification_unbinds_it(void **state)
 {
 	(void)state;
 	kaal_cptr t = harness_create(KAAL_CAP_THREAD, 0);
-	kaal_cptr n = new_notification();
+	kaal_cptr n = harness_notification();
 	assert_status(KAAL_OK, kaal_thread_bind_notification(t, n));
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(n)));
-	assert_status(KAAL_OK, kaal_thread_bind_notification(t, new_notification()));
+	assert_status(KAAL_OK, kaal_thread_bind_notification(t, harness_notification()));
 
-	kaal_cptr ep = harness_create(KAAL_CAP_ENDPOINT, 0), report = new_notification();
-	kaal_cptr bound = new_notification();
+	kaal_cptr ep = harness_create(KAAL_CAP_ENDPOINT, 0), report = harness_notification();
+	kaal_cptr bound = harness_notification();
 	static struct receiver r;
 	r.ep = ep;
 	r.report = report;
@@ -370,19 +326,19 @@ static void deleting_a_bound_notification_unbinds_it(void **state)
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(bound)));
 	struct kaal_msg m = {kaal_msg_info(3, 1, 0), {33, 0, 0, 0}, 0};
 	assert_status(KAAL_OK, kaal_send(ep, &m));
-	await_bits(report, 1);
+	harness_await_bits(report, 1);
 	assert_status(KAAL_OK, r.st);
 	assert_int_equal(kaal_msg_info(3, 1, 0), r.m.info);
 	assert_int_equal(33, r.m.mr[0]);
 	/* The thread is free to be bound again. */
-	assert_status(KAAL_OK, kaal_thread_bind_notification(rt, new_notification()));
+	assert_status(KAAL_OK, kaal_thread_bind_notification(rt, harness_notification()));
 }
 
 /* A thread waiting on the notification gets a signal before its bound thread in receive. */
 static void waiter_comes_before_the_bound_receiver(void **state)
 {
 	(void)state;
-	kaal_cptr n = new_notification(), report = new_notification();
+	kaal_cptr n = harness_notification(), report = harness_notification();
 	kaal_cptr ep = harness_create(KAAL_CAP_ENDPOINT, 0);
 	static struct receiver r;
 	r.ep = ep;
@@ -395,13 +351,13 @@ static void waiter_comes_before_the_bound_receiver(void **state)
 	harness_wait_blocked(start_waiter(&w, n, report, 1, 0));
 
 	assert_status(KAAL_OK, kaal_signal(n, 0x1));
-	await_bits(report, 1);
+	harness_await_bits(report, 1);
 	assert_status(KAAL_OK, w.st);
 	assert_int_equal(0x1, w.bits);
 
 	assert_status(KAAL_OK, kaal_signal(n, 0x2));
-	assert_int_equal(0, peek(n));
-	await_bits(report, 2);
+	assert_int_equal(0, harness_peek(n));
+	harness_await_bits(report, 2);
 	assert_status(KAAL_OK, r.st);
 	assert_int_equal(KAAL_MSG_FROM_NOTIFICATION, r.m.info);
 	assert_int_equal(0x2, r.m.badge);
@@ -411,7 +367,7 @@ static void waiter_comes_before_the_bound_receiver(void **state)
 static void wrong_type_and_empty_slot(void **state)
 {
 	(void)state;
-	kaal_cptr n = new_notification();
+	kaal_cptr n = harness_notification();
 	kaal_cptr ep = harness_create(KAAL_CAP_ENDPOINT, 0);
 	const kaal_cptr wrong[] = {ep, h.root, h.bi->root_thread_cptr, h.untyped,
 	                           h.bi->ipc_buffer_cptr};
@@ -422,19 +378,19 @@ static void wrong_type_and_empty_slot(void **state)
 		assert_status(KAAL_WRONG_TYPE, kaal_wait(wrong[i], &bits));
 		assert_status(KAAL_WRONG_TYPE, kaal_poll(wrong[i], &bits));
 		assert_status(KAAL_WRONG_TYPE, kaal_peek(wrong[i], &bits));
-		assert_status(KAAL_WRONG_TYPE, kaal_wait_timeout(wrong[i], WAIT_NS, &bits));
+		assert_status(KAAL_WRONG_TYPE, kaal_wait_timeout(wrong[i], HARNESS_WAIT_NS, &bits));
 	}
 	for (unsigned i = 0; i < 2; i++) {
 		assert_status(KAAL_SLOT_EMPTY, kaal_signal(empty[i], 1));
 		assert_status(KAAL_SLOT_EMPTY, kaal_wait(empty[i], &bits));
 		assert_status(KAAL_SLOT_EMPTY, kaal_poll(empty[i], &bits));
 		assert_status(KAAL_SLOT_EMPTY, kaal_peek(empty[i], &bits));
-		assert_status(KAAL_SLOT_EMPTY, kaal_wait_timeout(empty[i], WAIT_NS, &bits));
+		assert_status(KAAL_SLOT_EMPTY, kaal_wait_timeout(empty[i], HARNESS_WAIT_NS, &bits));
 	}
 	kaal_cptr beyond = n | (UINT64_C(1) << 63);
 	assert_status(KAAL_GUARD_MISMATCH, kaal_signal(beyond, 1));
 	assert_status(KAAL_GUARD_MISMATCH, kaal_wait(beyond, &bits));
-	assert_int_equal(0, peek(n));
+	assert_int_equal(0, harness_peek(n));
 	assert_int_equal(KAAL_CAP_NULL, harness_identify(empty[1]).type);
 }
 

@@ -12,53 +12,6 @@
 
 #include "harness.h"
 
-#define PTR(arg) ((void *)(uintptr_t)(arg))
-#define ARG(ptr) ((kaal_word)(uintptr_t)(ptr))
-
-#define WAIT_NS UINT64_C(10000000000)
-
-static kaal_cptr new_endpoint(void)
-{
-	return harness_create(KAAL_CAP_ENDPOINT, 0);
-}
-
-static kaal_cptr new_notification(void)
-{
-	return harness_create(KAAL_CAP_NOTIFICATION, 0);
-}
-
-static kaal_cptr derive(kaal_cptr src, unsigned rights)
-{
-	kaal_cptr slot = harness_slot();
-	assert_status(KAAL_OK, kaal_cnode_derive(harness_ref(slot), harness_ref(src), rights));
-	return slot;
-}
-
-static kaal_cptr mint(kaal_cptr src, unsigned rights, kaal_word badge)
-{
-	kaal_cptr slot = harness_slot();
-	assert_status(KAAL_OK, kaal_cnode_mint(harness_ref(slot), harness_ref(src), rights, badge));
-	return slot;
-}
-
-static void await_bits(kaal_cptr ntfn, kaal_word want)
-{
-	kaal_word seen = 0;
-	while ((seen & want) != want) {
-		kaal_word bits = 0;
-		assert_status(KAAL_OK, kaal_wait_timeout(ntfn, WAIT_NS, &bits));
-		seen |= bits;
-	}
-	assert_int_equal(want, seen);
-}
-
-static kaal_word peek(kaal_cptr ntfn)
-{
-	kaal_word bits = 0xDEAD;
-	assert_status(KAAL_OK, kaal_peek(ntfn, &bits));
-	return bits;
-}
-
 static struct kaal_msg message(kaal_word label, kaal_word w0)
 {
 	struct kaal_msg m = {kaal_msg_info(label, 1, 0), {w0, 0, 0, 0}, 0};
@@ -114,11 +67,11 @@ static void configure_rejects_bad_operands(void **state)
 {
 	(void)state;
 	kaal_cptr t = harness_create(KAAL_CAP_THREAD, 0);
-	kaal_cptr ep = new_endpoint(), n = new_notification(), empty = harness_slot();
+	kaal_cptr ep = harness_endpoint(), n = harness_notification(), empty = harness_slot();
 	static struct worker w;
 	kaal_cptr frame = new_ipc_frame(&w.ipc);
-	kaal_cptr read_only = derive(frame, KAAL_RIGHT_READ);
-	kaal_cptr write_only = derive(frame, KAAL_RIGHT_WRITE);
+	kaal_cptr read_only = harness_derive(frame, KAAL_RIGHT_READ);
+	kaal_cptr write_only = harness_derive(frame, KAAL_RIGHT_WRITE);
 
 	assert_status(KAAL_WRONG_TYPE, kaal_thread_configure(ep, h.root, frame, 1));
 	assert_status(KAAL_SLOT_EMPTY, kaal_thread_configure(empty, h.root, frame, 1));
@@ -136,12 +89,12 @@ static void configure_rejects_bad_operands(void **state)
 	assert_int_equal(KAAL_CAP_NULL, harness_identify(empty).type);
 
 	/* The thread still has no CSpace, so it cannot start. */
-	w.done = new_notification();
+	w.done = harness_notification();
 	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_start(t, signal_done, NULL, ARG(&w)));
 
 	assert_status(KAAL_OK, kaal_thread_configure(t, h.root, frame, 255));
 	assert_status(KAAL_OK, kaal_thread_start(t, signal_done, NULL, ARG(&w)));
-	await_bits(w.done, 1);
+	harness_await_bits(w.done, 1);
 	assert_int_equal(1, w.runs);
 }
 
@@ -162,7 +115,7 @@ static void receive_once(kaal_word arg)
 static void failed_configure_keeps_the_configuration(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), done = new_notification();
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
 	kaal_cptr cnode = harness_create(KAAL_CAP_CNODE, 4);
 	struct kaal_slot_ref ep_ref = {cnode, 1, 4}, done_ref = {cnode, 2, 4};
 	assert_status(KAAL_OK, kaal_cnode_copy(ep_ref, harness_ref(ep)));
@@ -171,7 +124,7 @@ static void failed_configure_keeps_the_configuration(void **state)
 	static struct worker w;
 	struct kaal_ipc_buffer *other_ipc;
 	kaal_cptr frame = new_ipc_frame(&w.ipc), other = new_ipc_frame(&other_ipc);
-	kaal_cptr other_read_only = derive(other, KAAL_RIGHT_READ);
+	kaal_cptr other_read_only = harness_derive(other, KAAL_RIGHT_READ);
 	kaal_cptr t = harness_create(KAAL_CAP_THREAD, 0);
 	assert_status(KAAL_OK, kaal_thread_configure(t, cnode, frame, 7));
 
@@ -185,8 +138,8 @@ static void failed_configure_keeps_the_configuration(void **state)
 	w.done = UINT64_C(2) << 60;
 	assert_status(KAAL_OK, kaal_thread_start(t, receive_once, NULL, ARG(&w)));
 	struct kaal_msg m = message(3, 33);
-	assert_status(KAAL_OK, kaal_send(mint(ep, KAAL_RIGHT_WRITE, 0x42), &m));
-	await_bits(done, 1);
+	assert_status(KAAL_OK, kaal_send(harness_mint(ep, KAAL_RIGHT_WRITE, 0x42), &m));
+	harness_await_bits(done, 1);
 	assert_status(KAAL_OK, w.st[0]);
 	assert_int_equal(0x42, w.m[0].badge);
 	assert_int_equal(33, w.m[0].mr[0]);
@@ -211,10 +164,10 @@ static void gated(kaal_word arg)
 static void start_rejects_bad_operands(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint(), empty = harness_slot();
+	kaal_cptr ep = harness_endpoint(), empty = harness_slot();
 	static struct worker w;
-	w.done = new_notification();
-	w.gate = new_notification();
+	w.done = harness_notification();
+	w.gate = harness_notification();
 	kaal_cptr frame = new_ipc_frame(&w.ipc);
 	kaal_cptr t = harness_create(KAAL_CAP_THREAD, 0);
 
@@ -232,7 +185,7 @@ static void start_rejects_bad_operands(void **state)
 	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_start(t, NULL, NULL, 0));
 	/* Nor did it start a second one: the first is still waiting for the gate. */
 	assert_status(KAAL_OK, kaal_signal(w.gate, 0x8));
-	await_bits(w.done, 1);
+	harness_await_bits(w.done, 1);
 	assert_status(KAAL_OK, w.st[0]);
 	assert_int_equal(0x8, w.bits);
 	assert_int_equal(1, w.runs);
@@ -263,7 +216,7 @@ static void exited_thread_starts_again(void **state)
 {
 	(void)state;
 	static struct worker w;
-	w.ep = new_endpoint();
+	w.ep = harness_endpoint();
 	kaal_cptr frame = new_ipc_frame(&w.ipc);
 	kaal_cptr t = harness_create(KAAL_CAP_THREAD, 0);
 	assert_status(KAAL_OK, kaal_thread_configure(t, h.root, frame, 10));
@@ -288,7 +241,7 @@ static void set_priority_checks_its_operands(void **state)
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_thread_set_priority(t, 256));
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_thread_set_priority(t, ~0u));
 	assert_status(KAAL_OK, kaal_thread_set_priority(h.bi->root_thread_cptr, 200));
-	assert_status(KAAL_WRONG_TYPE, kaal_thread_set_priority(new_endpoint(), 1));
+	assert_status(KAAL_WRONG_TYPE, kaal_thread_set_priority(harness_endpoint(), 1));
 	assert_status(KAAL_SLOT_EMPTY, kaal_thread_set_priority(harness_slot(), 1));
 	assert_status(KAAL_SLOT_EMPTY, kaal_thread_set_priority(0, 1));
 }
@@ -298,17 +251,18 @@ static void bind_notification_errors(void **state)
 {
 	(void)state;
 	kaal_cptr t1 = harness_create(KAAL_CAP_THREAD, 0), t2 = harness_create(KAAL_CAP_THREAD, 0);
-	kaal_cptr n1 = new_notification(), n2 = new_notification(), ep = new_endpoint();
+	kaal_cptr n1 = harness_notification(), n2 = harness_notification(), ep = harness_endpoint();
 
 	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_unbind_notification(t1));
 	assert_status(KAAL_OK, kaal_thread_bind_notification(t1, n1));
 	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_bind_notification(t1, n1));
 	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_bind_notification(t1, n2));
 	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_bind_notification(t2, n1));
-	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_bind_notification(t2, derive(n1, 1)));
+	assert_status(KAAL_ILLEGAL_OPERATION,
+	              kaal_thread_bind_notification(t2, harness_derive(n1, 1)));
 	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_unbind_notification(t2));
 	assert_status(KAAL_MISSING_RIGHT,
-	              kaal_thread_bind_notification(t2, derive(n2, KAAL_RIGHT_WRITE)));
+	              kaal_thread_bind_notification(t2, harness_derive(n2, KAAL_RIGHT_WRITE)));
 	assert_status(KAAL_WRONG_TYPE, kaal_thread_bind_notification(t2, ep));
 	assert_status(KAAL_SLOT_EMPTY, kaal_thread_bind_notification(t2, harness_slot()));
 	assert_status(KAAL_WRONG_TYPE, kaal_thread_bind_notification(ep, n2));
@@ -338,7 +292,7 @@ static void bound_notification_word_completes_recv(void **state)
 {
 	(void)state;
 	kaal_cptr root_thread = h.bi->root_thread_cptr;
-	kaal_cptr ep = new_endpoint(), n = new_notification();
+	kaal_cptr ep = harness_endpoint(), n = harness_notification();
 	assert_status(KAAL_OK, kaal_thread_bind_notification(root_thread, n));
 
 	assert_status(KAAL_OK, kaal_signal(n, 0x6));
@@ -346,19 +300,19 @@ static void bound_notification_word_completes_recv(void **state)
 	struct kaal_msg m;
 	assert_status(KAAL_OK, kaal_recv(ep, &m));
 	assert_from_notification(&m, 0x16);
-	assert_int_equal(0, peek(n));
+	assert_int_equal(0, harness_peek(n));
 
 	/* reply_recv with no caller receives the same way; a badged cap gives its badge. */
-	assert_status(KAAL_OK, kaal_signal(mint(n, KAAL_RIGHT_WRITE, 0x100), 0));
+	assert_status(KAAL_OK, kaal_signal(harness_mint(n, KAAL_RIGHT_WRITE, 0x100), 0));
 	m = message(0, 0);
 	assert_status(KAAL_OK, kaal_reply_recv(ep, &m));
 	assert_from_notification(&m, 0x100);
-	assert_int_equal(0, peek(n));
+	assert_int_equal(0, harness_peek(n));
 
 	/* Unbound, the notification keeps its bits for wait. */
 	assert_status(KAAL_OK, kaal_thread_unbind_notification(root_thread));
 	assert_status(KAAL_OK, kaal_signal(n, 0x1));
-	assert_int_equal(0x1, peek(n));
+	assert_int_equal(0x1, harness_peek(n));
 }
 
 /* Receive twice; between the two, say so (done bit 1) and wait for the gate. */
@@ -383,17 +337,17 @@ static void bound_notification_signal_ends_a_blocked_recv(void **state)
 {
 	(void)state;
 	static struct worker w;
-	w.ep = new_endpoint();
-	w.done = new_notification();
-	w.gate = new_notification();
-	kaal_cptr n = new_notification();
+	w.ep = harness_endpoint();
+	w.done = harness_notification();
+	w.gate = harness_notification();
+	kaal_cptr n = harness_notification();
 	kaal_cptr t = harness_thread(receive_twice, ARG(&w), 0);
 	assert_status(KAAL_OK, kaal_thread_bind_notification(t, n));
 	harness_wait_blocked(t);
 
 	assert_status(KAAL_OK, kaal_signal(n, 0x30));
-	assert_int_equal(0, peek(n));
-	await_bits(w.done, 1);
+	assert_int_equal(0, harness_peek(n));
+	harness_await_bits(w.done, 1);
 	assert_status(KAAL_OK, w.st[0]);
 	assert_from_notification(&w.m[0], 0x30);
 
@@ -402,7 +356,7 @@ static void bound_notification_signal_ends_a_blocked_recv(void **state)
 	struct kaal_msg m = message(9, 99);
 	assert_status(KAAL_OK, kaal_nb_send(w.ep, &m));
 	assert_status(KAAL_OK, kaal_signal(n, 0x1));
-	assert_int_equal(0x1, peek(n));
+	assert_int_equal(0x1, harness_peek(n));
 	kaal_word bits = 0;
 	assert_status(KAAL_OK, kaal_poll(n, &bits));
 	assert_int_equal(0x1, bits);
@@ -410,7 +364,7 @@ static void bound_notification_signal_ends_a_blocked_recv(void **state)
 	assert_status(KAAL_OK, kaal_signal(w.gate, 1));
 	m = message(5, 7);
 	assert_status(KAAL_OK, kaal_send(w.ep, &m));
-	await_bits(w.done, 2);
+	harness_await_bits(w.done, 2);
 	assert_status(KAAL_OK, w.st[1]);
 	assert_int_equal(1, w.bits); /* the gate's bit: the nb_send did not reach the thread */
 	assert_int_equal(kaal_msg_info(5, 1, 0), w.m[1].info);
@@ -431,20 +385,20 @@ static void bound_thread_sending_leaves_the_word(void **state)
 {
 	(void)state;
 	static struct worker w;
-	w.ep = new_endpoint();
-	w.done = new_notification();
-	kaal_cptr n = new_notification();
+	w.ep = harness_endpoint();
+	w.done = harness_notification();
+	kaal_cptr n = harness_notification();
 	kaal_cptr t = harness_thread(send_once, ARG(&w), 0);
 	assert_status(KAAL_OK, kaal_thread_bind_notification(t, n));
 	harness_wait_blocked(t);
 	assert_status(KAAL_OK, kaal_signal(n, 0x4));
-	assert_int_equal(0x4, peek(n));
+	assert_int_equal(0x4, harness_peek(n));
 	struct kaal_msg m;
 	assert_status(KAAL_OK, kaal_recv(w.ep, &m));
 	assert_int_equal(44, m.mr[0]);
-	await_bits(w.done, 1);
+	harness_await_bits(w.done, 1);
 	assert_status(KAAL_OK, w.st[0]);
-	assert_int_equal(0x4, peek(n));
+	assert_int_equal(0x4, harness_peek(n));
 }
 
 /* Wait on the gate, then try to signal done; meet the test at the barrier. */
@@ -465,8 +419,8 @@ static void destroying_a_waiting_thread(void **state)
 {
 	(void)state;
 	static struct worker w;
-	w.gate = new_notification();
-	w.done = new_notification();
+	w.gate = harness_notification();
+	w.done = harness_notification();
 	w.bits = 0xDEAD;
 	harness_barrier_init(2);
 	kaal_cptr t = harness_thread(wait_then_report, ARG(&w), 0);
@@ -477,11 +431,11 @@ static void destroying_a_waiting_thread(void **state)
 	assert_status(KAAL_OBJECT_DELETED, w.st[0]);
 	assert_int_equal(0, w.bits);
 	assert_status(KAAL_OBJECT_DELETED, w.st[1]);
-	assert_int_equal(0, peek(w.done));
+	assert_int_equal(0, harness_peek(w.done));
 	assert_int_equal(KAAL_CAP_NULL, harness_identify(t).type);
 
 	assert_status(KAAL_OK, kaal_signal(w.gate, 0x8));
-	assert_int_equal(0x8, peek(w.gate));
+	assert_int_equal(0x8, harness_peek(w.gate));
 }
 
 static void send_then_report(kaal_word arg)
@@ -497,7 +451,7 @@ static void destroying_a_sending_thread(void **state)
 {
 	(void)state;
 	static struct worker w, next;
-	w.ep = new_endpoint();
+	w.ep = harness_endpoint();
 	harness_barrier_init(2);
 	kaal_cptr t = harness_thread(send_then_report, ARG(&w), 0);
 	harness_wait_blocked(t);
@@ -506,13 +460,13 @@ static void destroying_a_sending_thread(void **state)
 	assert_status(KAAL_OBJECT_DELETED, w.st[0]);
 
 	next.ep = w.ep;
-	next.done = new_notification();
+	next.done = harness_notification();
 	harness_thread(send_once, ARG(&next), 0);
 	struct kaal_msg m;
 	assert_status(KAAL_OK, kaal_recv(w.ep, &m));
 	assert_int_equal(kaal_msg_info(4, 1, 0), m.info);
 	assert_int_equal(44, m.mr[0]);
-	await_bits(next.done, 1);
+	harness_await_bits(next.done, 1);
 }
 
 static void send_badged(kaal_word arg)
@@ -530,7 +484,7 @@ static void send_badged(kaal_word arg)
 static void destroying_threads_inside_a_queue(void **state)
 {
 	(void)state;
-	kaal_cptr ep = new_endpoint();
+	kaal_cptr ep = harness_endpoint();
 	static struct worker w[5];
 	kaal_cptr t[5];
 	harness_barrier_init(6);
@@ -565,20 +519,20 @@ static void bound_thread_without_ipc_buffer(void **state)
 {
 	(void)state;
 	static struct worker w;
-	w.ep = new_endpoint();
-	w.done = new_notification();
-	kaal_cptr n = new_notification();
+	w.ep = harness_endpoint();
+	w.done = harness_notification();
+	kaal_cptr n = harness_notification();
 	kaal_cptr t = harness_create(KAAL_CAP_THREAD, 0);
 	assert_status(KAAL_OK, kaal_thread_configure(t, h.root, 0, 1));
 	assert_status(KAAL_OK, kaal_thread_bind_notification(t, n));
 	assert_status(KAAL_OK, kaal_thread_start(t, receive_once, NULL, ARG(&w)));
 	harness_wait_blocked(t);
 	assert_status(KAAL_OK, kaal_signal(n, 0x2));
-	await_bits(w.done, 1);
+	harness_await_bits(w.done, 1);
 	assert_status(KAAL_OK, w.st[0]);
 	assert_int_equal(0, w.m[0].info);
 	assert_int_equal(0, w.m[0].badge);
-	assert_int_equal(0, peek(n));
+	assert_int_equal(0, harness_peek(n));
 }
 
 static void receive_then_report(kaal_word arg)
@@ -593,7 +547,7 @@ static void destroying_a_receiving_thread(void **state)
 {
 	(void)state;
 	static struct worker w, next;
-	w.ep = new_endpoint();
+	w.ep = harness_endpoint();
 	harness_barrier_init(2);
 	kaal_cptr t = harness_thread(receive_then_report, ARG(&w), 0);
 	harness_wait_blocked(t);
@@ -605,11 +559,11 @@ static void destroying_a_receiving_thread(void **state)
 	struct kaal_msg m = message(8, 88);
 	assert_status(KAAL_OK, kaal_nb_send(w.ep, &m));
 	next.ep = w.ep;
-	next.done = new_notification();
+	next.done = harness_notification();
 	harness_thread(receive_once, ARG(&next), 0);
 	m = message(2, 22);
 	assert_status(KAAL_OK, kaal_send(w.ep, &m));
-	await_bits(next.done, 1);
+	harness_await_bits(next.done, 1);
 	assert_status(KAAL_OK, next.st[0]);
 	assert_int_equal(22, next.m[0].mr[0]);
 }
@@ -619,7 +573,7 @@ static void destroying_a_caller(void **state)
 {
 	(void)state;
 	static struct worker w;
-	w.ep = new_endpoint();
+	w.ep = harness_endpoint();
 	w.runs = 1; /* call, not send */
 	harness_barrier_init(2);
 	kaal_cptr t = harness_thread(send_then_report, ARG(&w), 0);
@@ -638,7 +592,7 @@ static void destroying_a_caller(void **state)
 static void destroying_a_bound_thread_unbinds(void **state)
 {
 	(void)state;
-	kaal_cptr n = new_notification();
+	kaal_cptr n = harness_notification();
 	kaal_cptr t1 = harness_create(KAAL_CAP_THREAD, 0), t2 = harness_create(KAAL_CAP_THREAD, 0);
 	struct kaal_ipc_buffer *ipc;
 	assert_status(KAAL_OK, kaal_thread_configure(t1, h.root, new_ipc_frame(&ipc), 1));
@@ -649,9 +603,9 @@ static void destroying_a_bound_thread_unbinds(void **state)
 
 	/* A started one too, once it has ended. */
 	static struct worker w;
-	w.ep = new_endpoint();
+	w.ep = harness_endpoint();
 	kaal_cptr t3 = harness_create(KAAL_CAP_THREAD, 0);
-	kaal_cptr n3 = new_notification();
+	kaal_cptr n3 = harness_notification();
 	assert_status(KAAL_OK, kaal_thread_configure(t3, h.root, new_ipc_frame(&w.ipc), 1));
 	assert_status(KAAL_OK, kaal_thread_bind_notification(t3, n3));
 	assert_status(KAAL_OK, kaal_thread_start(t3, serve_then_end, NULL, ARG(&w)));
@@ -699,8 +653,8 @@ static void binding_a_waited_on_notification_is_refused(void **state)
 {
 	(void)state;
 	static struct worker w;
-	w.gate = new_notification();
-	w.done = new_notification();
+	w.gate = harness_notification();
+	w.done = harness_notification();
 	kaal_cptr t = harness_thread(wait_once, ARG(&w), 0);
 	harness_wait_blocked(t);
 	kaal_cptr other = harness_create(KAAL_CAP_THREAD, 0);
@@ -708,7 +662,7 @@ static void binding_a_waited_on_notification_is_refused(void **state)
 	assert_status(KAAL_ILLEGAL_OPERATION,
 	              kaal_thread_bind_notification(h.bi->root_thread_cptr, w.gate));
 	assert_status(KAAL_OK, kaal_signal(w.gate, 0x8));
-	await_bits(w.done, 1);
+	harness_await_bits(w.done, 1);
 	assert_status(KAAL_OK, w.st[0]);
 	assert_int_equal(0x8, w.bits);
 	/* Nobody waits any more: now it can be bound. */
@@ -720,9 +674,9 @@ static void bound_bits_come_before_a_queued_sender(void **state)
 {
 	(void)state;
 	static struct worker w;
-	w.ep = new_endpoint();
-	w.done = new_notification();
-	kaal_cptr n = new_notification();
+	w.ep = harness_endpoint();
+	w.done = harness_notification();
+	kaal_cptr n = harness_notification();
 	kaal_cptr root_thread = h.bi->root_thread_cptr;
 	assert_status(KAAL_OK, kaal_thread_bind_notification(root_thread, n));
 	kaal_cptr t = harness_thread(send_once, ARG(&w), 0);
@@ -733,7 +687,7 @@ static void bound_bits_come_before_a_queued_sender(void **state)
 	assert_from_notification(&m, 0x20);
 	assert_status(KAAL_OK, kaal_recv(w.ep, &m));
 	assert_int_equal(44, m.mr[0]);
-	await_bits(w.done, 1);
+	harness_await_bits(w.done, 1);
 	assert_status(KAAL_OK, w.st[0]);
 	assert_status(KAAL_OK, kaal_thread_unbind_notification(root_thread));
 }
