@@ -122,6 +122,12 @@ static void sys_reply_recv(struct thread *t, const kaal_word *a)
 	              (ep->cap.rights & KAAL_RIGHT_GRANT) != 0);
 }
 
+/* A rights word: bits beyond 32 are unknown rights, refused like the others, never truncated. */
+static unsigned rights_operand(kaal_word w)
+{
+	return w > UINT32_MAX ? ~0u : (unsigned)w;
+}
+
 static kaal_status lookup_frame(struct thread *t, kaal_cptr cptr, struct cte **slot)
 {
 	kaal_status st = cspace_lookup_slot(t, cptr, slot);
@@ -139,10 +145,8 @@ static void sys_map(struct thread *t, const kaal_word *a)
 {
 	struct cte *frame;
 	kaal_status st = lookup_frame(t, a[0], &frame);
-	/* Rights beyond 32 bits are unknown bits, refused like the others, never truncated. */
-	unsigned rights = a[2] > UINT32_MAX ? ~0u : (unsigned)a[2];
 	if (st == KAAL_OK)
-		st = frame_map(&frame->cap, a[1], rights, &t->result[0]);
+		st = frame_map(&frame->cap, a[1], rights_operand(a[2]), &t->result[0]);
 	t->status = st;
 }
 
@@ -295,7 +299,7 @@ static void sys_derive(struct thread *t, const kaal_word *a)
 	struct cte *dst, *src;
 	kaal_status st = two_slots(t, a, &dst, &src);
 	if (st == KAAL_OK)
-		st = cnode_derive(dst, src, (unsigned)a[4], 0, false);
+		st = cnode_derive(dst, src, rights_operand(a[4]), 0, false);
 	t->status = st;
 }
 
@@ -304,7 +308,7 @@ static void sys_mint(struct thread *t, const kaal_word *a)
 	struct cte *dst, *src;
 	kaal_status st = two_slots(t, a, &dst, &src);
 	if (st == KAAL_OK)
-		st = cnode_derive(dst, src, (unsigned)a[4], a[5], a[5] != 0);
+		st = cnode_derive(dst, src, rights_operand(a[4]), a[5], a[5] != 0);
 	t->status = st;
 }
 
@@ -322,7 +326,7 @@ static void sys_mutate(struct thread *t, const kaal_word *a)
 	struct cte *dst, *src;
 	kaal_status st = two_slots(t, a, &dst, &src);
 	if (st == KAAL_OK)
-		st = cnode_move(dst, src, (unsigned)a[4]);
+		st = cnode_move(dst, src, rights_operand(a[4]));
 	t->status = st;
 }
 
