@@ -9,11 +9,14 @@ packages=(
 	gcc
 	clang
 	lld
+	llvm
 	libclang-rt-14-dev
 	libcmocka-dev
 	gcovr
 	pkg-config
 	python3
+	gcc-aarch64-linux-gnu
+	qemu-system-arm
 )
 
 missing=()

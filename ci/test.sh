@@ -13,7 +13,7 @@ set -euo pipefail
 
 cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.."
 
-all_configs="gcc-debug clang-debug gcc-portable gcc-asan clang-asan gcc-tsan clang-tsan coverage"
+all_configs="gcc-debug clang-debug gcc-portable gcc-asan clang-asan gcc-tsan clang-tsan coverage aarch64-gcc aarch64-clang"
 read -r -a configs <<<"${KAAL_CONFIGS:-$all_configs}"
 
 # Minimum coverage of src/core, in percent.
@@ -32,6 +32,8 @@ if ! bash ci/install-deps.sh; then
 fi
 
 # Sets cc and args for configuration $1; returns 1 for an unknown name.
+# The aarch64 configurations are cross builds of the EL1 kernel, tested on
+# QEMU (ci/cross/*.ini name the compilers; cc is the build machine's).
 config_settings()
 {
 	local werror=(--buildtype=debug -Dwerror=true)
@@ -44,6 +46,8 @@ config_settings()
 	gcc-tsan) cc=gcc args=("${werror[@]}" -Db_sanitize=thread) ;;
 	clang-tsan) cc=clang args=("${werror[@]}" -Db_sanitize=thread -Db_lundef=false) ;;
 	coverage) cc=gcc args=("${werror[@]}" -Db_coverage=true) ;;
+	aarch64-gcc) cc=gcc args=("${werror[@]}" --cross-file ci/cross/aarch64-gcc.ini) ;;
+	aarch64-clang) cc=gcc args=("${werror[@]}" --cross-file ci/cross/aarch64-clang.ini) ;;
 	*) return 1 ;;
 	esac
 }

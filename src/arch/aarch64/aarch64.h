@@ -1,0 +1,103 @@
+/* aarch64 backend internals shared by its source files. */
+#ifndef KAAL_AARCH64_INTERNAL_H
+#define KAAL_AARCH64_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <kaal/boot_info.h>
+#include <kaal/types.h>
+
+/*
+ * QEMU virt's fixed memory map, used when the device tree cannot be read.
+ * QEMU only promises flash at 0 and RAM at 0x4000_0000; the rest is what
+ * QEMU 7.2 builds and what the device tree normally says.
+ */
+#define VIRT_RAM_BASE         0x40000000u
+#define VIRT_RAM_SIZE_DEFAULT (128u << 20) /* ci/qemu-aarch64.sh runs with -m 128M */
+#define VIRT_DTB_ADDR         0x40000000u  /* the kernel links above it: see kernel.ld */
+#define VIRT_DTB_MAX_SIZE     (1u << 20)
+#define VIRT_GIC_DIST         0x08000000u
+#define VIRT_GIC_CPU          0x08010000u /* GICv2 CPU interface */
+#define VIRT_GIC_REDIST       0x080A0000u /* GICv3 redistributors */
+#define VIRT_UART_BASE        0x09000000u
+#define VIRT_UART_IRQ         33u
+#define VIRT_RTC_BASE         0x09010000u
+#define VIRT_RTC_IRQ          34u
+#define VIRT_GPIO_BASE        0x09030000u
+#define VIRT_GPIO_IRQ         39u
+#define VIRT_MMIO_SIZE        0x1000u
+/* Generic timer PPIs as interrupt ids. */
+#define VIRT_TIMER_VIRT_IRQ 27u
+#define VIRT_TIMER_PHYS_IRQ 30u /* non-secure EL1 physical timer */
+#define VIRT_TIMER_HYP_IRQ  26u
+
+/* Semihosting exit statuses of the kernel, as QEMU's exit status. */
+enum kaal_exit {
+	KAAL_EXIT_PASSED = 0,
+	KAAL_EXIT_FAILED = 1,    /* a self-test check failed */
+	KAAL_EXIT_BOOT = 2,      /* kaal_kernel_boot() refused the platform */
+	KAAL_EXIT_EXCEPTION = 3, /* an exception reached the vector table */
+	KAAL_EXIT_STUCK = 4,     /* the root thread blocked for good or exited */
+	KAAL_EXIT_EL3 = 5        /* entered at EL3, which start.S does not leave (start.S) */
+};
+
+struct virt_device {
+	bool found; /* named by the device tree (false: the fixed map's value) */
+	kaal_paddr base;
+	uint64_t size;
+	uint32_t irq; /* interrupt id (SPI n is 32 + n), KAAL_NO_IRQ when none */
+};
+
+/* The machine: what the device tree says, or QEMU virt's fixed map. */
+struct virt_machine {
+	bool fdt_valid;          /* a device tree was found and read to its end */
+	const char *fdt_problem; /* why not, when !fdt_valid */
+	bool ram_found;
+	kaal_paddr ram_base;
+	uint64_t ram_size;
+	struct virt_device uart, rtc, gpio;
+	bool gic_found;
+	unsigned gic_version; /* 2 or 3; 0 when unknown */
+	kaal_paddr gic_dist;
+	kaal_paddr gic_cpu_or_redist; /* GICv2 CPU interface or GICv3 redistributors */
+	bool timer_found;
+	uint32_t timer_phys_irq, timer_virt_irq, timer_hyp_irq;
+	const char *bootargs; /* /chosen/bootargs (QEMU -append), "" when none */
+};
+
+/* Fill m with the fixed map, then override what the device tree at dtb names. */
+void virt_machine_fixed(struct virt_machine *m);
+bool fdt_read(const void *dtb, struct virt_machine *m);
+
+/* Polled PL011 console. */
+void pl011_init(kaal_paddr base);
+void pl011_putc(char c);
+void console_puts(const char *s);
+void console_hex(uint64_t v);
+void console_dec(uint64_t v);
+
+/* Leave QEMU with this exit status (semihosting SYS_EXIT). */
+_Noreturn void semihosting_exit(uint64_t status);
+
+/* The timer's counter and its frequency in Hz. */
+uint64_t timer_counter(void);
+uint64_t timer_frequency(void);
+
+struct thread;
+/* The kernel now runs as t: kaal_syscall() enters the core for it. */
+void aarch64_adopt_thread(struct thread *t);
+
+/* The root task's self-test; returns the number of failed checks. */
+unsigned aarch64_selftest(const struct kaal_boot_info *bi, const struct virt_machine *m,
+                          unsigned entry_el, kaal_paddr free_base);
+
+/* Boot entry from start.S; the exception entry from vectors.S. */
+_Noreturn void kaal_aarch64_main(uint64_t dtb, uint64_t entry_el);
+struct exception_frame;
+_Noreturn void kaal_aarch64_exception(struct exception_frame *f, uint64_t vector);
+
+/* Linker script symbols. */
+extern char __kernel_start[], __kernel_end[];
+
+#endif

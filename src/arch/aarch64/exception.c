@@ -1,0 +1,99 @@
+/*
+ * Exceptions. Until EL0, the GIC and the timer exist, no exception is
+ * expected: whatever reaches the vector table is reported on the console
+ * (syndrome, return address, fault address, saved state, registers) and
+ * QEMU exits with KAAL_EXIT_EXCEPTION.
+ */
+#include "aarch64.h"
+
+/* Laid out by vectors.S. */
+struct exception_frame {
+	uint64_t x[31];
+	uint64_t sp;
+	uint64_t elr;
+	uint64_t spsr;
+	uint64_t esr;
+	uint64_t far;
+};
+_Static_assert(sizeof(struct exception_frame) == 288, "the frame vectors.S builds");
+
+static const char *const vector_names[16] = {
+    "synchronous, current EL, SP_EL0", "IRQ, current EL, SP_EL0",
+    "FIQ, current EL, SP_EL0",         "SError, current EL, SP_EL0",
+    "synchronous, current EL, SP_ELx", "IRQ, current EL, SP_ELx",
+    "FIQ, current EL, SP_ELx",         "SError, current EL, SP_ELx",
+    "synchronous, lower EL, AArch64",  "IRQ, lower EL, AArch64",
+    "FIQ, lower EL, AArch64",          "SError, lower EL, AArch64",
+    "synchronous, lower EL, AArch32",  "IRQ, lower EL, AArch32",
+    "FIQ, lower EL, AArch32",          "SError, lower EL, AArch32",
+};
+
+/* The exception classes a kernel bug is most likely to raise. */
+static const char *exception_class(unsigned ec)
+{
+	switch (ec) {
+	case 0x00:
+		return "unknown reason";
+	case 0x0e:
+		return "illegal execution state";
+	case 0x15:
+		return "SVC from AArch64";
+	case 0x18:
+		return "system register access";
+	case 0x20:
+		return "instruction abort, lower EL";
+	case 0x21:
+		return "instruction abort, current EL";
+	case 0x22:
+		return "PC alignment";
+	case 0x24:
+		return "data abort, lower EL";
+	case 0x25:
+		return "data abort, current EL";
+	case 0x26:
+		return "SP alignment";
+	case 0x2f:
+		return "SError";
+	case 0x3c:
+		return "BRK instruction";
+	default:
+		return "other";
+	}
+}
+
+static void field(const char *name, uint64_t v)
+{
+	console_puts(name);
+	console_puts("=");
+	console_hex(v);
+}
+
+_Noreturn void kaal_aarch64_exception(struct exception_frame *f, uint64_t vector)
+{
+	unsigned ec = (unsigned)(f->esr >> 26) & 0x3f;
+	console_puts("\n# kaal: unexpected exception: ");
+	console_puts(vector < 16 ? vector_names[vector] : "?");
+	console_puts(": ");
+	console_puts(exception_class(ec));
+	console_puts("\n# ");
+	field("ESR_EL1", f->esr);
+	console_puts(" (EC ");
+	console_hex(ec);
+	console_puts(") ");
+	field("ELR_EL1", f->elr);
+	console_puts(" ");
+	field("FAR_EL1", f->far);
+	console_puts(" ");
+	field("SPSR_EL1", f->spsr);
+	console_puts(" ");
+	field("SP", f->sp);
+	for (unsigned i = 0; i < 31; i++) {
+		console_puts(i % 4 == 0 ? "\n# " : " ");
+		console_puts("x");
+		console_dec(i);
+		console_puts("=");
+		console_hex(f->x[i]);
+	}
+	console_puts("\nBail out! unexpected exception\n");
+	semihosting_exit(KAAL_EXIT_EXCEPTION);
+}

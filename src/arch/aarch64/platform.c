@@ -1,0 +1,163 @@
+/*
+ * The QEMU virt machine as an aarch64 kernel sees it: read the device tree
+ * (or fall back to the fixed map), describe RAM and devices to the core,
+ * boot it, and run the root task's self-test as the root thread.
+ */
+#include <kaal/sdk.h>
+
+#include "aarch64.h"
+#include "kernel.h"
+
+#define PAGE_SIZE (UINT64_C(1) << KAAL_PAGE_BITS)
+/* Where EL0 programs will start once there is an MMU; nothing maps there yet. */
+#define USER_VADDR_BASE 0x10000u
+
+static void describe_device(const char *name, const struct virt_device *d)
+{
+	console_puts("# kaal: ");
+	console_puts(name);
+	console_puts(" at ");
+	console_hex(d->base);
+	console_puts(", irq ");
+	console_dec(d->irq);
+	console_puts(d->found ? "\n" : " (fixed map)\n");
+}
+
+static void describe_machine(const struct virt_machine *m)
+{
+	if (m->fdt_valid) {
+		console_puts("# kaal: device tree read\n");
+	} else {
+		console_puts("# kaal: ");
+		console_puts(m->fdt_problem);
+		console_puts(": using QEMU virt's fixed map\n");
+	}
+	console_puts("# kaal: RAM ");
+	console_hex(m->ram_base);
+	console_puts(" + ");
+	console_dec(m->ram_size >> 20);
+	console_puts(m->ram_found ? " MiB\n" : " MiB (assumed: no memory node)\n");
+	describe_device("PL011", &m->uart);
+	describe_device("PL031", &m->rtc);
+	describe_device("PL061", &m->gpio);
+	console_puts("# kaal: GIC");
+	if (m->gic_found) {
+		console_puts("v");
+		console_dec(m->gic_version);
+	} else {
+		console_puts(" (version unknown, fixed map)");
+	}
+	console_puts(" distributor ");
+	console_hex(m->gic_dist);
+	console_puts(m->gic_version == 3 ? ", redistributors " : ", CPU interface ");
+	console_hex(m->gic_cpu_or_redist);
+	console_puts("\n# kaal: timer irqs: virtual ");
+	console_dec(m->timer_virt_irq);
+	console_puts(", physical ");
+	console_dec(m->timer_phys_irq);
+	console_puts(", hypervisor ");
+	console_dec(m->timer_hyp_irq);
+	console_puts(m->timer_found ? "\n" : " (fixed map)\n");
+}
+
+static void add_device(struct kaal_platform *p, uint32_t id, uint32_t irq, kaal_paddr base,
+                       uint64_t size)
+{
+	struct kaal_platform_device *d = &p->device[p->device_count++];
+	d->id = id;
+	d->irq = irq;
+	d->mmio_base = base;
+	/* The core hands out one MMIO page per device. */
+	d->mmio_size = size ? PAGE_SIZE : 0;
+}
+
+static kaal_paddr round_up_page(kaal_paddr a)
+{
+	return (a + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+}
+
+_Noreturn void kaal_aarch64_main(uint64_t dtb, uint64_t entry_el)
+{
+	console_puts("# kaal: aarch64 kernel entered at EL");
+	console_dec(entry_el);
+	console_puts(entry_el == 2 ? ", now at EL1\n" : "\n");
+
+	struct virt_machine m;
+	virt_machine_fixed(&m);
+	/* An ELF from -kernel gets x0 = 0 and the tree at the bottom of RAM. */
+	fdt_read((const void *)(uintptr_t)(dtb ? dtb : VIRT_DTB_ADDR), &m);
+	pl011_init(m.uart.base);
+	describe_machine(&m);
+
+	/* The image and everything below it (the device tree) stay the kernel's. */
+	struct kaal_platform p = {0};
+	p.ram_base = m.ram_base;
+	p.ram_size = m.ram_size;
+	p.free_base = round_up_page((uintptr_t)__kernel_end);
+	p.kernel_base = (uintptr_t)__kernel_start;
+	p.user_vaddr_start = USER_VADDR_BASE;
+	add_device(&p, KAAL_DEVICE_UART0, m.uart.irq, m.uart.base, m.uart.size);
+	add_device(&p, KAAL_DEVICE_RTC, m.rtc.irq, m.rtc.base, m.rtc.size);
+	add_device(&p, KAAL_DEVICE_GPIO, m.gpio.irq, m.gpio.base, m.gpio.size);
+	add_device(&p, KAAL_DEVICE_TIMER, m.timer_virt_irq, 0, 0);
+
+	struct kaal_boot_state state;
+	kaal_status st = kaal_kernel_boot(&p, &state);
+	if (st != KAAL_OK) {
+		console_puts("Bail out! kaal_kernel_boot failed: ");
+		console_puts(kaal_status_name(st));
+		console_puts("\n");
+		semihosting_exit(KAAL_EXIT_BOOT);
+	}
+
+	/* From here the kernel runs as the root thread and uses the SDK. */
+	aarch64_adopt_thread(state.root_thread);
+	unsigned failures = aarch64_selftest(state.boot_info, &m, (unsigned)entry_el, p.free_base);
+	kaal_shutdown(failures ? KAAL_EXIT_FAILED : KAAL_EXIT_PASSED);
+	semihosting_exit(KAAL_EXIT_FAILED); /* shutdown returned: it must not */
+}
+
+/* The console and power parts of the arch contract. */
+
+void arch_debug_putchar(char c)
+{
+	pl011_putc(c);
+}
+
+void arch_shutdown(kaal_word code)
+{
+	semihosting_exit(code);
+}
+
+/*
+ * Memory mapping comes with the MMU step (per-process translation tables in
+ * TTBR0_EL1, ASIDs). Until then the MMU is off, nothing runs at EL0, and
+ * the root thread reaches its IPC buffer and boot info at their physical
+ * addresses: mapping is refused.
+ */
+kaal_status arch_frame_map(kaal_paddr phys, unsigned size_bits, unsigned rights, bool device,
+                           kaal_word *vaddr)
+{
+	(void)phys;
+	(void)size_bits;
+	(void)rights;
+	(void)device;
+	(void)vaddr;
+	return KAAL_ILLEGAL_OPERATION;
+}
+
+void arch_frame_unmap(kaal_word vaddr, unsigned size_bits)
+{
+	/* Nothing is ever mapped (arch_frame_map refuses), so nothing is unmapped. */
+	(void)vaddr;
+	(void)size_bits;
+}
+
+/*
+ * Interrupts come with the GIC and timer step. Until then every interrupt
+ * stays masked and none is delivered, so there is nothing to unmask.
+ */
+void arch_irq_ack(uint32_t irq)
+{
+	(void)irq;
+}

@@ -1,0 +1,360 @@
+/*
+ * The aarch64 kernel's first payload: the root task checks, through the
+ * SDK, what the kernel built for it and that the core's objects behave on
+ * this machine. It prints TAP on the PL011; the kernel then leaves QEMU
+ * with status 0 only when every check passed.
+ *
+ * QEMU's -append reaches the kernel as /chosen/bootargs: "expect-el=N" and
+ * "expect-gic=N" say what this run was started with, so a run meant to
+ * enter at EL2 or use GICv3 fails when it did not; "fault" raises an
+ * exception on purpose, to test the exception report.
+ */
+#include <stddef.h>
+
+#include <kaal/sdk.h>
+#include <kaal/tap.h>
+
+#include "aarch64.h"
+
+#define TEST_COUNT         26
+#define WAIT_TIMEOUT_NS    2000000u /* 2 ms */
+#define SMALL_UNTYPED_BITS 12
+#define FAULT_ADDRESS      (UINT64_C(1) << 48) /* above every CPU's physical address range */
+
+static const struct kaal_boot_info *bi;
+static kaal_cptr next_slot;
+
+/* The value of "key=<decimal>" in the boot arguments, or -1. */
+static long bootarg(const char *args, const char *key)
+{
+	const char *p = args;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		const char *k = key;
+		while (*k && *p == *k) {
+			p++;
+			k++;
+		}
+		if (*k == '\0' && *p == '=') {
+			long v = 0;
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				v = v * 10 + (*p - '0');
+			return v;
+		}
+		while (*p && *p != ' ')
+			p++;
+	}
+	return -1;
+}
+
+static bool bootarg_flag(const char *args, const char *flag)
+{
+	const char *p = args;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		const char *f = flag;
+		while (*f && *p == *f) {
+			p++;
+			f++;
+		}
+		if (*f == '\0' && (*p == ' ' || *p == '\0'))
+			return true;
+		while (*p && *p != ' ')
+			p++;
+	}
+	return false;
+}
+
+static struct kaal_slot_ref slot_ref(kaal_cptr slot)
+{
+	return kaal_root_slot(bi->root_cnode_cptr, slot);
+}
+
+static kaal_cptr largest_untyped(void)
+{
+	uint32_t best = 0;
+	for (uint32_t i = 1; i < bi->untyped_count; i++)
+		if (bi->untyped[i].size_bits > bi->untyped[best].size_bits)
+			best = i;
+	return bi->untyped[best].cptr;
+}
+
+/* Retype count objects from ut into fresh root CNode slots; the first slot or 0. */
+static kaal_cptr retype(kaal_cptr ut, unsigned type, unsigned size_bits, unsigned count,
+                        uint64_t *bytes_left)
+{
+	kaal_cptr first = next_slot;
+	kaal_status st = kaal_untyped_retype(ut, type, size_bits, count,
+	                                     slot_ref(bi->root_cnode_cptr), first, bytes_left);
+	if (st != KAAL_OK) {
+		kaal_diag_str("retype: ");
+		kaal_diag_str(kaal_status_name(st));
+		kaal_diag_end();
+		return 0;
+	}
+	next_slot += count;
+	return first;
+}
+
+static unsigned cap_type(kaal_cptr slot)
+{
+	struct kaal_cap_info info;
+	return kaal_cnode_identify(slot_ref(slot), &info) == KAAL_OK ? info.type : ~0u;
+}
+
+static const struct kaal_boot_device *device(uint32_t id)
+{
+	for (uint32_t i = 0; i < bi->device_count; i++)
+		if (bi->device[i].id == id)
+			return &bi->device[i];
+	return NULL;
+}
+
+static bool device_is(uint32_t id, kaal_paddr base, uint32_t irq)
+{
+	const struct kaal_boot_device *d = device(id);
+	if (!d || d->mmio_base != base || d->irq != irq || d->irq_cptr == 0)
+		return false;
+	if (base == 0)
+		return d->mmio_size == 0 && d->frame_cptr == 0;
+	struct kaal_cap_info info;
+	return d->frame_cptr != 0 &&
+	       kaal_cnode_identify(slot_ref(d->frame_cptr), &info) == KAAL_OK &&
+	       info.type == KAAL_CAP_DEVICE_FRAME && info.object == base;
+}
+
+static void boot_checks(const struct virt_machine *m, unsigned entry_el, kaal_paddr free_base)
+{
+	kaal_tap_ok(bi->magic == KAAL_BOOT_INFO_MAGIC && bi->version == KAAL_BOOT_INFO_VERSION &&
+	                bi->total_size == sizeof(*bi),
+	            "boot info: magic KAAL, version 1, its size");
+
+	kaal_diag_str("RAM ");
+	kaal_diag_hex(bi->ram_base);
+	kaal_diag_str(" + ");
+	kaal_diag_dec(bi->ram_size >> 20);
+	kaal_diag_str(" MiB, kernel image ");
+	kaal_diag_hex(bi->kernel_base);
+	kaal_diag_str(" to ");
+	kaal_diag_hex(free_base);
+	kaal_diag_end();
+	kaal_tap_ok(bi->ram_base == VIRT_RAM_BASE && bi->ram_base == m->ram_base &&
+	                bi->ram_size == m->ram_size && (m->ram_found || !m->fdt_valid),
+	            "boot info: RAM at 0x40000000, as the device tree (or the fixed map) says");
+
+	/* Untyped regions: after the image, inside RAM, in order, not overlapping. */
+	bool ok = bi->untyped_count > 0;
+	kaal_paddr prev_end = free_base;
+	uint64_t total = 0;
+	for (uint32_t i = 0; i < bi->untyped_count; i++) {
+		const struct kaal_boot_untyped *u = &bi->untyped[i];
+		uint64_t size = UINT64_C(1) << u->size_bits;
+		ok = ok && u->base >= prev_end && u->base + size <= bi->ram_base + bi->ram_size &&
+		     cap_type(u->cptr) == KAAL_CAP_UNTYPED;
+		prev_end = u->base + size;
+		total += size;
+	}
+	kaal_diag_str("untyped: ");
+	kaal_diag_dec(bi->untyped_count);
+	kaal_diag_str(" regions, ");
+	kaal_diag_dec(total >> 10);
+	kaal_diag_str(" KiB");
+	kaal_diag_end();
+	kaal_tap_ok(ok && bi->kernel_base == (uintptr_t)__kernel_start,
+	            "boot info: untyped regions lie after the kernel image, inside RAM");
+
+	kaal_tap_ok(device_is(KAAL_DEVICE_UART0, 0x09000000u, 33),
+	            "devices: UART0 at 0x09000000, IRQ 33, with frame and IRQ capabilities");
+	kaal_tap_ok(device_is(KAAL_DEVICE_RTC, 0x09010000u, 34) &&
+	                device_is(KAAL_DEVICE_GPIO, 0x09030000u, 39) &&
+	                device_is(KAAL_DEVICE_TIMER, 0, 27),
+	            "devices: PL031 RTC (IRQ 34), PL061 GPIO (IRQ 39), virtual timer (IRQ 27)");
+
+	long want_el = bootarg(m->bootargs, "expect-el");
+	if (want_el < 0)
+		kaal_tap_ok(true,
+		            "entry exception level # SKIP no expect-el in the boot arguments");
+	else
+		kaal_tap_ok((long)entry_el == want_el,
+		            want_el == 2 ? "entered at EL2 and dropped to EL1" : "entered at EL1");
+
+	long want_gic = bootarg(m->bootargs, "expect-gic");
+	if (want_gic < 0)
+		kaal_tap_ok(true, "GIC version # SKIP no expect-gic in the boot arguments");
+	else
+		kaal_tap_ok(m->gic_found && (long)m->gic_version == want_gic &&
+		                m->gic_dist == VIRT_GIC_DIST,
+		            want_gic == 3
+		                ? "device tree: GICv3 (arm,gic-v3) at 0x08000000"
+		                : "device tree: GICv2 (arm,cortex-a15-gic) at 0x08000000");
+
+	/* QEMU puts its (up to 1 MiB) device tree below the image only when it fits there. */
+	if (bi->kernel_base >= VIRT_DTB_ADDR + VIRT_DTB_MAX_SIZE)
+		kaal_tap_ok(m->fdt_valid, "device tree: read from 0x40000000");
+	else
+		kaal_tap_ok(
+		    !m->fdt_valid && m->ram_size == VIRT_RAM_SIZE_DEFAULT,
+		    "device tree: none below a kernel linked under 0x40100000, fixed map used");
+}
+
+/* The KaaL seed's notification sequence. */
+static void notification_checks(void)
+{
+	kaal_word bits = ~(kaal_word)0;
+	kaal_cptr n = next_slot++;
+	kaal_tap_ok(kaal_notification_create(largest_untyped(), slot_ref(n)) == KAAL_OK &&
+	                cap_type(n) == KAAL_CAP_NOTIFICATION,
+	            "notification: create from an untyped");
+	kaal_tap_ok(kaal_poll(n, &bits) == KAAL_OK && bits == 0, "notification: poll empty -> 0");
+	kaal_tap_ok(kaal_signal(n, 0x5) == KAAL_OK, "notification: signal 0x5");
+	kaal_tap_ok(kaal_poll(n, &bits) == KAAL_OK && bits == 0x5, "notification: poll -> 0x5");
+	kaal_tap_ok(kaal_poll(n, &bits) == KAAL_OK && bits == 0, "notification: poll again -> 0");
+	kaal_tap_ok(kaal_signal(n, 0x1) == KAAL_OK && kaal_signal(n, 0x2) == KAAL_OK &&
+	                kaal_signal(n, 0x4) == KAAL_OK,
+	            "notification: signal 0x1, 0x2, 0x4");
+	kaal_tap_ok(kaal_poll(n, &bits) == KAAL_OK && bits == 0x7,
+	            "notification: poll -> 0x7 (signals coalesce)");
+}
+
+static void cnode_checks(void)
+{
+	kaal_cptr n = retype(largest_untyped(), KAAL_CAP_NOTIFICATION, 0, 1, NULL);
+	kaal_cptr copy = next_slot++, minted = next_slot++;
+	struct kaal_cap_info orig, info;
+	kaal_word bits = 0;
+
+	bool ok = n != 0 && kaal_cnode_copy(slot_ref(copy), slot_ref(n)) == KAAL_OK &&
+	          kaal_cnode_identify(slot_ref(n), &orig) == KAAL_OK &&
+	          kaal_cnode_identify(slot_ref(copy), &info) == KAAL_OK &&
+	          info.type == KAAL_CAP_NOTIFICATION && info.object == orig.object &&
+	          kaal_signal(copy, 0x10) == KAAL_OK && kaal_poll(n, &bits) == KAAL_OK &&
+	          bits == 0x10;
+	kaal_tap_ok(ok, "cnode: a copy names the same notification");
+
+	ok = kaal_cnode_mint(slot_ref(minted), slot_ref(n), KAAL_RIGHT_WRITE, 0x99) == KAAL_OK &&
+	     kaal_cnode_identify(slot_ref(minted), &info) == KAAL_OK && info.badge == 0x99 &&
+	     info.rights == KAAL_RIGHT_WRITE && info.object == orig.object &&
+	     kaal_signal(minted, 0x20) == KAAL_OK &&
+	     kaal_poll(minted, &bits) == KAAL_MISSING_RIGHT && kaal_poll(n, &bits) == KAAL_OK &&
+	     bits == 0x99;
+	kaal_tap_ok(ok, "cnode: mint with badge 0x99, write only; a signal through it sends 0x99");
+
+	ok = kaal_cnode_revoke(slot_ref(n)) == KAAL_OK && cap_type(copy) == KAAL_CAP_NULL &&
+	     cap_type(minted) == KAAL_CAP_NULL && cap_type(n) == KAAL_CAP_NOTIFICATION &&
+	     kaal_signal(n, 0x1) == KAAL_OK && kaal_poll(n, &bits) == KAAL_OK && bits == 0x1;
+	kaal_tap_ok(ok, "cnode: revoke removes the copy and the minted child, keeps the original");
+}
+
+static void untyped_checks(void)
+{
+	uint64_t left = 0;
+	kaal_cptr small = retype(largest_untyped(), KAAL_CAP_UNTYPED, SMALL_UNTYPED_BITS, 1, NULL);
+	struct kaal_untyped_info info = {0};
+	kaal_tap_ok(small != 0 && kaal_untyped_info(small, &info) == KAAL_OK &&
+	                info.size_bits == SMALL_UNTYPED_BITS && info.bytes_left == 4096,
+	            "untyped: a 4 KiB untyped retyped from a boot region");
+
+	/* 64 notifications of 32 bytes fill half of it; a 4 KiB frame no longer fits. */
+	kaal_cptr first = retype(small, KAAL_CAP_NOTIFICATION, 0, 64, NULL);
+	kaal_status st = kaal_untyped_retype(small, KAAL_CAP_FRAME, KAAL_PAGE_BITS, 1,
+	                                     slot_ref(bi->root_cnode_cptr), next_slot, &left);
+	kaal_tap_ok(first != 0 && st == KAAL_UNTYPED_EXHAUSTED && left == 2048 &&
+	                cap_type(next_slot) == KAAL_CAP_NULL,
+	            "untyped: after 64 notifications a frame does not fit (2048 bytes left)");
+
+	kaal_cptr second = retype(small, KAAL_CAP_NOTIFICATION, 0, 64, NULL);
+	st = kaal_untyped_retype(small, KAAL_CAP_NOTIFICATION, 0, 1, slot_ref(bi->root_cnode_cptr),
+	                         next_slot, &left);
+	kaal_tap_ok(second != 0 && st == KAAL_UNTYPED_EXHAUSTED && left == 0,
+	            "untyped: 64 more fill it; one more is refused with 0 bytes left");
+
+	kaal_cptr frame = 0;
+	if (kaal_cnode_revoke(slot_ref(small)) == KAAL_OK && cap_type(first) == KAAL_CAP_NULL)
+		frame = retype(small, KAAL_CAP_FRAME, KAAL_PAGE_BITS, 1, NULL);
+	kaal_tap_ok(frame != 0 && cap_type(frame) == KAAL_CAP_FRAME,
+	            "untyped: revoke deletes its objects and a 4 KiB frame then fits");
+}
+
+static void time_checks(void)
+{
+	uint64_t t0 = kaal_time_ns();
+	for (volatile unsigned i = 0; i < 10000; i++)
+		;
+	uint64_t t1 = kaal_time_ns();
+	kaal_diag_str("timer: ");
+	kaal_diag_dec(timer_frequency());
+	kaal_diag_str(" Hz, ");
+	kaal_diag_dec(t1 - t0);
+	kaal_diag_str(" ns for 10000 loop iterations");
+	kaal_diag_end();
+	kaal_tap_ok(t0 != 0 && t1 > t0, "time: kaal_time_ns() advances");
+
+	kaal_cptr n = retype(largest_untyped(), KAAL_CAP_NOTIFICATION, 0, 1, NULL);
+	kaal_word bits = ~(kaal_word)0;
+	uint64_t start = kaal_time_ns();
+	kaal_status st = kaal_wait_timeout(n, WAIT_TIMEOUT_NS, &bits);
+	uint64_t waited = kaal_time_ns() - start;
+	kaal_tap_ok(n != 0 && st == KAAL_TIMEOUT && bits == 0 && waited >= WAIT_TIMEOUT_NS,
+	            "time: waiting 2 ms on an empty notification ends in KAAL_TIMEOUT");
+}
+
+/* The entry of a thread that cannot be started yet. */
+static void never_started(kaal_word arg)
+{
+	(void)arg;
+	kaal_tap_diag("kaal: a second thread ran");
+	kaal_thread_exit();
+}
+
+static uint64_t second_stack[256] __attribute__((aligned(16)));
+
+/* What the next steps bring is refused, plainly, until they do. */
+static void not_yet_checks(void)
+{
+	void *p = NULL;
+	kaal_cptr frame = retype(largest_untyped(), KAAL_CAP_FRAME, KAAL_PAGE_BITS, 1, NULL);
+	kaal_tap_ok(frame != 0 && kaal_map(frame, 0, KAAL_RIGHT_READ, &p) == KAAL_ILLEGAL_OPERATION,
+	            "map: refused until the MMU step (KAAL_ILLEGAL_OPERATION)");
+
+	kaal_cptr thread = retype(largest_untyped(), KAAL_CAP_THREAD, 0, 1, NULL);
+	kaal_status st = thread ? kaal_thread_configure(thread, bi->root_cnode_cptr, 0, 100)
+	                        : KAAL_INVALID_ARGUMENT;
+	kaal_tap_ok(st == KAAL_OK &&
+	                kaal_thread_start(thread, never_started, &second_stack[256], 0) ==
+	                    KAAL_ILLEGAL_OPERATION &&
+	                kaal_cnode_delete(slot_ref(thread)) == KAAL_OK,
+	            "thread start: refused until the scheduler step (KAAL_ILLEGAL_OPERATION)");
+}
+
+static void raise_fault(void)
+{
+	kaal_tap_diag("kaal: reading an address outside physical memory on purpose (fault)");
+	(void)*(volatile uint64_t *)(uintptr_t)FAULT_ADDRESS;
+	kaal_tap_diag("kaal: the read did not fault");
+}
+
+unsigned aarch64_selftest(const struct kaal_boot_info *boot_info, const struct virt_machine *m,
+                          unsigned entry_el, kaal_paddr free_base)
+{
+	bi = boot_info;
+	next_slot = bi->first_free_slot;
+
+	/* The IPC buffer at its physical address: the MMU is off (see arch_frame_map). */
+	struct kaal_cap_info ipc;
+	if (kaal_cnode_identify(slot_ref(bi->ipc_buffer_cptr), &ipc) == KAAL_OK)
+		kaal_set_ipc_buffer((struct kaal_ipc_buffer *)(uintptr_t)ipc.object);
+
+	if (bootarg_flag(m->bootargs, "fault"))
+		raise_fault();
+
+	kaal_tap_plan(TEST_COUNT);
+	boot_checks(m, entry_el, free_base);
+	notification_checks();
+	cnode_checks();
+	untyped_checks();
+	time_checks();
+	not_yet_checks();
+	return kaal_tap_failures();
+}
