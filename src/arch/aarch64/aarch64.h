@@ -38,7 +38,7 @@ enum kaal_exit {
 	KAAL_EXIT_FAILED = 1,    /* a self-test check failed */
 	KAAL_EXIT_BOOT = 2,      /* kaal_kernel_boot() refused the platform */
 	KAAL_EXIT_EXCEPTION = 3, /* an exception reached the vector table */
-	KAAL_EXIT_STUCK = 4,     /* the root thread blocked for good or exited */
+	KAAL_EXIT_STUCK = 4,     /* the root thread exited, or no thread can ever run again */
 	KAAL_EXIT_EL3 = 5        /* entered at EL3, which start.S does not leave (start.S) */
 };
 
@@ -83,19 +83,46 @@ _Noreturn void semihosting_exit(uint64_t status);
 /* The timer's counter and its frequency in Hz. */
 uint64_t timer_counter(void);
 uint64_t timer_frequency(void);
+/* Counter value at time ns (rounded up), and the EL1 virtual timer's next expiry. */
+uint64_t timer_ns_to_counter(uint64_t ns);
+void timer_arm(uint64_t counter_value);
+
+/* The GIC (gic.c): version 2 or 3 as the machine says. */
+#define GIC_NONE 0xffffffffu
+bool gic_init(const struct virt_machine *m);
+unsigned gic_version(void);
+void gic_enable(uint32_t irq);
+void gic_disable(uint32_t irq);
+void gic_set_pending(uint32_t irq);
+uint32_t gic_acknowledge(void);
+void gic_end(uint32_t irq);
 
 struct thread;
-/* The kernel now runs as t: kaal_syscall() enters the core for it. */
-void aarch64_adopt_thread(struct thread *t);
+/*
+ * The kernel now runs as t, the root thread: kaal_syscall() enters the core
+ * for it; the timer's PPI timer_irq drives the tick and timeouts.
+ */
+void aarch64_adopt_thread(struct thread *t, uint32_t timer_irq);
+/* How often the CPU has idled (waited for an interrupt) so far. */
+uint64_t aarch64_idle_count(void);
 
-/* The root task's self-test; returns the number of failed checks. */
-unsigned aarch64_selftest(const struct kaal_boot_info *bi, const struct virt_machine *m,
-                          unsigned entry_el, kaal_paddr free_base);
+/*
+ * The root task, run by the root thread: the self-test (selftest.c) or a
+ * scenario (scenario_root.c), one per image. Returns the number of failed checks.
+ */
+unsigned aarch64_root_task(const struct kaal_boot_info *bi, const struct virt_machine *m,
+                           unsigned entry_el, kaal_paddr free_base);
 
 /* Boot entry from start.S; the exception entry from vectors.S. */
 _Noreturn void kaal_aarch64_main(uint64_t dtb, uint64_t entry_el);
 struct exception_frame;
 _Noreturn void kaal_aarch64_exception(struct exception_frame *f, uint64_t vector);
+void kaal_aarch64_irq(void);
+/* Save the callee-saved registers on this stack into *save_sp, resume next_sp (vectors.S). */
+void aarch64_switch(uint64_t *save_sp, uint64_t next_sp);
+/* Where a new thread's first switch returns to: calls aarch64_thread_begin(x19, x20). */
+void aarch64_thread_trampoline(void);
+_Noreturn void aarch64_thread_begin(uint64_t entry, uint64_t arg);
 
 /* Linker script symbols. */
 extern char __kernel_start[], __kernel_end[];

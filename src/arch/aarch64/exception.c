@@ -1,8 +1,8 @@
 /*
- * Exceptions. Until EL0, the GIC and the timer exist, no exception is
- * expected: whatever reaches the vector table is reported on the console
- * (syndrome, return address, fault address, saved state, registers) and
- * QEMU exits with KAAL_EXIT_EXCEPTION.
+ * Exceptions. IRQs go to kaal_aarch64_irq() (thread.c); until EL0 exists,
+ * no other exception is expected: whatever else reaches the vector table
+ * is reported on the console (syndrome, return address, fault address,
+ * saved state, registers) and QEMU exits with KAAL_EXIT_EXCEPTION.
  */
 #include "aarch64.h"
 

@@ -1,7 +1,8 @@
 /*
  * The QEMU virt machine as an aarch64 kernel sees it: read the device tree
  * (or fall back to the fixed map), describe RAM and devices to the core,
- * boot it, and run the root task's self-test as the root thread.
+ * boot it, start the GIC and the tick, and run the root task (the self-test
+ * or a scenario) as the root thread.
  */
 #include <kaal/sdk.h>
 
@@ -110,9 +111,15 @@ _Noreturn void kaal_aarch64_main(uint64_t dtb, uint64_t entry_el)
 		semihosting_exit(KAAL_EXIT_BOOT);
 	}
 
+	/* Device interrupts are delivered from now on; the timer's PPI is the tick. */
+	gic_init(&m);
+	for (uint32_t i = 0; i < p.device_count; i++)
+		if (p.device[i].irq != m.timer_virt_irq && p.device[i].irq != KAAL_NO_IRQ)
+			gic_enable(p.device[i].irq);
+
 	/* From here the kernel runs as the root thread and uses the SDK. */
-	aarch64_adopt_thread(state.root_thread);
-	unsigned failures = aarch64_selftest(state.boot_info, &m, (unsigned)entry_el, p.free_base);
+	aarch64_adopt_thread(state.root_thread, m.timer_virt_irq);
+	unsigned failures = aarch64_root_task(state.boot_info, &m, (unsigned)entry_el, p.free_base);
 	kaal_shutdown(failures ? KAAL_EXIT_FAILED : KAAL_EXIT_PASSED);
 	semihosting_exit(KAAL_EXIT_FAILED); /* shutdown returned: it must not */
 }
@@ -151,13 +158,4 @@ void arch_frame_unmap(kaal_word vaddr, unsigned size_bits)
 	/* Nothing is ever mapped (arch_frame_map refuses), so nothing is unmapped. */
 	(void)vaddr;
 	(void)size_bits;
-}
-
-/*
- * Interrupts come with the GIC and timer step. Until then every interrupt
- * stays masked and none is delivered, so there is nothing to unmask.
- */
-void arch_irq_ack(uint32_t irq)
-{
-	(void)irq;
 }

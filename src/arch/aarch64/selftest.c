@@ -16,7 +16,7 @@
 
 #include "aarch64.h"
 
-#define TEST_COUNT         26
+#define TEST_COUNT         33
 #define WAIT_TIMEOUT_NS    2000000u /* 2 ms */
 #define SMALL_UNTYPED_BITS 12
 #define FAULT_ADDRESS      (UINT64_C(1) << 48) /* above every CPU's physical address range */
@@ -293,39 +293,185 @@ static void time_checks(void)
 
 	kaal_cptr n = retype(largest_untyped(), KAAL_CAP_NOTIFICATION, 0, 1, NULL);
 	kaal_word bits = ~(kaal_word)0;
+	uint64_t idled = aarch64_idle_count();
 	uint64_t start = kaal_time_ns();
 	kaal_status st = kaal_wait_timeout(n, WAIT_TIMEOUT_NS, &bits);
 	uint64_t waited = kaal_time_ns() - start;
-	kaal_tap_ok(n != 0 && st == KAAL_TIMEOUT && bits == 0 && waited >= WAIT_TIMEOUT_NS,
-	            "time: waiting 2 ms on an empty notification ends in KAAL_TIMEOUT");
+	idled = aarch64_idle_count() - idled;
+	kaal_diag_str("2 ms wait: ");
+	kaal_diag_dec(waited);
+	kaal_diag_str(" ns, ");
+	kaal_diag_dec(idled);
+	kaal_diag_str(" idle wait(s) for an interrupt");
+	kaal_diag_end();
+	kaal_tap_ok(
+	    n != 0 && st == KAAL_TIMEOUT && bits == 0 && waited >= WAIT_TIMEOUT_NS && idled > 0,
+	    "time: waiting 2 ms on an empty notification ends in KAAL_TIMEOUT, the CPU idle");
 }
 
-/* The entry of a thread that cannot be started yet. */
-static void never_started(kaal_word arg)
-{
-	(void)arg;
-	kaal_tap_diag("kaal: a second thread ran");
-	kaal_thread_exit();
-}
-
-static uint64_t second_stack[256] __attribute__((aligned(16)));
-
-/* What the next steps bring is refused, plainly, until they do. */
+/* What the MMU step brings is refused, plainly, until it does. */
 static void not_yet_checks(void)
 {
 	void *p = NULL;
 	kaal_cptr frame = retype(largest_untyped(), KAAL_CAP_FRAME, KAAL_PAGE_BITS, 1, NULL);
 	kaal_tap_ok(frame != 0 && kaal_map(frame, 0, KAAL_RIGHT_READ, &p) == KAAL_ILLEGAL_OPERATION,
 	            "map: refused until the MMU step (KAAL_ILLEGAL_OPERATION)");
+}
 
-	kaal_cptr thread = retype(largest_untyped(), KAAL_CAP_THREAD, 0, 1, NULL);
-	kaal_status st = thread ? kaal_thread_configure(thread, bi->root_cnode_cptr, 0, 100)
-	                        : KAAL_INVALID_ARGUMENT;
-	kaal_tap_ok(st == KAAL_OK &&
-	                kaal_thread_start(thread, never_started, &second_stack[256], 0) ==
-	                    KAAL_ILLEGAL_OPERATION &&
-	                kaal_cnode_delete(slot_ref(thread)) == KAAL_OK,
-	            "thread start: refused until the scheduler step (KAAL_ILLEGAL_OPERATION)");
+/* Threads: each runs at EL1 on its own stack, and each test's threads get fresh ones. */
+#define STACK_COUNT    8
+#define STACK_WORDS    1024 /* 8 KiB */
+#define ROOT_PRIORITY  100
+#define SPIN_SWITCHES  6
+#define SPIN_WAIT_NS   5000000u    /* 5 ms */
+#define SPIN_LIMIT_NS  2000000000u /* 2 s */
+#define TIMER_ROUTE_NS 500000000u  /* 500 ms: many ticks */
+
+static uint64_t stacks[STACK_COUNT][STACK_WORDS] __attribute__((aligned(16)));
+static unsigned stacks_used;
+static kaal_cptr done;
+
+static volatile kaal_status waiter_status;
+static volatile kaal_word waiter_bits;
+static volatile unsigned order[2];
+static volatile unsigned order_count;
+static volatile uint64_t shared_counter;
+static volatile uint64_t spins[2];
+static volatile bool stop_spinning;
+
+static void *fresh_stack(void)
+{
+	return stacks_used < STACK_COUNT ? &stacks[stacks_used++][STACK_WORDS] : NULL;
+}
+
+static kaal_cptr new_thread(unsigned priority)
+{
+	kaal_cptr t = retype(largest_untyped(), KAAL_CAP_THREAD, 0, 1, NULL);
+	if (t && kaal_thread_configure(t, bi->root_cnode_cptr, 0, priority) != KAAL_OK)
+		return 0;
+	return t;
+}
+
+static bool start(kaal_cptr t, void (*entry)(kaal_word), kaal_word arg)
+{
+	void *stack = fresh_stack();
+	return t != 0 && stack && kaal_thread_start(t, entry, stack, arg) == KAAL_OK;
+}
+
+/* Wait on the done notification until every bit of want came. */
+static bool wait_done(kaal_word want)
+{
+	kaal_word got = 0, bits;
+	while ((got & want) != want)
+		if (kaal_wait(done, &bits) != KAAL_OK)
+			return false;
+		else
+			got |= bits;
+	return true;
+}
+
+static void signaller(kaal_word bits)
+{
+	kaal_signal(done, bits);
+}
+
+static void waiter(kaal_word ntfn)
+{
+	kaal_word bits = 0;
+	waiter_status = kaal_wait(ntfn, &bits);
+	waiter_bits = bits;
+}
+
+static void recorder(kaal_word id)
+{
+	order[order_count++] = (unsigned)id;
+	kaal_signal(done, (kaal_word)1 << id);
+}
+
+/* Each spinner moves the shared counter on only from its own parity. */
+static void spinner(kaal_word parity)
+{
+	while (!stop_spinning) {
+		if (shared_counter % 2 == parity)
+			shared_counter = shared_counter + 1;
+		spins[parity] = spins[parity] + 1;
+	}
+	kaal_signal(done, (kaal_word)1 << parity);
+}
+
+static void thread_checks(void)
+{
+	kaal_word bits = 0;
+	done = retype(largest_untyped(), KAAL_CAP_NOTIFICATION, 0, 1, NULL);
+	kaal_tap_ok(done != 0 &&
+	                kaal_thread_set_priority(bi->root_thread_cptr, ROOT_PRIORITY) == KAAL_OK,
+	            "thread: the root thread lowers its priority to 100");
+
+	kaal_cptr t = new_thread(50);
+	kaal_tap_ok(t != 0 && kaal_thread_start(t, signaller, NULL, 1) == KAAL_INVALID_ARGUMENT,
+	            "thread start: no stack is refused (KAAL_INVALID_ARGUMENT)");
+	kaal_tap_ok(
+	    start(t, signaller, 0x1) && kaal_wait(done, &bits) == KAAL_OK && bits == 0x1,
+	    "thread: a started thread (priority 50) runs while the root waits and signals back");
+
+	/* A higher-priority thread runs at once, blocks, and runs again as soon as it is woken. */
+	kaal_cptr n = retype(largest_untyped(), KAAL_CAP_NOTIFICATION, 0, 1, NULL);
+	waiter_status = KAAL_BUSY;
+	bool started = start(new_thread(150), waiter, n);
+	bool blocked = waiter_status == KAAL_BUSY;
+	kaal_tap_ok(started && blocked && kaal_signal(n, 0x8) == KAAL_OK &&
+	                waiter_status == KAAL_OK && waiter_bits == 0x8,
+	            "thread: a waiter (priority 150) blocked in kaal_wait is woken by the root's "
+	            "signal and runs at once");
+
+	order_count = 0;
+	started = start(new_thread(60), recorder, 0) && start(new_thread(80), recorder, 1);
+	kaal_tap_ok(started && order_count == 0 && wait_done(0x3) && order_count == 2 &&
+	                order[0] == 1 && order[1] == 0,
+	            "priorities: of two runnable threads, priority 80 runs before priority 60");
+
+	shared_counter = 0;
+	stop_spinning = false;
+	started = start(new_thread(50), spinner, 0) && start(new_thread(50), spinner, 1);
+	uint64_t limit = kaal_time_ns() + SPIN_LIMIT_NS;
+	while (started && shared_counter < SPIN_SWITCHES && kaal_time_ns() < limit)
+		kaal_wait_timeout(n, SPIN_WAIT_NS, &bits);
+	stop_spinning = true;
+	bool ended = started && wait_done(0x3);
+	kaal_diag_str("spinners: counter ");
+	kaal_diag_dec(shared_counter);
+	kaal_diag_str(", iterations ");
+	kaal_diag_dec(spins[0]);
+	kaal_diag_str(" and ");
+	kaal_diag_dec(spins[1]);
+	kaal_diag_end();
+	kaal_tap_ok(ended && shared_counter >= SPIN_SWITCHES && spins[0] > 0 && spins[1] > 0,
+	            "preemption: two spinning threads of one priority take turns at the tick");
+}
+
+static void irq_checks(void)
+{
+	kaal_word bits = 0;
+	const struct kaal_boot_device *gpio = device(KAAL_DEVICE_GPIO);
+	kaal_cptr n = retype(largest_untyped(), KAAL_CAP_NOTIFICATION, 0, 1, NULL);
+	bool ok = gpio && n && kaal_irq_set_notification(gpio->irq_cptr, n) == KAAL_OK;
+	if (ok)
+		gic_set_pending(gpio->irq);
+	ok = ok && kaal_wait(n, &bits) == KAAL_OK && bits == 1;
+	/* Masked until acknowledged: a second one stays at the GIC until the ack. */
+	if (ok)
+		gic_set_pending(gpio->irq);
+	ok = ok && kaal_poll(n, &bits) == KAAL_OK && bits == 0 &&
+	     kaal_irq_ack(gpio->irq_cptr) == KAAL_OK && kaal_wait(n, &bits) == KAAL_OK &&
+	     bits == 1 && kaal_irq_ack(gpio->irq_cptr) == KAAL_OK;
+	kaal_tap_ok(ok, "irq: GPIO's SPI, pended at the GIC, signals its notification; again "
+	                "only after the ack");
+
+	const struct kaal_boot_device *timer = device(KAAL_DEVICE_TIMER);
+	kaal_cptr tn = retype(largest_untyped(), KAAL_CAP_NOTIFICATION, 0, 1, NULL);
+	ok = timer && tn && kaal_irq_set_notification(timer->irq_cptr, tn) == KAAL_OK &&
+	     kaal_wait_timeout(tn, TIMER_ROUTE_NS, &bits) == KAAL_OK && bits == 1;
+	kaal_tap_ok(ok, "irq: the timer's handler capability routes its ticks to a notification");
 }
 
 static void raise_fault(void)
@@ -335,8 +481,8 @@ static void raise_fault(void)
 	kaal_tap_diag("kaal: the read did not fault");
 }
 
-unsigned aarch64_selftest(const struct kaal_boot_info *boot_info, const struct virt_machine *m,
-                          unsigned entry_el, kaal_paddr free_base)
+unsigned aarch64_root_task(const struct kaal_boot_info *boot_info, const struct virt_machine *m,
+                           unsigned entry_el, kaal_paddr free_base)
 {
 	bi = boot_info;
 	next_slot = bi->first_free_slot;
@@ -356,5 +502,7 @@ unsigned aarch64_selftest(const struct kaal_boot_info *boot_info, const struct v
 	untyped_checks();
 	time_checks();
 	not_yet_checks();
+	thread_checks();
+	irq_checks();
 	return kaal_tap_failures();
 }

@@ -1,25 +1,46 @@
 /*
- * Threads and the system call entry, before there is a scheduler.
+ * Threads, the scheduler and the system call entry.
  *
- * The only thread is the root thread, and the kernel runs as that thread
- * at EL1: kaal_syscall() calls kaal_kernel_syscall() directly for it. The
- * SVC path (an EL0 thread traps, the vector saves its registers and calls
- * the core) comes with the EL0 step; the SDK above this file stays the same.
+ * Every thread runs at EL1 on its own stack (EL0 comes with the MMU step).
+ * kaal_syscall() masks IRQs, dispatches for the current thread and, while
+ * that thread is blocked, switches to the highest-priority runnable thread;
+ * with none runnable the CPU waits for an interrupt. The EL1 virtual timer
+ * ticks every TICK_NS and fires early for the nearest deadline; each tick
+ * ends expired waits with kaal_kernel_timeout() and sends the running
+ * thread to the back of its priority's queue (round robin). Other
+ * interrupts are masked at the GIC and handed to kaal_kernel_irq();
+ * arch_irq_ack() unmasks them. The core runs only with IRQs masked: an IRQ
+ * preempts a thread only outside it.
+ *
+ * A thread is in its priority's run queue exactly when it is runnable and
+ * not the running thread.
  */
 #include <kaal/sdk.h>
 
 #include "aarch64.h"
 #include "kernel.h"
 
-static struct thread *current; /* NULL once its thread object is destroyed */
-static bool current_destroyed;
-static struct kaal_ipc_buffer *ipc_buffer;
+#define TICK_NS         10000000u /* 10 ms */
+#define PRIORITY_LEVELS 256u
+#define BITMAP_WORDS    (PRIORITY_LEVELS / 64)
 
-void aarch64_adopt_thread(struct thread *t)
-{
-	current = t;
-	current_destroyed = false;
-}
+struct run_queue {
+	struct thread *head, *tail;
+};
+
+static struct run_queue run_queues[PRIORITY_LEVELS];
+static uint64_t run_bitmap[BITMAP_WORDS]; /* bit p: run_queues[p] is not empty */
+static struct thread *live_threads;
+
+static struct thread *root;
+static struct thread *current;
+static bool current_running; /* false while current is switching out or idling */
+static bool idling;          /* the CPU waits for an interrupt inside schedule() */
+static uint64_t idle_count;
+static uint64_t dead_sp; /* where a destroyed thread's last context goes */
+static uint32_t tick_irq;
+static uint64_t next_tick; /* counter value of the next periodic tick */
+static struct kaal_ipc_buffer *ipc_buffer;
 
 static _Noreturn void stuck(const char *why)
 {
@@ -29,42 +50,261 @@ static _Noreturn void stuck(const char *why)
 	semihosting_exit(KAAL_EXIT_STUCK);
 }
 
+static inline uint64_t irq_save(void)
+{
+	uint64_t daif;
+	__asm__ volatile("mrs %0, daif\n\tmsr daifset, #2" : "=r"(daif) : : "memory");
+	return daif;
+}
+
+static inline void irq_restore(uint64_t daif)
+{
+	__asm__ volatile("msr daif, %0" : : "r"(daif) : "memory");
+}
+
+/* Run queues. */
+
+static void runq_push(struct thread *t)
+{
+	unsigned p = (unsigned)(t->priority & (PRIORITY_LEVELS - 1));
+	struct run_queue *q = &run_queues[p];
+	t->arch.run_next = NULL;
+	if (q->tail)
+		q->tail->arch.run_next = t;
+	else
+		q->head = t;
+	q->tail = t;
+	t->arch.queued = 1;
+	t->arch.queue_priority = (uint8_t)p;
+	run_bitmap[p / 64] |= UINT64_C(1) << (p % 64);
+}
+
+static void runq_remove(struct thread *t)
+{
+	unsigned p = t->arch.queue_priority;
+	struct run_queue *q = &run_queues[p];
+	struct thread *prev = NULL;
+	for (struct thread *i = q->head; i; prev = i, i = i->arch.run_next) {
+		if (i != t)
+			continue;
+		if (prev)
+			prev->arch.run_next = t->arch.run_next;
+		else
+			q->head = t->arch.run_next;
+		if (q->tail == t)
+			q->tail = prev;
+		break;
+	}
+	t->arch.run_next = NULL;
+	t->arch.queued = 0;
+	if (!q->head)
+		run_bitmap[p / 64] &= ~(UINT64_C(1) << (p % 64));
+}
+
+/* The highest priority with a runnable thread, or -1. */
+static int runq_top(void)
+{
+	for (int w = BITMAP_WORDS - 1; w >= 0; w--)
+		if (run_bitmap[w])
+			return w * 64 + 63 - __builtin_clzll(run_bitmap[w]);
+	return -1;
+}
+
+static struct thread *runq_pop(void)
+{
+	int p = runq_top();
+	if (p < 0)
+		return NULL;
+	struct thread *t = run_queues[p].head;
+	runq_remove(t);
+	return t;
+}
+
+/* Timer: the next tick, or the nearest deadline if that comes first. */
+
+static void arm_timer(void)
+{
+	uint64_t when = next_tick;
+	for (struct thread *t = live_threads; t; t = t->arch.live_next) {
+		if (kaal_thread_is_blocked(t) && t->deadline_ns) {
+			uint64_t d = timer_ns_to_counter(t->deadline_ns);
+			if (d < when)
+				when = d;
+		}
+	}
+	timer_arm(when);
+}
+
+static void expire_timeouts(void)
+{
+	uint64_t now = arch_time_now_ns();
+	for (struct thread *t = live_threads, *next; t; t = next) {
+		next = t->arch.live_next;
+		if (kaal_thread_is_blocked(t) && t->deadline_ns && now >= t->deadline_ns)
+			kaal_kernel_timeout(t);
+	}
+}
+
+/* True while some thread could still be made runnable: by a deadline or an interrupt. */
+static bool anything_can_wake(void)
+{
+	for (struct thread *t = live_threads; t; t = t->arch.live_next)
+		if (kaal_thread_is_blocked(t) &&
+		    (t->deadline_ns || t->state == THREAD_BLOCKED_NOTIFICATION))
+			return true;
+	return false;
+}
+
+static void switch_to(struct thread *next)
+{
+	struct thread *prev = current;
+	current = next;
+	current_running = true;
+	if (next == prev)
+		return;
+	aarch64_switch(prev && prev->arch.live ? &prev->arch.sp : &dead_sp, next->arch.sp);
+}
+
+/*
+ * Current is not running (blocked, ended, or queued again): run the best
+ * runnable thread, waiting for interrupts while there is none. Returns
+ * when current is switched back in. IRQs are masked.
+ */
+static void schedule(void)
+{
+	current_running = false;
+	for (;;) {
+		struct thread *next = runq_pop();
+		if (next) {
+			switch_to(next);
+			return;
+		}
+		if (!anything_can_wake())
+			stuck("no thread can ever run again");
+		/* A pending interrupt ends wfi even while masked; it is taken once unmasked. */
+		idling = true;
+		idle_count++;
+		arm_timer();
+		__asm__ volatile("dsb sy\n\twfi\n\tmsr daifclr, #2\n\tisb\n\tmsr daifset, #2"
+		                 :
+		                 :
+		                 : "memory");
+		idling = false;
+	}
+}
+
+/* A runnable current thread gives way to a higher (tick: an equal) priority. */
+static void preempt(bool tick)
+{
+	int top = runq_top();
+	if (!current || !current_running || top < 0)
+		return;
+	if ((uint64_t)top > current->priority || (tick && (uint64_t)top == current->priority)) {
+		runq_push(current);
+		schedule();
+	}
+}
+
+void kaal_aarch64_irq(void)
+{
+	bool tick = false;
+	for (uint32_t irq; (irq = gic_acknowledge()) != GIC_NONE;) {
+		if (irq == tick_irq) {
+			tick = true;
+			uint64_t now = timer_counter();
+			uint64_t period = timer_ns_to_counter(TICK_NS);
+			if (now >= next_tick)
+				next_tick = now + period;
+			/* The line stays asserted until the timer is moved past every expired
+			 * deadline. */
+			expire_timeouts();
+			arm_timer();
+		} else {
+			gic_disable(irq); /* until the handler capability acknowledges it */
+			kaal_kernel_irq(irq);
+		}
+		gic_end(irq);
+	}
+	if (tick)
+		kaal_kernel_irq(tick_irq); /* a notification set on the timer's handler */
+	if (!idling)
+		preempt(tick);
+}
+
+static void live_add(struct thread *t)
+{
+	t->arch.live = 1;
+	t->arch.live_prev = NULL;
+	t->arch.live_next = live_threads;
+	if (live_threads)
+		live_threads->arch.live_prev = t;
+	live_threads = t;
+}
+
+static void live_remove(struct thread *t)
+{
+	if (t->arch.live_prev)
+		t->arch.live_prev->arch.live_next = t->arch.live_next;
+	else
+		live_threads = t->arch.live_next;
+	if (t->arch.live_next)
+		t->arch.live_next->arch.live_prev = t->arch.live_prev;
+	t->arch.live = 0;
+	t->arch.live_next = t->arch.live_prev = NULL;
+}
+
+void aarch64_adopt_thread(struct thread *t, uint32_t timer_irq)
+{
+	root = t;
+	current = t;
+	current_running = true;
+	live_add(t);
+	tick_irq = timer_irq;
+	next_tick = timer_counter() + timer_ns_to_counter(TICK_NS);
+	arm_timer();
+	gic_enable(timer_irq);
+	__asm__ volatile("msr daifclr, #2" ::: "memory");
+}
+
+uint64_t aarch64_idle_count(void)
+{
+	return idle_count;
+}
+
 struct kaal_result kaal_syscall(kaal_word num, kaal_word a0, kaal_word a1, kaal_word a2,
                                 kaal_word a3, kaal_word a4, kaal_word a5)
 {
 	struct kaal_result r = {KAAL_ILLEGAL_OPERATION, {0}};
 	const kaal_word args[KAAL_SYSCALL_ARGS] = {a0, a1, a2, a3, a4, a5};
-	if (!current) {
-		r.status = current_destroyed ? KAAL_OBJECT_DELETED : KAAL_ILLEGAL_OPERATION;
-		return r;
-	}
+	uint64_t daif = irq_save();
 	struct thread *t = current;
 	kaal_kernel_syscall(t, num, args);
-	/*
-	 * A blocked root thread could only be woken by another thread or an
-	 * interrupt, and there are neither yet: a wait with a deadline spins
-	 * on the clock until it passes, one without is stuck for good.
-	 */
-	while (current && kaal_thread_is_blocked(t)) {
-		if (t->deadline_ns == 0)
-			stuck("the root thread blocked with nothing that could wake it");
-		if (arch_time_now_ns() >= t->deadline_ns)
-			kaal_kernel_timeout(t);
-	}
-	if (!current) {
-		r.status = KAAL_OBJECT_DELETED;
-		return r;
+	if (t->state != THREAD_RUNNING) {
+		/* Blocked, ended or destroyed: another thread runs until this one is woken. */
+		if (t == root && !kaal_thread_is_blocked(t))
+			stuck("the root thread ended");
+		schedule();
+	} else {
+		preempt(false);
 	}
 	r.status = t->status;
 	for (unsigned i = 0; i < KAAL_SYSCALL_RESULTS; i++)
 		r.r[i] = t->result[i];
+	irq_restore(daif);
 	return r;
 }
 
 _Noreturn void kaal_thread_exit(void)
 {
 	kaal_syscall(KAAL_SYS_THREAD_EXIT, 0, 0, 0, 0, 0, 0);
-	stuck("the root thread exited and no other thread can run yet");
+	stuck("an ended thread ran again");
+}
+
+_Noreturn void aarch64_thread_begin(uint64_t entry, uint64_t arg)
+{
+	__asm__ volatile("msr daifclr, #2" ::: "memory");
+	((void (*)(kaal_word))(uintptr_t)entry)(arg);
+	kaal_thread_exit();
 }
 
 void kaal_set_ipc_buffer(struct kaal_ipc_buffer *buf)
@@ -77,30 +317,45 @@ struct kaal_ipc_buffer *kaal_ipc_buffer(void)
 	return ipc_buffer;
 }
 
-/* The blocked thread's outcome is in its object; kaal_syscall()'s loop sees it. */
 void arch_thread_wake(struct thread *t)
 {
-	(void)t;
+	if (!t->arch.live || t->arch.queued || (t == current && current_running))
+		return;
+	runq_push(t);
 }
 
-/*
- * Starting a second thread needs the scheduler step (register contexts,
- * EL0 entry, a run queue): until then it is refused.
- */
+/* The new thread's stack starts with the frame aarch64_switch() restores. */
 kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack, kaal_word arg)
 {
-	(void)t;
-	(void)entry;
-	(void)stack;
-	(void)arg;
-	return KAAL_ILLEGAL_OPERATION;
+	if (stack == 0 || entry == 0)
+		return KAAL_INVALID_ARGUMENT;
+	uint64_t *frame = (uint64_t *)(uintptr_t)((stack & ~(kaal_word)15) - 96);
+	for (unsigned i = 0; i < 12; i++)
+		frame[i] = 0;
+	frame[0] = entry;                                 /* x19 */
+	frame[1] = arg;                                   /* x20 */
+	frame[11] = (uintptr_t)aarch64_thread_trampoline; /* x30 */
+	t->arch.sp = (uintptr_t)frame;
+	if (!t->arch.live)
+		live_add(t);
+	if (t->arch.queued)
+		runq_remove(t);
+	runq_push(t);
+	return KAAL_OK;
 }
 
-/* No thread but the root ever ran; if the root's object goes, its calls fail from now on. */
+/* Never switched back in: out of the run queue and the timeout list. */
 void arch_thread_destroy(struct thread *t)
 {
-	if (t == current) {
-		current = NULL;
-		current_destroyed = true;
-	}
+	if (t->arch.queued)
+		runq_remove(t);
+	if (t->arch.live)
+		live_remove(t);
+}
+
+/* The handler capability acknowledged irq: deliver it again (the tick is never masked). */
+void arch_irq_ack(uint32_t irq)
+{
+	if (irq != tick_irq)
+		gic_enable(irq);
 }

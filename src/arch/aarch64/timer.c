@@ -1,4 +1,4 @@
-/* Time from the generic timer's virtual counter. */
+/* Time from the generic timer's virtual counter; the EL1 virtual timer for ticks and timeouts. */
 #include "aarch64.h"
 #include "arch.h"
 
@@ -27,4 +27,22 @@ uint64_t arch_time_now_ns(void)
 		return 0; /* firmware did not set CNTFRQ_EL0: QEMU always does */
 	/* Seconds and the remainder apart, so ticks * 10^9 cannot overflow. */
 	return ticks / hz * NS_PER_SECOND + ticks % hz * NS_PER_SECOND / hz;
+}
+
+uint64_t timer_ns_to_counter(uint64_t ns)
+{
+	uint64_t hz = timer_frequency();
+	uint64_t s = ns / NS_PER_SECOND, rem = ns % NS_PER_SECOND;
+	return s * hz + (rem * hz + NS_PER_SECOND - 1) / NS_PER_SECOND;
+}
+
+/* The EL1 virtual timer fires (its PPI asserts) once the counter reaches value. */
+void timer_arm(uint64_t counter_value)
+{
+	__asm__ volatile("msr cntv_cval_el0, %0\n\t"
+	                 "msr cntv_ctl_el0, %1\n\t"
+	                 "isb"
+	                 :
+	                 : "r"(counter_value), "r"((uint64_t)1)
+	                 : "memory");
 }

@@ -1,8 +1,14 @@
 /*
- * The EL1 vector table. Nothing is expected to arrive yet (interrupts are
- * masked, nothing runs at EL0), so every entry saves the registers in an
- * exception frame and calls kaal_aarch64_exception(), which reports them and
- * stops QEMU. The frame layout is struct exception_frame in exception.c.
+ * The EL1 vector table and the context switch.
+ *
+ * An IRQ taken at EL1 (threads run at EL1 on their own stacks, SP_EL1)
+ * saves the interrupted registers, ELR and SPSR on that thread's stack and
+ * calls kaal_aarch64_irq(), which may switch to another thread; the frame
+ * stays on the stack until this thread is switched back in and returns
+ * here to restore it and eret. Nothing else is expected to arrive yet
+ * (nothing runs at EL0): every other entry saves the registers in an
+ * exception frame and calls kaal_aarch64_exception(), which reports them
+ * and stops QEMU. The frame layout is struct exception_frame in exception.c.
  */
 
 #define FRAME_SIZE 288 /* x0-x30, sp, elr, spsr, esr, far: 36 words */
@@ -13,6 +19,14 @@
 	stp	x0, x1, [sp, #0]
 	mov	x1, #\index
 	b	exception_entry
+	.endm
+
+	/* An IRQ: the interrupted context goes in a frame of the same size. */
+	.macro	irq_vector_entry
+	.balign	0x80
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp, #0]
+	b	irq_entry
 	.endm
 
 	.section .text.vectors, "ax"
@@ -26,7 +40,7 @@ kaal_vectors:
 	vector_entry 2
 	vector_entry 3
 	vector_entry 4
-	vector_entry 5
+	irq_vector_entry
 	vector_entry 6
 	vector_entry 7
 	vector_entry 8
@@ -65,3 +79,87 @@ exception_entry:
 	bl	kaal_aarch64_exception
 1:	wfe
 	b	1b
+
+	/* x0-x30 at 0-240, then ELR at 248 and SPSR at 256. */
+irq_entry:
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x19, [sp, #144]
+	stp	x20, x21, [sp, #160]
+	stp	x22, x23, [sp, #176]
+	stp	x24, x25, [sp, #192]
+	stp	x26, x27, [sp, #208]
+	stp	x28, x29, [sp, #224]
+	mrs	x2, elr_el1
+	mrs	x3, spsr_el1
+	stp	x30, x2, [sp, #240]
+	str	x3, [sp, #256]
+	bl	kaal_aarch64_irq
+	ldr	x3, [sp, #256]
+	ldp	x30, x2, [sp, #240]
+	msr	elr_el1, x2
+	msr	spsr_el1, x3
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x19, [sp, #144]
+	ldp	x20, x21, [sp, #160]
+	ldp	x22, x23, [sp, #176]
+	ldp	x24, x25, [sp, #192]
+	ldp	x26, x27, [sp, #208]
+	ldp	x28, x29, [sp, #224]
+	ldp	x0, x1, [sp, #0]
+	add	sp, sp, #FRAME_SIZE
+	eret
+
+#define SWITCH_FRAME 96 /* x19-x30 */
+
+	/*
+	 * void aarch64_switch(uint64_t *save_sp, uint64_t next_sp): called with
+	 * IRQs masked; the caller-saved registers are the caller's business.
+	 */
+	.text
+	.global aarch64_switch
+	.type aarch64_switch, %function
+aarch64_switch:
+	sub	sp, sp, #SWITCH_FRAME
+	stp	x19, x20, [sp, #0]
+	stp	x21, x22, [sp, #16]
+	stp	x23, x24, [sp, #32]
+	stp	x25, x26, [sp, #48]
+	stp	x27, x28, [sp, #64]
+	stp	x29, x30, [sp, #80]
+	mov	x9, sp
+	str	x9, [x0]
+	mov	sp, x1
+	ldp	x19, x20, [sp, #0]
+	ldp	x21, x22, [sp, #16]
+	ldp	x23, x24, [sp, #32]
+	ldp	x25, x26, [sp, #48]
+	ldp	x27, x28, [sp, #64]
+	ldp	x29, x30, [sp, #80]
+	add	sp, sp, #SWITCH_FRAME
+	ret
+	.size aarch64_switch, . - aarch64_switch
+
+	/* A new thread's first switch "returns" here with its entry in x19, its argument in x20. */
+	.global aarch64_thread_trampoline
+	.type aarch64_thread_trampoline, %function
+aarch64_thread_trampoline:
+	mov	x0, x19
+	mov	x1, x20
+	bl	aarch64_thread_begin
+1:	wfe
+	b	1b
+	.size aarch64_thread_trampoline, . - aarch64_thread_trampoline

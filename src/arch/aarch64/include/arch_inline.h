@@ -12,13 +12,23 @@
 
 #include <kaal/types.h>
 
+struct thread;
+
+/*
+ * A thread's scheduling state (src/arch/aarch64/thread.c). Threads run at
+ * EL1 on their own stacks; a switched-out thread's callee-saved registers
+ * (and, when an IRQ preempted it, its whole interrupted context) are on
+ * that stack, and sp is where they are.
+ */
 struct arch_thread {
-	/*
-	 * Nothing yet: the only thread is the root thread, and the kernel runs
-	 * as that thread. The saved register context, stack and address space
-	 * come with the scheduler and EL0 steps.
-	 */
-	uint64_t reserved;
+	uint64_t sp;
+	struct thread *run_next;  /* in its run queue, while queued */
+	struct thread *live_next; /* every started thread, for timeouts */
+	struct thread *live_prev;
+	uint8_t queued; /* in the run queue of priority queue_priority */
+	uint8_t live;   /* started and not destroyed */
+	uint8_t queue_priority;
+	uint8_t pad[5];
 };
 
 static inline void *arch_phys_to_kernel(kaal_paddr phys)
