@@ -70,6 +70,12 @@ struct virt_machine {
 void virt_machine_fixed(struct virt_machine *m);
 bool fdt_read(const void *dtb, struct virt_machine *m);
 
+/*
+ * Build the kernel's identity map of RAM and m's devices and turn the MMU
+ * and caches on (mmu.c). The console is not up yet: a failure exits QEMU.
+ */
+void mmu_init(const struct virt_machine *m);
+
 /* Polled PL011 console. */
 void pl011_init(kaal_paddr base);
 void pl011_putc(char c);
@@ -105,6 +111,8 @@ struct thread;
 void aarch64_adopt_thread(struct thread *t, uint32_t timer_irq);
 /* How often the CPU has idled (waited for an interrupt) so far. */
 uint64_t aarch64_idle_count(void);
+/* How many system calls have entered through svc #0 so far. */
+uint64_t aarch64_svc_count(void);
 
 /*
  * The root task, run by the root thread: the self-test (selftest.c) or a
@@ -118,6 +126,8 @@ _Noreturn void kaal_aarch64_main(uint64_t dtb, uint64_t entry_el);
 struct exception_frame;
 _Noreturn void kaal_aarch64_exception(struct exception_frame *f, uint64_t vector);
 void kaal_aarch64_irq(void);
+/* A system call from svc #0: regs is the saved x0-x30 frame; results go back in it. */
+void kaal_aarch64_svc(uint64_t *regs);
 /* Save the callee-saved registers on this stack into *save_sp, resume next_sp (vectors.S). */
 void aarch64_switch(uint64_t *save_sp, uint64_t next_sp);
 /* Where a new thread's first switch returns to: calls aarch64_thread_begin(x19, x20). */

@@ -3,8 +3,8 @@
  * copies, large initialisers, loops it recognises), for a kernel linked
  * without a libc. The stores are volatile so the compiler cannot turn these
  * loops back into calls to themselves. Byte at a time, except memset of
- * whole aligned words (zeroing objects): correct for any alignment with the
- * MMU off.
+ * whole aligned words (zeroing objects): correct for any alignment, also
+ * on Device memory, where unaligned accesses fault.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -10,7 +10,7 @@
 #include "kernel.h"
 
 #define PAGE_SIZE (UINT64_C(1) << KAAL_PAGE_BITS)
-/* Where EL0 programs will start once there is an MMU; nothing maps there yet. */
+/* The lowest user address; frames are mapped where the caller says (mmu.c). */
 #define USER_VADDR_BASE 0x10000u
 
 static void describe_device(const char *name, const struct virt_device *d)
@@ -87,6 +87,8 @@ _Noreturn void kaal_aarch64_main(uint64_t dtb, uint64_t entry_el)
 	virt_machine_fixed(&m);
 	/* An ELF from -kernel gets x0 = 0 and the tree at the bottom of RAM. */
 	fdt_read((const void *)(uintptr_t)(dtb ? dtb : VIRT_DTB_ADDR), &m);
+	/* Translation on before anything else runs: atomics need Normal memory. */
+	mmu_init(&m);
 	pl011_init(m.uart.base);
 	describe_machine(&m);
 
@@ -134,28 +136,4 @@ void arch_debug_putchar(char c)
 void arch_shutdown(kaal_word code)
 {
 	semihosting_exit(code);
-}
-
-/*
- * Memory mapping comes with the MMU step (per-process translation tables in
- * TTBR0_EL1, ASIDs). Until then the MMU is off, nothing runs at EL0, and
- * the root thread reaches its IPC buffer and boot info at their physical
- * addresses: mapping is refused.
- */
-kaal_status arch_frame_map(kaal_paddr phys, unsigned size_bits, unsigned rights, bool device,
-                           kaal_word *vaddr)
-{
-	(void)phys;
-	(void)size_bits;
-	(void)rights;
-	(void)device;
-	(void)vaddr;
-	return KAAL_ILLEGAL_OPERATION;
-}
-
-void arch_frame_unmap(kaal_word vaddr, unsigned size_bits)
-{
-	/* Nothing is ever mapped (arch_frame_map refuses), so nothing is unmapped. */
-	(void)vaddr;
-	(void)size_bits;
 }

@@ -20,7 +20,7 @@ unsigned aarch64_root_task(const struct kaal_boot_info *bi, const struct virt_ma
 	(void)m;
 	(void)entry_el;
 	(void)free_base;
-	/* The IPC buffer at its physical address: the MMU is off (see arch_frame_map). */
+	/* The IPC buffer at its physical address: RAM is identity-mapped (mmu.c). */
 	struct kaal_cap_info ipc;
 	if (kaal_cnode_identify(kaal_root_slot(bi->root_cnode_cptr, bi->ipc_buffer_cptr), &ipc) ==
 	    KAAL_OK)

@@ -16,7 +16,7 @@
 
 #include "aarch64.h"
 
-#define TEST_COUNT         33
+#define TEST_COUNT         37
 #define WAIT_TIMEOUT_NS    2000000u /* 2 ms */
 #define SMALL_UNTYPED_BITS 12
 #define FAULT_ADDRESS      (UINT64_C(1) << 48) /* above every CPU's physical address range */
@@ -309,13 +309,70 @@ static void time_checks(void)
 	    "time: waiting 2 ms on an empty notification ends in KAAL_TIMEOUT, the CPU idle");
 }
 
-/* What the MMU step brings is refused, plainly, until it does. */
-static void not_yet_checks(void)
+/*
+ * Frames mapped at fixed user addresses. Threads still run at EL1, so the
+ * root task reaches its mappings directly.
+ */
+#define MAP_FIRST  UINT64_C(0x10000000)
+#define MAP_SECOND UINT64_C(0x20000000)
+#define MAP_BYTES  64u
+
+static void map_checks(const struct virt_machine *m)
 {
-	void *p = NULL;
+	const kaal_word rw = KAAL_RIGHT_READ | KAAL_RIGHT_WRITE;
 	kaal_cptr frame = retype(largest_untyped(), KAAL_CAP_FRAME, KAAL_PAGE_BITS, 1, NULL);
-	kaal_tap_ok(frame != 0 && kaal_map(frame, 0, KAAL_RIGHT_READ, &p) == KAAL_ILLEGAL_OPERATION,
-	            "map: refused until the MMU step (KAAL_ILLEGAL_OPERATION)");
+	kaal_cptr copy = next_slot++, third = next_slot++;
+	void *p = NULL, *q = NULL, *r = NULL;
+	uint64_t sctlr;
+	__asm__ volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
+	/* M (bit 0), C (bit 2) and I (bit 12) on; A (bit 1) off. */
+	kaal_tap_ok((sctlr & 0x1007u) == 0x1005u,
+	            "mmu: translation and caches on, alignment checks off (SCTLR_EL1)");
+
+	bool ok = frame != 0 && kaal_map(frame, MAP_FIRST, (unsigned)rw, &p) == KAAL_OK &&
+	          (uintptr_t)p == MAP_FIRST;
+	if (ok)
+		for (unsigned i = 0; i < MAP_BYTES; i++)
+			((volatile uint8_t *)p)[i] = (uint8_t)(0xa5u ^ i);
+	ok = ok && kaal_cnode_copy(slot_ref(copy), slot_ref(frame)) == KAAL_OK &&
+	     kaal_map(copy, MAP_SECOND, KAAL_RIGHT_READ, &q) == KAAL_OK &&
+	     (uintptr_t)q == MAP_SECOND;
+	for (unsigned i = 0; ok && i < MAP_BYTES; i++)
+		ok = ((volatile const uint8_t *)q)[i] == (uint8_t)(0xa5u ^ i);
+	kaal_tap_ok(ok, "map: a frame written at 0x10000000 reads the same through a copy's "
+	                "mapping at 0x20000000");
+
+	ok = kaal_cnode_copy(slot_ref(third), slot_ref(frame)) == KAAL_OK &&
+	     kaal_map(third, MAP_FIRST, KAAL_RIGHT_READ, &r) == KAAL_INVALID_ARGUMENT &&
+	     kaal_map(third, MAP_SECOND + 0x800u, KAAL_RIGHT_READ, &r) == KAAL_INVALID_ARGUMENT &&
+	     kaal_map(third, 0, KAAL_RIGHT_READ, &r) == KAAL_INVALID_ARGUMENT &&
+	     kaal_map(third, m->ram_base, KAAL_RIGHT_READ, &r) == KAAL_INVALID_ARGUMENT &&
+	     kaal_map(third, (kaal_word)(uintptr_t)__kernel_start, KAAL_RIGHT_READ, &r) ==
+	         KAAL_INVALID_ARGUMENT &&
+	     kaal_map(third, m->uart.base, KAAL_RIGHT_READ, &r) == KAAL_INVALID_ARGUMENT;
+	kaal_tap_ok(ok, "map: refused at a mapped, misaligned, zero, RAM or device address "
+	                "(KAAL_INVALID_ARGUMENT)");
+
+	ok = kaal_unmap(frame) == KAAL_OK && kaal_unmap(copy) == KAAL_OK &&
+	     kaal_map(third, MAP_FIRST, KAAL_RIGHT_READ, &r) == KAAL_OK &&
+	     (uintptr_t)r == MAP_FIRST &&
+	     ((volatile const uint8_t *)r)[1] == (uint8_t)(0xa5u ^ 1u) &&
+	     kaal_unmap(third) == KAAL_OK;
+	kaal_tap_ok(ok, "map: unmapped addresses can be mapped again");
+}
+
+/* The system call entry: svc #0, number in x8, arguments x0-x5, results x0-x4. */
+static void svc_checks(void)
+{
+	uint64_t before = aarch64_svc_count();
+	struct kaal_result r = kaal_syscall(0x7ff, 1, 2, 3, 4, 5, 6);
+	kaal_word bits = 1;
+	kaal_cptr n = retype(largest_untyped(), KAAL_CAP_NOTIFICATION, 0, 1, NULL);
+	bool ok = r.status == KAAL_INVALID_SYSCALL && n != 0 && kaal_signal(n, 0x42) == KAAL_OK &&
+	          kaal_poll(n, &bits) == KAAL_OK && bits == 0x42 &&
+	          aarch64_svc_count() - before >= 4;
+	kaal_tap_ok(ok, "svc: system calls enter through svc #0; an unknown number returns "
+	                "KAAL_INVALID_SYSCALL, a poll its bits");
 }
 
 /* Threads: each runs at EL1 on its own stack, and each test's threads get fresh ones. */
@@ -487,7 +544,7 @@ unsigned aarch64_root_task(const struct kaal_boot_info *boot_info, const struct 
 	bi = boot_info;
 	next_slot = bi->first_free_slot;
 
-	/* The IPC buffer at its physical address: the MMU is off (see arch_frame_map). */
+	/* The IPC buffer at its physical address: RAM is identity-mapped (mmu.c). */
 	struct kaal_cap_info ipc;
 	if (kaal_cnode_identify(slot_ref(bi->ipc_buffer_cptr), &ipc) == KAAL_OK)
 		kaal_set_ipc_buffer((struct kaal_ipc_buffer *)(uintptr_t)ipc.object);
@@ -501,7 +558,8 @@ unsigned aarch64_root_task(const struct kaal_boot_info *boot_info, const struct 
 	cnode_checks();
 	untyped_checks();
 	time_checks();
-	not_yet_checks();
+	map_checks(m);
+	svc_checks();
 	thread_checks();
 	irq_checks();
 	return kaal_tap_failures();

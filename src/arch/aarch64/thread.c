@@ -1,8 +1,10 @@
 /*
  * Threads, the scheduler and the system call entry.
  *
- * Every thread runs at EL1 on its own stack (EL0 comes with the MMU step).
- * kaal_syscall() masks IRQs, dispatches for the current thread and, while
+ * Every thread runs at EL1 on its own stack, in one address space (EL0
+ * comes with per-process translation tables).
+ * kaal_syscall() enters with svc #0; the handler dispatches for the
+ * current thread (IRQs masked) and, while
  * that thread is blocked, switches to the highest-priority runnable thread;
  * with none runnable the CPU waits for an interrupt. The EL1 virtual timer
  * ticks every TICK_NS and fires early for the nearest deadline; each tick
@@ -37,6 +39,7 @@ static struct thread *current;
 static bool current_running; /* false while current is switching out or idling */
 static bool idling;          /* the CPU waits for an interrupt inside schedule() */
 static uint64_t idle_count;
+static uint64_t svc_count;
 static uint64_t dead_sp; /* where a destroyed thread's last context goes */
 static uint32_t tick_irq;
 static uint64_t next_tick; /* counter value of the next periodic tick */
@@ -48,18 +51,6 @@ static _Noreturn void stuck(const char *why)
 	console_puts(why);
 	console_puts("\n");
 	semihosting_exit(KAAL_EXIT_STUCK);
-}
-
-static inline uint64_t irq_save(void)
-{
-	uint64_t daif;
-	__asm__ volatile("mrs %0, daif\n\tmsr daifset, #2" : "=r"(daif) : : "memory");
-	return daif;
-}
-
-static inline void irq_restore(uint64_t daif)
-{
-	__asm__ volatile("msr daif, %0" : : "r"(daif) : "memory");
 }
 
 /* Run queues. */
@@ -271,14 +262,19 @@ uint64_t aarch64_idle_count(void)
 	return idle_count;
 }
 
-struct kaal_result kaal_syscall(kaal_word num, kaal_word a0, kaal_word a1, kaal_word a2,
-                                kaal_word a3, kaal_word a4, kaal_word a5)
+/*
+ * The system call entry: kaal_syscall() issues svc #0 with the number in x8
+ * and the arguments in x0-x5; the vector saves the caller's registers in a
+ * frame on its stack (IRQs are masked from there on) and calls this with
+ * it. Status and results go back in x0-x4 when the frame is restored.
+ */
+void kaal_aarch64_svc(uint64_t *regs)
 {
-	struct kaal_result r = {KAAL_ILLEGAL_OPERATION, {0}};
-	const kaal_word args[KAAL_SYSCALL_ARGS] = {a0, a1, a2, a3, a4, a5};
-	uint64_t daif = irq_save();
+	const kaal_word args[KAAL_SYSCALL_ARGS] = {regs[0], regs[1], regs[2],
+	                                           regs[3], regs[4], regs[5]};
 	struct thread *t = current;
-	kaal_kernel_syscall(t, num, args);
+	svc_count++;
+	kaal_kernel_syscall(t, regs[8], args);
 	if (t->state != THREAD_RUNNING) {
 		/* Blocked, ended or destroyed: another thread runs until this one is woken. */
 		if (t == root && !kaal_thread_is_blocked(t))
@@ -287,11 +283,33 @@ struct kaal_result kaal_syscall(kaal_word num, kaal_word a0, kaal_word a1, kaal_
 	} else {
 		preempt(false);
 	}
-	r.status = t->status;
+	regs[0] = t->status;
 	for (unsigned i = 0; i < KAAL_SYSCALL_RESULTS; i++)
-		r.r[i] = t->result[i];
-	irq_restore(daif);
+		regs[1 + i] = t->result[i];
+}
+
+struct kaal_result kaal_syscall(kaal_word num, kaal_word a0, kaal_word a1, kaal_word a2,
+                                kaal_word a3, kaal_word a4, kaal_word a5)
+{
+	register kaal_word x0 __asm__("x0") = a0;
+	register kaal_word x1 __asm__("x1") = a1;
+	register kaal_word x2 __asm__("x2") = a2;
+	register kaal_word x3 __asm__("x3") = a3;
+	register kaal_word x4 __asm__("x4") = a4;
+	register kaal_word x5 __asm__("x5") = a5;
+	register kaal_word x8 __asm__("x8") = num;
+	/* Every other register comes back as it was (the vector restores them). */
+	__asm__ volatile("svc #0"
+	                 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)
+	                 : "r"(x5), "r"(x8)
+	                 : "memory");
+	struct kaal_result r = {x0, {x1, x2, x3, x4}};
 	return r;
+}
+
+uint64_t aarch64_svc_count(void)
+{
+	return svc_count;
 }
 
 _Noreturn void kaal_thread_exit(void)

@@ -5,9 +5,12 @@
  * saves the interrupted registers, ELR and SPSR on that thread's stack and
  * calls kaal_aarch64_irq(), which may switch to another thread; the frame
  * stays on the stack until this thread is switched back in and returns
- * here to restore it and eret. Nothing else is expected to arrive yet
- * (nothing runs at EL0): every other entry saves the registers in an
- * exception frame and calls kaal_aarch64_exception(), which reports them
+ * here to restore it and eret. A synchronous exception at EL1 that is an
+ * svc #0 is a system call: the caller's registers go in a frame of the
+ * same layout, kaal_aarch64_svc() dispatches (and may switch threads the
+ * same way) and the frame is restored with the results in x0-x4. Nothing
+ * else is expected to arrive yet (nothing runs at EL0): every other entry
+ * saves the registers in an exception frame and calls kaal_aarch64_exception(), which reports them
  * and stops QEMU. The frame layout is struct exception_frame in exception.c.
  */
 
@@ -18,6 +21,19 @@
 	sub	sp, sp, #FRAME_SIZE
 	stp	x0, x1, [sp, #0]
 	mov	x1, #\index
+	b	exception_entry
+	.endm
+
+	/* Synchronous, current EL: svc #0 (ESR_EL1.EC 0x15) is a system call. */
+	.macro	sync_vector_entry
+	.balign	0x80
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp, #0]
+	mrs	x0, esr_el1
+	lsr	x0, x0, #26
+	cmp	x0, #0x15
+	b.eq	svc_entry
+	mov	x1, #4
 	b	exception_entry
 	.endm
 
@@ -39,7 +55,7 @@ kaal_vectors:
 	vector_entry 1
 	vector_entry 2
 	vector_entry 3
-	vector_entry 4
+	sync_vector_entry
 	irq_vector_entry
 	vector_entry 6
 	vector_entry 7
@@ -80,6 +96,33 @@ exception_entry:
 1:	wfe
 	b	1b
 
+	/*
+	 * A system call: the caller's frame as for an IRQ (x0, x1 saved by the
+	 * vector); kaal_aarch64_svc() puts status and results in its x0-x4.
+	 */
+svc_entry:
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x19, [sp, #144]
+	stp	x20, x21, [sp, #160]
+	stp	x22, x23, [sp, #176]
+	stp	x24, x25, [sp, #192]
+	stp	x26, x27, [sp, #208]
+	stp	x28, x29, [sp, #224]
+	mrs	x2, elr_el1
+	mrs	x3, spsr_el1
+	stp	x30, x2, [sp, #240]
+	str	x3, [sp, #256]
+	mov	x0, sp
+	bl	kaal_aarch64_svc
+	b	restore_frame
+
 	/* x0-x30 at 0-240, then ELR at 248 and SPSR at 256. */
 irq_entry:
 	stp	x2, x3, [sp, #16]
@@ -101,6 +144,7 @@ irq_entry:
 	stp	x30, x2, [sp, #240]
 	str	x3, [sp, #256]
 	bl	kaal_aarch64_irq
+restore_frame:
 	ldr	x3, [sp, #256]
 	ldp	x30, x2, [sp, #240]
 	msr	elr_el1, x2

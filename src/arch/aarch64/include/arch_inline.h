@@ -1,9 +1,9 @@
 /*
  * aarch64 backend: the hot half of the arch contract.
  *
- * The kernel runs at EL1 with the MMU off, so kernel addresses are physical
- * addresses. When the MMU step maps RAM at a kernel window, these two turn
- * into an offset.
+ * The kernel identity-maps RAM (mmu.c), so kernel addresses are physical
+ * addresses. When the kernel moves to the upper half (TTBR1_EL1), these two
+ * turn into an offset.
  */
 #ifndef KAAL_AARCH64_ARCH_INLINE_H
 #define KAAL_AARCH64_ARCH_INLINE_H
