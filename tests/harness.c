@@ -70,11 +70,29 @@ kaal_cptr harness_create(unsigned type, unsigned size_bits)
 	return slot;
 }
 
-struct kaal_cap_info harness_identify(kaal_cptr slot)
+struct kaal_cap_info harness_identify_ref(struct kaal_slot_ref ref)
 {
 	struct kaal_cap_info info;
-	assert_status(KAAL_OK, kaal_cnode_identify(harness_ref(slot), &info));
+	assert_status(KAAL_OK, kaal_cnode_identify(ref, &info));
 	return info;
+}
+
+struct kaal_cap_info harness_identify(kaal_cptr slot)
+{
+	return harness_identify_ref(harness_ref(slot));
+}
+
+void harness_assert_same_cap(struct kaal_cap_info expected, struct kaal_cap_info actual)
+{
+	assert_int_equal(expected.type, actual.type);
+	assert_int_equal(expected.rights, actual.rights);
+	assert_int_equal(expected.badge, actual.badge);
+	assert_int_equal(expected.object, actual.object);
+}
+
+void harness_assert_empty(struct kaal_slot_ref ref)
+{
+	assert_int_equal(KAAL_CAP_NULL, harness_identify_ref(ref).type);
 }
 
 kaal_cptr harness_endpoint(void)

@@ -32,8 +32,11 @@ struct kaal_slot_ref harness_ref(kaal_cptr slot);
 /* One new object of type from the largest untyped, in a fresh slot. */
 kaal_cptr harness_create(unsigned type, unsigned size_bits);
 
-/* What a slot holds. */
+/* What a slot holds: by root slot index, or by any slot reference. */
 struct kaal_cap_info harness_identify(kaal_cptr slot);
+struct kaal_cap_info harness_identify_ref(struct kaal_slot_ref ref);
+void harness_assert_same_cap(struct kaal_cap_info expected, struct kaal_cap_info actual);
+void harness_assert_empty(struct kaal_slot_ref ref);
 
 kaal_cptr harness_endpoint(void);
 kaal_cptr harness_notification(void);

@@ -13,26 +13,6 @@ static struct kaal_slot_ref at(kaal_cptr cnode, kaal_word index, unsigned depth)
 	return r;
 }
 
-static struct kaal_cap_info identify(struct kaal_slot_ref r)
-{
-	struct kaal_cap_info info;
-	assert_status(KAAL_OK, kaal_cnode_identify(r, &info));
-	return info;
-}
-
-static void assert_same_cap(struct kaal_cap_info expected, struct kaal_cap_info actual)
-{
-	assert_int_equal(expected.type, actual.type);
-	assert_int_equal(expected.rights, actual.rights);
-	assert_int_equal(expected.badge, actual.badge);
-	assert_int_equal(expected.object, actual.object);
-}
-
-static void assert_empty(struct kaal_slot_ref r)
-{
-	assert_int_equal(KAAL_CAP_NULL, identify(r).type);
-}
-
 static uint64_t bytes_left(kaal_cptr untyped)
 {
 	struct kaal_untyped_info info;
@@ -67,20 +47,20 @@ static void copy_keeps_badge_and_rights(void **state)
 	assert_status(KAAL_OK, kaal_cnode_mint(harness_ref(badged), harness_ref(e),
 	                                       KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, 0x77));
 	kaal_cptr copy = harness_slot();
-	assert_empty(harness_ref(copy));
+	harness_assert_empty(harness_ref(copy));
 	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(copy), harness_ref(badged)));
 	struct kaal_cap_info info = harness_identify(copy);
 	assert_int_equal(KAAL_CAP_ENDPOINT, info.type);
 	assert_int_equal(KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, info.rights);
 	assert_int_equal(0x77, info.badge);
 	assert_int_equal(harness_identify(e).object, info.object);
-	assert_same_cap(harness_identify(badged), info);
+	harness_assert_same_cap(harness_identify(badged), info);
 
 	/* A copy of a notification reaches the same object. */
 	kaal_cptr n = harness_create(KAAL_CAP_NOTIFICATION, 0);
 	kaal_cptr ncopy = harness_slot();
 	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(ncopy), harness_ref(n)));
-	assert_same_cap(harness_identify(n), harness_identify(ncopy));
+	harness_assert_same_cap(harness_identify(n), harness_identify(ncopy));
 	assert_int_equal(KAAL_RIGHTS_ALL, harness_identify(ncopy).rights);
 	assert_status(KAAL_OK, kaal_signal(ncopy, 0x21));
 	kaal_word bits = 0;
@@ -90,7 +70,7 @@ static void copy_keeps_badge_and_rights(void **state)
 	/* A copy of a copy as well. */
 	kaal_cptr copy2 = harness_slot();
 	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(copy2), harness_ref(copy)));
-	assert_same_cap(info, harness_identify(copy2));
+	harness_assert_same_cap(info, harness_identify(copy2));
 }
 
 static void copy_of_mapped_frame_is_unmapped(void **state)
@@ -113,7 +93,7 @@ static void copy_of_mapped_frame_is_unmapped(void **state)
 	assert_true(p != q);
 	((volatile uint32_t *)p)[5] = 0xC0FFEE;
 	assert_int_equal(0xC0FFEE, ((volatile uint32_t *)q)[5]);
-	assert_same_cap(mapped, harness_identify(f));
+	harness_assert_same_cap(mapped, harness_identify(f));
 	/* A mapped capability cannot map twice; its copy could. */
 	assert_status(KAAL_ILLEGAL_OPERATION, kaal_map(f, 0, KAAL_RIGHT_READ, &q));
 	assert_status(KAAL_OK, kaal_unmap(copy));
@@ -146,14 +126,14 @@ static void copy_untyped_with_children_revoke_first(void **state)
 	              kaal_cnode_derive(harness_ref(dst), harness_ref(u), KAAL_RIGHT_READ));
 	assert_status(KAAL_REVOKE_FIRST,
 	              kaal_cnode_mint(harness_ref(dst), harness_ref(u), KAAL_RIGHTS_ALL, 0));
-	assert_empty(harness_ref(dst));
-	assert_same_cap(before, harness_identify(u));
+	harness_assert_empty(harness_ref(dst));
+	harness_assert_same_cap(before, harness_identify(u));
 	assert_int_equal(left, bytes_left(u));
 	/* Moving it is fine: the children stay its children. */
 	assert_status(KAAL_OK, kaal_cnode_move(harness_ref(dst), harness_ref(u)));
 	assert_status(KAAL_REVOKE_FIRST, kaal_cnode_copy(harness_ref(u), harness_ref(dst)));
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(dst)));
-	assert_empty(harness_ref(n));
+	harness_assert_empty(harness_ref(n));
 	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(u), harness_ref(dst)));
 }
 
@@ -187,8 +167,8 @@ static void derive_fewer_rights(void **state)
 	              kaal_cnode_derive(harness_ref(dst), harness_ref(n), 0x10));
 	assert_status(KAAL_INVALID_ARGUMENT,
 	              kaal_cnode_derive(harness_ref(dst), harness_ref(n), KAAL_RIGHT_READ | 0x80));
-	assert_empty(harness_ref(dst));
-	assert_same_cap(info, harness_identify(ro));
+	harness_assert_empty(harness_ref(dst));
+	harness_assert_same_cap(info, harness_identify(ro));
 	/* Equal or fewer rights work, down to none. */
 	assert_status(KAAL_OK,
 	              kaal_cnode_derive(harness_ref(dst), harness_ref(ro), KAAL_RIGHT_READ));
@@ -232,12 +212,12 @@ static void mint_rights_and_badge(void **state)
 	/* A badge is set once. */
 	assert_status(KAAL_ALREADY_BADGED,
 	              kaal_cnode_mint(harness_ref(dst), harness_ref(m), KAAL_RIGHT_WRITE, 0x2));
-	assert_empty(harness_ref(dst));
-	assert_same_cap(info, harness_identify(m));
+	harness_assert_empty(harness_ref(dst));
+	harness_assert_same_cap(info, harness_identify(m));
 	/* A mint with badge 0 is a copy that keeps the badge. */
 	assert_status(KAAL_OK,
 	              kaal_cnode_mint(harness_ref(dst), harness_ref(m), KAAL_RIGHT_WRITE, 0));
-	assert_same_cap(info, harness_identify(dst));
+	harness_assert_same_cap(info, harness_identify(dst));
 	/* Rights the source lacks are refused. */
 	kaal_cptr dst2 = harness_slot();
 	assert_status(KAAL_MISSING_RIGHT,
@@ -246,7 +226,7 @@ static void mint_rights_and_badge(void **state)
 	              kaal_cnode_mint(harness_ref(dst2), harness_ref(m), KAAL_RIGHTS_ALL, 0x5));
 	assert_status(KAAL_INVALID_ARGUMENT,
 	              kaal_cnode_mint(harness_ref(dst2), harness_ref(n), 0x30, 0x5));
-	assert_empty(harness_ref(dst2));
+	harness_assert_empty(harness_ref(dst2));
 
 	/* Endpoints take badges too, and an unbadged mint of one is a plain copy. */
 	kaal_cptr e = harness_create(KAAL_CAP_ENDPOINT, 0);
@@ -273,8 +253,8 @@ static void mint_badge_needs_badged_type(void **state)
 		assert_status(
 		    KAAL_INVALID_ARGUMENT,
 		    kaal_cnode_mint(harness_ref(dst), harness_ref(srcs[i]), before.rights, 0x1));
-		assert_empty(harness_ref(dst));
-		assert_same_cap(before, harness_identify(srcs[i]));
+		harness_assert_empty(harness_ref(dst));
+		harness_assert_same_cap(before, harness_identify(srcs[i]));
 		/* Without a badge the mint is a derive. */
 		assert_status(KAAL_OK, kaal_cnode_mint(harness_ref(dst), harness_ref(srcs[i]),
 		                                       KAAL_RIGHT_READ, 0));
@@ -293,8 +273,8 @@ static void move_empties_source(void **state)
 	struct kaal_cap_info before = harness_identify(n);
 	kaal_cptr dst = harness_slot();
 	assert_status(KAAL_OK, kaal_cnode_move(harness_ref(dst), harness_ref(n)));
-	assert_empty(harness_ref(n));
-	assert_same_cap(before, harness_identify(dst));
+	harness_assert_empty(harness_ref(n));
+	harness_assert_same_cap(before, harness_identify(dst));
 	assert_status(KAAL_SLOT_EMPTY, kaal_signal(n, 1));
 	assert_status(KAAL_OK, kaal_signal(dst, 0x9));
 	kaal_word bits = 0;
@@ -307,14 +287,14 @@ static void move_empties_source(void **state)
 	                                       KAAL_RIGHT_WRITE, 0x1000));
 	struct kaal_cap_info binfo = harness_identify(badged);
 	assert_status(KAAL_OK, kaal_cnode_move(harness_ref(n), harness_ref(badged)));
-	assert_same_cap(binfo, harness_identify(n));
-	assert_empty(harness_ref(badged));
+	harness_assert_same_cap(binfo, harness_identify(n));
+	harness_assert_empty(harness_ref(badged));
 	assert_status(KAAL_OK, kaal_signal(n, 1));
 	assert_int_equal(0x1000, harness_peek(dst));
 
 	/* Onto itself: the destination is occupied. */
 	assert_status(KAAL_SLOT_OCCUPIED, kaal_cnode_move(harness_ref(n), harness_ref(n)));
-	assert_same_cap(binfo, harness_identify(n));
+	harness_assert_same_cap(binfo, harness_identify(n));
 }
 
 static void move_keeps_derivation(void **state)
@@ -339,10 +319,10 @@ static void move_keeps_derivation(void **state)
 	kaal_cptr copy = harness_slot();
 	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(copy), harness_ref(moved)));
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(u2)));
-	assert_empty(harness_ref(moved));
-	assert_empty(harness_ref(copy));
-	assert_empty(harness_ref(e1));
-	assert_empty(harness_ref(n2));
+	harness_assert_empty(harness_ref(moved));
+	harness_assert_empty(harness_ref(copy));
+	harness_assert_empty(harness_ref(e1));
+	harness_assert_empty(harness_ref(n2));
 	assert_int_equal(UINT64_C(1) << 16, bytes_left(u2));
 	assert_int_equal(KAAL_CAP_UNTYPED, harness_identify(u2).type);
 }
@@ -363,12 +343,12 @@ static void mutate_fewer_rights(void **state)
 	              kaal_cnode_mutate(harness_ref(dst), harness_ref(badged), 0x11));
 	assert_status(KAAL_SLOT_OCCUPIED,
 	              kaal_cnode_mutate(harness_ref(badged), harness_ref(badged), KAAL_RIGHT_READ));
-	assert_same_cap(before, harness_identify(badged));
-	assert_empty(harness_ref(dst));
+	harness_assert_same_cap(before, harness_identify(badged));
+	harness_assert_empty(harness_ref(dst));
 
 	assert_status(KAAL_OK,
 	              kaal_cnode_mutate(harness_ref(dst), harness_ref(badged), KAAL_RIGHT_WRITE));
-	assert_empty(harness_ref(badged));
+	harness_assert_empty(harness_ref(badged));
 	struct kaal_cap_info info = harness_identify(dst);
 	assert_int_equal(KAAL_CAP_ENDPOINT, info.type);
 	assert_int_equal(KAAL_RIGHT_WRITE, info.rights);
@@ -380,11 +360,11 @@ static void mutate_fewer_rights(void **state)
 	/* Mutating with all of its rights is a move. */
 	assert_status(KAAL_OK,
 	              kaal_cnode_mutate(harness_ref(badged), harness_ref(dst), KAAL_RIGHT_WRITE));
-	assert_same_cap(info, harness_identify(badged));
-	assert_empty(harness_ref(dst));
+	harness_assert_same_cap(info, harness_identify(badged));
+	harness_assert_empty(harness_ref(dst));
 	/* The mutated capability is still a child of the original endpoint capability. */
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(e)));
-	assert_empty(harness_ref(badged));
+	harness_assert_empty(harness_ref(badged));
 }
 
 /* ---- delete ---- */
@@ -394,7 +374,7 @@ static void delete_empties_slot(void **state)
 	(void)state;
 	kaal_cptr n = harness_create(KAAL_CAP_NOTIFICATION, 0);
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(n)));
-	assert_empty(harness_ref(n));
+	harness_assert_empty(harness_ref(n));
 	assert_status(KAAL_SLOT_EMPTY, kaal_cnode_delete(harness_ref(n)));
 	assert_status(KAAL_SLOT_EMPTY, kaal_signal(n, 1));
 	/* The slot takes a new capability. */
@@ -410,7 +390,7 @@ static void delete_copy_keeps_object(void **state)
 	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(copy), harness_ref(n)));
 	assert_status(KAAL_OK, kaal_signal(n, 0x3));
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(n)));
-	assert_empty(harness_ref(n));
+	harness_assert_empty(harness_ref(n));
 	/* The object and its pending bits live on behind the other copy. */
 	kaal_word bits = 0;
 	assert_status(KAAL_OK, kaal_poll(copy, &bits));
@@ -437,7 +417,7 @@ static void delete_copy_keeps_object(void **state)
 	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(c2), harness_ref(c)));
 	assert_status(KAAL_OK, kaal_cnode_move(at(c, 5, 3), harness_ref(copy)));
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(c)));
-	assert_int_equal(KAAL_CAP_NOTIFICATION, identify(at(c2, 5, 3)).type);
+	assert_int_equal(KAAL_CAP_NOTIFICATION, harness_identify_ref(at(c2, 5, 3)).type);
 }
 
 /* A thread that waits on a notification each round and reports how the wait ended. */
@@ -491,7 +471,7 @@ static void delete_notification_wakes_waiter(void **state)
 			assert_status(KAAL_SLOT_EMPTY, w.status);
 			early++;
 		}
-		assert_empty(harness_ref(w.ntfn));
+		harness_assert_empty(harness_ref(w.ntfn));
 	}
 	assert_status(KAAL_OK, kaal_signal(w.go, 2));
 	assert_int_equal(1, deleted);
@@ -546,7 +526,7 @@ static void delete_endpoint_wakes_receiver(void **state)
 	start_blocked_receiver(&r);
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(r.ep)));
 	finish_blocked_receiver(&r);
-	assert_empty(harness_ref(r.ep));
+	harness_assert_empty(harness_ref(r.ep));
 }
 
 /* Deleting a copy leaves the endpoint and its waiting receiver alone. */
@@ -568,7 +548,7 @@ static void delete_copy_leaves_receiver_waiting(void **state)
 	assert_status(KAAL_OK, r.first);
 	assert_status(KAAL_OK, r.second);
 	assert_int_equal(0x66, r.got2);
-	assert_empty(harness_ref(copy));
+	harness_assert_empty(harness_ref(copy));
 	assert_int_equal(KAAL_CAP_ENDPOINT, harness_identify(r.ep).type);
 }
 
@@ -583,7 +563,7 @@ static void revoke_untyped_wakes_receiver(void **state)
 	start_blocked_receiver(&r);
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(u)));
 	finish_blocked_receiver(&r);
-	assert_empty(harness_ref(r.ep));
+	harness_assert_empty(harness_ref(r.ep));
 	assert_int_equal(UINT64_C(1) << 12, bytes_left(u));
 }
 
@@ -602,11 +582,11 @@ static void delete_cnode_destroys_contents(void **state)
 	assert_status(KAAL_OK, kaal_cnode_move(at(inner, 3, 2), harness_ref(e)));
 	assert_status(KAAL_OK, kaal_cnode_move(at(c, 15, 4), harness_ref(inner)));
 	assert_status(KAAL_OK, kaal_cnode_move(at(c, 7, 4), harness_ref(f)));
-	assert_int_equal(KAAL_CAP_ENDPOINT, identify(at(c, (15 << 2) | 3, 6)).type);
+	assert_int_equal(KAAL_CAP_ENDPOINT, harness_identify_ref(at(c, (15 << 2) | 3, 6)).type);
 	assert_true(bytes_left(u) < UINT64_C(1) << 16);
 	/* The CNode's capability is the last reference to everything in it. */
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(c)));
-	assert_empty(harness_ref(c));
+	harness_assert_empty(harness_ref(c));
 	assert_int_equal(UINT64_C(1) << 16, bytes_left(u));
 	/* The memory is handed out again from the start. */
 	kaal_cptr again = create_from(u, KAAL_CAP_CNODE, 4);
@@ -614,7 +594,7 @@ static void delete_cnode_destroys_contents(void **state)
 	assert_status(KAAL_OK, kaal_untyped_info(u, &ui));
 	assert_int_equal(ui.base, harness_identify(again).object);
 	for (unsigned i = 0; i < 16; i++)
-		assert_empty(at(again, i, 4));
+		harness_assert_empty(at(again, i, 4));
 }
 
 /* A thread's capability is the last reference to its CSpace and IPC buffer copies. */
@@ -631,7 +611,7 @@ static void delete_thread_releases_its_slots(void **state)
 	/* The thread still holds copies: the untyped is not free yet. */
 	assert_true(bytes_left(u) < UINT64_C(1) << 16);
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(t)));
-	assert_empty(harness_ref(t));
+	harness_assert_empty(harness_ref(t));
 	assert_int_equal(UINT64_C(1) << 16, bytes_left(u));
 }
 
@@ -660,13 +640,13 @@ static void revoke_removes_children_keeps_cap(void **state)
 	assert_status(KAAL_OK, kaal_signal(n, 0x2));
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(n)));
 	for (unsigned i = 0; i < 6; i++)
-		assert_empty(harness_ref(kids[i]));
-	assert_same_cap(before, harness_identify(n));
+		harness_assert_empty(harness_ref(kids[i]));
+	harness_assert_same_cap(before, harness_identify(n));
 	/* The object was not destroyed: its pending bits are still there. */
 	assert_int_equal(0x2, harness_peek(n));
 	/* Revoking again finds nothing. */
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(n)));
-	assert_same_cap(before, harness_identify(n));
+	harness_assert_same_cap(before, harness_identify(n));
 }
 
 static void revoke_badged_removes_only_its_copies(void **state)
@@ -695,23 +675,23 @@ static void revoke_badged_removes_only_its_copies(void **state)
 		kept_info[i] = harness_identify(kept[i]);
 
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(b1)));
-	assert_empty(harness_ref(b1c));
-	assert_empty(harness_ref(b1cc));
+	harness_assert_empty(harness_ref(b1c));
+	harness_assert_empty(harness_ref(b1cc));
 	for (unsigned i = 0; i < 6; i++)
-		assert_same_cap(kept_info[i], harness_identify(kept[i]));
+		harness_assert_same_cap(kept_info[i], harness_identify(kept[i]));
 	/* Copies are not revocable: revoking one removes nothing. */
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(b2c)));
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(ec)));
 	for (unsigned i = 0; i < 6; i++)
-		assert_same_cap(kept_info[i], harness_identify(kept[i]));
+		harness_assert_same_cap(kept_info[i], harness_identify(kept[i]));
 	/* The capabilities that remain still reach the endpoint. */
 	struct kaal_msg msg = {0};
 	assert_status(KAAL_OK, kaal_nb_send(b2c, &msg));
 
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(e)));
 	for (unsigned i = 1; i < 6; i++)
-		assert_empty(harness_ref(kept[i]));
-	assert_same_cap(kept_info[0], harness_identify(e));
+		harness_assert_empty(harness_ref(kept[i]));
+	harness_assert_same_cap(kept_info[0], harness_identify(e));
 }
 
 static void revoke_untyped_resets_it(void **state)
@@ -743,11 +723,11 @@ static void revoke_untyped_resets_it(void **state)
 
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(u)));
 	for (unsigned i = 0; i < 4; i++)
-		assert_empty(harness_ref(objs[i]));
-	assert_empty(harness_ref(ncopy));
-	assert_empty(harness_ref(sub));
-	assert_empty(harness_ref(subn));
-	assert_same_cap(before, harness_identify(u));
+		harness_assert_empty(harness_ref(objs[i]));
+	harness_assert_empty(harness_ref(ncopy));
+	harness_assert_empty(harness_ref(sub));
+	harness_assert_empty(harness_ref(subn));
+	harness_assert_same_cap(before, harness_identify(u));
 	assert_int_equal(UINT64_C(1) << 16, bytes_left(u));
 	/* A retype starts from the base again. */
 	kaal_cptr e = create_from(u, KAAL_CAP_ENDPOINT, 0);
@@ -784,14 +764,14 @@ struct watched {
 static void watch(struct watched *w, struct kaal_slot_ref r)
 {
 	w->ref[w->count] = r;
-	w->info[w->count] = identify(r);
+	w->info[w->count] = harness_identify_ref(r);
 	w->count++;
 }
 
 static void assert_unchanged(const struct watched *w)
 {
 	for (unsigned i = 0; i < w->count; i++)
-		assert_same_cap(w->info[i], identify(w->ref[i]));
+		harness_assert_same_cap(w->info[i], harness_identify_ref(w->ref[i]));
 }
 
 static void two_slot_errors(void **state)
@@ -907,12 +887,12 @@ static void revoke_many_copies(void **state)
 			assert_status(KAAL_OK,
 			              kaal_cnode_mint(r, harness_ref(e), KAAL_RIGHT_WRITE, i + 1));
 	}
-	assert_int_equal(MANY - 1, identify(at(c, MANY - 2, MANY_RADIX)).badge);
-	assert_int_equal(0, identify(at(c, MANY - 1, MANY_RADIX)).badge);
+	assert_int_equal(MANY - 1, harness_identify_ref(at(c, MANY - 2, MANY_RADIX)).badge);
+	assert_int_equal(0, harness_identify_ref(at(c, MANY - 1, MANY_RADIX)).badge);
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(e)));
 	for (unsigned i = 0; i < MANY; i++)
-		assert_empty(at(c, i, MANY_RADIX));
-	assert_same_cap(before, harness_identify(e));
+		harness_assert_empty(at(c, i, MANY_RADIX));
+	harness_assert_same_cap(before, harness_identify(e));
 	struct kaal_msg msg = {0};
 	assert_status(KAAL_OK, kaal_nb_send(e, &msg));
 }
@@ -925,14 +905,15 @@ static void revoke_many_objects(void **state)
 	uint64_t left = 0;
 	assert_status(KAAL_OK, kaal_untyped_retype(u, KAAL_CAP_NOTIFICATION, 0, MANY,
 	                                           harness_ref(c), 0, &left));
-	assert_int_equal(KAAL_CAP_NOTIFICATION, identify(at(c, 0, MANY_RADIX)).type);
-	assert_int_equal(KAAL_CAP_NOTIFICATION, identify(at(c, MANY - 1, MANY_RADIX)).type);
-	assert_empty(at(c, MANY, MANY_RADIX));
+	assert_int_equal(KAAL_CAP_NOTIFICATION, harness_identify_ref(at(c, 0, MANY_RADIX)).type);
+	assert_int_equal(KAAL_CAP_NOTIFICATION,
+	                 harness_identify_ref(at(c, MANY - 1, MANY_RADIX)).type);
+	harness_assert_empty(at(c, MANY, MANY_RADIX));
 	assert_int_equal((UINT64_C(1) << 19) - MANY * (UINT64_C(1) << KAAL_NOTIFICATION_BITS),
 	                 bytes_left(u));
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(u)));
 	for (unsigned i = 0; i < MANY; i++)
-		assert_empty(at(c, i, MANY_RADIX));
+		harness_assert_empty(at(c, i, MANY_RADIX));
 	assert_int_equal(UINT64_C(1) << 19, bytes_left(u));
 }
 
@@ -952,10 +933,10 @@ static void delete_deep_cnode_chain(void **state)
 	}
 	assert_int_equal((UINT64_C(1) << 21) - MANY * (UINT64_C(1) << (1 + KAAL_SLOT_BITS)),
 	                 bytes_left(u));
-	assert_int_equal(KAAL_CAP_CNODE, identify(at(head, 0, 1)).type);
-	assert_int_equal(KAAL_CAP_CNODE, identify(at(head, 0, 20)).type);
+	assert_int_equal(KAAL_CAP_CNODE, harness_identify_ref(at(head, 0, 1)).type);
+	assert_int_equal(KAAL_CAP_CNODE, harness_identify_ref(at(head, 0, 20)).type);
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(head)));
-	assert_empty(harness_ref(head));
+	harness_assert_empty(harness_ref(head));
 	assert_int_equal(UINT64_C(1) << 21, bytes_left(u));
 }
 
@@ -971,8 +952,8 @@ static void cnode_cycle_destroyed(void **state)
 	assert_status(KAAL_OK, kaal_cnode_move(at(a, 0, 2), harness_ref(b)));
 	/* a's slot 0 now leads to b: b's slot 0 receives the last capability to a. */
 	assert_status(KAAL_OK, kaal_cnode_move(at(a, 0, 4), harness_ref(a)));
-	assert_empty(harness_ref(a));
-	assert_empty(harness_ref(b));
+	harness_assert_empty(harness_ref(a));
+	harness_assert_empty(harness_ref(b));
 	assert_true(bytes_left(u) < UINT64_C(1) << 16);
 	/* Only the untyped reaches them now; revoking it destroys both. */
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(u)));
@@ -983,7 +964,7 @@ static void cnode_cycle_destroyed(void **state)
 	kaal_cptr copy = harness_slot();
 	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(copy), harness_ref(s)));
 	assert_status(KAAL_OK, kaal_cnode_move(at(s, 3, 2), harness_ref(s)));
-	assert_int_equal(KAAL_CAP_CNODE, identify(at(copy, 3, 2)).type);
+	assert_int_equal(KAAL_CAP_CNODE, harness_identify_ref(at(copy, 3, 2)).type);
 	/* Deleting the other copy leaves it reachable only through itself. */
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(copy)));
 	assert_true(bytes_left(u) < UINT64_C(1) << 16);
@@ -1004,7 +985,7 @@ static void thread_cnode_cycle_destroyed(void **state)
 	assert_status(KAAL_OK, kaal_cnode_move(at(c, 2, 2), harness_ref(t)));
 	/* holder holds the only capability to c besides the thread's. */
 	assert_status(KAAL_OK, kaal_cnode_move(at(holder, 1, 1), harness_ref(c)));
-	assert_int_equal(KAAL_CAP_THREAD, identify(at(holder, (1 << 2) | 2, 3)).type);
+	assert_int_equal(KAAL_CAP_THREAD, harness_identify_ref(at(holder, (1 << 2) | 2, 3)).type);
 	/* Deleting holder: c's capability there is not its last, the thread keeps one. */
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(holder)));
 	assert_true(bytes_left(u) < UINT64_C(1) << 16);
@@ -1024,16 +1005,16 @@ static void irq_handler_copy_and_delete(void **state)
 	assert_int_equal(KAAL_CAP_IRQ_HANDLER, before.type);
 	kaal_cptr copy = harness_slot();
 	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(copy), harness_ref(irq)));
-	assert_same_cap(before, harness_identify(copy));
+	harness_assert_same_cap(before, harness_identify(copy));
 	kaal_cptr copy2 = harness_slot();
 	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(copy2), harness_ref(copy)));
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(irq)));
-	assert_empty(harness_ref(copy));
-	assert_empty(harness_ref(copy2));
-	assert_same_cap(before, harness_identify(irq));
+	harness_assert_empty(harness_ref(copy));
+	harness_assert_empty(harness_ref(copy2));
+	harness_assert_same_cap(before, harness_identify(irq));
 	assert_status(KAAL_OK, kaal_cnode_move(harness_ref(copy), harness_ref(irq)));
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(copy)));
-	assert_empty(harness_ref(copy));
+	harness_assert_empty(harness_ref(copy));
 }
 
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)

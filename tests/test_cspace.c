@@ -17,26 +17,6 @@ static kaal_word guard_of(unsigned bits, kaal_word guard)
 	return (guard << 6) | bits;
 }
 
-static struct kaal_cap_info identify(struct kaal_slot_ref r)
-{
-	struct kaal_cap_info info;
-	assert_status(KAAL_OK, kaal_cnode_identify(r, &info));
-	return info;
-}
-
-static void assert_same_cap(struct kaal_cap_info expected, struct kaal_cap_info actual)
-{
-	assert_int_equal(expected.type, actual.type);
-	assert_int_equal(expected.rights, actual.rights);
-	assert_int_equal(expected.badge, actual.badge);
-	assert_int_equal(expected.object, actual.object);
-}
-
-static void assert_empty(struct kaal_slot_ref r)
-{
-	assert_int_equal(KAAL_CAP_NULL, identify(r).type);
-}
-
 /* A copy of the CNode capability in slot cnode, minted with a guard into a fresh root slot. */
 static kaal_cptr guarded(kaal_cptr cnode, unsigned bits, kaal_word guard)
 {
@@ -67,7 +47,7 @@ static void root_cptr_is_slot_index(void **state)
 	assert_int_equal(0x1, harness_peek(n));
 	/* The largest index is the last slot. */
 	kaal_cptr last = h.bi->slot_count - 1;
-	assert_empty(harness_ref(last));
+	harness_assert_empty(harness_ref(last));
 	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(last), harness_ref(n)));
 	assert_status(KAAL_OK, kaal_signal(last, 0x4));
 	assert_int_equal(0x5, harness_peek(n));
@@ -117,8 +97,8 @@ static void invalid_root(void **state)
 		assert_status(KAAL_INVALID_ROOT, kaal_cnode_delete(bad));
 		assert_status(KAAL_INVALID_ROOT, kaal_cnode_revoke(bad));
 		assert_status(KAAL_INVALID_ROOT, kaal_notification_create(h.untyped, bad));
-		assert_same_cap(before, harness_identify(n));
-		assert_empty(harness_ref(dst));
+		harness_assert_same_cap(before, harness_identify(n));
+		harness_assert_empty(harness_ref(dst));
 	}
 	/* A root cptr that does not resolve reports its own lookup failure. */
 	struct kaal_cap_info info;
@@ -126,7 +106,7 @@ static void invalid_root(void **state)
 	              kaal_cnode_identify(at(h.root | (UINT64_C(1) << 12), 1, 64), &info));
 	assert_status(KAAL_GUARD_MISMATCH,
 	              kaal_cnode_copy(harness_ref(dst), at(n | (UINT64_C(1) << 30), 0, 4)));
-	assert_empty(harness_ref(dst));
+	harness_assert_empty(harness_ref(dst));
 }
 
 /* The root CNode's guard and radix take all 64 bits: no other depth reaches its slots. */
@@ -135,7 +115,7 @@ static void root_cnode_needs_full_depth(void **state)
 	(void)state;
 	kaal_cptr n = harness_create(KAAL_CAP_NOTIFICATION, 0);
 	kaal_cptr dst = harness_slot();
-	assert_int_equal(KAAL_CAP_NOTIFICATION, identify(at(h.root, n, 64)).type);
+	assert_int_equal(KAAL_CAP_NOTIFICATION, harness_identify_ref(at(h.root, n, 64)).type);
 	static const unsigned depths[] = {0, 1, 11, 12, 32, 52, 63, 65, 128, 255};
 	for (unsigned i = 0; i < sizeof(depths) / sizeof(depths[0]); i++) {
 		struct kaal_cap_info info;
@@ -146,7 +126,7 @@ static void root_cnode_needs_full_depth(void **state)
 		assert_status(KAAL_DEPTH_MISMATCH,
 		              kaal_cnode_copy(at(h.root, dst, depths[i]), harness_ref(n)));
 		assert_status(KAAL_DEPTH_MISMATCH, kaal_cnode_delete(at(h.root, n, depths[i])));
-		assert_empty(harness_ref(dst));
+		harness_assert_empty(harness_ref(dst));
 		assert_int_equal(KAAL_CAP_NOTIFICATION, harness_identify(n).type);
 	}
 }
@@ -159,32 +139,32 @@ static void two_level_cnode_ops(void **state)
 	kaal_cptr b = harness_create(KAAL_CAP_CNODE, 8);
 	kaal_cptr n = harness_create(KAAL_CAP_NOTIFICATION, 0);
 	assert_status(KAAL_OK, kaal_cnode_copy(at(a, 3, 4), harness_ref(b)));
-	struct kaal_cap_info bi = identify(at(a, 3, 4));
+	struct kaal_cap_info bi = harness_identify_ref(at(a, 3, 4));
 	assert_int_equal(KAAL_CAP_CNODE, bi.type);
 	assert_int_equal(harness_identify(b).object, bi.object);
 
 	struct kaal_slot_ref deep = at(a, (3 << 8) | 0x25, 12);
-	assert_empty(deep);
+	harness_assert_empty(deep);
 	assert_status(KAAL_OK, kaal_cnode_copy(deep, harness_ref(n)));
-	assert_same_cap(harness_identify(n), identify(deep));
+	harness_assert_same_cap(harness_identify(n), harness_identify_ref(deep));
 	/* The same slot through the second CNode's own capability. */
-	assert_same_cap(harness_identify(n), identify(at(b, 0x25, 8)));
+	harness_assert_same_cap(harness_identify(n), harness_identify_ref(at(b, 0x25, 8)));
 	/* Its neighbours stay empty. */
-	assert_empty(at(a, (3 << 8) | 0x24, 12));
-	assert_empty(at(a, (3 << 8) | 0x26, 12));
-	assert_empty(at(b, 0x24, 8));
+	harness_assert_empty(at(a, (3 << 8) | 0x24, 12));
+	harness_assert_empty(at(a, (3 << 8) | 0x26, 12));
+	harness_assert_empty(at(b, 0x24, 8));
 
 	/* Three levels: a -> b -> c. */
 	kaal_cptr c = harness_create(KAAL_CAP_CNODE, 2);
 	assert_status(KAAL_OK, kaal_cnode_move(at(a, (3 << 8) | 0x40, 12), harness_ref(c)));
-	assert_empty(harness_ref(c));
+	harness_assert_empty(harness_ref(c));
 	struct kaal_slot_ref deeper = at(a, (((3 << 8) | 0x40) << 2) | 1, 14);
 	assert_status(KAAL_OK, kaal_cnode_move(deeper, deep));
-	assert_empty(deep);
-	assert_same_cap(harness_identify(n), identify(deeper));
+	harness_assert_empty(deep);
+	harness_assert_same_cap(harness_identify(n), harness_identify_ref(deeper));
 	assert_status(KAAL_OK, kaal_signal(n, 0x8));
 	assert_status(KAAL_OK, kaal_cnode_delete(deeper));
-	assert_empty(deeper);
+	harness_assert_empty(deeper);
 	assert_int_equal(0x8, harness_peek(n));
 }
 
@@ -205,22 +185,22 @@ static void missing_capability(void **state)
 	assert_status(KAAL_MISSING_CAPABILITY, kaal_cnode_move(missing, harness_ref(n)));
 	assert_status(KAAL_MISSING_CAPABILITY, kaal_cnode_delete(missing));
 	assert_status(KAAL_MISSING_CAPABILITY, kaal_cnode_revoke(missing));
-	assert_same_cap(nb, harness_identify(n));
-	assert_empty(at(a, 7, 4));
+	harness_assert_same_cap(nb, harness_identify(n));
+	harness_assert_empty(at(a, 7, 4));
 
 	/* At the second level: b's slot 0x10 is empty with two bits left. */
 	struct kaal_slot_ref missing2 = at(a, (((3 << 8) | 0x10) << 2) | 1, 14);
 	assert_status(KAAL_MISSING_CAPABILITY, kaal_cnode_identify(missing2, &info));
 	kaal_cptr dst = harness_slot();
 	assert_status(KAAL_MISSING_CAPABILITY, kaal_cnode_copy(harness_ref(dst), missing2));
-	assert_empty(harness_ref(dst));
-	assert_empty(at(b, 0x10, 8));
+	harness_assert_empty(harness_ref(dst));
+	harness_assert_empty(at(b, 0x10, 8));
 
 	/* Once the slot is filled with a CNode the same walk succeeds. */
 	kaal_cptr c = harness_create(KAAL_CAP_CNODE, 2);
 	assert_status(KAAL_OK, kaal_cnode_copy(at(b, 0x10, 8), harness_ref(c)));
 	assert_status(KAAL_OK, kaal_cnode_copy(missing2, harness_ref(n)));
-	assert_same_cap(nb, identify(at(c, 1, 2)));
+	harness_assert_same_cap(nb, harness_identify_ref(at(c, 1, 2)));
 }
 
 /* Depth errors: too few bits for the next level, or bits left at a non-CNode. */
@@ -254,14 +234,15 @@ static void depth_mismatch(void **state)
 		assert_status(KAAL_DEPTH_MISMATCH, kaal_cnode_copy(harness_ref(dst), bad[i]));
 		assert_status(KAAL_DEPTH_MISMATCH, kaal_cnode_copy(bad[i], harness_ref(n)));
 		assert_status(KAAL_DEPTH_MISMATCH, kaal_cnode_delete(bad[i]));
-		assert_empty(harness_ref(dst));
+		harness_assert_empty(harness_ref(dst));
 	}
 	/* The exact depths name the slots. */
-	assert_same_cap(harness_identify(n), identify(at(a, 5, 4)));
-	assert_int_equal(KAAL_CAP_CNODE, identify(at(a, 3, 4)).type);
-	assert_int_equal(KAAL_CAP_CNODE, identify(at(a, (3 << 8) | 9, 12)).type);
-	assert_same_cap(harness_identify(n), identify(at(a, (((3 << 8) | 9) << 2) | 0, 14)));
-	assert_empty(at(a, (((3 << 8) | 9) << 2) | 1, 14));
+	harness_assert_same_cap(harness_identify(n), harness_identify_ref(at(a, 5, 4)));
+	assert_int_equal(KAAL_CAP_CNODE, harness_identify_ref(at(a, 3, 4)).type);
+	assert_int_equal(KAAL_CAP_CNODE, harness_identify_ref(at(a, (3 << 8) | 9, 12)).type);
+	harness_assert_same_cap(harness_identify(n),
+	                        harness_identify_ref(at(a, (((3 << 8) | 9) << 2) | 0, 14)));
+	harness_assert_empty(at(a, (((3 << 8) | 9) << 2) | 1, 14));
 }
 
 /* A second-level CNode minted with a guard: the pointer's bits must match it. */
@@ -273,16 +254,16 @@ static void guard_mismatch(void **state)
 	kaal_cptr n = harness_create(KAAL_CAP_NOTIFICATION, 0);
 	assert_status(KAAL_OK, kaal_cnode_mint(at(a, 3, 4), harness_ref(b), KAAL_RIGHTS_ALL,
 	                                       guard_of(4, 0xA)));
-	struct kaal_cap_info guarded_info = identify(at(a, 3, 4));
+	struct kaal_cap_info guarded_info = harness_identify_ref(at(a, 3, 4));
 	assert_int_equal(KAAL_CAP_CNODE, guarded_info.type);
 	assert_int_equal(0xA, guarded_info.badge);
 	assert_int_equal(harness_identify(b).object, guarded_info.object);
 
 	struct kaal_slot_ref good = at(a, (3 << 8) | (0xA << 4) | 2, 12);
 	assert_status(KAAL_OK, kaal_cnode_copy(good, harness_ref(n)));
-	assert_same_cap(harness_identify(n), identify(good));
+	harness_assert_same_cap(harness_identify(n), harness_identify_ref(good));
 	/* b's own capability has no guard. */
-	assert_same_cap(harness_identify(n), identify(at(b, 2, 4)));
+	harness_assert_same_cap(harness_identify(n), harness_identify_ref(at(b, 2, 4)));
 
 	kaal_cptr dst = harness_slot();
 	static const kaal_word wrong[] = {0x0, 0x2, 0x5, 0x8, 0xB, 0xF};
@@ -294,8 +275,8 @@ static void guard_mismatch(void **state)
 		assert_status(KAAL_GUARD_MISMATCH, kaal_cnode_copy(bad, harness_ref(n)));
 		assert_status(KAAL_GUARD_MISMATCH, kaal_cnode_delete(bad));
 		assert_status(KAAL_GUARD_MISMATCH, kaal_cnode_revoke(bad));
-		assert_empty(harness_ref(dst));
-		assert_same_cap(harness_identify(n), identify(good));
+		harness_assert_empty(harness_ref(dst));
+		harness_assert_same_cap(harness_identify(n), harness_identify_ref(good));
 	}
 	/* The guarded level needs its guard's bits too: 4 bits are not enough. */
 	struct kaal_cap_info info;
@@ -304,7 +285,8 @@ static void guard_mismatch(void **state)
 	/* A guard on the first level as well: 8 bits 0x5A above a's 4. */
 	kaal_cptr ga = guarded(a, 8, 0x5A);
 	kaal_word top = (0x5A << 4) | 3;
-	assert_same_cap(harness_identify(n), identify(at(ga, (top << 8) | (0xA << 4) | 2, 20)));
+	harness_assert_same_cap(harness_identify(n),
+	                        harness_identify_ref(at(ga, (top << 8) | (0xA << 4) | 2, 20)));
 	assert_status(
 	    KAAL_GUARD_MISMATCH,
 	    kaal_cnode_identify(at(ga, (((top ^ 0x100)) << 8) | (0xA << 4) | 2, 20), &info));
@@ -324,12 +306,13 @@ static void guard_minting(void **state)
 
 	/* radix 4 + guard 60 = 64: a cptr of the whole word, like the root CNode. */
 	kaal_cptr full = guarded(c, 60, 0);
-	assert_same_cap(harness_identify(n), identify(at(full, 6, 64)));
+	harness_assert_same_cap(harness_identify(n), harness_identify_ref(at(full, 6, 64)));
 	/* A guard reaching bit 55, the highest index bit a slot operand carries. */
 	const kaal_word value = UINT64_C(0xDCBA987654321);
 	kaal_cptr high = guarded(c, 60, value);
 	assert_int_equal(value, harness_identify(high).badge);
-	assert_same_cap(harness_identify(n), identify(at(high, (value << 4) | 6, 64)));
+	harness_assert_same_cap(harness_identify(n),
+	                        harness_identify_ref(at(high, (value << 4) | 6, 64)));
 	struct kaal_cap_info info;
 	assert_status(KAAL_GUARD_MISMATCH, kaal_cnode_identify(at(high, 6, 64), &info));
 
@@ -345,22 +328,24 @@ static void guard_minting(void **state)
 	                                                     KAAL_RIGHTS_ALL, guard_of(4, 0x10)));
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_cnode_mint(harness_ref(dst), harness_ref(c),
 	                                                     KAAL_RIGHTS_ALL, guard_of(0, 1)));
-	assert_empty(harness_ref(dst));
-	assert_same_cap(cinfo, harness_identify(c));
+	harness_assert_empty(harness_ref(dst));
+	harness_assert_same_cap(cinfo, harness_identify(c));
 
 	/* A guarded capability can be minted again with another guard. */
 	kaal_cptr g1 = guarded(c, 4, 0xA);
 	assert_status(KAAL_OK, kaal_cnode_mint(harness_ref(dst), harness_ref(g1), KAAL_RIGHTS_ALL,
 	                                       guard_of(2, 0x3)));
 	assert_int_equal(0x3, harness_identify(dst).badge);
-	assert_same_cap(harness_identify(n), identify(at(dst, (0x3 << 4) | 6, 6)));
+	harness_assert_same_cap(harness_identify(n),
+	                        harness_identify_ref(at(dst, (0x3 << 4) | 6, 6)));
 	/* The old guard no longer applies. */
 	assert_status(KAAL_GUARD_MISMATCH, kaal_cnode_identify(at(dst, (0xA << 4) | 6, 8), &info));
 	/* A copy keeps the guard. */
 	kaal_cptr copy = harness_slot();
 	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(copy), harness_ref(g1)));
 	assert_int_equal(0xA, harness_identify(copy).badge);
-	assert_same_cap(harness_identify(n), identify(at(copy, (0xA << 4) | 6, 8)));
+	harness_assert_same_cap(harness_identify(n),
+	                        harness_identify_ref(at(copy, (0xA << 4) | 6, 8)));
 	assert_status(KAAL_GUARD_MISMATCH, kaal_cnode_identify(at(copy, (0x3 << 4) | 6, 8), &info));
 }
 
@@ -455,7 +440,7 @@ static void thread_sees_only_its_cspace(void **state)
 	assert_true(n1 != 1 && n1 != 7 && n1 != 8);
 	assert_status(KAAL_OK, kaal_cnode_copy(at(r2, 7, 12), harness_ref(n2)));
 	assert_status(KAAL_OK, kaal_cnode_copy(at(r2, 1, 12), harness_ref(cspace)));
-	assert_empty(at(r2, n1, 12));
+	harness_assert_empty(at(r2, n1, 12));
 
 	harness_barrier_init(2);
 	harness_thread(use_own_cspace, n1, cspace);
@@ -467,7 +452,7 @@ static void thread_sees_only_its_cspace(void **state)
 	assert_status(KAAL_OK, own_status[3]);
 	assert_int_equal(0, harness_peek(n1));
 	assert_int_equal(0x6, harness_peek(n2));
-	assert_same_cap(harness_identify(n2), identify(at(r2, 8, 12)));
+	harness_assert_same_cap(harness_identify(n2), harness_identify_ref(at(r2, 8, 12)));
 }
 
 /* Revoking a CNode's original capability removes a thread's CSpace copy: its root is gone. */
@@ -495,14 +480,14 @@ static void revoked_cspace_root(void **state)
 	assert_status(KAAL_OK, revoked_status[0]);
 	assert_int_equal(0x1, harness_peek(n));
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(r2)));
-	assert_empty(harness_ref(cspace));
+	harness_assert_empty(harness_ref(cspace));
 	assert_int_equal(KAAL_CAP_CNODE, harness_identify(r2).type);
 	harness_barrier_wait();
 	harness_barrier_wait();
 	assert_status(KAAL_INVALID_ROOT, revoked_status[1]);
 	assert_int_equal(0x1, harness_peek(n));
 	/* The CNode itself lives on with its contents. */
-	assert_same_cap(harness_identify(n), identify(at(r2, 7, 12)));
+	harness_assert_same_cap(harness_identify(n), harness_identify_ref(at(r2, 7, 12)));
 }
 
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
