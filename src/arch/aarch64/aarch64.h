@@ -76,6 +76,10 @@ bool fdt_read(const void *dtb, struct virt_machine *m);
  */
 void mmu_init(const struct virt_machine *m);
 
+/* Map one page of a user program at va (mmu.c); false when va is taken or no table is left. */
+enum user_page { USER_PAGE_TEXT, USER_PAGE_RO, USER_PAGE_RW };
+bool aarch64_map_user_page(uint64_t va, kaal_paddr pa, enum user_page kind);
+
 /* Polled PL011 console. */
 void pl011_init(kaal_paddr base);
 void pl011_putc(char c);
@@ -115,8 +119,10 @@ uint64_t aarch64_idle_count(void);
 uint64_t aarch64_svc_count(void);
 
 /*
- * The root task, run by the root thread: the self-test (selftest.c) or a
- * scenario (scenario_root.c), one per image. Returns the number of failed checks.
+ * The root task, run by the root thread, one per image: the self-test
+ * (selftest.c), which returns the number of failed checks, or the loader
+ * of the embedded user program (user.c), which enters it at EL0 and does
+ * not return.
  */
 unsigned aarch64_root_task(const struct kaal_boot_info *bi, const struct virt_machine *m,
                            unsigned entry_el, kaal_paddr free_base);
@@ -133,6 +139,29 @@ void aarch64_switch(uint64_t *save_sp, uint64_t next_sp);
 /* Where a new thread's first switch returns to: calls aarch64_thread_begin(x19, x20). */
 void aarch64_thread_trampoline(void);
 _Noreturn void aarch64_thread_begin(uint64_t entry, uint64_t arg);
+
+/*
+ * EL0. Once a user program is loaded (user.c) at [lo, hi) with its ELF
+ * entry at entry, kaal_thread_start() entries inside it run at EL0,
+ * entered at the program's entry with x0 = the argument and x1 = the
+ * function; entries outside it are refused (thread.c).
+ */
+void aarch64_set_user_program(uint64_t lo, uint64_t hi, uint64_t entry);
+/* The running thread. */
+struct thread *aarch64_current(void);
+/* Enter EL0 from the exception frame at frame (vectors.S); never returns. */
+_Noreturn void aarch64_enter_user(uint64_t *frame);
+/* The exception return path (vectors.S): restores the frame at sp and erets. */
+void aarch64_restore_frame(void);
+/*
+ * A synchronous exception from EL0 other than svc #0 (frame laid out as
+ * struct exception_frame): one line on the console, then the thread ends.
+ */
+void kaal_aarch64_user_fault(uint64_t *frame);
+/* End the current thread as kaal_thread_exit() would, and run another (thread.c). */
+void aarch64_end_current(void);
+/* The kernel stack an EL0 thread t enters the kernel on (thread.c); 0 when none is left. */
+uint64_t aarch64_kernel_stack_top(struct thread *t);
 
 /* Linker script symbols. */
 extern char __kernel_start[], __kernel_end[];

@@ -1,8 +1,10 @@
 /*
- * Exceptions. IRQs go to kaal_aarch64_irq() (thread.c); until EL0 exists,
- * no other exception is expected: whatever else reaches the vector table
- * is reported on the console (syndrome, return address, fault address,
- * saved state, registers) and QEMU exits with KAAL_EXIT_EXCEPTION.
+ * Exceptions. IRQs go to kaal_aarch64_irq() and system calls to
+ * kaal_aarch64_svc() (thread.c). A fault of an EL0 thread ends that thread
+ * with one line on the console; the rest of the system goes on. Anything
+ * else reaching the vector table is a kernel bug: it is reported on the
+ * console (syndrome, return address, fault address, saved state,
+ * registers) and QEMU exits with KAAL_EXIT_EXCEPTION.
  */
 #include "aarch64.h"
 
@@ -38,6 +40,8 @@ static const char *exception_class(unsigned ec)
 		return "illegal execution state";
 	case 0x15:
 		return "SVC from AArch64";
+	case 0x07:
+		return "FP or SIMD access";
 	case 0x18:
 		return "system register access";
 	case 0x20:
@@ -96,4 +100,22 @@ _Noreturn void kaal_aarch64_exception(struct exception_frame *f, uint64_t vector
 	}
 	console_puts("\nBail out! unexpected exception\n");
 	semihosting_exit(KAAL_EXIT_EXCEPTION);
+}
+
+void kaal_aarch64_user_fault(uint64_t *frame)
+{
+	const struct exception_frame *f = (const struct exception_frame *)frame;
+	unsigned ec = (unsigned)(f->esr >> 26) & 0x3f;
+	console_puts("# kaal: EL0 fault, thread ended: thread=");
+	console_hex((uintptr_t)aarch64_current());
+	console_puts(" EC=");
+	console_hex(ec);
+	console_puts(" (");
+	console_puts(exception_class(ec));
+	console_puts(") ");
+	field("FAR", f->far);
+	console_puts(" ");
+	field("ELR", f->elr);
+	console_puts("\n");
+	aarch64_end_current();
 }

@@ -277,3 +277,25 @@ void arch_frame_unmap(kaal_word vaddr, unsigned size_bits)
 		}
 	}
 }
+
+/*
+ * A page of a user program (user.c): EL0 read+execute text, EL0 read-only
+ * data, or EL0 read-write data, never executable at EL1 and never both
+ * writable and executable. Outside the kernel's map, like frames.
+ */
+bool aarch64_map_user_page(uint64_t va, kaal_paddr pa, enum user_page kind)
+{
+	if (va == 0 || va >= VA_LIMIT || overlaps_ram(va, PAGE_SIZE) || va_mapped(va))
+		return false;
+	uint64_t attrs = ATTR_NORMAL | SH_INNER | DESC_AF | DESC_NG | DESC_PXN;
+	if (kind == USER_PAGE_TEXT)
+		attrs |= AP_ALL_RO;
+	else if (kind == USER_PAGE_RO)
+		attrs |= AP_ALL_RO | DESC_UXN;
+	else
+		attrs |= AP_ALL_RW | DESC_UXN;
+	if (!map_page(va, pa, attrs))
+		return false;
+	__asm__ volatile("dsb ishst\n\tisb" ::: "memory");
+	return true;
+}

@@ -1,8 +1,9 @@
 /*
  * Threads, the scheduler and the system call entry.
  *
- * Every thread runs at EL1 on its own stack, in one address space (EL0
- * comes with per-process translation tables).
+ * Threads run in one address space: at EL1 on their own stacks (the
+ * self-test), or at EL0 inside the user program the kernel loaded (user.c),
+ * each with a kernel stack from a fixed pool for its exceptions.
  * kaal_syscall() enters with svc #0; the handler dispatches for the
  * current thread (IRQs masked) and, while
  * that thread is blocked, switches to the highest-priority runnable thread;
@@ -44,6 +45,15 @@ static uint64_t dead_sp; /* where a destroyed thread's last context goes */
 static uint32_t tick_irq;
 static uint64_t next_tick; /* counter value of the next periodic tick */
 static struct kaal_ipc_buffer *ipc_buffer;
+
+/* The user program, once loaded: EL0 entries lie in [user_lo, user_hi). */
+static uint64_t user_lo, user_hi, user_entry;
+
+/* Kernel stacks of EL0 threads; arch.kstack is the index + 1, 0 for none. */
+#define KSTACKS     32u
+#define KSTACK_SIZE 8192u
+static uint8_t kstacks[KSTACKS][KSTACK_SIZE] __attribute__((aligned(16)));
+static bool kstack_used[KSTACKS];
 
 static _Noreturn void stuck(const char *why)
 {
@@ -342,17 +352,86 @@ void arch_thread_wake(struct thread *t)
 	runq_push(t);
 }
 
-/* The new thread's stack starts with the frame aarch64_switch() restores. */
+void aarch64_set_user_program(uint64_t lo, uint64_t hi, uint64_t entry)
+{
+	user_lo = lo;
+	user_hi = hi;
+	user_entry = entry;
+}
+
+struct thread *aarch64_current(void)
+{
+	return current;
+}
+
+uint64_t aarch64_kernel_stack_top(struct thread *t)
+{
+	if (!t->arch.kstack) {
+		unsigned i = 0;
+		while (i < KSTACKS && kstack_used[i])
+			i++;
+		if (i == KSTACKS)
+			return 0;
+		kstack_used[i] = true;
+		t->arch.kstack = (uint8_t)(i + 1);
+	}
+	return (uintptr_t)(kstacks[t->arch.kstack - 1] + KSTACK_SIZE);
+}
+
+void aarch64_end_current(void)
+{
+	const kaal_word args[KAAL_SYSCALL_ARGS] = {0};
+	struct thread *t = current;
+	kaal_kernel_syscall(t, KAAL_SYS_THREAD_EXIT, args);
+	if (t == root)
+		stuck("the root thread ended");
+	schedule();
+	stuck("an ended thread ran again");
+}
+
+/* The exception frame (vectors.S) an EL0 thread starts from, and the registers it gets. */
+#define FRAME_WORDS  36u
+#define FRAME_ELR    31u
+#define FRAME_SPSR   32u
+#define FRAME_SP_EL0 33u
+#define SPSR_EL0T    0u /* EL0 with SP_EL0, interrupts unmasked */
+
+/*
+ * A new EL1 thread's stack starts with the frame aarch64_switch() restores;
+ * a new EL0 thread's kernel stack with that frame returning to an exception
+ * frame that enters the user program.
+ */
 kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack, kaal_word arg)
 {
 	if (stack == 0 || entry == 0)
 		return KAAL_INVALID_ARGUMENT;
-	uint64_t *frame = (uint64_t *)(uintptr_t)((stack & ~(kaal_word)15) - 96);
-	for (unsigned i = 0; i < 12; i++)
-		frame[i] = 0;
-	frame[0] = entry;                                 /* x19 */
-	frame[1] = arg;                                   /* x20 */
-	frame[11] = (uintptr_t)aarch64_thread_trampoline; /* x30 */
+	uint64_t *frame;
+	if (user_hi) {
+		if (entry < user_lo || entry >= user_hi)
+			return KAAL_INVALID_ARGUMENT;
+		uint64_t top = aarch64_kernel_stack_top(t);
+		if (!top)
+			return KAAL_ILLEGAL_OPERATION; /* the kernel stack pool is used up */
+		uint64_t *user = (uint64_t *)(uintptr_t)(top - FRAME_WORDS * 8u);
+		for (unsigned i = 0; i < FRAME_WORDS; i++)
+			user[i] = 0;
+		user[0] = arg;
+		user[1] = entry;
+		user[FRAME_ELR] = user_entry;
+		user[FRAME_SPSR] = SPSR_EL0T;
+		user[FRAME_SP_EL0] = stack & ~(kaal_word)15;
+		frame = user - 12;
+		for (unsigned i = 0; i < 12; i++)
+			frame[i] = 0;
+		frame[11] = (uintptr_t)aarch64_restore_frame; /* x30 */
+	} else {
+		frame = (uint64_t *)(uintptr_t)((stack & ~(kaal_word)15) - 96);
+		for (unsigned i = 0; i < 12; i++)
+			frame[i] = 0;
+		frame[0] = entry;                                 /* x19 */
+		frame[1] = arg;                                   /* x20 */
+		frame[11] = (uintptr_t)aarch64_thread_trampoline; /* x30 */
+	}
 	t->arch.sp = (uintptr_t)frame;
 	if (!t->arch.live)
 		live_add(t);
@@ -369,6 +448,10 @@ void arch_thread_destroy(struct thread *t)
 		runq_remove(t);
 	if (t->arch.live)
 		live_remove(t);
+	if (t->arch.kstack) {
+		kstack_used[t->arch.kstack - 1] = false;
+		t->arch.kstack = 0;
+	}
 }
 
 /* The handler capability acknowledged irq: deliver it again (the tick is never masked). */

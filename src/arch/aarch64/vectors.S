@@ -1,17 +1,20 @@
 /*
  * The EL1 vector table and the context switch.
  *
- * An IRQ taken at EL1 (threads run at EL1 on their own stacks, SP_EL1)
- * saves the interrupted registers, ELR and SPSR on that thread's stack and
- * calls kaal_aarch64_irq(), which may switch to another thread; the frame
- * stays on the stack until this thread is switched back in and returns
- * here to restore it and eret. A synchronous exception at EL1 that is an
- * svc #0 is a system call: the caller's registers go in a frame of the
- * same layout, kaal_aarch64_svc() dispatches (and may switch threads the
- * same way) and the frame is restored with the results in x0-x4. Nothing
- * else is expected to arrive yet (nothing runs at EL0): every other entry
- * saves the registers in an exception frame and calls kaal_aarch64_exception(), which reports them
- * and stops QEMU. The frame layout is struct exception_frame in exception.c.
+ * Threads run at EL1 on their own stacks or at EL0 with a kernel stack
+ * each (thread.c); either way an exception is taken on SP_EL1, the stack
+ * of the thread it interrupted. An IRQ saves the interrupted registers,
+ * ELR, SPSR and SP_EL0 on that stack and calls kaal_aarch64_irq(), which
+ * may switch to another thread; the frame stays on the stack until this
+ * thread is switched back in and returns here to restore it and eret. A
+ * synchronous exception that is an svc #0, from EL1 or EL0, is a system
+ * call: the caller's registers go in a frame of the same layout,
+ * kaal_aarch64_svc() dispatches (and may switch threads the same way) and
+ * the frame is restored with the results in x0-x4. Any other synchronous
+ * exception from EL0 goes to kaal_aarch64_user_fault(), which ends the
+ * thread. Every other entry saves the registers in an exception frame and
+ * calls kaal_aarch64_exception(), which reports them and stops QEMU. The
+ * exception frame layout is struct exception_frame in exception.c.
  */
 
 #define FRAME_SIZE 288 /* x0-x30, sp, elr, spsr, esr, far: 36 words */
@@ -37,6 +40,18 @@
 	b	exception_entry
 	.endm
 
+	/* Synchronous, lower EL: svc #0 is a system call, anything else a fault. */
+	.macro	lower_sync_vector_entry
+	.balign	0x80
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp, #0]
+	mrs	x0, esr_el1
+	lsr	x0, x0, #26
+	cmp	x0, #0x15
+	b.eq	svc_entry
+	b	user_fault_entry
+	.endm
+
 	/* An IRQ: the interrupted context goes in a frame of the same size. */
 	.macro	irq_vector_entry
 	.balign	0x80
@@ -59,8 +74,8 @@ kaal_vectors:
 	irq_vector_entry
 	vector_entry 6
 	vector_entry 7
-	vector_entry 8
-	vector_entry 9
+	lower_sync_vector_entry
+	irq_vector_entry
 	vector_entry 10
 	vector_entry 11
 	vector_entry 12
@@ -96,6 +111,35 @@ exception_entry:
 1:	wfe
 	b	1b
 
+	/* The exception frame of an EL0 fault: sp is SP_EL0, the thread's own. */
+user_fault_entry:
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x19, [sp, #144]
+	stp	x20, x21, [sp, #160]
+	stp	x22, x23, [sp, #176]
+	stp	x24, x25, [sp, #192]
+	stp	x26, x27, [sp, #208]
+	stp	x28, x29, [sp, #224]
+	mrs	x2, sp_el0
+	stp	x30, x2, [sp, #240]
+	mrs	x2, elr_el1
+	mrs	x3, spsr_el1
+	stp	x2, x3, [sp, #256]
+	mrs	x2, esr_el1
+	mrs	x3, far_el1
+	stp	x2, x3, [sp, #272]
+	mov	x0, sp
+	bl	kaal_aarch64_user_fault
+1:	wfe				/* an ended thread is not switched back in */
+	b	1b
+
 	/*
 	 * A system call: the caller's frame as for an IRQ (x0, x1 saved by the
 	 * vector); kaal_aarch64_svc() puts status and results in its x0-x4.
@@ -118,12 +162,13 @@ svc_entry:
 	mrs	x2, elr_el1
 	mrs	x3, spsr_el1
 	stp	x30, x2, [sp, #240]
-	str	x3, [sp, #256]
+	mrs	x4, sp_el0
+	stp	x3, x4, [sp, #256]
 	mov	x0, sp
 	bl	kaal_aarch64_svc
 	b	restore_frame
 
-	/* x0-x30 at 0-240, then ELR at 248 and SPSR at 256. */
+	/* x0-x30 at 0-240, then ELR at 248, SPSR at 256 and SP_EL0 at 264. */
 irq_entry:
 	stp	x2, x3, [sp, #16]
 	stp	x4, x5, [sp, #32]
@@ -142,13 +187,17 @@ irq_entry:
 	mrs	x2, elr_el1
 	mrs	x3, spsr_el1
 	stp	x30, x2, [sp, #240]
-	str	x3, [sp, #256]
+	mrs	x4, sp_el0
+	stp	x3, x4, [sp, #256]
 	bl	kaal_aarch64_irq
+	.global aarch64_restore_frame
+aarch64_restore_frame:
 restore_frame:
-	ldr	x3, [sp, #256]
+	ldp	x3, x4, [sp, #256]
 	ldp	x30, x2, [sp, #240]
 	msr	elr_el1, x2
 	msr	spsr_el1, x3
+	msr	sp_el0, x4
 	ldp	x2, x3, [sp, #16]
 	ldp	x4, x5, [sp, #32]
 	ldp	x6, x7, [sp, #48]
@@ -166,6 +215,14 @@ restore_frame:
 	ldp	x0, x1, [sp, #0]
 	add	sp, sp, #FRAME_SIZE
 	eret
+
+	/* _Noreturn void aarch64_enter_user(uint64_t *frame): eret to the frame's context. */
+	.global aarch64_enter_user
+	.type aarch64_enter_user, %function
+aarch64_enter_user:
+	mov	sp, x0
+	b	restore_frame
+	.size aarch64_enter_user, . - aarch64_enter_user
 
 #define SWITCH_FRAME 96 /* x19-x30 */
 

@@ -16,9 +16,10 @@ struct thread;
 
 /*
  * A thread's scheduling state (src/arch/aarch64/thread.c). Threads run at
- * EL1 on their own stacks; a switched-out thread's callee-saved registers
- * (and, when an IRQ preempted it, its whole interrupted context) are on
- * that stack, and sp is where they are.
+ * EL1 on their own stacks, or at EL0 with a kernel stack (kstack); a
+ * switched-out thread's callee-saved registers (and, when an exception
+ * interrupted it, its whole interrupted context) are on that stack, and sp
+ * is where they are.
  */
 struct arch_thread {
 	uint64_t sp;
@@ -28,7 +29,8 @@ struct arch_thread {
 	uint8_t queued; /* in the run queue of priority queue_priority */
 	uint8_t live;   /* started and not destroyed */
 	uint8_t queue_priority;
-	uint8_t pad[5];
+	uint8_t kstack; /* an EL0 thread's kernel stack: pool index + 1, 0 for none */
+	uint8_t pad[4];
 };
 
 static inline void *arch_phys_to_kernel(kaal_paddr phys)
