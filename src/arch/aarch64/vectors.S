@@ -19,6 +19,37 @@
 
 #define FRAME_SIZE 288 /* x0-x30, sp, elr, spsr, esr, far: 36 words */
 
+	/* x2-x29 at their place in any frame (x0 and x1 are saved by the vector). */
+	.macro	save_x2_x29
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x19, [sp, #144]
+	stp	x20, x21, [sp, #160]
+	stp	x22, x23, [sp, #176]
+	stp	x24, x25, [sp, #192]
+	stp	x26, x27, [sp, #208]
+	stp	x28, x29, [sp, #224]
+	.endm
+
+	/*
+	 * The rest of a thread frame once x0, x1 are saved: x2-x30, then ELR,
+	 * SPSR and SP_EL0 (x0-x30 at 0-240, ELR at 248, SPSR at 256, SP_EL0 at 264).
+	 */
+	.macro	save_frame_rest
+	save_x2_x29
+	mrs	x2, elr_el1
+	mrs	x3, spsr_el1
+	stp	x30, x2, [sp, #240]
+	mrs	x4, sp_el0
+	stp	x3, x4, [sp, #256]
+	.endm
+
 	.macro	vector_entry index
 	.balign	0x80
 	sub	sp, sp, #FRAME_SIZE
@@ -84,20 +115,7 @@ kaal_vectors:
 	vector_entry 15
 
 exception_entry:
-	stp	x2, x3, [sp, #16]
-	stp	x4, x5, [sp, #32]
-	stp	x6, x7, [sp, #48]
-	stp	x8, x9, [sp, #64]
-	stp	x10, x11, [sp, #80]
-	stp	x12, x13, [sp, #96]
-	stp	x14, x15, [sp, #112]
-	stp	x16, x17, [sp, #128]
-	stp	x18, x19, [sp, #144]
-	stp	x20, x21, [sp, #160]
-	stp	x22, x23, [sp, #176]
-	stp	x24, x25, [sp, #192]
-	stp	x26, x27, [sp, #208]
-	stp	x28, x29, [sp, #224]
+	save_x2_x29
 	add	x2, sp, #FRAME_SIZE	/* the stack pointer when the exception came */
 	stp	x30, x2, [sp, #240]
 	mrs	x2, elr_el1
@@ -113,20 +131,7 @@ exception_entry:
 
 	/* The exception frame of an EL0 fault: sp is SP_EL0, the thread's own. */
 user_fault_entry:
-	stp	x2, x3, [sp, #16]
-	stp	x4, x5, [sp, #32]
-	stp	x6, x7, [sp, #48]
-	stp	x8, x9, [sp, #64]
-	stp	x10, x11, [sp, #80]
-	stp	x12, x13, [sp, #96]
-	stp	x14, x15, [sp, #112]
-	stp	x16, x17, [sp, #128]
-	stp	x18, x19, [sp, #144]
-	stp	x20, x21, [sp, #160]
-	stp	x22, x23, [sp, #176]
-	stp	x24, x25, [sp, #192]
-	stp	x26, x27, [sp, #208]
-	stp	x28, x29, [sp, #224]
+	save_x2_x29
 	mrs	x2, sp_el0
 	stp	x30, x2, [sp, #240]
 	mrs	x2, elr_el1
@@ -145,50 +150,14 @@ user_fault_entry:
 	 * vector); kaal_aarch64_svc() puts status and results in its x0-x4.
 	 */
 svc_entry:
-	stp	x2, x3, [sp, #16]
-	stp	x4, x5, [sp, #32]
-	stp	x6, x7, [sp, #48]
-	stp	x8, x9, [sp, #64]
-	stp	x10, x11, [sp, #80]
-	stp	x12, x13, [sp, #96]
-	stp	x14, x15, [sp, #112]
-	stp	x16, x17, [sp, #128]
-	stp	x18, x19, [sp, #144]
-	stp	x20, x21, [sp, #160]
-	stp	x22, x23, [sp, #176]
-	stp	x24, x25, [sp, #192]
-	stp	x26, x27, [sp, #208]
-	stp	x28, x29, [sp, #224]
-	mrs	x2, elr_el1
-	mrs	x3, spsr_el1
-	stp	x30, x2, [sp, #240]
-	mrs	x4, sp_el0
-	stp	x3, x4, [sp, #256]
+	save_frame_rest
 	mov	x0, sp
 	bl	kaal_aarch64_svc
 	b	restore_frame
 
 	/* x0-x30 at 0-240, then ELR at 248, SPSR at 256 and SP_EL0 at 264. */
 irq_entry:
-	stp	x2, x3, [sp, #16]
-	stp	x4, x5, [sp, #32]
-	stp	x6, x7, [sp, #48]
-	stp	x8, x9, [sp, #64]
-	stp	x10, x11, [sp, #80]
-	stp	x12, x13, [sp, #96]
-	stp	x14, x15, [sp, #112]
-	stp	x16, x17, [sp, #128]
-	stp	x18, x19, [sp, #144]
-	stp	x20, x21, [sp, #160]
-	stp	x22, x23, [sp, #176]
-	stp	x24, x25, [sp, #192]
-	stp	x26, x27, [sp, #208]
-	stp	x28, x29, [sp, #224]
-	mrs	x2, elr_el1
-	mrs	x3, spsr_el1
-	stp	x30, x2, [sp, #240]
-	mrs	x4, sp_el0
-	stp	x3, x4, [sp, #256]
+	save_frame_rest
 	bl	kaal_aarch64_irq
 	.global aarch64_restore_frame
 aarch64_restore_frame:
