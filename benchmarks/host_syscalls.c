@@ -6,18 +6,14 @@
  * cpu1; each figure is the median of several runs.
  */
 #define _GNU_SOURCE
-#include <linux/futex.h>
 #include <pthread.h>
-#include <sched.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <kaal/host.h>
 #include <kaal/sdk.h>
+
+#include "floors.h"
 
 #define RUNS        7
 #define FAST_OPS    200000
@@ -25,21 +21,6 @@
 
 static const struct kaal_boot_info *bi;
 static kaal_cptr next_slot;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static void pin(int cpu)
-{
-	cpu_set_t set;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
 
 static int compare(const void *a, const void *b)
 {
@@ -60,20 +41,20 @@ static double median(double (*run)(void))
 static double mutex_pair(void)
 {
 	pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = bench_now_ns();
 	for (int i = 0; i < FAST_OPS; i++) {
 		pthread_mutex_lock(&m);
 		pthread_mutex_unlock(&m);
 	}
-	return (double)(now_ns() - t0) / FAST_OPS;
+	return (double)(bench_now_ns() - t0) / FAST_OPS;
 }
 
 static double null_syscall(void)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0 = bench_now_ns();
 	for (int i = 0; i < FAST_OPS; i++)
 		kaal_yield();
-	return (double)(now_ns() - t0) / FAST_OPS;
+	return (double)(bench_now_ns() - t0) / FAST_OPS;
 }
 
 static kaal_cptr ntfn;
@@ -81,87 +62,22 @@ static kaal_cptr ntfn;
 static double signal_poll(void)
 {
 	kaal_word bits;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = bench_now_ns();
 	for (int i = 0; i < FAST_OPS; i++) {
 		kaal_signal(ntfn, 1);
 		kaal_poll(ntfn, &bits);
 	}
-	return (double)(now_ns() - t0) / FAST_OPS;
-}
-
-/* Futex ping-pong: the floor under any blocking round trip between two threads. */
-static _Atomic uint32_t futex_word;
-
-static void futex_wait_for(uint32_t value)
-{
-	uint32_t seen;
-	while ((seen = atomic_load(&futex_word)) != value)
-		syscall(SYS_futex, &futex_word, FUTEX_WAIT_PRIVATE, seen, NULL, NULL, 0);
-}
-
-static void futex_set(uint32_t value)
-{
-	atomic_store(&futex_word, value);
-	syscall(SYS_futex, &futex_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
-}
-
-static void *futex_peer(void *arg)
-{
-	(void)arg;
-	pin(1);
-	for (uint32_t i = 0; i < ROUND_TRIPS; i++) {
-		futex_wait_for(2 * i + 1);
-		futex_set(2 * i + 2);
-	}
-	return NULL;
+	return (double)(bench_now_ns() - t0) / FAST_OPS;
 }
 
 static double futex_round_trip(void)
 {
-	pthread_t peer;
-	atomic_store(&futex_word, 0);
-	pthread_create(&peer, NULL, futex_peer, NULL);
-	uint64_t t0 = now_ns();
-	for (uint32_t i = 0; i < ROUND_TRIPS; i++) {
-		futex_set(2 * i + 1);
-		futex_wait_for(2 * i + 2);
-	}
-	uint64_t t = now_ns() - t0;
-	pthread_join(peer, NULL);
-	return (double)t / ROUND_TRIPS;
-}
-
-static int pipes[2][2];
-
-static void *pipe_peer(void *arg)
-{
-	(void)arg;
-	pin(1);
-	char c;
-	for (int i = 0; i < ROUND_TRIPS; i++)
-		if (read(pipes[0][0], &c, 1) != 1 || write(pipes[1][1], &c, 1) != 1)
-			break;
-	return NULL;
+	return bench_futex_round_trips(ROUND_TRIPS) / ROUND_TRIPS;
 }
 
 static double pipe_round_trip(void)
 {
-	pthread_t peer;
-	if (pipe(pipes[0]) != 0 || pipe(pipes[1]) != 0)
-		return 0;
-	pthread_create(&peer, NULL, pipe_peer, NULL);
-	char c = 'x';
-	uint64_t t0 = now_ns();
-	for (int i = 0; i < ROUND_TRIPS; i++)
-		if (write(pipes[0][1], &c, 1) != 1 || read(pipes[1][0], &c, 1) != 1)
-			break;
-	uint64_t t = now_ns() - t0;
-	pthread_join(peer, NULL);
-	for (int i = 0; i < 2; i++) {
-		close(pipes[i][0]);
-		close(pipes[i][1]);
-	}
-	return (double)t / ROUND_TRIPS;
+	return bench_pipe_round_trips(ROUND_TRIPS) / ROUND_TRIPS;
 }
 
 /* kaal call/reply between two threads: the server answers ROUND_TRIPS calls per run. */
@@ -171,7 +87,7 @@ static struct kaal_ipc_buffer *server_ipc;
 static void server(kaal_word arg)
 {
 	(void)arg;
-	pin(1);
+	bench_pin(1);
 	kaal_set_ipc_buffer(server_ipc);
 	struct kaal_msg m;
 	kaal_recv(ep, &m);
@@ -183,10 +99,10 @@ static void server(kaal_word arg)
 static double call_round_trip(void)
 {
 	struct kaal_msg m = {kaal_msg_info(0, 1, 0), {0, 0, 0, 0}, 0};
-	uint64_t t0 = now_ns();
+	uint64_t t0 = bench_now_ns();
 	for (int i = 0; i < ROUND_TRIPS; i++)
 		kaal_call(ep, &m);
-	return (double)(now_ns() - t0) / ROUND_TRIPS;
+	return (double)(bench_now_ns() - t0) / ROUND_TRIPS;
 }
 
 static kaal_cptr create(unsigned type, unsigned size_bits)
@@ -212,7 +128,7 @@ static void row(const char *name, double ns, double floor, const char *floor_nam
 
 int main(void)
 {
-	pin(0);
+	bench_pin(0);
 	if (kaal_host_boot(NULL, &bi) != KAAL_OK)
 		return 1;
 	next_slot = bi->first_free_slot;

@@ -41,6 +41,7 @@
 #include <kaal/ring_mpmc.h>
 #include <kaal/sdk.h>
 
+#include "floors.h"
 #include "ring_bench.h"
 
 #define DEFAULT_RUNS 7
@@ -68,21 +69,6 @@ static bool selected(const char *bench)
 }
 
 /* ------------------------------------------------------------------ harness */
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static void pin(unsigned cpu)
-{
-	cpu_set_t set;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
 
 void bench_yield(void)
 {
@@ -129,12 +115,12 @@ static atomic_int go;
 static void *harness_body(void *p)
 {
 	struct harness_thread *t = p;
-	pin(t->cpu);
+	bench_pin(t->cpu);
 	atomic_fetch_add(&ready, 1);
 	while (!atomic_load(&go))
 		sched_yield();
 	t->fn(t->arg);
-	t->end = now_ns();
+	t->end = bench_now_ns();
 	return NULL;
 }
 
@@ -156,7 +142,7 @@ double bench_threads(unsigned n, const bench_fn *fn, void *arg)
 	}
 	while (atomic_load(&ready) < n)
 		sched_yield();
-	uint64_t start = now_ns();
+	uint64_t start = bench_now_ns();
 	atomic_store(&go, 1);
 	uint64_t end = start;
 	for (unsigned i = 0; i < n; i++) {
@@ -391,126 +377,6 @@ static double ping_pong_run(uint64_t trips)
 	return bench_pair(flip_ping, flip_pong, NULL);
 }
 
-/*
- * Blocking floors: the calling thread (cpu0) and a pthread on cpu1 wake
- * each other trips times through a futex, a pair of eventfds or a pair of
- * pipes. Each side sleeps in the kernel on every trip.
- */
-static _Atomic uint32_t futex_word;
-static uint64_t blocking_trips;
-
-static void futex_wait_for(uint32_t value)
-{
-	uint32_t seen;
-	while ((seen = atomic_load(&futex_word)) != value)
-		syscall(SYS_futex, &futex_word, FUTEX_WAIT_PRIVATE, seen, NULL, NULL, 0);
-}
-
-static void futex_set(uint32_t value)
-{
-	atomic_store(&futex_word, value);
-	syscall(SYS_futex, &futex_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
-}
-
-static void *futex_peer(void *arg)
-{
-	(void)arg;
-	pin(1);
-	for (uint32_t i = 0; i < blocking_trips; i++) {
-		futex_wait_for(2 * i + 1);
-		futex_set(2 * i + 2);
-	}
-	return NULL;
-}
-
-static double futex_run(uint64_t trips)
-{
-	pthread_t peer;
-	atomic_store(&futex_word, 0);
-	blocking_trips = trips;
-	pthread_create(&peer, NULL, futex_peer, NULL);
-	uint64_t t0 = now_ns();
-	for (uint32_t i = 0; i < trips; i++) {
-		futex_set(2 * i + 1);
-		futex_wait_for(2 * i + 2);
-	}
-	uint64_t t = now_ns() - t0;
-	pthread_join(peer, NULL);
-	return (double)t;
-}
-
-static int fds[2][2]; /* [0]: to the peer, [1]: back; [i][0] read end, [i][1] write end */
-static bool fds_are_eventfds;
-
-static bool fd_send(int fd)
-{
-	if (fds_are_eventfds) {
-		uint64_t one = 1;
-		return write(fd, &one, sizeof(one)) == sizeof(one);
-	}
-	char c = 'x';
-	return write(fd, &c, 1) == 1;
-}
-
-static bool fd_recv(int fd)
-{
-	if (fds_are_eventfds) {
-		uint64_t v;
-		return read(fd, &v, sizeof(v)) == sizeof(v);
-	}
-	char c;
-	return read(fd, &c, 1) == 1;
-}
-
-static void *fd_peer(void *arg)
-{
-	(void)arg;
-	pin(1);
-	for (uint64_t i = 0; i < blocking_trips; i++)
-		if (!fd_recv(fds[0][0]) || !fd_send(fds[1][1]))
-			break;
-	return NULL;
-}
-
-static double fd_run(uint64_t trips, bool eventfds)
-{
-	fds_are_eventfds = eventfds;
-	for (int i = 0; i < 2; i++) {
-		if (eventfds) {
-			fds[i][0] = fds[i][1] = eventfd(0, EFD_CLOEXEC);
-			if (fds[i][0] < 0)
-				return NAN;
-		} else if (pipe(fds[i]) != 0) {
-			return NAN;
-		}
-	}
-	blocking_trips = trips;
-	pthread_t peer;
-	pthread_create(&peer, NULL, fd_peer, NULL);
-	uint64_t t0 = now_ns();
-	for (uint64_t i = 0; i < trips; i++)
-		if (!fd_send(fds[0][1]) || !fd_recv(fds[1][0]))
-			break;
-	uint64_t t = now_ns() - t0;
-	pthread_join(peer, NULL);
-	for (int i = 0; i < 2; i++) {
-		close(fds[i][0]);
-		if (!eventfds)
-			close(fds[i][1]);
-	}
-	return (double)t;
-}
-
-static double eventfd_run(uint64_t trips)
-{
-	return fd_run(trips, true);
-}
-
-static double pipe_run(uint64_t trips)
-{
-	return fd_run(trips, false);
-}
-
 /* ------------------------------------------------------------ kaal channels */
 
 static const struct kaal_boot_info *bi;
@@ -542,7 +408,7 @@ static struct kaal_worker workers[2];
 
 static void worker_main(kaal_word index)
 {
-	pin(1);
+	bench_pin(1);
 	kaal_set_ipc_buffer(workers[index].ipc);
 	workers[index].entry(index);
 }
@@ -621,7 +487,7 @@ static void echo_server(kaal_word arg)
 static double channel_round_trip_run(uint64_t trips)
 {
 	uint64_t sum = 0;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = bench_now_ns();
 	for (uint64_t i = 1; i <= trips; i++) {
 		uint64_t v;
 		if (kaal_channel_send(&ping_out, &i, KAAL_CHANNEL_FOREVER) != KAAL_OK ||
@@ -629,7 +495,7 @@ static double channel_round_trip_run(uint64_t trips)
 			break;
 		sum += v;
 	}
-	double ns = (double)(now_ns() - t0);
+	double ns = (double)(bench_now_ns() - t0);
 	bench_check("kaal channel", sum, bench_expected_sum(trips));
 	return ns;
 }
@@ -679,14 +545,14 @@ static struct saturated saturated_run(unsigned run)
 {
 	uint64_t sleeps0 = sat_sleeps, signals0 = sat_signals;
 	uint64_t psignals0 = sat_out.signals;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = bench_now_ns();
 	for (uint64_t i = 1; i <= sat_items; i++)
 		if (kaal_channel_send(&sat_out, &i, KAAL_CHANNEL_FOREVER) != KAAL_OK)
 			break;
 	while (atomic_load(&sat_done) < run + 1)
 		sched_yield();
 	struct saturated s;
-	s.ns = (double)(now_ns() - t0);
+	s.ns = (double)(bench_now_ns() - t0);
 	/* Wakeups: signals the producer sent the consumer, and the consumer the producer. */
 	double wakeups = (double)(sat_out.signals - psignals0) + (double)(sat_signals - signals0);
 	double sleeps = (double)(sat_sleeps - sleeps0);
@@ -844,10 +710,10 @@ static void floor_samples(struct row *r, double (*fn)(uint64_t), uint64_t ops)
 /* Nanoseconds one bench_work(BUSY_WORK) takes on this machine. */
 static double busy_work_ns(void)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0 = bench_now_ns();
 	for (unsigned i = 0; i < 1000000; i++)
 		bench_work(BUSY_WORK);
-	return (double)(now_ns() - t0) / 1e6;
+	return (double)(bench_now_ns() - t0) / 1e6;
 }
 
 /*
@@ -1130,14 +996,14 @@ static void blocking_round_trips(void)
 	struct row *ev = add_row("blocking round trip", "eventfd", "ns", true);
 	struct row *pp = add_row("blocking round trip", "pipe", "ns", true);
 	channel_round_trip_run(BLOCKING_TRIPS);
-	futex_run(BLOCKING_TRIPS);
-	eventfd_run(BLOCKING_TRIPS);
-	pipe_run(BLOCKING_TRIPS);
+	bench_futex_round_trips(BLOCKING_TRIPS);
+	bench_eventfd_round_trips(BLOCKING_TRIPS);
+	bench_pipe_round_trips(BLOCKING_TRIPS);
 	for (unsigned i = 0; i < runs; i++) {
 		kc->v[kc->n++] = channel_round_trip_run(BLOCKING_TRIPS) / BLOCKING_TRIPS;
-		fx->v[fx->n++] = futex_run(BLOCKING_TRIPS) / BLOCKING_TRIPS;
-		ev->v[ev->n++] = eventfd_run(BLOCKING_TRIPS) / BLOCKING_TRIPS;
-		pp->v[pp->n++] = pipe_run(BLOCKING_TRIPS) / BLOCKING_TRIPS;
+		fx->v[fx->n++] = bench_futex_round_trips(BLOCKING_TRIPS) / BLOCKING_TRIPS;
+		ev->v[ev->n++] = bench_eventfd_round_trips(BLOCKING_TRIPS) / BLOCKING_TRIPS;
+		pp->v[pp->n++] = bench_pipe_round_trips(BLOCKING_TRIPS) / BLOCKING_TRIPS;
 	}
 	fprintf(stderr, ".");
 }
@@ -1198,7 +1064,7 @@ int main(int argc, char **argv)
 		             : peers[p]->probe ? peers[p]->probe()
 		                               : NULL;
 	others_before = others_running();
-	pin(0);
+	bench_pin(0);
 	if (kaal_host_boot(NULL, &bi) != KAAL_OK) {
 		fprintf(stderr, "ring-bench: kaal_host_boot failed\n");
 		return 1;
