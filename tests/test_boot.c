@@ -9,7 +9,7 @@
 #define ROOT_RADIX       12
 #define ROOT_CNODE_BYTES (UINT64_C(1) << (ROOT_RADIX + KAAL_SLOT_BITS))
 #define BOOT_OBJECTS_BYTES                                                                         \
-	(ROOT_CNODE_BYTES + (UINT64_C(1) << KAAL_THREAD_BITS) + 2 * (UINT64_C(1) << KAAL_PAGE_BITS))
+	(ROOT_CNODE_BYTES + (UINT64_C(1) << KAAL_THREAD_BITS) + 3 * (UINT64_C(1) << KAAL_PAGE_BITS))
 
 static struct kaal_cap_info identify(kaal_cptr slot)
 {
@@ -49,10 +49,9 @@ static void check_untyped_regions(const struct kaal_boot_info *bi)
 	assert_true(bi->untyped_count >= 1);
 	assert_true(bi->untyped_count <= KAAL_BOOT_INFO_MAX_UNTYPED);
 	const kaal_paddr boot_objects[] = {
-	    identify(bi->root_cnode_cptr).object,
-	    identify(bi->root_thread_cptr).object,
-	    identify(bi->ipc_buffer_cptr).object,
-	    identify(bi->boot_info_frame_cptr).object,
+	    identify(bi->root_cnode_cptr).object,  identify(bi->root_thread_cptr).object,
+	    identify(bi->ipc_buffer_cptr).object,  identify(bi->boot_info_frame_cptr).object,
+	    identify(bi->root_vspace_cptr).object,
 	};
 	uint64_t total = 0;
 	for (uint32_t i = 0; i < bi->untyped_count; i++) {
@@ -68,9 +67,9 @@ static void check_untyped_regions(const struct kaal_boot_info *bi)
 			assert_true(u->base + size <= v->base || v->base + vsize <= u->base);
 			assert_int_not_equal(u->cptr, v->cptr);
 		}
-		for (unsigned k = 0; k < 4; k++)
+		for (unsigned k = 0; k < 5; k++)
 			assert_false(inside(boot_objects[k], 1, u->base, size));
-		assert_true(u->cptr > bi->boot_info_frame_cptr);
+		assert_true(u->cptr > bi->root_vspace_cptr);
 		assert_true(u->cptr < bi->first_free_slot);
 
 		struct kaal_cap_info ci = identify(u->cptr);
@@ -84,7 +83,7 @@ static void check_untyped_regions(const struct kaal_boot_info *bi)
 		assert_int_equal(size, ui.bytes_left);
 		total += size;
 	}
-	for (unsigned k = 0; k < 4; k++)
+	for (unsigned k = 0; k < 5; k++)
 		assert_true(inside(boot_objects[k], 1, bi->ram_base, bi->ram_size));
 	assert_int_equal(bi->ram_size, total + BOOT_OBJECTS_BYTES);
 }
@@ -92,7 +91,7 @@ static void check_untyped_regions(const struct kaal_boot_info *bi)
 /* Slot 0 and every slot from first_free_slot are empty; the others hold the boot caps. */
 static void check_slots(const struct kaal_boot_info *bi)
 {
-	unsigned expected = 4; /* CNode, thread, IPC buffer, boot info */
+	unsigned expected = 5; /* CNode, thread, IPC buffer, boot info, VSpace */
 	for (uint32_t i = 0; i < bi->device_count; i++)
 		expected += (bi->device[i].frame_cptr != 0) + (bi->device[i].irq_cptr != 0);
 	expected += bi->untyped_count;
@@ -114,9 +113,9 @@ static void header(void **state)
 	const struct kaal_boot_info *bi = h.bi;
 	assert_int_equal(0x4B41414C, bi->magic);
 	assert_int_equal(KAAL_BOOT_INFO_MAGIC, bi->magic);
-	assert_int_equal(1, bi->version);
+	assert_int_equal(2, bi->version);
 	assert_int_equal(sizeof(struct kaal_boot_info), bi->total_size);
-	assert_int_equal(104 + 24 * 48 + 40 * 16, bi->total_size);
+	assert_int_equal(104 + 24 * 48 + 40 * 16 + 16, bi->total_size);
 	assert_int_equal(ROOT_RADIX, bi->root_cnode_radix);
 	assert_int_equal(UINT64_C(1) << ROOT_RADIX, bi->slot_count);
 	assert_int_equal(RAM_BASE, bi->ram_base);
@@ -127,6 +126,8 @@ static void header(void **state)
 	assert_int_equal(2, bi->root_thread_cptr);
 	assert_int_equal(3, bi->ipc_buffer_cptr);
 	assert_int_equal(4, bi->boot_info_frame_cptr);
+	assert_int_equal(5, bi->root_vspace_cptr);
+	assert_int_equal(KAAL_PAGE_BITS, bi->vspace_bits);
 }
 
 static void initial_capabilities(void **state)
@@ -153,6 +154,12 @@ static void initial_capabilities(void **state)
 	/* The root thread is running already. */
 	assert_status(KAAL_ILLEGAL_OPERATION,
 	              kaal_thread_start(bi->root_thread_cptr, NULL, NULL, 0));
+
+	/* The root task's VSpace, as large as the smallest VSpace the root may make. */
+	struct kaal_cap_info vs = identify(bi->root_vspace_cptr);
+	assert_int_equal(KAAL_CAP_VSPACE, vs.type);
+	assert_int_equal(KAAL_RIGHTS_ALL, vs.rights);
+	assert_int_equal(0, vs.object & ((UINT64_C(1) << bi->vspace_bits) - 1));
 
 	/* The IPC buffer frame is mapped read-write where the SDK was told. */
 	struct kaal_cap_info ipc = identify(bi->ipc_buffer_cptr);

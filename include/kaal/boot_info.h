@@ -9,7 +9,7 @@
 #include <kaal/types.h>
 
 #define KAAL_BOOT_INFO_MAGIC       0x4B41414Cu /* "KAAL" */
-#define KAAL_BOOT_INFO_VERSION     1u
+#define KAAL_BOOT_INFO_VERSION     2u
 #define KAAL_BOOT_INFO_VADDR       0x7FFFF000u
 #define KAAL_BOOT_INFO_PAGES       1u
 #define KAAL_BOOT_INFO_MAX_UNTYPED 48u
@@ -63,6 +63,9 @@ struct kaal_boot_info {
 	uint32_t device_count;
 	struct kaal_boot_untyped untyped[KAAL_BOOT_INFO_MAX_UNTYPED];
 	struct kaal_boot_device device[KAAL_BOOT_INFO_MAX_DEVICES];
+	kaal_cptr root_vspace_cptr; /* the root task's address space */
+	uint32_t vspace_bits;       /* log2 bytes a new VSpace needs at least (retype size_bits) */
+	uint32_t pad;
 };
 
 /* The ABI fixes these: a change here is a new version. */
@@ -75,7 +78,10 @@ _Static_assert(__builtin_offsetof(struct kaal_boot_info, untyped_count) == 96,
                "untyped_count offset");
 _Static_assert(__builtin_offsetof(struct kaal_boot_info, untyped) == 104, "untyped offset");
 _Static_assert(__builtin_offsetof(struct kaal_boot_info, device) == 104 + 24 * 48, "device offset");
-_Static_assert(sizeof(struct kaal_boot_info) == 104 + 24 * 48 + 40 * 16, "boot info size");
+_Static_assert(__builtin_offsetof(struct kaal_boot_info, root_vspace_cptr) ==
+                   104 + 24 * 48 + 40 * 16,
+               "root_vspace_cptr offset");
+_Static_assert(sizeof(struct kaal_boot_info) == 104 + 24 * 48 + 40 * 16 + 16, "boot info size");
 _Static_assert(sizeof(struct kaal_boot_info) <= KAAL_BOOT_INFO_PAGES * 4096u,
                "boot info fits the pages mapped for it");
 

@@ -93,6 +93,13 @@ kaal_status kaal_untyped_retype(kaal_cptr untyped, unsigned type, unsigned size_
 
 kaal_status kaal_thread_configure(kaal_cptr thread, kaal_cptr cspace, kaal_cptr ipc_buffer,
                                   unsigned priority);
+/*
+ * Run an inactive thread in another address space: a VSpace made by retype
+ * (size_bits at least boot info's vspace_bits) starts as a copy of the
+ * program of the thread that made it. A thread never given one runs in the
+ * VSpace of the thread that starts it.
+ */
+kaal_status kaal_thread_set_vspace(kaal_cptr thread, kaal_cptr vspace);
 kaal_status kaal_thread_start(kaal_cptr thread, void (*entry)(kaal_word), void *stack_top,
                               kaal_word arg);
 kaal_status kaal_thread_set_priority(kaal_cptr thread, unsigned priority);

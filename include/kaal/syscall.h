@@ -51,6 +51,7 @@ enum kaal_syscall {
 	KAAL_SYS_THREAD_BIND_NOTIFICATION = 0x33,   /* thread, ntfn */
 	KAAL_SYS_THREAD_UNBIND_NOTIFICATION = 0x34, /* thread */
 	KAAL_SYS_THREAD_EXIT = 0x35,
+	KAAL_SYS_THREAD_SET_VSPACE = 0x36,    /* thread, vspace */
 	KAAL_SYS_IRQ_SET_NOTIFICATION = 0x38, /* irq handler, ntfn */
 	KAAL_SYS_IRQ_ACK = 0x39,              /* irq handler */
 	KAAL_SYS_SHUTDOWN = 0x50,             /* exit code */

@@ -20,7 +20,8 @@ enum kaal_cap_type {
 	KAAL_CAP_CNODE = 7,
 	KAAL_CAP_THREAD = 8,
 	KAAL_CAP_REPLY = 9,
-	KAAL_CAP_TYPE_COUNT = 10
+	KAAL_CAP_VSPACE = 10,
+	KAAL_CAP_TYPE_COUNT = 11
 };
 
 /* Rights carried by a capability; a derived capability never has more. */
@@ -42,6 +43,8 @@ enum kaal_rights {
 #define KAAL_MIN_UNTYPED_BITS  4
 #define KAAL_MAX_UNTYPED_BITS  47
 #define KAAL_MAX_CNODE_RADIX   20
+/* A VSpace's size is chosen at retype: at least boot info's vspace_bits. */
+#define KAAL_MAX_VSPACE_BITS 28
 
 #define KAAL_WORD_BITS 64
 

@@ -13,10 +13,14 @@
 #include <kaal/status.h>
 #include <kaal/types.h>
 
-/* Defines struct arch_thread, arch_phys_to_kernel() and arch_kernel_to_phys(). */
+/*
+ * Defines struct arch_thread, struct arch_vspace, arch_phys_to_kernel() and
+ * arch_kernel_to_phys().
+ */
 #include <arch_inline.h>
 
 struct thread;
+struct vspace;
 
 /* A blocked thread was given its outcome: make it run again. */
 void arch_thread_wake(struct thread *t);
@@ -32,10 +36,22 @@ void arch_thread_destroy(struct thread *t);
 /* Monotonic time in nanoseconds, for timeouts. */
 uint64_t arch_time_now_ns(void);
 
-/* Make a frame visible to the calling thread's address space at *vaddr (0: any). */
-kaal_status arch_frame_map(kaal_paddr phys, unsigned size_bits, unsigned rights, bool device,
-                           kaal_word *vaddr);
-void arch_frame_unmap(kaal_word vaddr, unsigned size_bits);
+/* The smallest VSpace object (log2 bytes) this backend can build a process in. */
+unsigned arch_vspace_min_bits(void);
+/*
+ * Build a new address space in v's object memory (1 << v->size_bits bytes
+ * at v, which is zeroed): a copy of parent's program, or nothing but the
+ * kernel when parent is NULL (the root task's, at boot). Cannot fail for a
+ * size of at least arch_vspace_min_bits().
+ */
+void arch_vspace_init(struct vspace *v, const struct vspace *parent);
+/* v's object is being destroyed: no thread runs in it from now on. */
+void arch_vspace_destroy(struct vspace *v);
+
+/* Make a frame visible in v at *vaddr (0: any). */
+kaal_status arch_frame_map(struct vspace *v, kaal_paddr phys, unsigned size_bits, unsigned rights,
+                           bool device, kaal_word *vaddr);
+void arch_frame_unmap(struct vspace *v, kaal_word vaddr, unsigned size_bits);
 
 /* Interrupts: acknowledge one so it can fire again. */
 void arch_irq_ack(uint32_t irq);

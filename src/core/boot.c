@@ -1,5 +1,5 @@
 /*
- * Boot: carve the root task's CNode, thread, IPC buffer and boot info from
+ * Boot: carve the root task's CNode, VSpace, thread, IPC buffer and boot info from
  * the start of free RAM, give it capabilities to the devices, and hand it
  * the rest of RAM as untyped regions of aligned power-of-two sizes.
  */
@@ -7,6 +7,7 @@
 #include "irq.h"
 #include "kernel.h"
 #include "thread.h"
+#include "vspace.h"
 
 struct carver {
 	kaal_paddr next;
@@ -95,10 +96,15 @@ kaal_status kaal_kernel_boot(const struct kaal_platform *p, struct kaal_boot_sta
 	    p->free_base - p->ram_base > p->ram_size)
 		return KAAL_INVALID_ARGUMENT;
 	irq_reset();
+	vspace_reset();
 	struct carver c = {p->free_base, p->ram_base + p->ram_size};
-	kaal_paddr cnode_phys, thread_phys, ipc_phys, bi_phys;
+	kaal_paddr cnode_phys, vspace_phys, thread_phys, ipc_phys, bi_phys;
+	unsigned vspace_bits = arch_vspace_min_bits();
 	/* Largest first, so no alignment gap is lost between them. */
-	if (!carve(&c, KAAL_ROOT_CNODE_RADIX + KAAL_SLOT_BITS, &cnode_phys) ||
+	bool vspace_first = vspace_bits > KAAL_ROOT_CNODE_RADIX + KAAL_SLOT_BITS;
+	if ((vspace_first && !carve(&c, vspace_bits, &vspace_phys)) ||
+	    !carve(&c, KAAL_ROOT_CNODE_RADIX + KAAL_SLOT_BITS, &cnode_phys) ||
+	    (!vspace_first && !carve(&c, vspace_bits, &vspace_phys)) ||
 	    !carve(&c, KAAL_PAGE_BITS, &ipc_phys) || !carve(&c, KAAL_PAGE_BITS, &bi_phys) ||
 	    !carve(&c, KAAL_THREAD_BITS, &thread_phys))
 		return KAAL_UNTYPED_EXHAUSTED;
@@ -117,11 +123,17 @@ kaal_status kaal_kernel_boot(const struct kaal_platform *p, struct kaal_boot_sta
 	cdt_insert_root(&cnode[KAAL_ROOT_SLOT_IPC_BUFFER], &cap);
 	cap = make_cap(KAAL_CAP_FRAME, KAAL_RIGHT_READ, KAAL_PAGE_BITS, bi_phys, 0);
 	cdt_insert_root(&cnode[KAAL_ROOT_SLOT_BOOT_INFO], &cap);
+	struct vspace *vspace = arch_phys_to_kernel(vspace_phys);
+	vspace_create(vspace, vspace_bits, NULL);
+	cap = make_cap(KAAL_CAP_VSPACE, KAAL_RIGHTS_ALL, vspace_bits, (uintptr_t)vspace, 0);
+	cdt_insert_root(&cnode[KAAL_ROOT_SLOT_VSPACE], &cap);
 
 	thread_init(root);
 	cnode_derive(&root->slots[THREAD_SLOT_CSPACE], &cnode[KAAL_ROOT_SLOT_CNODE],
 	             KAAL_RIGHTS_ALL, 0, false);
 	cnode_derive(&root->slots[THREAD_SLOT_IPC_BUFFER], &cnode[KAAL_ROOT_SLOT_IPC_BUFFER],
+	             KAAL_RIGHTS_ALL, 0, false);
+	cnode_derive(&root->slots[THREAD_SLOT_VSPACE], &cnode[KAAL_ROOT_SLOT_VSPACE],
 	             KAAL_RIGHTS_ALL, 0, false);
 	root->state = THREAD_RUNNING;
 	root->priority = 255;
@@ -138,6 +150,8 @@ kaal_status kaal_kernel_boot(const struct kaal_platform *p, struct kaal_boot_sta
 	bi->root_thread_cptr = KAAL_ROOT_SLOT_THREAD;
 	bi->ipc_buffer_cptr = KAAL_ROOT_SLOT_IPC_BUFFER;
 	bi->boot_info_frame_cptr = KAAL_ROOT_SLOT_BOOT_INFO;
+	bi->root_vspace_cptr = KAAL_ROOT_SLOT_VSPACE;
+	bi->vspace_bits = vspace_bits;
 	bi->slot_count = (kaal_cptr)1 << KAAL_ROOT_CNODE_RADIX;
 
 	kaal_cptr slot = KAAL_ROOT_SLOT_FIRST_DEVICE;

@@ -10,6 +10,7 @@
 #include "irq.h"
 #include "notification.h"
 #include "thread.h"
+#include "vspace.h"
 
 /* The physical range a capability's object covers; false for rangeless types. */
 static bool cap_range(const struct cap *c, kaal_paddr *base, uint64_t *size)
@@ -32,6 +33,9 @@ static bool cap_range(const struct cap *c, kaal_paddr *base, uint64_t *size)
 		break;
 	case KAAL_CAP_THREAD:
 		*size = UINT64_C(1) << KAAL_THREAD_BITS;
+		break;
+	case KAAL_CAP_VSPACE:
+		*size = UINT64_C(1) << c->size_bits;
 		break;
 	default:
 		return false;
@@ -165,6 +169,9 @@ static void release_cap(struct cte *slot, bool final)
 		break;
 	case KAAL_CAP_IRQ_HANDLER:
 		irq_destroy_handler((uint32_t)c->word);
+		break;
+	case KAAL_CAP_VSPACE:
+		vspace_destroy((struct vspace *)c->object);
 		break;
 	default:
 		break;

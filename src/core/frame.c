@@ -1,7 +1,12 @@
-/* Frames. Each capability maps its frame at most once; copy it to map again. */
+/*
+ * Frames. Each capability maps its frame at most once, in the VSpace of the
+ * thread that maps it; copy the capability to map the frame again.
+ */
 #include "frame.h"
+#include "vspace.h"
 
-kaal_status frame_map(struct cap *c, kaal_word vaddr, unsigned rights, kaal_word *mapped)
+kaal_status frame_map(struct cap *c, struct vspace *v, kaal_word vaddr, unsigned rights,
+                      kaal_word *mapped)
 {
 	if (c->flags & CAP_FLAG_MAPPED)
 		return KAAL_ILLEGAL_OPERATION;
@@ -11,12 +16,15 @@ kaal_status frame_map(struct cap *c, kaal_word vaddr, unsigned rights, kaal_word
 		return KAAL_MISSING_RIGHT;
 	if (vaddr & bits_mask(c->size_bits))
 		return KAAL_INVALID_ARGUMENT;
+	if (!v)
+		return KAAL_ILLEGAL_OPERATION; /* the caller's VSpace was deleted */
 	kaal_word at = vaddr;
-	kaal_status st =
-	    arch_frame_map(c->object, c->size_bits, rights, c->type == KAAL_CAP_DEVICE_FRAME, &at);
+	kaal_status st = arch_frame_map(v, c->object, c->size_bits, rights,
+	                                c->type == KAAL_CAP_DEVICE_FRAME, &at);
 	if (st != KAAL_OK)
 		return st;
 	c->flags |= CAP_FLAG_MAPPED;
+	c->mapped_in = (uint16_t)v->id;
 	c->word = at;
 	*mapped = at;
 	return KAAL_OK;
@@ -24,7 +32,10 @@ kaal_status frame_map(struct cap *c, kaal_word vaddr, unsigned rights, kaal_word
 
 void frame_unmap_cap(struct cap *c)
 {
-	arch_frame_unmap(c->word, c->size_bits);
+	struct vspace *v = vspace_find(c->mapped_in);
+	if (v)
+		arch_frame_unmap(v, c->word, c->size_bits);
 	c->flags &= (uint8_t)~CAP_FLAG_MAPPED;
+	c->mapped_in = 0;
 	c->word = 0;
 }

@@ -4,7 +4,8 @@
 
 #include "object.h"
 
-kaal_status frame_map(struct cap *c, kaal_word vaddr, unsigned rights, kaal_word *mapped);
+kaal_status frame_map(struct cap *c, struct vspace *v, kaal_word vaddr, unsigned rights,
+                      kaal_word *mapped);
 void frame_unmap_cap(struct cap *c);
 
 #endif

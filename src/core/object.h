@@ -21,10 +21,11 @@
 struct cap {
 	uint8_t type;
 	uint8_t rights;
-	uint8_t size_bits; /* untyped, frame: log2 size; CNode: radix */
+	uint8_t size_bits; /* untyped, frame, VSpace: log2 size; CNode: radix */
 	uint8_t guard_bits;
 	uint8_t flags;
-	uint8_t pad[3];
+	uint8_t pad;
+	uint16_t mapped_in; /* a mapped frame: the id of the VSpace it is mapped in */
 	uint64_t word;
 	uintptr_t object;
 };
@@ -46,6 +47,17 @@ struct cte {
 _Static_assert(sizeof(struct cte) <= (1u << KAAL_SLOT_BITS), "a slot fits its size");
 
 struct thread;
+
+/*
+ * An address space. Its id names it in mapped frame capabilities and is the
+ * ASID where the hardware has them; ids are never reused within a boot, so a
+ * capability mapped in a destroyed VSpace can never reach a new one.
+ */
+struct vspace {
+	uint32_t id;
+	uint32_t size_bits;
+	struct arch_vspace arch;
+};
 
 /* A FIFO of threads linked through thread.queue_next/queue_prev. */
 struct thread_queue {
@@ -79,7 +91,12 @@ enum thread_state {
 };
 
 /* Slots embedded in a thread object; deleting the thread deletes them. */
-enum thread_slot { THREAD_SLOT_CSPACE, THREAD_SLOT_IPC_BUFFER, THREAD_SLOT_COUNT };
+enum thread_slot {
+	THREAD_SLOT_CSPACE,
+	THREAD_SLOT_IPC_BUFFER,
+	THREAD_SLOT_VSPACE,
+	THREAD_SLOT_COUNT
+};
 
 /*
  * A thread. A blocked thread finds the outcome of its call in status and

@@ -12,6 +12,7 @@
 #include "notification.h"
 #include "thread.h"
 #include "untyped.h"
+#include "vspace.h"
 
 #define MAX_PRIORITY 255
 
@@ -146,7 +147,8 @@ static void sys_map(struct thread *t, const kaal_word *a)
 	struct cte *frame;
 	kaal_status st = lookup_frame(t, a[0], &frame);
 	if (st == KAAL_OK)
-		st = frame_map(&frame->cap, a[1], rights_operand(a[2]), &t->result[0]);
+		st = frame_map(&frame->cap, thread_vspace(t), a[1], rights_operand(a[2]),
+		               &t->result[0]);
 	t->status = st;
 }
 
@@ -168,7 +170,7 @@ static void create_object(struct thread *t, const kaal_word *a, unsigned type)
 	if (st == KAAL_OK)
 		st = op_slot(t, a[1], a[2], &dest);
 	if (st == KAAL_OK)
-		st = untyped_retype(ut, type, 0, 1, dest, &t->result[0]);
+		st = untyped_retype(ut, type, 0, 1, dest, thread_vspace(t), &t->result[0]);
 	t->status = st;
 }
 
@@ -361,7 +363,8 @@ static void sys_retype(struct thread *t, const kaal_word *a)
 	}
 	if (st == KAAL_OK)
 		st = untyped_retype(ut, type, size_bits, (unsigned)count,
-		                    (struct cte *)node->cap.object + a[4], &t->result[0]);
+		                    (struct cte *)node->cap.object + a[4], thread_vspace(t),
+		                    &t->result[0]);
 	t->status = st;
 }
 
@@ -410,8 +413,27 @@ static void sys_thread_start(struct thread *t, const kaal_word *a)
 		st = KAAL_ILLEGAL_OPERATION;
 	if (st == KAAL_OK)
 		st = arch_thread_start(target, a[1], a[2], a[3]);
+	/* A thread given no VSpace of its own runs in its starter's. */
+	struct cte *own = st == KAAL_OK ? &target->slots[THREAD_SLOT_VSPACE] : NULL;
+	if (own && own->cap.type == KAAL_CAP_NULL && thread_vspace(t))
+		replace_slot(own, &t->slots[THREAD_SLOT_VSPACE]);
 	if (st == KAAL_OK)
 		target->state = THREAD_RUNNING;
+	t->status = st;
+}
+
+static void sys_thread_set_vspace(struct thread *t, const kaal_word *a)
+{
+	struct thread *target;
+	struct cte *vs;
+	kaal_status st = lookup_thread(t, a[0], &target);
+	if (st == KAAL_OK)
+		st = cspace_lookup_cap(t, a[1], KAAL_CAP_VSPACE, 0, &vs);
+	/* A thread changes address space only while it does not run. */
+	if (st == KAAL_OK && target->state != THREAD_INACTIVE)
+		st = KAAL_ILLEGAL_OPERATION;
+	if (st == KAAL_OK)
+		replace_slot(&target->slots[THREAD_SLOT_VSPACE], vs);
 	t->status = st;
 }
 
@@ -540,6 +562,7 @@ static const syscall_handler dispatch[DEBUG_PUTCHAR_ROW + 1] = {
     [KAAL_SYS_THREAD_BIND_NOTIFICATION] = sys_thread_bind_notification,
     [KAAL_SYS_THREAD_UNBIND_NOTIFICATION] = sys_thread_unbind_notification,
     [KAAL_SYS_THREAD_EXIT] = sys_thread_exit,
+    [KAAL_SYS_THREAD_SET_VSPACE] = sys_thread_set_vspace,
     [KAAL_SYS_IRQ_SET_NOTIFICATION] = sys_irq_set_notification,
     [KAAL_SYS_IRQ_ACK] = sys_irq_ack,
     [KAAL_SYS_SHUTDOWN] = sys_shutdown,

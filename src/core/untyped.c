@@ -7,6 +7,7 @@
 #include "untyped.h"
 #include "cnode.h"
 #include "thread.h"
+#include "vspace.h"
 
 /* log2 of the object's size in bytes, or 0 when type and size_bits do not make an object. */
 static unsigned object_bits(unsigned type, unsigned size_bits)
@@ -29,6 +30,10 @@ static unsigned object_bits(unsigned type, unsigned size_bits)
 		return size_bits == 0 ? KAAL_NOTIFICATION_BITS : 0;
 	case KAAL_CAP_THREAD:
 		return size_bits == 0 ? KAAL_THREAD_BITS : 0;
+	case KAAL_CAP_VSPACE:
+		return size_bits >= arch_vspace_min_bits() && size_bits <= KAAL_MAX_VSPACE_BITS
+		           ? size_bits
+		           : 0;
 	default:
 		return 0;
 	}
@@ -48,7 +53,7 @@ static struct cap new_cap(unsigned type, unsigned size_bits, kaal_paddr phys)
 }
 
 kaal_status untyped_retype(struct cte *ut, unsigned type, unsigned size_bits, unsigned count,
-                           struct cte *first, kaal_word *bytes_left)
+                           struct cte *first, const struct vspace *parent, kaal_word *bytes_left)
 {
 	unsigned bits = object_bits(type, size_bits);
 	if (bits == 0 || count == 0)
@@ -65,6 +70,8 @@ kaal_status untyped_retype(struct cte *ut, unsigned type, unsigned size_bits, un
 		*bytes_left = size - mark;
 		return KAAL_UNTYPED_EXHAUSTED;
 	}
+	if (type == KAAL_CAP_VSPACE && !vspace_can_create(count))
+		return KAAL_LIMIT_REACHED;
 
 	ut->cap.word = start + count * obj;
 	for (unsigned i = 0; i < count; i++) {
@@ -75,6 +82,8 @@ kaal_status untyped_retype(struct cte *ut, unsigned type, unsigned size_bits, un
 		struct cap c = new_cap(type, size_bits, phys);
 		if (type == KAAL_CAP_THREAD)
 			thread_init((struct thread *)c.object);
+		else if (type == KAAL_CAP_VSPACE)
+			vspace_create((struct vspace *)c.object, size_bits, parent);
 		cdt_insert_new(ut, &first[i], &c);
 	}
 	return KAAL_OK;

@@ -205,6 +205,11 @@ kaal_status kaal_thread_configure(kaal_cptr thread, kaal_cptr cspace, kaal_cptr 
 	    .status;
 }
 
+kaal_status kaal_thread_set_vspace(kaal_cptr thread, kaal_cptr vspace)
+{
+	return (kaal_status)CALL(KAAL_SYS_THREAD_SET_VSPACE, thread, vspace, 0, 0, 0, 0).status;
+}
+
 kaal_status kaal_thread_start(kaal_cptr thread, void (*entry)(kaal_word), void *stack_top,
                               kaal_word arg)
 {

@@ -23,6 +23,7 @@ static const char *const names[KAAL_STATUS_COUNT] = {
     [KAAL_CORRUPT_RING] = "KAAL_CORRUPT_RING",
     [KAAL_WOULD_BLOCK] = "KAAL_WOULD_BLOCK",
     [KAAL_OUT_OF_SLOTS] = "KAAL_OUT_OF_SLOTS",
+    [KAAL_LIMIT_REACHED] = "KAAL_LIMIT_REACHED",
 };
 
 const char *kaal_status_name(long status)

@@ -14,6 +14,7 @@
 
 #include "arch.h"
 #include "host.h"
+#include "object.h"
 
 uint8_t *kaal_host_ram;
 kaal_paddr kaal_host_ram_base;
@@ -31,6 +32,7 @@ struct mapping {
 	struct mapping *next;
 	uintptr_t vaddr;
 	size_t size;
+	uint32_t vspace_id; /* the VSpace it belongs to */
 };
 static struct mapping *mappings;
 
@@ -110,8 +112,39 @@ static bool mmio_offset(kaal_paddr phys, off_t *offset)
 	return true;
 }
 
-kaal_status arch_frame_map(kaal_paddr phys, unsigned size_bits, unsigned rights, bool device,
-                           kaal_word *vaddr)
+/*
+ * The simulated processes share the host process's address space, so every
+ * VSpace is the same view of it, and frames of different VSpaces must be
+ * mapped at different addresses. Destroying a VSpace undoes its mappings.
+ */
+unsigned arch_vspace_min_bits(void)
+{
+	return KAAL_PAGE_BITS;
+}
+
+void arch_vspace_init(struct vspace *v, const struct vspace *parent)
+{
+	(void)v;
+	(void)parent;
+}
+
+void arch_vspace_destroy(struct vspace *v)
+{
+	struct mapping **pm = &mappings;
+	while (*pm) {
+		struct mapping *m = *pm;
+		if (m->vspace_id == v->id) {
+			*pm = m->next;
+			munmap((void *)m->vaddr, m->size);
+			free(m);
+		} else {
+			pm = &m->next;
+		}
+	}
+}
+
+kaal_status arch_frame_map(struct vspace *v, kaal_paddr phys, unsigned size_bits, unsigned rights,
+                           bool device, kaal_word *vaddr)
 {
 	off_t offset = (off_t)(phys - kaal_host_ram_base);
 	if (device && !mmio_offset(phys, &offset))
@@ -133,14 +166,16 @@ kaal_status arch_frame_map(kaal_paddr phys, unsigned size_bits, unsigned rights,
 	}
 	m->vaddr = (uintptr_t)p;
 	m->size = size;
+	m->vspace_id = v->id;
 	m->next = mappings;
 	mappings = m;
 	*vaddr = (uintptr_t)p;
 	return KAAL_OK;
 }
 
-void arch_frame_unmap(kaal_word vaddr, unsigned size_bits)
+void arch_frame_unmap(struct vspace *v, kaal_word vaddr, unsigned size_bits)
 {
+	(void)v;
 	for (struct mapping **pm = &mappings; *pm; pm = &(*pm)->next) {
 		struct mapping *m = *pm;
 		if (m->vaddr == vaddr) {

@@ -12,6 +12,11 @@ struct arch_thread {
 	struct host_thread *host; /* the pthread running this thread, if any */
 };
 
+/* Host VSpaces are all the host process's one address space (ram.c). */
+struct arch_vspace {
+	uint64_t unused;
+};
+
 /* The fake physical RAM: a shared mapping the kernel sees at kaal_host_ram. */
 extern uint8_t *kaal_host_ram;
 extern kaal_paddr kaal_host_ram_base;

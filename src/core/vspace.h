@@ -1,0 +1,22 @@
+/* VSpaces: the address spaces threads run in and frames are mapped into. */
+#ifndef KAAL_CORE_VSPACE_H
+#define KAAL_CORE_VSPACE_H
+
+#include "object.h"
+
+#define VSPACE_MAX_LIVE 256u    /* VSpaces alive at once */
+#define VSPACE_MAX_ID   0xFFFFu /* VSpaces made per boot (ids are never reused) */
+
+/* Forget every VSpace: the kernel is booting. */
+void vspace_reset(void);
+/* Whether count more VSpaces can be made. */
+bool vspace_can_create(unsigned count);
+/* Give a freshly retyped, zeroed VSpace object its id and its contents (a copy of parent's). */
+void vspace_create(struct vspace *v, unsigned size_bits, const struct vspace *parent);
+void vspace_destroy(struct vspace *v);
+/* The live VSpace with this id, or NULL. */
+struct vspace *vspace_find(uint32_t id);
+/* The VSpace t runs in, or NULL when it has none. */
+struct vspace *thread_vspace(const struct thread *t);
+
+#endif
