@@ -76,9 +76,19 @@ bool fdt_read(const void *dtb, struct virt_machine *m);
  */
 void mmu_init(const struct virt_machine *m);
 
-/* Map one page of a user program at va (mmu.c); false when va is taken or no table is left. */
+struct vspace;
+/* Map one page of a user program at va in v (mmu.c); false when va is taken or no table is left. */
 enum user_page { USER_PAGE_TEXT, USER_PAGE_RO, USER_PAGE_RW };
-bool aarch64_map_user_page(uint64_t va, kaal_paddr pa, enum user_page kind);
+bool aarch64_map_user_page(struct vspace *v, uint64_t va, kaal_paddr pa, enum user_page kind);
+/* Run in v's address space from now on (NULL: the kernel's map alone). */
+void aarch64_switch_vspace(const struct vspace *v);
+/*
+ * Pages of the embedded user program that are writable (each VSpace gets
+ * copies of them), 0 when the image has none (user.c, selftest.c).
+ */
+unsigned aarch64_program_writable_pages(void);
+/* The loaded user program's range; false before one is loaded (thread.c). */
+bool aarch64_user_program(uint64_t *lo, uint64_t *hi);
 
 /* Polled PL011 console. */
 void pl011_init(kaal_paddr base);

@@ -6,14 +6,23 @@
  * (2 MiB blocks, 4 KiB pages where the kernel image is, so its text is
  * read-only and executable and everything else never executable), and the
  * devices the machine names as Device-nGnRnE. Every kernel entry is EL1
- * only. Frames mapped through the core (arch_frame_map) go in the same
- * tree at addresses outside the kernel's map, as EL0-accessible non-global
- * pages that are never executable. Every table comes from a pool in .bss:
- * memory the kernel keeps, never the root task's untyped memory.
+ * only and global. Its tables come from a pool in .bss.
+ *
+ * Each VSpace is a tree of its own, tagged with its id as ASID, whose
+ * tables come from the VSpace object's memory: it starts as the kernel's
+ * tree and a kernel table on the way to a user address is copied into the
+ * VSpace before it is changed, so the kernel's map is the same in every
+ * VSpace and no VSpace can change another's. User pages are non-global
+ * and EL0 accessible, outside the kernel's map.
+ *
+ * A VSpace object: page 0 holds struct vspace, tables follow, and a VSpace
+ * made by a program's thread ends with private copies of the program's
+ * writable pages (its text and read-only data are shared).
  */
 #include "aarch64.h"
 #include "arch.h"
 #include "kernel.h"
+#include "vspace.h"
 
 #define PAGE_SIZE  UINT64_C(0x1000)
 #define BLOCK_SIZE UINT64_C(0x200000) /* a level 2 block */
@@ -52,6 +61,7 @@
  */
 #define TCR_VALUE  UINT64_C(0x80803510)
 #define TCR_IPS(n) ((uint64_t)(n) << 32)
+#define TCR_AS     (UINT64_C(1) << 36) /* 16-bit ASIDs */
 /* SCTLR_EL1: MMU, data cache and instruction cache on; alignment checks stay off. */
 #define SCTLR_M (UINT64_C(1) << 0)
 #define SCTLR_C (UINT64_C(1) << 2)
@@ -60,10 +70,15 @@
 /* Kernel map: L0, L1, an L2 per GiB of RAM and devices, L3s for the image and devices. */
 #define TABLE_POOL 48u
 
+/* Tables a VSpace has besides its copied pages: enough for the program, stack and a few regions. */
+#define VSPACE_TABLES 24u
+
 static uint64_t pool[TABLE_POOL][ENTRIES] __attribute__((aligned(4096)));
 static unsigned pool_used;
-static uint64_t *root;
+static uint64_t *kernel_root;
 static kaal_paddr ram_base, ram_end;
+static bool asid16;           /* 16-bit ASIDs: VSpace ids tag the TLB */
+static uint64_t current_ttbr; /* what TTBR0_EL1 holds */
 
 extern char __text_end[], __rodata_end[];
 
@@ -82,52 +97,96 @@ static unsigned level_index(uint64_t va, unsigned level)
 	return (unsigned)(va >> (39u - 9u * level)) & (ENTRIES - 1u);
 }
 
-/*
- * The table at level `level` (1-3) that translates va, made when alloc is
- * set; NULL when a block maps va above that level or the pool is empty.
- */
-static uint64_t *table_for(uint64_t va, unsigned level, bool alloc)
+static bool owns(const struct vspace *v, const uint64_t *table)
 {
-	uint64_t *t = root;
+	uintptr_t at = (uintptr_t)table, base = (uintptr_t)v;
+	return at >= base && at - base < (UINT64_C(1) << v->size_bits);
+}
+
+/* A zeroed table for v's tree (the kernel's when v is NULL), or NULL when none is left. */
+static uint64_t *new_table(struct vspace *v)
+{
+	if (!v)
+		return table_alloc();
+	struct arch_vspace *a = &v->arch;
+	if (a->tables_used == a->tables_max)
+		return NULL;
+	uint64_t *t = (uint64_t *)((uintptr_t)v + PAGE_SIZE * (1u + a->tables_used++));
+	for (unsigned i = 0; i < ENTRIES; i++)
+		t[i] = 0;
+	return t;
+}
+
+static uint64_t *root_of(const struct vspace *v)
+{
+	return v ? (uint64_t *)(uintptr_t)(v->arch.ttbr & DESC_ADDR) : kernel_root;
+}
+
+/*
+ * The table at level `level` (1-3) of v's tree that translates va, made
+ * when alloc is set (a kernel table on the way is copied into v first);
+ * NULL when a block maps va above that level or no table is left.
+ */
+static uint64_t *table_for(struct vspace *v, uint64_t va, unsigned level, bool alloc)
+{
+	uint64_t *t = root_of(v);
 	for (unsigned l = 0; l < level; l++) {
 		uint64_t *e = &t[level_index(va, l)];
+		uint64_t *next;
 		if (!(*e & DESC_VALID)) {
-			if (!alloc)
-				return NULL;
-			uint64_t *next = table_alloc();
-			if (!next)
+			if (!alloc || !(next = new_table(v)))
 				return NULL;
 			*e = (uint64_t)(uintptr_t)next | DESC_TABLE;
 		} else if ((*e & DESC_TABLE) != DESC_TABLE) {
 			return NULL; /* a block */
+		} else {
+			next = (uint64_t *)(uintptr_t)(*e & DESC_ADDR);
+			if (alloc && v && !owns(v, next)) {
+				uint64_t *copy = new_table(v);
+				if (!copy)
+					return NULL;
+				for (unsigned i = 0; i < ENTRIES; i++)
+					copy[i] = next[i];
+				__asm__ volatile("dsb ishst" ::: "memory");
+				*e = (uint64_t)(uintptr_t)copy | DESC_TABLE;
+				next = copy;
+			}
 		}
-		t = (uint64_t *)(uintptr_t)(*e & DESC_ADDR);
+		t = next;
 	}
 	return t;
 }
 
-/* Whether anything (a page, or a block above it) translates va. */
-static bool va_mapped(uint64_t va)
+/* The entry that translates va in v's tree (a page, or a block above it), 0 when none does. */
+static uint64_t translation(const struct vspace *v, uint64_t va)
 {
-	uint64_t *t = root;
+	uint64_t *t = root_of(v);
 	for (unsigned l = 0; l < 4; l++) {
 		uint64_t e = t[level_index(va, l)];
-		if (!(e & DESC_VALID))
-			return false;
-		if (l == 3 || (e & DESC_TABLE) != DESC_TABLE)
-			return true;
+		if (!(e & DESC_VALID) || l == 3 || (e & DESC_TABLE) != DESC_TABLE)
+			return e;
 		t = (uint64_t *)(uintptr_t)(e & DESC_ADDR);
 	}
+	return 0;
+}
+
+static bool va_mapped(const struct vspace *v, uint64_t va)
+{
+	return (translation(v, va) & DESC_VALID) != 0;
+}
+
+static bool map_page_in(struct vspace *v, uint64_t va, kaal_paddr pa, uint64_t attrs)
+{
+	uint64_t *t = table_for(v, va, 3, true);
+	if (!t)
+		return false;
+	t[level_index(va, 3)] = (pa & DESC_ADDR) | attrs | DESC_PAGE;
 	return true;
 }
 
 static bool map_page(uint64_t va, kaal_paddr pa, uint64_t attrs)
 {
-	uint64_t *t = table_for(va, 3, true);
-	if (!t)
-		return false;
-	t[level_index(va, 3)] = (pa & DESC_ADDR) | attrs | DESC_PAGE;
-	return true;
+	return map_page_in(NULL, va, pa, attrs);
 }
 
 static uint64_t image_page_attrs(uint64_t a)
@@ -147,7 +206,7 @@ static bool map_ram(kaal_paddr base, kaal_paddr end)
 	for (uint64_t a = base; a < end;) {
 		bool aligned = (a & (BLOCK_SIZE - 1)) == 0 && end - a >= BLOCK_SIZE;
 		if (aligned && (a + BLOCK_SIZE <= image_lo || a >= image_hi)) {
-			uint64_t *t = table_for(a, 2, true);
+			uint64_t *t = table_for(NULL, a, 2, true);
 			if (!t)
 				return false;
 			t[level_index(a, 2)] = a | KERNEL_RW | DESC_BLOCK;
@@ -177,12 +236,12 @@ static bool map_device(kaal_paddr base, uint64_t size)
 
 void mmu_init(const struct virt_machine *m)
 {
-	root = table_alloc();
+	kernel_root = table_alloc();
 	ram_base = m->ram_base;
 	ram_end = m->ram_base + m->ram_size;
-	bool ok = root && map_ram(ram_base, ram_end) && map_device(m->uart.base, m->uart.size) &&
-	          map_device(m->rtc.base, m->rtc.size) && map_device(m->gpio.base, m->gpio.size) &&
-	          map_device(m->gic_dist, GIC_FRAME_SIZE);
+	bool ok = kernel_root && map_ram(ram_base, ram_end) &&
+	          map_device(m->uart.base, m->uart.size) && map_device(m->rtc.base, m->rtc.size) &&
+	          map_device(m->gpio.base, m->gpio.size) && map_device(m->gic_dist, GIC_FRAME_SIZE);
 	/* The fixed map's GIC when the tree names none: both interfaces, as gic.c may use either.
 	 */
 	if (ok && (m->gic_version == 3 || !m->gic_found))
@@ -201,6 +260,8 @@ void mmu_init(const struct virt_machine *m)
 	uint64_t parange = mmfr0 & 0xf;
 	if (parange > 5)
 		parange = 5; /* 48 bits: as far as 4 KiB tables with 48-bit VAs reach */
+	asid16 = ((mmfr0 >> 4) & 0xf) == 2;
+	current_ttbr = (uint64_t)(uintptr_t)kernel_root;
 
 	uint64_t sctlr;
 	__asm__ volatile("dsb ish\n\t"
@@ -213,8 +274,9 @@ void mmu_init(const struct virt_machine *m)
 	                 "isb\n\t"
 	                 "mrs %0, sctlr_el1\n\t"
 	                 : "=&r"(sctlr)
-	                 : "r"(MAIR_VALUE), "r"(TCR_VALUE | TCR_IPS(parange)),
-	                   "r"((uint64_t)(uintptr_t)root)
+	                 : "r"(MAIR_VALUE),
+	                   "r"(TCR_VALUE | TCR_IPS(parange) | (asid16 ? TCR_AS : 0)),
+	                   "r"(current_ttbr)
 	                 : "memory");
 	sctlr |= SCTLR_M | SCTLR_C | SCTLR_I;
 	__asm__ volatile("msr sctlr_el1, %0\n\tisb" : : "r"(sctlr) : "memory");
@@ -237,41 +299,130 @@ static void tlb_flush_page(uint64_t va)
 	                 : "memory");
 }
 
+/* Everything v's ASID tagged (the whole TLB without 16-bit ASIDs) is forgotten. */
+static void tlb_flush_vspace(const struct vspace *v)
+{
+	if (asid16)
+		__asm__ volatile("dsb ishst\n\ttlbi aside1is, %0\n\tdsb ish\n\tisb"
+		                 :
+		                 : "r"(v->arch.ttbr & ~DESC_ADDR)
+		                 : "memory");
+	else
+		__asm__ volatile("dsb ishst\n\ttlbi vmalle1is\n\tdsb ish\n\tisb" ::: "memory");
+}
+
+void aarch64_switch_vspace(const struct vspace *v)
+{
+	uint64_t ttbr = v ? v->arch.ttbr : (uint64_t)(uintptr_t)kernel_root;
+	if (ttbr == current_ttbr)
+		return;
+	current_ttbr = ttbr;
+	__asm__ volatile("msr ttbr0_el1, %0\n\tisb" : : "r"(ttbr) : "memory");
+	/* Without ASIDs, one VSpace's user entries must not outlive the switch. */
+	if (!asid16)
+		__asm__ volatile("tlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
+}
+
+static unsigned pages_to_bits(uint64_t pages)
+{
+	unsigned bits = KAAL_PAGE_BITS;
+	while ((UINT64_C(1) << (bits - KAAL_PAGE_BITS)) < pages)
+		bits++;
+	return bits;
+}
+
+unsigned arch_vspace_min_bits(void)
+{
+	return pages_to_bits(1u + VSPACE_TABLES + aarch64_program_writable_pages());
+}
+
+/* The pages of parent's program in v: text and read-only data shared, the rest copied. */
+static void copy_program(struct vspace *v, const struct vspace *parent)
+{
+	uint64_t lo, hi;
+	if (!aarch64_user_program(&lo, &hi))
+		return;
+	uint8_t *copy = (uint8_t *)(uintptr_t)v + (UINT64_C(1) << v->size_bits);
+	unsigned copies_left = aarch64_program_writable_pages();
+	for (uint64_t va = lo; va < hi; va += PAGE_SIZE) {
+		uint64_t e = translation(parent, va);
+		if (!(e & DESC_VALID))
+			continue;
+		kaal_paddr pa = e & DESC_ADDR;
+		if ((e & AP_ALL_RO) == AP_ALL_RW) {
+			if (copies_left-- == 0)
+				break;
+			copy -= PAGE_SIZE;
+			__builtin_memcpy(copy, (const void *)(uintptr_t)pa, PAGE_SIZE);
+			pa = (uintptr_t)copy;
+		}
+		map_page_in(v, va, pa, e & ~(DESC_ADDR | DESC_PAGE));
+	}
+}
+
+void arch_vspace_init(struct vspace *v, const struct vspace *parent)
+{
+	struct arch_vspace *a = &v->arch;
+	uint64_t pages = UINT64_C(1) << (v->size_bits - KAAL_PAGE_BITS);
+	uint64_t copies = parent ? aarch64_program_writable_pages() : 0;
+	a->tables_used = 0;
+	a->tables_max = (uint32_t)(pages - 1u - copies);
+	uint64_t *top = new_table(v);
+	for (unsigned i = 0; i < ENTRIES; i++)
+		top[i] = kernel_root[i];
+	a->ttbr = (uint64_t)(uintptr_t)top | (asid16 ? (uint64_t)(v->id & 0xFFFFu) << 48 : 0);
+	if (parent)
+		copy_program(v, parent);
+	__asm__ volatile("dsb ishst\n\tisb" ::: "memory");
+}
+
+void arch_vspace_destroy(struct vspace *v)
+{
+	if (current_ttbr == v->arch.ttbr)
+		aarch64_switch_vspace(NULL);
+	tlb_flush_vspace(v);
+}
+
 /*
  * Frames go at the address the caller names (there is no allocator of
  * user addresses: 0 is refused), read-only or read-write, never
  * executable, Normal or Device memory.
  */
-kaal_status arch_frame_map(kaal_paddr phys, unsigned size_bits, unsigned rights, bool device,
-                           kaal_word *vaddr)
+kaal_status arch_frame_map(struct vspace *v, kaal_paddr phys, unsigned size_bits, unsigned rights,
+                           bool device, kaal_word *vaddr)
 {
 	uint64_t va = *vaddr;
 	uint64_t size = UINT64_C(1) << size_bits;
+	uint64_t lo, hi;
 	if (size_bits < KAAL_PAGE_BITS || va == 0 || (va & (size - 1)) || va >= VA_LIMIT ||
 	    size > VA_LIMIT - va || overlaps_ram(va, size))
 		return KAAL_INVALID_ARGUMENT;
+	/* The program's range belongs to the program in every VSpace (copy_program). */
+	if (aarch64_user_program(&lo, &hi) && va < hi && va + size > lo)
+		return KAAL_INVALID_ARGUMENT;
 	for (uint64_t off = 0; off < size; off += PAGE_SIZE)
-		if (va_mapped(va + off))
+		if (va_mapped(v, va + off))
 			return KAAL_INVALID_ARGUMENT;
-	/* Make every table first, so a full pool leaves nothing half mapped. */
+	/* Make every table first, so running out leaves nothing half mapped. */
 	for (uint64_t off = 0; off < size; off += PAGE_SIZE)
-		if (!table_for(va + off, 3, true))
-			return KAAL_ILLEGAL_OPERATION; /* the table pool is used up */
+		if (!table_for(v, va + off, 3, true))
+			return KAAL_LIMIT_REACHED; /* the VSpace's tables are used up */
 	uint64_t attrs = (device ? ATTR_DEVICE : ATTR_NORMAL | SH_INNER) | DESC_AF | DESC_NG |
 	                 DESC_PXN | DESC_UXN |
 	                 ((rights & KAAL_RIGHT_WRITE) ? AP_ALL_RW : AP_ALL_RO);
 	for (uint64_t off = 0; off < size; off += PAGE_SIZE)
-		map_page(va + off, phys + off, attrs);
+		map_page_in(v, va + off, phys + off, attrs);
 	__asm__ volatile("dsb ishst\n\tisb" ::: "memory");
 	return KAAL_OK;
 }
 
-void arch_frame_unmap(kaal_word vaddr, unsigned size_bits)
+void arch_frame_unmap(struct vspace *v, kaal_word vaddr, unsigned size_bits)
 {
 	uint64_t size = UINT64_C(1) << size_bits;
 	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
-		uint64_t *t = table_for(vaddr + off, 3, false);
-		if (t) {
+		uint64_t *t = table_for(v, vaddr + off, 3, false);
+		/* Only v's own tables: a kernel table on the path means nothing of v's is there. */
+		if (t && owns(v, t)) {
 			t[level_index(vaddr + off, 3)] = 0;
 			tlb_flush_page(vaddr + off);
 		}
@@ -283,9 +434,9 @@ void arch_frame_unmap(kaal_word vaddr, unsigned size_bits)
  * data, or EL0 read-write data, never executable at EL1 and never both
  * writable and executable. Outside the kernel's map, like frames.
  */
-bool aarch64_map_user_page(uint64_t va, kaal_paddr pa, enum user_page kind)
+bool aarch64_map_user_page(struct vspace *v, uint64_t va, kaal_paddr pa, enum user_page kind)
 {
-	if (va == 0 || va >= VA_LIMIT || overlaps_ram(va, PAGE_SIZE) || va_mapped(va))
+	if (va == 0 || va >= VA_LIMIT || overlaps_ram(va, PAGE_SIZE) || va_mapped(v, va))
 		return false;
 	uint64_t attrs = ATTR_NORMAL | SH_INNER | DESC_AF | DESC_NG | DESC_PXN;
 	if (kind == USER_PAGE_TEXT)
@@ -294,7 +445,7 @@ bool aarch64_map_user_page(uint64_t va, kaal_paddr pa, enum user_page kind)
 		attrs |= AP_ALL_RO | DESC_UXN;
 	else
 		attrs |= AP_ALL_RW | DESC_UXN;
-	if (!map_page(va, pa, attrs))
+	if (!map_page_in(v, va, pa, attrs))
 		return false;
 	__asm__ volatile("dsb ishst\n\tisb" ::: "memory");
 	return true;

@@ -538,6 +538,12 @@ static void raise_fault(void)
 	kaal_tap_diag("kaal: the read did not fault");
 }
 
+/* The self-test has no user program: its VSpaces copy nothing. */
+unsigned aarch64_program_writable_pages(void)
+{
+	return 0;
+}
+
 unsigned aarch64_root_task(const struct kaal_boot_info *boot_info, const struct virt_machine *m,
                            unsigned entry_el, kaal_paddr free_base)
 {

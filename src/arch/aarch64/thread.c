@@ -22,6 +22,7 @@
 
 #include "aarch64.h"
 #include "kernel.h"
+#include "vspace.h"
 
 #define TICK_NS         10000000u /* 10 ms */
 #define PRIORITY_LEVELS 256u
@@ -163,6 +164,12 @@ static void switch_to(struct thread *next)
 	current_running = true;
 	if (next == prev)
 		return;
+	uint64_t tpidr;
+	__asm__ volatile("mrs %0, tpidr_el0" : "=r"(tpidr));
+	if (prev && prev->arch.live)
+		prev->arch.tpidr = tpidr;
+	__asm__ volatile("msr tpidr_el0, %0" : : "r"(next->arch.tpidr));
+	aarch64_switch_vspace(thread_vspace(next));
 	aarch64_switch(prev && prev->arch.live ? &prev->arch.sp : &dead_sp, next->arch.sp);
 }
 
@@ -259,6 +266,7 @@ void aarch64_adopt_thread(struct thread *t, uint32_t timer_irq)
 	root = t;
 	current = t;
 	current_running = true;
+	aarch64_switch_vspace(thread_vspace(t));
 	live_add(t);
 	tick_irq = timer_irq;
 	next_tick = timer_counter() + timer_ns_to_counter(TICK_NS);
@@ -340,6 +348,13 @@ void aarch64_set_user_program(uint64_t lo, uint64_t hi, uint64_t entry)
 	user_entry = entry;
 }
 
+bool aarch64_user_program(uint64_t *lo, uint64_t *hi)
+{
+	*lo = user_lo;
+	*hi = user_hi;
+	return user_hi != 0;
+}
+
 struct thread *aarch64_current(void)
 {
 	return current;
@@ -414,6 +429,7 @@ kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack
 		frame[11] = (uintptr_t)aarch64_thread_trampoline; /* x30 */
 	}
 	t->arch.sp = (uintptr_t)frame;
+	t->arch.tpidr = 0; /* no IPC buffer until the thread names one */
 	if (!t->arch.live)
 		live_add(t);
 	if (t->arch.queued)

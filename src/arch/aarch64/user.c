@@ -13,6 +13,7 @@
 #include "aarch64.h"
 #include "kernel.h"
 #include "user_abi.h"
+#include "vspace.h"
 
 #define PAGE_SIZE   UINT64_C(0x1000)
 #define USER_FRAMES 128u /* program pages and the stack */
@@ -48,6 +49,50 @@ static _Noreturn void fail(const char *why)
 	semihosting_exit(KAAL_EXIT_BOOT);
 }
 
+static uint64_t image_size(void)
+{
+	return (uint64_t)(kaal_user_image_end - kaal_user_image);
+}
+
+static struct elf_header elf_header(void)
+{
+	uint64_t size = image_size();
+	struct elf_header eh;
+	if (size < sizeof(eh))
+		fail("no ELF header");
+	__builtin_memcpy(&eh, kaal_user_image, sizeof(eh));
+	if (eh.ident[0] != 0x7f || eh.ident[1] != 'E' || eh.ident[2] != 'L' || eh.ident[3] != 'F' ||
+	    eh.ident[4] != 2 || eh.machine != EM_AARCH64 ||
+	    eh.phentsize != sizeof(struct elf_phdr) || eh.phoff > size ||
+	    (uint64_t)eh.phnum * sizeof(struct elf_phdr) > size - eh.phoff)
+		fail("not a 64-bit aarch64 ELF");
+	return eh;
+}
+
+/* Program header i, when it is a segment to load. */
+static bool loadable(const struct elf_header *eh, unsigned i, struct elf_phdr *ph)
+{
+	__builtin_memcpy(ph, kaal_user_image + eh->phoff + i * sizeof(*ph), sizeof(*ph));
+	return ph->type == PT_LOAD && ph->memsz != 0;
+}
+
+static uint64_t pages_of(const struct elf_phdr *ph)
+{
+	return (ph->memsz + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
+unsigned aarch64_program_writable_pages(void)
+{
+	struct elf_header eh = elf_header();
+	uint64_t pages = 0;
+	for (unsigned i = 0; i < eh.phnum; i++) {
+		struct elf_phdr ph;
+		if (loadable(&eh, i, &ph) && (ph.flags & PF_W))
+			pages += pages_of(&ph);
+	}
+	return (unsigned)pages;
+}
+
 static uint8_t *frame_alloc(void)
 {
 	if (frames_used == USER_FRAMES)
@@ -60,7 +105,7 @@ static uint8_t *frame_alloc(void)
 
 static void map(uint64_t va, const void *frame, enum user_page kind)
 {
-	if (!aarch64_map_user_page(va, (uintptr_t)frame, kind))
+	if (!aarch64_map_user_page(thread_vspace(aarch64_current()), va, (uintptr_t)frame, kind))
 		fail("an address is taken or out of range");
 }
 
@@ -91,7 +136,7 @@ static uint64_t load_segment(const struct elf_phdr *ph, uint64_t size)
 			sync_text(f);
 		map(ph->vaddr + off, f, kind);
 	}
-	return ph->vaddr + ((ph->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
+	return ph->vaddr + pages_of(ph) * PAGE_SIZE;
 }
 
 unsigned aarch64_root_task(const struct kaal_boot_info *bi, const struct virt_machine *m,
@@ -100,21 +145,12 @@ unsigned aarch64_root_task(const struct kaal_boot_info *bi, const struct virt_ma
 	(void)m;
 	(void)entry_el;
 	(void)free_base;
-	uint64_t size = (uint64_t)(kaal_user_image_end - kaal_user_image);
-	struct elf_header eh;
-	if (size < sizeof(eh))
-		fail("no ELF header");
-	__builtin_memcpy(&eh, kaal_user_image, sizeof(eh));
-	if (eh.ident[0] != 0x7f || eh.ident[1] != 'E' || eh.ident[2] != 'L' || eh.ident[3] != 'F' ||
-	    eh.ident[4] != 2 || eh.machine != EM_AARCH64 ||
-	    eh.phentsize != sizeof(struct elf_phdr) || eh.phoff > size ||
-	    (uint64_t)eh.phnum * sizeof(struct elf_phdr) > size - eh.phoff)
-		fail("not a 64-bit aarch64 ELF");
+	uint64_t size = image_size();
+	struct elf_header eh = elf_header();
 	uint64_t lo = UINT64_MAX, hi = 0;
 	for (unsigned i = 0; i < eh.phnum; i++) {
 		struct elf_phdr ph;
-		__builtin_memcpy(&ph, kaal_user_image + eh.phoff + i * sizeof(ph), sizeof(ph));
-		if (ph.type != PT_LOAD || ph.memsz == 0)
+		if (!loadable(&eh, i, &ph))
 			continue;
 		uint64_t end = load_segment(&ph, size);
 		if (ph.vaddr < lo)

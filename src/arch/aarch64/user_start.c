@@ -12,8 +12,6 @@
 int kaal_user_main(const struct kaal_boot_info *bi);
 _Noreturn void aarch64_user_start(kaal_word arg, void (*fn)(kaal_word));
 
-static struct kaal_ipc_buffer *ipc_buffer;
-
 __asm__(".section .text.start, \"ax\"\n"
         ".global _start\n"
         "_start:\n"
@@ -27,14 +25,17 @@ _Noreturn void kaal_thread_exit(void)
 		kaal_syscall(KAAL_SYS_THREAD_EXIT, 0, 0, 0, 0, 0, 0);
 }
 
+/* Each thread's IPC buffer pointer lives in TPIDR_EL0, which the kernel keeps per thread. */
 void kaal_set_ipc_buffer(struct kaal_ipc_buffer *buf)
 {
-	ipc_buffer = buf;
+	__asm__ volatile("msr tpidr_el0, %0" : : "r"(buf));
 }
 
 struct kaal_ipc_buffer *kaal_ipc_buffer(void)
 {
-	return ipc_buffer;
+	struct kaal_ipc_buffer *buf;
+	__asm__ volatile("mrs %0, tpidr_el0" : "=r"(buf));
+	return buf;
 }
 
 _Noreturn void aarch64_user_start(kaal_word arg, void (*fn)(kaal_word))

@@ -31,6 +31,14 @@ struct arch_thread {
 	uint8_t queue_priority;
 	uint8_t kstack; /* an EL0 thread's kernel stack: pool index + 1, 0 for none */
 	uint8_t pad[4];
+	uint64_t tpidr; /* TPIDR_EL0 while switched out: the SDK's IPC buffer pointer */
+};
+
+/* A VSpace's translation tables (src/arch/aarch64/mmu.c). */
+struct arch_vspace {
+	uint64_t ttbr; /* its top table and ASID, as TTBR0_EL1 takes them */
+	uint32_t tables_used;
+	uint32_t tables_max;
 };
 
 static inline void *arch_phys_to_kernel(kaal_paddr phys)
