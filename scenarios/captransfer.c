@@ -208,10 +208,13 @@ static kaal_status create(unsigned type, unsigned size_bits, kaal_cptr *slot)
 	return st;
 }
 
-/* The child: a CNode as its CSpace, a thread, an IPC buffer, its own CNode and the endpoint. */
+/*
+ * The child: a CNode as its CSpace, a VSpace, a thread, an IPC buffer, its
+ * own CNode and the endpoint.
+ */
 static kaal_status child_create(kaal_cptr ep, kaal_cptr *thread)
 {
-	kaal_cptr cspace = 0, ipc = 0;
+	kaal_cptr cspace = 0, ipc = 0, vspace = 0;
 	kaal_status st = create(KAAL_CAP_CNODE, RADIX, &child_cnode);
 	if (st == KAAL_OK)
 		st = kaal_broker_alloc_slot(&broker, &cspace);
@@ -225,6 +228,10 @@ static kaal_status child_create(kaal_cptr ep, kaal_cptr *thread)
 		st = create(KAAL_CAP_FRAME, KAAL_PAGE_BITS, &ipc);
 	if (st == KAAL_OK)
 		st = kaal_thread_configure(*thread, cspace, ipc, 100);
+	if (st == KAAL_OK)
+		st = kaal_broker_create_vspace(&broker, &vspace);
+	if (st == KAAL_OK)
+		st = kaal_thread_set_vspace(*thread, vspace);
 	if (st == KAAL_OK)
 		st = kaal_cnode_copy(in_child(SLOT_SELF), slot_of(child_cnode));
 	if (st == KAAL_OK)

@@ -23,6 +23,8 @@
  *   producer sends nothing until the consumer has gone to sleep on the
  *   empty ring, and the consumer takes nothing after its first burst until
  *   the producer has gone to sleep on the full ring.
+ * - Each process runs in a VSpace of its own: where the kernel isolates
+ *   address spaces, neither can reach the other's memory but the rings.
  * - Each process ends by sending the root a report on its badged endpoint
  *   and returning; the root checks the reports.
  */
@@ -323,6 +325,7 @@ static void consumer(kaal_word base)
 struct process {
 	kaal_cptr cnode;  /* as retyped: no guard, so the root names its slots at depth RADIX */
 	kaal_cptr cspace; /* the same CNode minted with a guard: the process's CSpace root */
+	kaal_cptr vspace; /* its address space: a copy of this program as it is at creation */
 	kaal_cptr thread;
 	kaal_cptr ipc; /* its IPC buffer frame */
 };
@@ -369,6 +372,10 @@ static kaal_status process_create(struct process *p)
 		st = create(KAAL_CAP_FRAME, KAAL_PAGE_BITS, PAGE, 1, &p->ipc);
 	if (st == KAAL_OK)
 		st = kaal_thread_configure(p->thread, p->cspace, p->ipc, 100);
+	if (st == KAAL_OK)
+		st = kaal_broker_create_vspace(&broker, &p->vspace);
+	if (st == KAAL_OK)
+		st = kaal_thread_set_vspace(p->thread, p->vspace);
 	if (st == KAAL_OK)
 		st = kaal_cnode_copy(in_process(p, SLOT_IPC), slot_of(p->ipc));
 	return st;

@@ -100,7 +100,7 @@ struct kaal_broker {
 	struct kaal_memory_manager memory;
 	struct kaal_device device[KAAL_BOOT_INFO_MAX_DEVICES];
 	bool device_taken[KAAL_BOOT_INFO_MAX_DEVICES];
-	/* Each endpoint or notification sits in a page of its own. */
+	/* Each endpoint or notification sits in a page of its own, a VSpace in its own block. */
 	struct {
 		kaal_cptr cap;
 		struct kaal_memory memory;
@@ -124,7 +124,9 @@ kaal_status kaal_broker_release_device(struct kaal_broker *b, uint32_t id);
 
 kaal_status kaal_broker_create_endpoint(struct kaal_broker *b, kaal_cptr *ep);
 kaal_status kaal_broker_create_notification(struct kaal_broker *b, kaal_cptr *ntfn);
-/* Destroy an endpoint or notification the broker created, and reclaim its memory. */
+/* An address space for a new process: a copy of the calling program (kaal_thread_set_vspace). */
+kaal_status kaal_broker_create_vspace(struct kaal_broker *b, kaal_cptr *vspace);
+/* Destroy an endpoint, notification or VSpace the broker created, and reclaim its memory. */
 kaal_status kaal_broker_destroy_object(struct kaal_broker *b, kaal_cptr cap);
 
 #endif

@@ -137,14 +137,17 @@ static kaal_status create_object(struct kaal_broker *b, unsigned type, kaal_cptr
 		return KAAL_OUT_OF_SLOTS;
 	struct kaal_memory mem;
 	kaal_cptr slot;
-	kaal_status st = kaal_memory_alloc(&b->memory, 1u << KAAL_PAGE_BITS, 0, &mem);
+	unsigned bits = type == KAAL_CAP_VSPACE ? b->bi->vspace_bits : KAAL_PAGE_BITS;
+	kaal_status st = kaal_memory_alloc(&b->memory, UINT64_C(1) << bits, 0, &mem);
 	if (st != KAAL_OK)
 		return st;
 	st = kaal_slots_alloc(&b->slots, &slot);
 	if (st == KAAL_OK) {
-		st = type == KAAL_CAP_ENDPOINT
-		         ? kaal_endpoint_create(mem.cap, root_ref(b, slot))
-		         : kaal_notification_create(mem.cap, root_ref(b, slot));
+		st = type == KAAL_CAP_ENDPOINT ? kaal_endpoint_create(mem.cap, root_ref(b, slot))
+		     : type == KAAL_CAP_NOTIFICATION
+		         ? kaal_notification_create(mem.cap, root_ref(b, slot))
+		         : kaal_untyped_retype(mem.cap, type, bits, 1, root_ref(b, b->root_cnode),
+		                               slot, NULL);
 		if (st != KAAL_OK)
 			kaal_slots_free(&b->slots, slot);
 	}
@@ -166,6 +169,11 @@ kaal_status kaal_broker_create_endpoint(struct kaal_broker *b, kaal_cptr *ep)
 kaal_status kaal_broker_create_notification(struct kaal_broker *b, kaal_cptr *ntfn)
 {
 	return create_object(b, KAAL_CAP_NOTIFICATION, ntfn);
+}
+
+kaal_status kaal_broker_create_vspace(struct kaal_broker *b, kaal_cptr *vspace)
+{
+	return create_object(b, KAAL_CAP_VSPACE, vspace);
 }
 
 kaal_status kaal_broker_destroy_object(struct kaal_broker *b, kaal_cptr cap)
