@@ -16,7 +16,7 @@
 #include "vspace.h"
 
 #define PAGE_SIZE   UINT64_C(0x1000)
-#define USER_FRAMES 128u /* program pages and the stack */
+#define USER_FRAMES 512u /* program pages and the stack */
 
 extern const uint8_t kaal_user_image[], kaal_user_image_end[];
 
