@@ -17,6 +17,7 @@ packages=(
 	python3
 	gcc-aarch64-linux-gnu
 	qemu-system-arm
+	gdb-multiarch
 )
 
 missing=()
