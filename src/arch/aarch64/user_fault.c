@@ -1,7 +1,8 @@
 /*
  * A root task at EL0 whose threads each do one thing EL0 may not: read
  * the kernel image (EL1-only pages), write the program's own text,
- * execute its data, run an undefined instruction. The kernel must end
+ * execute its data, run an undefined instruction, make an unaligned
+ * exclusive access (an alignment fault even with alignment checks off). The kernel must end
  * each of them with one line on the console and let the root go on.
  */
 #include <kaal/sdk.h>
@@ -9,13 +10,11 @@
 
 int kaal_user_main(const struct kaal_boot_info *bi);
 
-enum fault { READ_KERNEL, WRITE_TEXT, EXECUTE_DATA, UNDEFINED, FAULTS };
+enum fault { READ_KERNEL, WRITE_TEXT, EXECUTE_DATA, UNDEFINED, UNALIGNED, FAULTS };
 
 static const char *const fault_names[FAULTS] = {
-    "a read of the kernel image",
-    "a write to the program's text",
-    "a jump into the program's data",
-    "an undefined instruction",
+    "a read of the kernel image", "a write to the program's text", "a jump into the program's data",
+    "an undefined instruction",   "an unaligned exclusive load",
 };
 
 static uint8_t stacks[FAULTS][4096] __attribute__((aligned(16)));
@@ -36,9 +35,17 @@ static void faulter(kaal_word which)
 	case EXECUTE_DATA:
 		((void (*)(void))(uintptr_t)data_code)();
 		break;
-	default:
+	case UNDEFINED:
 		__asm__ volatile("udf #0");
 		break;
+	default: {
+		kaal_word v;
+		__asm__ volatile("ldxr %0, [%1]"
+		                 : "=r"(v)
+		                 : "r"((uintptr_t)&stacks[which][1])
+		                 : "memory");
+		break;
+	}
 	}
 	survived[which] = 1;
 }
