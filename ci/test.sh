@@ -168,8 +168,30 @@ run_config()
 	fi
 }
 
+# Each scenario's QEMU runs must print the TAP results its host run printed.
+check_same_tap()
+{
+	local host=build/ci-gcc-debug/meson-logs/testlog.json
+	local qemu=build/ci-$1/meson-logs/testlog.json output passed failed
+	[[ -f "$host" && -f "$qemu" ]] || return 0
+	echo
+	echo "==> same TAP on the host and on QEMU ($1)"
+	if ! output=$(python3 ci/same-tap.py "$host" "$qemu"); then
+		record "same-tap-$1" 0 1 0 "ci/same-tap.py failed"
+		return
+	fi
+	echo "$output"
+	read -r passed _ failed _ <<<"$(tail -n 1 <<<"$output")"
+	record "same-tap-$1" "$passed" "$failed" 0
+}
+
 for name in "${configs[@]}"; do
 	run_config "$name"
+done
+for name in "${configs[@]}"; do
+	if [[ "$name" == aarch64-* && " ${configs[*]} " == *" gcc-debug "* ]]; then
+		check_same_tap "$name"
+	fi
 done
 
 echo
