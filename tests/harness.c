@@ -95,6 +95,18 @@ void harness_assert_empty(struct kaal_slot_ref ref)
 	assert_int_equal(KAAL_CAP_NULL, harness_identify_ref(ref).type);
 }
 
+void harness_assert_slot_empty(kaal_cptr slot)
+{
+	struct kaal_cap_info info = harness_identify(slot);
+	assert_int_equal(KAAL_CAP_NULL, info.type);
+	assert_int_equal(0, info.object);
+}
+
+void harness_assert_aligned(kaal_paddr p, unsigned bits)
+{
+	assert_int_equal(0, p & ((UINT64_C(1) << bits) - 1));
+}
+
 kaal_cptr harness_endpoint(void)
 {
 	return harness_create(KAAL_CAP_ENDPOINT, 0);

@@ -37,6 +37,10 @@ struct kaal_cap_info harness_identify(kaal_cptr slot);
 struct kaal_cap_info harness_identify_ref(struct kaal_slot_ref ref);
 void harness_assert_same_cap(struct kaal_cap_info expected, struct kaal_cap_info actual);
 void harness_assert_empty(struct kaal_slot_ref ref);
+/* A root slot holds nothing: no type, no object. */
+void harness_assert_slot_empty(kaal_cptr slot);
+/* p is a multiple of 1 << bits. */
+void harness_assert_aligned(kaal_paddr p, unsigned bits);
 
 kaal_cptr harness_endpoint(void);
 kaal_cptr harness_notification(void);

@@ -43,18 +43,6 @@ static kaal_paddr object_of(kaal_cptr slot)
 	return harness_identify(slot).object;
 }
 
-static void assert_empty(kaal_cptr slot)
-{
-	struct kaal_cap_info info = harness_identify(slot);
-	assert_int_equal(KAAL_CAP_NULL, info.type);
-	assert_int_equal(0, info.object);
-}
-
-static void assert_aligned(kaal_paddr p, unsigned bits)
-{
-	assert_int_equal(0, p & ((UINT64_C(1) << bits) - 1));
-}
-
 static void *map_rw(kaal_cptr frame)
 {
 	void *p = NULL;
@@ -93,7 +81,7 @@ static void retype_fixed_types(void **state)
 		assert_int_equal(KAAL_RIGHTS_ALL, info.rights);
 		assert_int_equal(0, info.badge);
 		assert_true(info.object >= base && info.object < base + (UINT64_C(1) << 16));
-		assert_aligned(info.object, fixed[i].bits);
+		harness_assert_aligned(info.object, fixed[i].bits);
 		/* Largest first: each starts at an address already aligned, so nothing is skipped.
 		 */
 		assert_int_equal(before - (UINT64_C(1) << fixed[i].bits), left_in(ut));
@@ -140,7 +128,7 @@ static void retype_cnode_every_radix(void **state)
 		assert_int_equal(KAAL_CAP_CNODE, info.type);
 		assert_int_equal(KAAL_RIGHTS_ALL, info.rights);
 		assert_int_equal(0, info.badge); /* no guard */
-		assert_aligned(info.object, radix + KAAL_SLOT_BITS);
+		harness_assert_aligned(info.object, radix + KAAL_SLOT_BITS);
 		assert_true(left_in(ut) <= before - size);
 
 		/* Its last slot takes a copy at depth radix, and is empty before. */
@@ -191,7 +179,7 @@ static void retype_frames(void **state)
 	assert_int_equal(base, si.object);
 	/* The large page skips to the next 2 MiB boundary after the small one. */
 	assert_int_equal(base + LARGE_PAGE, li.object);
-	assert_aligned(li.object, KAAL_LARGE_PAGE_BITS);
+	harness_assert_aligned(li.object, KAAL_LARGE_PAGE_BITS);
 	assert_int_equal((UINT64_C(1) << 23) - 2 * LARGE_PAGE, left_in(ut));
 
 	uint8_t *p = map_rw(large);
@@ -247,7 +235,7 @@ static void placement_aligns_up(void **state)
 	kaal_cptr ut = make_untyped(16);
 	struct kaal_untyped_info ui = info_of(ut);
 	kaal_paddr base = ui.base;
-	assert_aligned(base, 16);
+	harness_assert_aligned(base, 16);
 	assert_int_equal(16, ui.size_bits);
 	assert_int_equal(UINT64_C(1) << 16, ui.bytes_left);
 
@@ -297,7 +285,7 @@ static void retyped_memory_is_zeroed(void **state)
 	uint8_t *p = map_rw(f);
 	memset(p, 0xA5, PAGE);
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(f)));
-	assert_empty(f);
+	harness_assert_slot_empty(f);
 	assert_int_equal(UINT64_C(1) << 16, left_in(ut));
 
 	kaal_cptr f2 = retype_from(ut, KAAL_CAP_FRAME, KAAL_PAGE_BITS);
@@ -308,7 +296,7 @@ static void retyped_memory_is_zeroed(void **state)
 	/* Dirty it again and revoke the untyped instead: the same holds. */
 	memset(p, 0x5A, PAGE);
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(ut)));
-	assert_empty(f2);
+	harness_assert_slot_empty(f2);
 	assert_int_equal(UINT64_C(1) << 16, left_in(ut));
 	kaal_cptr f3 = retype_from(ut, KAAL_CAP_FRAME, KAAL_PAGE_BITS);
 	assert_int_equal(base, object_of(f3));
@@ -370,8 +358,8 @@ static void count_fills_consecutive_slots(void **state)
 		assert_int_equal(KAAL_CAP_ENDPOINT, ci.type);
 		assert_int_equal(base + 32 * i, ci.object);
 	}
-	assert_empty(before);
-	assert_empty(beyond);
+	harness_assert_slot_empty(before);
+	harness_assert_slot_empty(beyond);
 	assert_int_equal((UINT64_C(1) << 16) - 5 * 32, left_in(ut));
 
 	/* Each is its own object: deleting one leaves the others. */
@@ -443,8 +431,8 @@ static void exhaustion_reports_bytes_left(void **state)
 	    KAAL_UNTYPED_EXHAUSTED,
 	    kaal_untyped_retype(ut, KAAL_CAP_FRAME, KAAL_PAGE_BITS, 2, root_node(), a, &left));
 	assert_int_equal(PAGE, left);
-	assert_empty(a);
-	assert_empty(b);
+	harness_assert_slot_empty(a);
+	harness_assert_slot_empty(b);
 	assert_int_equal(PAGE, left_in(ut));
 
 	/* A small object still fits; after it a page no longer does, though 4064 bytes are left. */
@@ -455,7 +443,7 @@ static void exhaustion_reports_bytes_left(void **state)
 	    KAAL_UNTYPED_EXHAUSTED,
 	    kaal_untyped_retype(ut, KAAL_CAP_FRAME, KAAL_PAGE_BITS, 1, root_node(), a, &left));
 	assert_int_equal(PAGE - 32, left);
-	assert_empty(a);
+	harness_assert_slot_empty(a);
 
 	/* An object larger than the whole untyped. */
 	left = 0;
@@ -467,7 +455,7 @@ static void exhaustion_reports_bytes_left(void **state)
 	assert_status(KAAL_UNTYPED_EXHAUSTED,
 	              kaal_untyped_retype(ut, KAAL_CAP_UNTYPED, 15, 1, root_node(), a, &left));
 	assert_int_equal(PAGE - 32, left);
-	assert_empty(a);
+	harness_assert_slot_empty(a);
 
 	/* Endpoints fill the rest exactly; then even one more is too many. */
 	kaal_cptr cn = retype_from(h.untyped, KAAL_CAP_CNODE, 7);
@@ -561,7 +549,7 @@ static void assert_refused(kaal_status expected, kaal_cptr ut, unsigned type, un
 	assert_int_equal(left, left_in(ut));
 	for (unsigned i = 0; i < (count ? count : 1) && slot + i < h.bi->slot_count; i++)
 		if (slot + i >= h.bi->first_free_slot)
-			assert_empty(slot + i);
+			harness_assert_slot_empty(slot + i);
 }
 
 static void invalid_types_and_sizes(void **state)
@@ -637,7 +625,7 @@ static void invalid_counts_and_offsets(void **state)
 	                 kaal_slot(h.root, KAAL_WORD_BITS), slot, 0);
 	assert_status(KAAL_INVALID_ARGUMENT, r.status);
 	assert_int_equal(left, left_in(ut));
-	assert_empty(slot);
+	harness_assert_slot_empty(slot);
 
 	/* The very last slot takes exactly one. */
 	assert_status(KAAL_OK,
@@ -659,8 +647,8 @@ static void occupied_destination(void **state)
 
 	assert_status(KAAL_SLOT_OCCUPIED,
 	              kaal_untyped_retype(ut, KAAL_CAP_ENDPOINT, 0, 3, root_node(), first, NULL));
-	assert_empty(first);
-	assert_empty(first + 1);
+	harness_assert_slot_empty(first);
+	harness_assert_slot_empty(first + 1);
 	assert_int_equal(KAAL_CAP_NOTIFICATION, harness_identify(third).type);
 	assert_int_equal(object_of(n), object_of(third));
 	assert_int_equal(left, left_in(ut));
@@ -694,7 +682,7 @@ static void wrong_untyped_or_destination(void **state)
 	              kaal_untyped_retype(empty, KAAL_CAP_ENDPOINT, 0, 1, root_node(), slot, NULL));
 	assert_status(KAAL_WRONG_TYPE, kaal_untyped_info(ep, &ui));
 	assert_status(KAAL_SLOT_EMPTY, kaal_untyped_info(empty, &ui));
-	assert_empty(slot);
+	harness_assert_slot_empty(slot);
 
 	/* The destination CNode operand, by slot and by cptr. */
 	assert_status(KAAL_WRONG_TYPE,
@@ -713,8 +701,8 @@ static void wrong_untyped_or_destination(void **state)
 	              kaal_untyped_retype(ut, KAAL_CAP_ENDPOINT, 0, 1, not_cnode_root, 0, NULL));
 	assert_int_equal(left, left_in(ut));
 	assert_int_equal(KAAL_CAP_ENDPOINT, harness_identify(ep).type);
-	assert_empty(empty);
-	assert_empty(slot);
+	harness_assert_slot_empty(empty);
+	harness_assert_slot_empty(slot);
 }
 
 /* The slot-addressed creators of the seed ABI. */
@@ -765,14 +753,14 @@ static void create_calls(void **state)
 	struct kaal_slot_ref depth0 = {h.root, slot, 0};
 	assert_status(KAAL_DEPTH_MISMATCH, kaal_notification_create(ut, depth0));
 	assert_int_equal(left, left_in(ut));
-	assert_empty(slot);
-	assert_empty(slot + 1);
+	harness_assert_slot_empty(slot);
+	harness_assert_slot_empty(slot + 1);
 
 	/* A 16-byte untyped holds no 32-byte object. */
 	kaal_cptr tiny = retype_from(ut, KAAL_CAP_UNTYPED, KAAL_MIN_UNTYPED_BITS);
 	assert_status(KAAL_UNTYPED_EXHAUSTED, kaal_endpoint_create(tiny, harness_ref(slot)));
 	assert_status(KAAL_UNTYPED_EXHAUSTED, kaal_notification_create(tiny, harness_ref(slot)));
-	assert_empty(slot);
+	harness_assert_slot_empty(slot);
 	assert_int_equal(16, left_in(tiny));
 	struct kaal_result r = kaal_syscall(KAAL_SYS_ENDPOINT_CREATE, tiny, h.root,
 	                                    kaal_slot(slot, KAAL_WORD_BITS), 0, 0, 0);
@@ -805,12 +793,12 @@ static void untyped_copy_never_overlaps(void **state)
 	    KAAL_UNTYPED_EXHAUSTED,
 	    kaal_untyped_retype(ut, KAAL_CAP_FRAME, KAAL_PAGE_BITS, 1, root_node(), slot, &left));
 	assert_int_equal(0, left);
-	assert_empty(slot);
+	harness_assert_slot_empty(slot);
 
 	/* An untyped with children cannot be copied. */
 	kaal_cptr again = harness_slot();
 	assert_status(KAAL_REVOKE_FIRST, kaal_cnode_copy(harness_ref(again), harness_ref(copy)));
-	assert_empty(again);
+	harness_assert_slot_empty(again);
 
 	/* The copy goes but its frame stays: the source still has nothing to give. */
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(copy)));

@@ -31,18 +31,6 @@ static uint64_t left_in(kaal_cptr ut)
 	return info.bytes_left;
 }
 
-static void assert_empty(kaal_cptr slot)
-{
-	struct kaal_cap_info info = harness_identify(slot);
-	assert_int_equal(KAAL_CAP_NULL, info.type);
-	assert_int_equal(0, info.object);
-}
-
-static void assert_aligned(kaal_paddr p, unsigned bits)
-{
-	assert_int_equal(0, p & ((UINT64_C(1) << bits) - 1));
-}
-
 static kaal_cptr new_vspace(void)
 {
 	return harness_create(KAAL_CAP_VSPACE, h.bi->vspace_bits);
@@ -195,7 +183,7 @@ static void retype_sizes(void **state)
 		assert_status(
 		    KAAL_INVALID_ARGUMENT,
 		    kaal_untyped_retype(ut, KAAL_CAP_VSPACE, refused[i], 1, root_node(), s, NULL));
-		assert_empty(s);
+		harness_assert_slot_empty(s);
 		assert_int_equal(left, left_in(ut));
 	}
 
@@ -205,7 +193,7 @@ static void retype_sizes(void **state)
 	              kaal_untyped_retype(ut, KAAL_CAP_VSPACE, KAAL_MAX_VSPACE_BITS, 1, root_node(),
 	                                  s, &reported));
 	assert_int_equal(left, reported);
-	assert_empty(s);
+	harness_assert_slot_empty(s);
 	assert_int_equal(left, left_in(ut));
 
 	/* The smallest: past the endpoint, at the next page. */
@@ -215,7 +203,7 @@ static void retype_sizes(void **state)
 	assert_int_equal(KAAL_CAP_VSPACE, v.type);
 	assert_int_equal(KAAL_RIGHTS_ALL, v.rights);
 	assert_int_equal(0, v.badge);
-	assert_aligned(v.object, min);
+	harness_assert_aligned(v.object, min);
 	assert_int_equal(ui.base + (UINT64_C(1) << min), v.object);
 	assert_int_equal((UINT64_C(1) << 18) - 2 * (UINT64_C(1) << min), left_in(ut));
 	assert_int_not_equal(harness_identify(h.bi->root_vspace_cptr).object, v.object);
@@ -227,7 +215,7 @@ static void retype_sizes(void **state)
 	struct kaal_cap_info b = harness_identify(big);
 	assert_int_equal(KAAL_CAP_VSPACE, b.type);
 	assert_int_equal(KAAL_RIGHTS_ALL, b.rights);
-	assert_aligned(b.object, 16);
+	harness_assert_aligned(b.object, 16);
 	assert_int_equal(ui.base + (UINT64_C(1) << 16), b.object);
 	assert_int_equal((UINT64_C(1) << 18) - 2 * (UINT64_C(1) << 16), left_in(ut));
 
@@ -280,7 +268,7 @@ static void set_vspace_errors(void **state)
 	assert_status(KAAL_ILLEGAL_OPERATION,
 	              kaal_thread_set_vspace(root_thread, h.bi->root_vspace_cptr));
 
-	assert_empty(empty);
+	harness_assert_slot_empty(empty);
 	assert_same(v, v_was);
 	assert_same(other, other_was);
 	assert_same(ep, ep_was);
@@ -432,7 +420,7 @@ static void deleted_source_cap_keeps_the_vspace(void **state)
 	kaal_cptr v = new_vspace();
 	assert_status(KAAL_OK, kaal_thread_set_vspace(t, v));
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(v)));
-	assert_empty(v);
+	harness_assert_slot_empty(v);
 	w.gate = harness_notification();
 	w.after = new_frame();
 	w.value = 77;
@@ -471,7 +459,7 @@ static void frame_outlives_revoked_vspace(void **state)
 
 	/* V goes with its untyped: its cap and the thread's copy. */
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(ut)));
-	assert_empty(v);
+	harness_assert_slot_empty(v);
 	assert_int_equal(UINT64_C(1) << 16, left_in(ut));
 	/* The frame's cap still says where it was mapped. */
 	assert_int_equal(at, mapped_at(w.before));
@@ -528,11 +516,11 @@ static void frame_outlives_deleted_vspace(void **state)
 	await_end(&w);
 
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(v)));
-	assert_empty(v);
+	harness_assert_slot_empty(v);
 	/* The thread's copy keeps V: its frames are still mapped there. */
 	assert_int_equal(0xD00, w.p[0][0]);
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(t)));
-	assert_empty(t);
+	harness_assert_slot_empty(t);
 
 	assert_int_equal((uintptr_t)w.p[0], mapped_at(w.before));
 	assert_status(KAAL_OK, kaal_unmap(w.before));
@@ -542,7 +530,7 @@ static void frame_outlives_deleted_vspace(void **state)
 
 	assert_int_equal((uintptr_t)w.p[1], mapped_at(w.after));
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(w.after)));
-	assert_empty(w.after);
+	harness_assert_slot_empty(w.after);
 	assert_int_equal(0xD01, map_rw(after_copy)[0]);
 }
 
@@ -556,7 +544,7 @@ static void retype_vspaces(kaal_status expected, kaal_cptr first, unsigned count
 		if (expected == KAAL_OK)
 			assert_int_equal(KAAL_CAP_VSPACE, harness_identify(first + i).type);
 		else
-			assert_empty(first + i);
+			harness_assert_slot_empty(first + i);
 	}
 	if (expected == KAAL_OK) {
 		assert_true(left_in(h.untyped) <=
@@ -640,7 +628,7 @@ static void per_boot_limit(void **state)
 	assert_status(KAAL_LIMIT_REACHED,
 	              kaal_untyped_retype(ut, KAAL_CAP_VSPACE, h.bi->vspace_bits, rest + 1,
 	                                  root_node(), base, NULL));
-	assert_empty(base);
+	harness_assert_slot_empty(base);
 	assert_int_equal(UINT64_C(1) << (KAAL_PAGE_BITS + 8), left_in(ut));
 	assert_status(KAAL_OK, kaal_untyped_retype(ut, KAAL_CAP_VSPACE, h.bi->vspace_bits, rest,
 	                                           root_node(), base, NULL));
@@ -648,7 +636,7 @@ static void per_boot_limit(void **state)
 	assert_status(KAAL_LIMIT_REACHED,
 	              kaal_untyped_retype(ut, KAAL_CAP_VSPACE, h.bi->vspace_bits, 1, root_node(),
 	                                  base, NULL));
-	assert_empty(base);
+	harness_assert_slot_empty(base);
 
 	/* Threads still get VSpaces by inheriting copies, and map in them. */
 	static struct worker w;
