@@ -24,9 +24,10 @@
 #include "kernel.h"
 #include "vspace.h"
 
-#define TICK_NS         10000000u /* 10 ms */
-#define PRIORITY_LEVELS 256u
-#define BITMAP_WORDS    (PRIORITY_LEVELS / 64)
+#define TICK_NS          10000000u /* 10 ms */
+#define PRIORITY_LEVELS  256u
+#define BITMAP_WORDS     (PRIORITY_LEVELS / 64)
+#define CNTKCTL_EL0VCTEN (UINT64_C(1) << 1)
 
 struct run_queue {
 	struct thread *head, *tail;
@@ -112,13 +113,21 @@ static int runq_top(void)
 	return -1;
 }
 
+/* The head of the best queue, taken off without runq_remove()'s search. */
 static struct thread *runq_pop(void)
 {
 	int p = runq_top();
 	if (p < 0)
 		return NULL;
-	struct thread *t = run_queues[p].head;
-	runq_remove(t);
+	struct run_queue *q = &run_queues[p];
+	struct thread *t = q->head;
+	q->head = t->arch.run_next;
+	if (!q->head) {
+		q->tail = NULL;
+		run_bitmap[p / 64] &= ~(UINT64_C(1) << (p % 64));
+	}
+	t->arch.run_next = NULL;
+	t->arch.queued = 0;
 	return t;
 }
 
@@ -269,6 +278,10 @@ void aarch64_adopt_thread(struct thread *t, uint32_t timer_irq)
 	aarch64_switch_vspace(thread_vspace(t));
 	live_add(t);
 	tick_irq = timer_irq;
+	/* EL0 may read CNTVCT_EL0 (CNTKCTL_EL1.EL0VCTEN): user programs time themselves. */
+	uint64_t kctl;
+	__asm__ volatile("mrs %0, cntkctl_el1" : "=r"(kctl));
+	__asm__ volatile("msr cntkctl_el1, %0\n\tisb" : : "r"(kctl | CNTKCTL_EL0VCTEN));
 	next_tick = timer_counter() + timer_ns_to_counter(TICK_NS);
 	arm_timer();
 	gic_enable(timer_irq);
@@ -288,11 +301,10 @@ uint64_t aarch64_idle_count(void)
  */
 void kaal_aarch64_svc(uint64_t *regs)
 {
-	const kaal_word args[KAAL_SYSCALL_ARGS] = {regs[0], regs[1], regs[2],
-	                                           regs[3], regs[4], regs[5]};
 	struct thread *t = current;
 	svc_count++;
-	kaal_kernel_syscall(t, regs[8], args);
+	/* The arguments are read in place, x0-x5 of the frame: results go there only afterwards. */
+	kaal_kernel_syscall(t, regs[8], regs);
 	if (t->state != THREAD_RUNNING) {
 		/* Blocked, ended or destroyed: another thread runs until this one is woken. */
 		if (t == root && !kaal_thread_is_blocked(t))
@@ -301,9 +313,11 @@ void kaal_aarch64_svc(uint64_t *regs)
 	} else {
 		preempt(false);
 	}
-	regs[0] = t->status;
-	for (unsigned i = 0; i < KAAL_SYSCALL_RESULTS; i++)
-		regs[1 + i] = t->result[i];
+	/* All loads before the stores: the compiler cannot tell the frame from the thread. */
+	uint64_t out[1 + KAAL_SYSCALL_RESULTS] = {t->status, t->result[0], t->result[1],
+	                                          t->result[2], t->result[3]};
+	for (unsigned i = 0; i <= KAAL_SYSCALL_RESULTS; i++)
+		regs[i] = out[i];
 }
 
 uint64_t aarch64_svc_count(void)
