@@ -49,6 +49,9 @@ at_el1:
 	mov	x0, #(SCTLR_EL1_OFF & 0xffff)
 	movk	x0, #(SCTLR_EL1_OFF >> 16), lsl #16
 	msr	sctlr_el1, x0
+	/* FP and SIMD trap at EL1 and EL0 (CPACR_EL1.FPEN resets UNKNOWN): the
+	   kernel switches no FP registers, so no thread may use them. */
+	msr	cpacr_el1, xzr
 	msr	spsel, #1
 	isb
 	adrp	x0, boot_stack_top

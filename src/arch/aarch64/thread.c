@@ -278,10 +278,11 @@ void aarch64_adopt_thread(struct thread *t, uint32_t timer_irq)
 	aarch64_switch_vspace(thread_vspace(t));
 	live_add(t);
 	tick_irq = timer_irq;
-	/* EL0 may read CNTVCT_EL0 (CNTKCTL_EL1.EL0VCTEN): user programs time themselves. */
-	uint64_t kctl;
-	__asm__ volatile("mrs %0, cntkctl_el1" : "=r"(kctl));
-	__asm__ volatile("msr cntkctl_el1, %0\n\tisb" : : "r"(kctl | CNTKCTL_EL0VCTEN));
+	/*
+	 * EL0 may read CNTVCT_EL0 (user programs time themselves) and nothing
+	 * else of the timer: the other bits reset to unknown values.
+	 */
+	__asm__ volatile("msr cntkctl_el1, %0\n\tisb" : : "r"(CNTKCTL_EL0VCTEN));
 	next_tick = timer_counter() + timer_ns_to_counter(TICK_NS);
 	arm_timer();
 	gic_enable(timer_irq);
