@@ -149,7 +149,7 @@ static void shutdown_thread(kaal_word code)
 	kaal_shutdown(code);
 }
 
-/* Any thread may ask; the request is there once that thread has finished. */
+/* Any thread of the root task may ask; the request is there once it has finished. */
 static void shutdown_from_thread(void **state)
 {
 	(void)state;
@@ -162,6 +162,30 @@ static void shutdown_from_thread(void **state)
 	const struct kaal_boot_info *bi;
 	assert_status(KAAL_OK, kaal_host_boot(NULL, &bi));
 	h.bi = bi;
+}
+
+static kaal_status process_shutdown_status;
+
+static void shutdown_from_process(kaal_word code)
+{
+	process_shutdown_status = kaal_shutdown(code);
+	harness_barrier_wait();
+}
+
+/* A thread with a CSpace of its own (a process) may not end the system. */
+static void shutdown_refused_to_process(void **state)
+{
+	(void)state;
+	kaal_cptr cnode = harness_create(KAAL_CAP_CNODE, 4);
+	kaal_cptr cspace = harness_mint(cnode, KAAL_RIGHTS_ALL, KAAL_WORD_BITS - 4);
+	harness_barrier_init(2);
+	process_shutdown_status = KAAL_OK;
+	harness_thread(shutdown_from_process, 7, cspace);
+	harness_barrier_wait();
+	assert_status(KAAL_ILLEGAL_OPERATION, process_shutdown_status);
+	kaal_word code = 0;
+	assert_false(kaal_host_shutdown_requested(&code));
+	assert_int_equal(0, code);
 }
 
 #define NAMED(s)                                                                                   \
@@ -440,6 +464,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(debug_putchar, harness_setup, harness_teardown),
 	    cmocka_unit_test_setup_teardown(shutdown_request, harness_setup, harness_teardown),
 	    cmocka_unit_test_setup_teardown(shutdown_from_thread, harness_setup, harness_teardown),
+	    cmocka_unit_test_setup_teardown(shutdown_refused_to_process, harness_setup,
+	                                    harness_teardown),
 	    cmocka_unit_test_setup_teardown(status_names, harness_setup, harness_teardown),
 	    cmocka_unit_test_setup_teardown(unbound_pthread_is_refused, harness_setup,
 	                                    harness_teardown),

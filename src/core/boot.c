@@ -4,6 +4,7 @@
  * the rest of RAM as untyped regions of aligned power-of-two sizes.
  */
 #include "cnode.h"
+#include "cspace.h"
 #include "irq.h"
 #include "kernel.h"
 #include "thread.h"
@@ -128,6 +129,7 @@ kaal_status kaal_kernel_boot(const struct kaal_platform *p, struct kaal_boot_sta
 	cap = make_cap(KAAL_CAP_VSPACE, KAAL_RIGHTS_ALL, vspace_bits, (uintptr_t)vspace, 0);
 	cdt_insert_root(&cnode[KAAL_ROOT_SLOT_VSPACE], &cap);
 
+	cspace_set_root(cnode);
 	thread_init(root);
 	cnode_derive(&root->slots[THREAD_SLOT_CSPACE], &cnode[KAAL_ROOT_SLOT_CNODE],
 	             KAAL_RIGHTS_ALL, 0, false);

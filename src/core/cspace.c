@@ -79,3 +79,16 @@ kaal_status cspace_lookup_op_slot(struct thread *t, kaal_cptr root_cptr, kaal_wo
 		return KAAL_DEPTH_MISMATCH;
 	return cspace_resolve(&root->cap, index, (unsigned)depth, true, slot);
 }
+
+static uintptr_t root_cnode_object;
+
+void cspace_set_root(const struct cte *root_cnode)
+{
+	root_cnode_object = (uintptr_t)root_cnode;
+}
+
+bool cspace_is_root(const struct thread *t)
+{
+	const struct cap *c = &t->slots[THREAD_SLOT_CSPACE].cap;
+	return c->type == KAAL_CAP_CNODE && c->object == root_cnode_object;
+}

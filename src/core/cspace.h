@@ -26,4 +26,8 @@ kaal_status cspace_lookup_cap(struct thread *t, kaal_cptr cptr, unsigned type, u
 kaal_status cspace_lookup_op_slot(struct thread *t, kaal_cptr root_cptr, kaal_word index,
                                   kaal_word depth, struct cte **slot);
 
+/* The root task's CNode, named at boot; threads whose CSpace root it is may shut down. */
+void cspace_set_root(const struct cte *root_cnode);
+bool cspace_is_root(const struct thread *t);
+
 #endif

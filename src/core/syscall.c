@@ -513,8 +513,13 @@ static void sys_irq_ack(struct thread *t, const kaal_word *a)
 	t->status = st;
 }
 
+/* Only the root task's CSpace may end the system: a process of its own may not. */
 static void sys_shutdown(struct thread *t, const kaal_word *a)
 {
+	if (!cspace_is_root(t)) {
+		t->status = KAAL_ILLEGAL_OPERATION;
+		return;
+	}
 	t->status = KAAL_OK;
 	arch_shutdown(a[0]);
 }
