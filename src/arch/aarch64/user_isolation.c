@@ -547,14 +547,13 @@ static bool defined(kaal_word num)
 }
 
 /*
- * Left out: calls that end the caller or the machine without being an
- * error (thread exit, shutdown: any thread may shut down), and the debug
- * console, whose random bytes would garble the TAP stream.
+ * Left out: thread exit, which ends the caller without being an error, and
+ * the debug console, whose random bytes would garble the TAP stream.
+ * Shutdown stays in: a process with a CSpace of its own is refused it.
  */
 static bool left_out(kaal_word num)
 {
-	return num == KAAL_SYS_THREAD_EXIT || num == KAAL_SYS_SHUTDOWN ||
-	       num == KAAL_SYS_DEBUG_PUTCHAR;
+	return num == KAAL_SYS_THREAD_EXIT || num == KAAL_SYS_DEBUG_PUTCHAR;
 }
 
 static kaal_word pick_number(void)
