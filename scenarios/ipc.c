@@ -322,24 +322,9 @@ static void consumer(kaal_word base)
 
 /* ---- The root task. */
 
-struct process {
-	kaal_cptr cnode;  /* as retyped: no guard, so the root names its slots at depth RADIX */
-	kaal_cptr cspace; /* the same CNode minted with a guard: the process's CSpace root */
-	kaal_cptr vspace; /* its address space: a copy of this program as it is at creation */
-	kaal_cptr thread;
-	kaal_cptr ipc; /* its IPC buffer frame */
-};
-
 static struct kaal_slot_ref slot_of(kaal_cptr slot)
 {
 	return kaal_root_slot(root, slot);
-}
-
-/* A slot of a process's CNode, as the root task names it. */
-static struct kaal_slot_ref in_process(const struct process *p, kaal_word index)
-{
-	struct kaal_slot_ref s = {p->cnode, index, RADIX};
-	return s;
 }
 
 /* count objects of one type made from one block of broker memory, each in a fresh slot. */
@@ -357,34 +342,11 @@ static kaal_status create(unsigned type, unsigned size_bits, uint64_t bytes, uns
 	return st;
 }
 
-static kaal_status process_create(struct process *p)
-{
-	kaal_status st = create(KAAL_CAP_CNODE, RADIX, PAGE, 1, &p->cnode);
-	if (st == KAAL_OK)
-		st = kaal_broker_alloc_slot(&broker, &p->cspace);
-	/* A CNode's badge is its guard: size in bits 0-5, the guard's value (0) above. */
-	if (st == KAAL_OK)
-		st = kaal_cnode_mint(slot_of(p->cspace), slot_of(p->cnode), KAAL_RIGHTS_ALL,
-		                     KAAL_WORD_BITS - RADIX);
-	if (st == KAAL_OK)
-		st = create(KAAL_CAP_THREAD, 0, PAGE, 1, &p->thread);
-	if (st == KAAL_OK)
-		st = create(KAAL_CAP_FRAME, KAAL_PAGE_BITS, PAGE, 1, &p->ipc);
-	if (st == KAAL_OK)
-		st = kaal_thread_configure(p->thread, p->cspace, p->ipc, 100);
-	if (st == KAAL_OK)
-		st = kaal_broker_create_vspace(&broker, &p->vspace);
-	if (st == KAAL_OK)
-		st = kaal_thread_set_vspace(p->thread, p->vspace);
-	if (st == KAAL_OK)
-		st = kaal_cnode_copy(in_process(p, SLOT_IPC), slot_of(p->ipc));
-	return st;
-}
-
 /* Give a process a copy of one of the root's capabilities, with the rights it needs. */
-static kaal_status give(const struct process *p, kaal_word index, kaal_cptr cap, unsigned rights)
+static kaal_status give(const struct kaal_process *p, kaal_word index, kaal_cptr cap,
+                        unsigned rights)
 {
-	return kaal_cnode_derive(in_process(p, index), slot_of(cap), rights);
+	return kaal_cnode_derive(kaal_process_slot(p, index), slot_of(cap), rights);
 }
 
 /* The rings' frames, mapped by the root task only long enough to create the rings. */
@@ -415,7 +377,7 @@ static kaal_status create_rings(kaal_cptr *data, kaal_cptr *ack)
 }
 
 /* Everything a process needs, and nothing else, into its CNode. */
-static kaal_status hand_over(const struct process *p, kaal_cptr report, const kaal_cptr *data,
+static kaal_status hand_over(const struct kaal_process *p, kaal_cptr report, const kaal_cptr *data,
                              kaal_cptr ack, kaal_cptr own_doorbell, kaal_cptr peer_doorbell)
 {
 	kaal_status st = KAAL_OK;
@@ -424,23 +386,12 @@ static kaal_status hand_over(const struct process *p, kaal_cptr report, const ka
 	if (st == KAAL_OK)
 		st = give(p, SLOT_ACK, ack, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE);
 	if (st == KAAL_OK)
-		st = kaal_cnode_move(in_process(p, SLOT_REPORT), slot_of(report));
+		st = kaal_cnode_move(kaal_process_slot(p, SLOT_REPORT), slot_of(report));
 	if (st == KAAL_OK)
 		st = give(p, SLOT_SLEEP, own_doorbell, KAAL_RIGHT_READ);
 	if (st == KAAL_OK)
 		st = give(p, SLOT_WAKE, peer_doorbell, KAAL_RIGHT_WRITE);
 	return st;
-}
-
-static bool check_status(kaal_status st, const char *what)
-{
-	bool ok = kaal_tap_ok(st == KAAL_OK, what);
-	if (!ok) {
-		kaal_diag_str("  failed: ");
-		kaal_diag_str(kaal_status_name(st));
-		kaal_diag_end();
-	}
-	return ok;
 }
 
 static void describe(const char *who, const kaal_word *r)
@@ -480,17 +431,18 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 	}
 
 	/* 1: two processes, each with a CNode of its own as its CSpace. */
-	struct process prod, cons;
-	kaal_status st = process_create(&prod);
+	struct kaal_process prod, cons;
+	kaal_status st = kaal_broker_create_process(&broker, RADIX, 100, SLOT_IPC, &prod);
 	if (st == KAAL_OK)
-		st = process_create(&cons);
-	if (!check_status(st, "create a producer and a consumer process, each with its own CSpace"))
+		st = kaal_broker_create_process(&broker, RADIX, 100, SLOT_IPC, &cons);
+	if (!kaal_tap_ok_status(
+	        st, "create a producer and a consumer process, each with its own CSpace"))
 		return (int)kaal_tap_failures();
 
 	/* 2: the rings, in frames of broker memory. */
 	kaal_cptr data[DATA_FRAMES], ack;
-	if (!check_status(create_rings(data, &ack),
-	                  "create the data and ack rings in shared frames"))
+	if (!kaal_tap_ok_status(create_rings(data, &ack),
+	                        "create the data and ack rings in shared frames"))
 		return (int)kaal_tap_failures();
 
 	/* 3: doorbells, report endpoints, and the hand-over. */
@@ -514,7 +466,7 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 		st = hand_over(&prod, prod_report, data, ack, prod_bell, cons_bell);
 	if (st == KAAL_OK)
 		st = hand_over(&cons, cons_report, data, ack, cons_bell, prod_bell);
-	if (!check_status(st, "hand each process its frames, doorbells and report endpoint"))
+	if (!kaal_tap_ok_status(st, "hand each process its frames, doorbells and report endpoint"))
 		return (int)kaal_tap_failures();
 	kaal_diag_str("data ring (");
 	kaal_diag_dec(DATA_CAPACITY);
@@ -536,7 +488,7 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 		st = kaal_thread_start(cons.thread, consumer,
 		                       consumer_stack + sizeof(consumer_stack), CONSUMER_BASE);
 	bool cons_running = st == KAAL_OK;
-	check_status(st, "start both processes");
+	kaal_tap_ok_status(st, "start both processes");
 
 	/*
 	 * 5: wait for both reports. If one process fails, its peer may wait for it

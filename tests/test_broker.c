@@ -252,6 +252,50 @@ static void objects_are_created_and_reclaimed(void **state)
 	assert_int_equal(free_before, broker.memory.free_bytes);
 }
 
+static kaal_status process_status;
+
+static void process_reports(kaal_word word)
+{
+	/* Its IPC buffer frame is in the slot asked for, and it has a VSpace to map it in. */
+	void *ipc = NULL;
+	process_status = kaal_map(word, 0, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &ipc);
+	if (process_status == KAAL_OK)
+		process_status = kaal_unmap(word);
+	harness_barrier_wait();
+}
+
+static void processes_are_created_and_reclaimed(void **state)
+{
+	(void)state;
+	uint64_t free_before = broker.memory.free_bytes;
+	uint32_t slots_before = broker.slots.free_count;
+	struct kaal_process p;
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_create_process(&broker, 0, 100, 1, &p));
+	assert_status(KAAL_INVALID_ARGUMENT,
+	              kaal_broker_create_process(&broker, KAAL_MAX_CNODE_RADIX + 1, 100, 1, &p));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_create_process(&broker, 4, 100, 16, &p));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_create_process(&broker, 4, 256, 1, &p));
+	assert_int_equal(free_before, broker.memory.free_bytes);
+	assert_int_equal(slots_before, broker.slots.free_count);
+
+	assert_status(KAAL_OK, kaal_broker_create_process(&broker, 4, 100, 1, &p));
+	assert_int_equal(KAAL_CAP_THREAD, harness_identify(p.thread).type);
+	assert_int_equal(KAAL_CAP_VSPACE, harness_identify(p.vspace).type);
+	assert_int_equal(KAAL_CAP_FRAME, harness_identify_ref(kaal_process_slot(&p, 1)).type);
+	harness_barrier_init(2);
+	process_status = KAAL_INVALID_SYSCALL;
+	static uint8_t stack[16384] __attribute__((aligned(16)));
+	assert_status(KAAL_OK,
+	              kaal_thread_start(p.thread, process_reports, stack + sizeof(stack), 1));
+	harness_barrier_wait();
+	assert_status(KAAL_OK, process_status);
+
+	assert_status(KAAL_OK, kaal_broker_destroy_process(&broker, &p));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_destroy_process(&broker, &p));
+	assert_int_equal(free_before, broker.memory.free_bytes);
+	assert_int_equal(slots_before, broker.slots.free_count);
+}
+
 #define BROKER_TEST(fn) cmocka_unit_test_setup_teardown(fn, broker_setup, harness_teardown)
 
 int main(void)
@@ -265,6 +309,7 @@ int main(void)
 	    BROKER_TEST(million_random_operations_return_home),
 	    BROKER_TEST(devices_are_exclusive),
 	    BROKER_TEST(objects_are_created_and_reclaimed),
+	    BROKER_TEST(processes_are_created_and_reclaimed),
 	};
 	return cmocka_run_group_tests_name("broker", tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include <kaal/boot_info.h>
+#include <kaal/sdk.h>
 #include <kaal/status.h>
 #include <kaal/types.h>
 
@@ -128,5 +129,33 @@ kaal_status kaal_broker_create_notification(struct kaal_broker *b, kaal_cptr *nt
 kaal_status kaal_broker_create_vspace(struct kaal_broker *b, kaal_cptr *vspace);
 /* Destroy an endpoint, notification or VSpace the broker created, and reclaim its memory. */
 kaal_status kaal_broker_destroy_object(struct kaal_broker *b, kaal_cptr cap);
+
+/*
+ * A process: a thread with a CSpace (a CNode of 2^radix slots) and a VSpace
+ * of its own, configured but not started. Its IPC buffer frame is also in
+ * its CNode at ipc_slot (0: nowhere). The root task fills the CNode through
+ * kaal_process_slot() and starts the thread.
+ */
+struct kaal_process {
+	kaal_cptr cnode;  /* the CNode as retyped: the root names its slots at depth radix */
+	kaal_cptr cspace; /* the same CNode minted with a guard: the process's CSpace root */
+	kaal_cptr vspace;
+	kaal_cptr thread;
+	kaal_cptr ipc_buffer;
+	unsigned radix;
+	struct kaal_memory memory; /* the CNode, thread and IPC buffer */
+};
+
+kaal_status kaal_broker_create_process(struct kaal_broker *b, unsigned radix, unsigned priority,
+                                       kaal_word ipc_slot, struct kaal_process *out);
+/* Destroy the process's objects (and every copy of their capabilities); reclaim its memory. */
+kaal_status kaal_broker_destroy_process(struct kaal_broker *b, struct kaal_process *p);
+
+/* A slot of the process's CNode, as the root task names it. */
+static inline struct kaal_slot_ref kaal_process_slot(const struct kaal_process *p, kaal_word index)
+{
+	struct kaal_slot_ref s = {p->cnode, index, p->radix};
+	return s;
+}
 
 #endif

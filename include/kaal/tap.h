@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <kaal/boot_info.h>
+#include <kaal/status.h>
 
 void kaal_print(const char *s);
 void kaal_print_dec(uint64_t v);
@@ -19,6 +20,8 @@ void kaal_print_hex(uint64_t v); /* 0x-prefixed */
 void kaal_tap_plan(unsigned count);
 /* "ok N - description" or "not ok N - description"; returns ok. */
 bool kaal_tap_ok(bool ok, const char *description);
+/* kaal_tap_ok(st == KAAL_OK, ...), then the status's name as a diagnostic when it failed. */
+bool kaal_tap_ok_status(kaal_status st, const char *description);
 /* "# message" */
 void kaal_tap_diag(const char *message);
 unsigned kaal_tap_failures(void);

@@ -193,3 +193,74 @@ kaal_status kaal_broker_destroy_object(struct kaal_broker *b, kaal_cptr cap)
 	}
 	return KAAL_INVALID_ARGUMENT;
 }
+
+/* One object retyped from the process's memory block into a fresh slot. */
+static kaal_status process_object(struct kaal_broker *b, const struct kaal_process *p,
+                                  unsigned type, unsigned size_bits, kaal_cptr *slot)
+{
+	kaal_status st = kaal_slots_alloc(&b->slots, slot);
+	if (st == KAAL_OK)
+		st = kaal_untyped_retype(p->memory.cap, type, size_bits, 1,
+		                         root_ref(b, b->root_cnode), *slot, NULL);
+	return st;
+}
+
+kaal_status kaal_broker_create_process(struct kaal_broker *b, unsigned radix, unsigned priority,
+                                       kaal_word ipc_slot, struct kaal_process *out)
+{
+	if (!b || !out || radix < 1 || radix > KAAL_MAX_CNODE_RADIX || (ipc_slot >> radix) != 0)
+		return KAAL_INVALID_ARGUMENT;
+	struct kaal_process p = {0};
+	p.radix = radix;
+	/* The CNode first (the largest alignment), then the IPC buffer page, then the thread. */
+	uint64_t cnode_bytes = UINT64_C(1) << (radix + KAAL_SLOT_BITS);
+	uint64_t bytes = UINT64_C(1) << KAAL_PAGE_BITS;
+	while (bytes < cnode_bytes + (UINT64_C(2) << KAAL_PAGE_BITS))
+		bytes <<= 1;
+	kaal_status st = kaal_memory_alloc(&b->memory, bytes, 0, &p.memory);
+	if (st != KAAL_OK)
+		return st;
+	st = process_object(b, &p, KAAL_CAP_CNODE, radix, &p.cnode);
+	if (st == KAAL_OK)
+		st = process_object(b, &p, KAAL_CAP_FRAME, KAAL_PAGE_BITS, &p.ipc_buffer);
+	if (st == KAAL_OK)
+		st = process_object(b, &p, KAAL_CAP_THREAD, 0, &p.thread);
+	if (st == KAAL_OK)
+		st = kaal_slots_alloc(&b->slots, &p.cspace);
+	/* A CNode's badge is its guard: size in bits 0-5, the guard's value (0) above. */
+	if (st == KAAL_OK)
+		st = kaal_cnode_mint(root_ref(b, p.cspace), root_ref(b, p.cnode), KAAL_RIGHTS_ALL,
+		                     KAAL_WORD_BITS - radix);
+	if (st == KAAL_OK)
+		st = kaal_thread_configure(p.thread, p.cspace, p.ipc_buffer, priority);
+	if (st == KAAL_OK)
+		st = kaal_broker_create_vspace(b, &p.vspace);
+	if (st == KAAL_OK)
+		st = kaal_thread_set_vspace(p.thread, p.vspace);
+	if (st == KAAL_OK && ipc_slot != 0)
+		st = kaal_cnode_copy(kaal_process_slot(&p, ipc_slot), root_ref(b, p.ipc_buffer));
+	if (st != KAAL_OK) {
+		kaal_broker_destroy_process(b, &p);
+		return st;
+	}
+	*out = p;
+	return KAAL_OK;
+}
+
+kaal_status kaal_broker_destroy_process(struct kaal_broker *b, struct kaal_process *p)
+{
+	if (!b || !p || p->memory.cap == 0)
+		return KAAL_INVALID_ARGUMENT;
+	kaal_status st = p->vspace ? kaal_broker_destroy_object(b, p->vspace) : KAAL_OK;
+	/* Freeing the block revokes it: the CNode, thread and frame and their copies go. */
+	if (st == KAAL_OK)
+		st = kaal_memory_free(&b->memory, &p->memory);
+	if (st != KAAL_OK)
+		return st;
+	const kaal_cptr slots[] = {p->cnode, p->cspace, p->ipc_buffer, p->thread};
+	for (unsigned i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
+		if (slots[i])
+			kaal_slots_free(&b->slots, slots[i]);
+	memset(p, 0, sizeof(*p));
+	return KAAL_OK;
+}

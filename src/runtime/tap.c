@@ -93,6 +93,17 @@ bool kaal_tap_ok(bool ok, const char *description)
 	return ok;
 }
 
+bool kaal_tap_ok_status(kaal_status st, const char *description)
+{
+	bool ok = kaal_tap_ok(st == KAAL_OK, description);
+	if (!ok) {
+		kaal_diag_str("  failed: ");
+		kaal_diag_str(kaal_status_name(st));
+		kaal_diag_end();
+	}
+	return ok;
+}
+
 void kaal_tap_diag(const char *message)
 {
 	kaal_print("# ");

@@ -313,26 +313,11 @@ static void process_main(kaal_word role)
 
 /* ---- The root task: set-up. */
 
-struct process {
-	kaal_cptr cnode;  /* as retyped: the root names its slots at depth RADIX */
-	kaal_cptr cspace; /* the same CNode minted with a guard: the process's CSpace root */
-	kaal_cptr vspace;
-	kaal_cptr thread;
-	kaal_cptr ipc;
-};
-
 static struct kaal_slot_ref slot_of(kaal_cptr slot)
 {
 	return kaal_root_slot(root, slot);
 }
 
-static struct kaal_slot_ref in_process(const struct process *p, kaal_word index)
-{
-	struct kaal_slot_ref s = {p->cnode, index, RADIX};
-	return s;
-}
-
-/* count objects of one type from one block of broker memory, each in a fresh slot. */
 static kaal_status create(unsigned type, unsigned size_bits, uint64_t bytes, unsigned count,
                           kaal_cptr *slots)
 {
@@ -347,33 +332,10 @@ static kaal_status create(unsigned type, unsigned size_bits, uint64_t bytes, uns
 	return st;
 }
 
-/* A CNode, a thread, an IPC buffer and a VSpace of its own, as scenarios/ipc.c makes them. */
-static kaal_status process_create(struct process *p, unsigned priority)
+static kaal_status give(const struct kaal_process *p, kaal_word index, kaal_cptr cap,
+                        unsigned rights)
 {
-	kaal_status st = create(KAAL_CAP_CNODE, RADIX, PAGE, 1, &p->cnode);
-	if (st == KAAL_OK)
-		st = kaal_broker_alloc_slot(&broker, &p->cspace);
-	if (st == KAAL_OK)
-		st = kaal_cnode_mint(slot_of(p->cspace), slot_of(p->cnode), KAAL_RIGHTS_ALL,
-		                     KAAL_WORD_BITS - RADIX);
-	if (st == KAAL_OK)
-		st = create(KAAL_CAP_THREAD, 0, PAGE, 1, &p->thread);
-	if (st == KAAL_OK)
-		st = create(KAAL_CAP_FRAME, KAAL_PAGE_BITS, PAGE, 1, &p->ipc);
-	if (st == KAAL_OK)
-		st = kaal_thread_configure(p->thread, p->cspace, p->ipc, priority);
-	if (st == KAAL_OK)
-		st = kaal_broker_create_vspace(&broker, &p->vspace);
-	if (st == KAAL_OK)
-		st = kaal_thread_set_vspace(p->thread, p->vspace);
-	if (st == KAAL_OK)
-		st = kaal_cnode_copy(in_process(p, SLOT_IPC), slot_of(p->ipc));
-	return st;
-}
-
-static kaal_status give(const struct process *p, kaal_word index, kaal_cptr cap, unsigned rights)
-{
-	return kaal_cnode_derive(in_process(p, index), slot_of(cap), rights);
+	return kaal_cnode_derive(kaal_process_slot(p, index), slot_of(cap), rights);
 }
 
 /* The root's capabilities to what it shares with the processes. */
@@ -403,7 +365,7 @@ static kaal_status create_objects(struct objects *o)
 }
 
 /* Everything a process of this role needs, and nothing else, into its CNode. */
-static kaal_status hand_over(const struct process *p, enum role role, const struct objects *o)
+static kaal_status hand_over(const struct kaal_process *p, enum role role, const struct objects *o)
 {
 	const unsigned R = KAAL_RIGHT_READ, W = KAAL_RIGHT_WRITE;
 	kaal_status st = give(p, SLOT_SHARED, o->shared, R | W);
@@ -732,9 +694,9 @@ static bool setup(const struct kaal_boot_info *bi, struct objects *o, struct sha
 		st = map_at(o->shared, ROOT_BASE + SHARED_OFFSET, &page);
 	if (st == KAAL_OK)
 		st = map_rings(o, ch);
-	struct process p[ROLES];
+	struct kaal_process p[ROLES];
 	for (unsigned r = 0; r < ROLES && st == KAAL_OK; r++) {
-		st = process_create(&p[r], role_priority[r]);
+		st = kaal_broker_create_process(&broker, RADIX, role_priority[r], SLOT_IPC, &p[r]);
 		if (st == KAAL_OK)
 			st = hand_over(&p[r], (enum role)r, o);
 	}

@@ -772,17 +772,6 @@ static void receive(kaal_cptr ep, struct inbox *in)
 		in->victim_done = true;
 }
 
-static bool check_status(kaal_status st, const char *what)
-{
-	bool ok = kaal_tap_ok(st == KAAL_OK, what);
-	if (!ok) {
-		kaal_diag_str("  failed: ");
-		kaal_diag_str(kaal_status_name(st));
-		kaal_diag_end();
-	}
-	return ok;
-}
-
 static void describe_statuses(const char *who, const kaal_word *w)
 {
 	for (unsigned s = 0; s < KAAL_STATUS_COUNT; s++) {
@@ -952,7 +941,7 @@ int kaal_user_main(const struct kaal_boot_info *bi)
 	kaal_cptr a_threads[] = {a_probe, a_prober, a_fuzzer};
 	for (unsigned i = 0; i < 3 && st == KAAL_OK; i++)
 		st = kaal_thread_set_vspace(a_threads[i], a.vspace);
-	if (!check_status(st, "create B and A, each with its own CSpace and VSpace"))
+	if (!kaal_tap_ok_status(st, "create B and A, each with its own CSpace and VSpace"))
 		return (int)kaal_tap_failures();
 	unsigned low = 0;
 	for (unsigned i = 0; i < attack.names; i++)
@@ -975,7 +964,8 @@ int kaal_user_main(const struct kaal_boot_info *bi)
 		st = kaal_wait_timeout(ready, 5u * UINT64_C(1000000000), &bits);
 	if (st == KAAL_OK && bits != 1)
 		st = KAAL_ILLEGAL_OPERATION; /* B could not map its frame */
-	if (!check_status(st, "B mapped a frame at 0x10000000, wrote its pattern and works on"))
+	if (!kaal_tap_ok_status(st,
+	                        "B mapped a frame at 0x10000000, wrote its pattern and works on"))
 		return (int)kaal_tap_failures();
 
 	/*
@@ -1125,7 +1115,8 @@ int kaal_user_main(const struct kaal_boot_info *bi)
 		st = KAAL_ILLEGAL_OPERATION;
 	if (st == KAAL_OK)
 		st = kaal_broker_destroy_object(&broker, n);
-	check_status(st, "the kernel still serves the root: a new notification signals and polls");
+	kaal_tap_ok_status(
+	    st, "the kernel still serves the root: a new notification signals and polls");
 	kaal_signal(watch_ntfn, 1);
 	kaal_diag_str("all done in ");
 	kaal_diag_dec((kaal_time_ns() - start) / 1000000u);
