@@ -327,35 +327,13 @@ static struct kaal_slot_ref slot_of(kaal_cptr slot)
 	return kaal_root_slot(root, slot);
 }
 
-/* count objects of one type made from one block of broker memory, each in a fresh slot. */
-static kaal_status create(unsigned type, unsigned size_bits, uint64_t bytes, unsigned count,
-                          kaal_cptr *slots)
-{
-	struct kaal_memory mem;
-	kaal_status st = kaal_broker_allocate_memory(&broker, bytes, 0, &mem);
-	for (unsigned i = 0; i < count && st == KAAL_OK; i++) {
-		st = kaal_broker_alloc_slot(&broker, &slots[i]);
-		if (st == KAAL_OK)
-			st = kaal_untyped_retype(mem.cap, type, size_bits, 1, slot_of(root),
-			                         slots[i], 0);
-	}
-	return st;
-}
-
-/* Give a process a copy of one of the root's capabilities, with the rights it needs. */
-static kaal_status give(const struct kaal_process *p, kaal_word index, kaal_cptr cap,
-                        unsigned rights)
-{
-	return kaal_cnode_derive(kaal_process_slot(p, index), slot_of(cap), rights);
-}
-
 /* The rings' frames, mapped by the root task only long enough to create the rings. */
 static kaal_status create_rings(kaal_cptr *data, kaal_cptr *ack)
 {
-	kaal_status st =
-	    create(KAAL_CAP_FRAME, KAAL_PAGE_BITS, DATA_FRAMES * PAGE, DATA_FRAMES, data);
+	struct kaal_memory data_mem, ack_mem;
+	kaal_status st = kaal_broker_create_frames(&broker, DATA_FRAMES, data, &data_mem);
 	if (st == KAAL_OK)
-		st = create(KAAL_CAP_FRAME, KAAL_PAGE_BITS, PAGE, 1, ack);
+		st = kaal_broker_create_frames(&broker, 1, ack, &ack_mem);
 	void *view = 0, *ack_view = 0;
 	for (unsigned i = 0; i < DATA_FRAMES && st == KAAL_OK; i++) {
 		void *page;
@@ -382,15 +360,17 @@ static kaal_status hand_over(const struct kaal_process *p, kaal_cptr report, con
 {
 	kaal_status st = KAAL_OK;
 	for (unsigned i = 0; i < DATA_FRAMES && st == KAAL_OK; i++)
-		st = give(p, SLOT_DATA + i, data[i], KAAL_RIGHT_READ | KAAL_RIGHT_WRITE);
+		st = kaal_broker_give(&broker, p, SLOT_DATA + i, data[i],
+		                      KAAL_RIGHT_READ | KAAL_RIGHT_WRITE);
 	if (st == KAAL_OK)
-		st = give(p, SLOT_ACK, ack, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE);
+		st =
+		    kaal_broker_give(&broker, p, SLOT_ACK, ack, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE);
 	if (st == KAAL_OK)
 		st = kaal_cnode_move(kaal_process_slot(p, SLOT_REPORT), slot_of(report));
 	if (st == KAAL_OK)
-		st = give(p, SLOT_SLEEP, own_doorbell, KAAL_RIGHT_READ);
+		st = kaal_broker_give(&broker, p, SLOT_SLEEP, own_doorbell, KAAL_RIGHT_READ);
 	if (st == KAAL_OK)
-		st = give(p, SLOT_WAKE, peer_doorbell, KAAL_RIGHT_WRITE);
+		st = kaal_broker_give(&broker, p, SLOT_WAKE, peer_doorbell, KAAL_RIGHT_WRITE);
 	return st;
 }
 

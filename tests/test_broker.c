@@ -296,6 +296,46 @@ static void processes_are_created_and_reclaimed(void **state)
 	assert_int_equal(slots_before, broker.slots.free_count);
 }
 
+static void frames_come_from_one_block(void **state)
+{
+	(void)state;
+	uint64_t free_before = broker.memory.free_bytes;
+	uint32_t slots_before = broker.slots.free_count;
+	kaal_cptr f[3];
+	struct kaal_memory mem;
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_create_frames(&broker, 0, f, &mem));
+	/* More frames than the broker has slots. */
+	assert_status(KAAL_INVALID_ARGUMENT,
+	              kaal_broker_create_frames(&broker, KAAL_BROKER_MAX_SLOTS + 1, f, &mem));
+	assert_int_equal(free_before, broker.memory.free_bytes);
+	assert_int_equal(slots_before, broker.slots.free_count);
+
+	assert_status(KAAL_OK, kaal_broker_create_frames(&broker, 3, f, &mem));
+	for (unsigned i = 0; i < 3; i++) {
+		struct kaal_cap_info info = harness_identify(f[i]);
+		assert_int_equal(KAAL_CAP_FRAME, info.type);
+		assert_int_equal(mem.phys + i * 4096u, info.object);
+	}
+	/* Handed to a process with fewer rights. */
+	struct kaal_process p;
+	assert_status(KAAL_OK, kaal_broker_create_process(&broker, 4, 100, 0, &p));
+	assert_status(KAAL_OK, kaal_broker_give(&broker, &p, 2, f[1], KAAL_RIGHT_READ));
+	struct kaal_cap_info given = harness_identify_ref(kaal_process_slot(&p, 2));
+	assert_int_equal(KAAL_CAP_FRAME, given.type);
+	assert_int_equal(KAAL_RIGHT_READ, given.rights);
+	assert_int_equal(mem.phys + 4096u, given.object);
+	assert_status(KAAL_SLOT_OCCUPIED, kaal_broker_give(&broker, &p, 2, f[0], KAAL_RIGHT_READ));
+
+	assert_status(KAAL_OK, kaal_broker_free_memory(&broker, &mem));
+	harness_assert_empty(kaal_process_slot(&p, 2));
+	assert_int_equal(KAAL_CAP_NULL, harness_identify(f[0]).type);
+	assert_status(KAAL_OK, kaal_broker_destroy_process(&broker, &p));
+	for (unsigned i = 0; i < 3; i++)
+		assert_status(KAAL_OK, kaal_broker_free_slot(&broker, f[i]));
+	assert_int_equal(free_before, broker.memory.free_bytes);
+	assert_int_equal(slots_before, broker.slots.free_count);
+}
+
 #define BROKER_TEST(fn) cmocka_unit_test_setup_teardown(fn, broker_setup, harness_teardown)
 
 int main(void)
@@ -310,6 +350,7 @@ int main(void)
 	    BROKER_TEST(devices_are_exclusive),
 	    BROKER_TEST(objects_are_created_and_reclaimed),
 	    BROKER_TEST(processes_are_created_and_reclaimed),
+	    BROKER_TEST(frames_come_from_one_block),
 	};
 	return cmocka_run_group_tests_name("broker", tests, NULL, NULL);
 }

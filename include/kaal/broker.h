@@ -151,6 +151,17 @@ kaal_status kaal_broker_create_process(struct kaal_broker *b, unsigned radix, un
 /* Destroy the process's objects (and every copy of their capabilities); reclaim its memory. */
 kaal_status kaal_broker_destroy_process(struct kaal_broker *b, struct kaal_process *p);
 
+/* Give the process, at index of its CNode, a copy of the root's cap with these rights. */
+kaal_status kaal_broker_give(struct kaal_broker *b, const struct kaal_process *p, kaal_word index,
+                             kaal_cptr cap, unsigned rights);
+/*
+ * count page frames from one block of memory (physically contiguous), each
+ * in a fresh slot; *mem is the block, which kaal_broker_free_memory() takes
+ * back with the frames.
+ */
+kaal_status kaal_broker_create_frames(struct kaal_broker *b, unsigned count, kaal_cptr *frames,
+                                      struct kaal_memory *mem);
+
 /* A slot of the process's CNode, as the root task names it. */
 static inline struct kaal_slot_ref kaal_process_slot(const struct kaal_process *p, kaal_word index)
 {

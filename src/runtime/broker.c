@@ -264,3 +264,36 @@ kaal_status kaal_broker_destroy_process(struct kaal_broker *b, struct kaal_proce
 	memset(p, 0, sizeof(*p));
 	return KAAL_OK;
 }
+
+kaal_status kaal_broker_give(struct kaal_broker *b, const struct kaal_process *p, kaal_word index,
+                             kaal_cptr cap, unsigned rights)
+{
+	if (!b || !p)
+		return KAAL_INVALID_ARGUMENT;
+	return kaal_cnode_derive(kaal_process_slot(p, index), root_ref(b, cap), rights);
+}
+
+kaal_status kaal_broker_create_frames(struct kaal_broker *b, unsigned count, kaal_cptr *frames,
+                                      struct kaal_memory *mem)
+{
+	if (!b || !frames || !mem || count == 0 || count > KAAL_BROKER_MAX_SLOTS)
+		return KAAL_INVALID_ARGUMENT;
+	kaal_status st = kaal_memory_alloc(&b->memory, (uint64_t)count << KAAL_PAGE_BITS, 0, mem);
+	if (st != KAAL_OK)
+		return st;
+	unsigned taken = 0; /* slots taken so far */
+	while (taken < count && st == KAAL_OK) {
+		st = kaal_slots_alloc(&b->slots, &frames[taken]);
+		if (st != KAAL_OK)
+			break;
+		st = kaal_untyped_retype(mem->cap, KAAL_CAP_FRAME, KAAL_PAGE_BITS, 1,
+		                         root_ref(b, b->root_cnode), frames[taken++], NULL);
+	}
+	if (st != KAAL_OK) {
+		/* All or nothing: freeing the block revokes the frames made. */
+		kaal_memory_free(&b->memory, mem);
+		for (unsigned i = 0; i < taken; i++)
+			kaal_slots_free(&b->slots, frames[i]);
+	}
+	return st;
+}

@@ -313,31 +313,6 @@ static void process_main(kaal_word role)
 
 /* ---- The root task: set-up. */
 
-static struct kaal_slot_ref slot_of(kaal_cptr slot)
-{
-	return kaal_root_slot(root, slot);
-}
-
-static kaal_status create(unsigned type, unsigned size_bits, uint64_t bytes, unsigned count,
-                          kaal_cptr *slots)
-{
-	struct kaal_memory mem;
-	kaal_status st = kaal_broker_allocate_memory(&broker, bytes, 0, &mem);
-	for (unsigned i = 0; i < count && st == KAAL_OK; i++) {
-		st = kaal_broker_alloc_slot(&broker, &slots[i]);
-		if (st == KAAL_OK)
-			st = kaal_untyped_retype(mem.cap, type, size_bits, 1, slot_of(root),
-			                         slots[i], 0);
-	}
-	return st;
-}
-
-static kaal_status give(const struct kaal_process *p, kaal_word index, kaal_cptr cap,
-                        unsigned rights)
-{
-	return kaal_cnode_derive(kaal_process_slot(p, index), slot_of(cap), rights);
-}
-
 /* The root's capabilities to what it shares with the processes. */
 struct objects {
 	kaal_cptr shared, ring[RINGS];
@@ -348,9 +323,10 @@ struct objects {
 
 static kaal_status create_objects(struct objects *o)
 {
-	kaal_status st = create(KAAL_CAP_FRAME, KAAL_PAGE_BITS, PAGE, 1, &o->shared);
+	struct kaal_memory shared_mem, ring_mem;
+	kaal_status st = kaal_broker_create_frames(&broker, 1, &o->shared, &shared_mem);
 	if (st == KAAL_OK)
-		st = create(KAAL_CAP_FRAME, KAAL_PAGE_BITS, RINGS * PAGE, RINGS, o->ring);
+		st = kaal_broker_create_frames(&broker, RINGS, o->ring, &ring_mem);
 	kaal_cptr *ntfn[] = {
 	    &o->waiter,           &o->chain_high,       &o->chain_low,        &o->idle,
 	    &o->consumer_bell[0], &o->consumer_bell[1], &o->producer_bell[0], &o->producer_bell[1],
@@ -368,31 +344,32 @@ static kaal_status create_objects(struct objects *o)
 static kaal_status hand_over(const struct kaal_process *p, enum role role, const struct objects *o)
 {
 	const unsigned R = KAAL_RIGHT_READ, W = KAAL_RIGHT_WRITE;
-	kaal_status st = give(p, SLOT_SHARED, o->shared, R | W);
+	kaal_status st = kaal_broker_give(&broker, p, SLOT_SHARED, o->shared, R | W);
 	if (st != KAAL_OK)
 		return st;
 	unsigned ring = role == SLEEPING_CONSUMER ? 0 : 1;
 	switch (role) {
 	case WAITER:
-		return give(p, SLOT_WAIT, o->waiter, R);
+		return kaal_broker_give(&broker, p, SLOT_WAIT, o->waiter, R);
 	case CHAIN_HIGH:
-		st = give(p, SLOT_WAIT, o->chain_high, R);
-		return st == KAAL_OK ? give(p, SLOT_SIGNAL, o->chain_low, W) : st;
+		st = kaal_broker_give(&broker, p, SLOT_WAIT, o->chain_high, R);
+		return st == KAAL_OK ? kaal_broker_give(&broker, p, SLOT_SIGNAL, o->chain_low, W)
+		                     : st;
 	case CHAIN_LOW:
-		return give(p, SLOT_WAIT, o->chain_low, R);
+		return kaal_broker_give(&broker, p, SLOT_WAIT, o->chain_low, R);
 	case ECHO_SERVER:
-		return give(p, SLOT_EP, o->echo_ep, R);
+		return kaal_broker_give(&broker, p, SLOT_EP, o->echo_ep, R);
 	case STAMP_SERVER:
-		return give(p, SLOT_EP, o->stamp_ep, R);
+		return kaal_broker_give(&broker, p, SLOT_EP, o->stamp_ep, R);
 	case SLEEPING_CONSUMER:
 	case DRAINING_CONSUMER:
-		st = give(p, SLOT_RING, o->ring[ring], R | W);
+		st = kaal_broker_give(&broker, p, SLOT_RING, o->ring[ring], R | W);
 		if (st == KAAL_OK)
-			st = give(p, SLOT_WAIT, o->consumer_bell[ring], R);
+			st = kaal_broker_give(&broker, p, SLOT_WAIT, o->consumer_bell[ring], R);
 		if (st == KAAL_OK)
-			st = give(p, SLOT_SIGNAL, o->producer_bell[ring], W);
+			st = kaal_broker_give(&broker, p, SLOT_SIGNAL, o->producer_bell[ring], W);
 		if (st == KAAL_OK && role == DRAINING_CONSUMER)
-			st = give(p, SLOT_CMD, o->drain_cmd, R);
+			st = kaal_broker_give(&broker, p, SLOT_CMD, o->drain_cmd, R);
 		return st;
 	default:
 		return KAAL_INVALID_ARGUMENT;
