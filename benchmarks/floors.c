@@ -9,10 +9,14 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <kaal/sdk.h>
 
 #include "floors.h"
 
@@ -149,4 +153,21 @@ double bench_eventfd_round_trips(uint64_t trips)
 double bench_pipe_round_trips(uint64_t trips)
 {
 	return fd_run(trips, false);
+}
+
+kaal_cptr bench_create(const struct kaal_boot_info *bi, kaal_cptr *next_slot, unsigned type,
+                       unsigned size_bits)
+{
+	uint32_t best = 0;
+	for (uint32_t i = 1; i < bi->untyped_count; i++)
+		if (bi->untyped[i].size_bits > bi->untyped[best].size_bits)
+			best = i;
+	kaal_cptr slot = (*next_slot)++;
+	if (kaal_untyped_retype(bi->untyped[best].cptr, type, size_bits, 1,
+	                        kaal_root_slot(bi->root_cnode_cptr, bi->root_cnode_cptr), slot,
+	                        NULL) != KAAL_OK) {
+		fprintf(stderr, "benchmark: retype failed\n");
+		exit(1);
+	}
+	return slot;
 }

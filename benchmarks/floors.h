@@ -1,8 +1,10 @@
-/* Timing helpers and blocking floors shared by the benchmarks. */
+/* Timing helpers, blocking floors and object creation shared by the benchmarks. */
 #ifndef KAAL_BENCH_FLOORS_H
 #define KAAL_BENCH_FLOORS_H
 
 #include <stdint.h>
+
+#include <kaal/boot_info.h>
 
 uint64_t bench_now_ns(void);
 /* Pin the calling thread to one cpu. */
@@ -17,5 +19,12 @@ void bench_pin(unsigned cpu);
 double bench_futex_round_trips(uint64_t trips);
 double bench_eventfd_round_trips(uint64_t trips);
 double bench_pipe_round_trips(uint64_t trips);
+
+/*
+ * One object from the largest untyped region of bi into root slot
+ * (*next_slot)++; exits the program when the kernel refuses.
+ */
+kaal_cptr bench_create(const struct kaal_boot_info *bi, kaal_cptr *next_slot, unsigned type,
+                       unsigned size_bits);
 
 #endif

@@ -384,18 +384,7 @@ static kaal_cptr next_slot;
 
 static kaal_cptr create(unsigned type, unsigned size_bits)
 {
-	uint32_t best = 0;
-	for (uint32_t i = 1; i < bi->untyped_count; i++)
-		if (bi->untyped[i].size_bits > bi->untyped[best].size_bits)
-			best = i;
-	kaal_cptr slot = next_slot++;
-	if (kaal_untyped_retype(bi->untyped[best].cptr, type, size_bits, 1,
-	                        kaal_root_slot(bi->root_cnode_cptr, bi->root_cnode_cptr), slot,
-	                        NULL) != KAAL_OK) {
-		fprintf(stderr, "ring-bench: retype failed\n");
-		exit(1);
-	}
-	return slot;
+	return bench_create(bi, &next_slot, type, size_bits);
 }
 
 /* A kaal thread on cpu1 with its own IPC buffer, running entry(arg). */
