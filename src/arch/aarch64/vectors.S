@@ -50,6 +50,21 @@
 	stp	x3, x4, [sp, #256]
 	.endm
 
+	/*
+	 * The rest of an exception frame (struct exception_frame) once x0-x29
+	 * are saved and x2 holds the interrupted stack pointer; x0 = the frame.
+	 */
+	.macro	save_exception_rest
+	stp	x30, x2, [sp, #240]
+	mrs	x2, elr_el1
+	mrs	x3, spsr_el1
+	stp	x2, x3, [sp, #256]
+	mrs	x2, esr_el1
+	mrs	x3, far_el1
+	stp	x2, x3, [sp, #272]
+	mov	x0, sp
+	.endm
+
 	.macro	vector_entry index
 	.balign	0x80
 	sub	sp, sp, #FRAME_SIZE
@@ -117,14 +132,7 @@ kaal_vectors:
 exception_entry:
 	save_x2_x29
 	add	x2, sp, #FRAME_SIZE	/* the stack pointer when the exception came */
-	stp	x30, x2, [sp, #240]
-	mrs	x2, elr_el1
-	mrs	x3, spsr_el1
-	stp	x2, x3, [sp, #256]
-	mrs	x2, esr_el1
-	mrs	x3, far_el1
-	stp	x2, x3, [sp, #272]
-	mov	x0, sp
+	save_exception_rest
 	bl	kaal_aarch64_exception
 1:	wfe
 	b	1b
@@ -133,14 +141,7 @@ exception_entry:
 user_fault_entry:
 	save_x2_x29
 	mrs	x2, sp_el0
-	stp	x30, x2, [sp, #240]
-	mrs	x2, elr_el1
-	mrs	x3, spsr_el1
-	stp	x2, x3, [sp, #256]
-	mrs	x2, esr_el1
-	mrs	x3, far_el1
-	stp	x2, x3, [sp, #272]
-	mov	x0, sp
+	save_exception_rest
 	bl	kaal_aarch64_user_fault
 1:	wfe				/* an ended thread is not switched back in */
 	b	1b
