@@ -6,19 +6,63 @@
 
 #include "object.h"
 
-void thread_queue_append(struct thread_queue *q, struct thread *t);
-void thread_queue_remove(struct thread_queue *q, struct thread *t);
+/* The hot ones are inline: every IPC uses them. */
+static inline void thread_queue_append(struct thread_queue *q, struct thread *t)
+{
+	t->queue_next = NULL;
+	t->queue_prev = q->tail;
+	if (q->tail)
+		q->tail->queue_next = t;
+	else
+		q->head = t;
+	q->tail = t;
+}
+
+static inline void thread_queue_remove(struct thread_queue *q, struct thread *t)
+{
+	if (t->queue_prev)
+		t->queue_prev->queue_next = t->queue_next;
+	else
+		q->head = t->queue_next;
+	if (t->queue_next)
+		t->queue_next->queue_prev = t->queue_prev;
+	else
+		q->tail = t->queue_prev;
+	t->queue_next = NULL;
+	t->queue_prev = NULL;
+}
 
 /* Block the running thread t; its call finishes when thread_complete() is called. */
-void thread_block(struct thread *t, enum thread_state state, void *on, uint64_t deadline_ns);
+static inline void thread_block(struct thread *t, enum thread_state state, void *on,
+                                uint64_t deadline_ns)
+{
+	t->state = state;
+	t->blocked_on = on;
+	t->deadline_ns = deadline_ns;
+}
+
 /* Give a thread the outcome of its call and make it runnable. */
-void thread_complete(struct thread *t, kaal_status status);
+static inline void thread_complete(struct thread *t, kaal_status status)
+{
+	t->status = status;
+	t->state = THREAD_RUNNING;
+	t->blocked_on = NULL;
+	t->deadline_ns = 0;
+	arch_thread_wake(t);
+}
+
 /* Take a blocked thread out of whatever it waits in, without completing it. */
 void thread_cancel_ipc(struct thread *t);
 /* The object is being destroyed: stop the thread and unlink it from everything. */
 void thread_destroy(struct thread *t);
 /* The thread's IPC buffer in kernel memory, or NULL if it has none. */
-struct kaal_ipc_buffer *thread_ipc_buffer(struct thread *t);
+static inline struct kaal_ipc_buffer *thread_ipc_buffer(const struct thread *t)
+{
+	const struct cap *c = &t->slots[THREAD_SLOT_IPC_BUFFER].cap;
+	if (c->type != KAAL_CAP_FRAME)
+		return NULL;
+	return arch_phys_to_kernel(c->object);
+}
 /* Initialise a freshly retyped thread object. */
 void thread_init(struct thread *t);
 

@@ -55,9 +55,3 @@ struct vspace *vspace_find(uint32_t id)
 			return live[i];
 	return NULL;
 }
-
-struct vspace *thread_vspace(const struct thread *t)
-{
-	const struct cap *c = &t->slots[THREAD_SLOT_VSPACE].cap;
-	return c->type == KAAL_CAP_VSPACE ? (struct vspace *)c->object : NULL;
-}

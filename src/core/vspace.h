@@ -17,6 +17,10 @@ void vspace_destroy(struct vspace *v);
 /* The live VSpace with this id, or NULL. */
 struct vspace *vspace_find(uint32_t id);
 /* The VSpace t runs in, or NULL when it has none. */
-struct vspace *thread_vspace(const struct thread *t);
+static inline struct vspace *thread_vspace(const struct thread *t)
+{
+	const struct cap *c = &t->slots[THREAD_SLOT_VSPACE].cap;
+	return c->type == KAAL_CAP_VSPACE ? (struct vspace *)c->object : NULL;
+}
 
 #endif
