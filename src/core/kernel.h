@@ -51,6 +51,9 @@ kaal_status kaal_kernel_boot(const struct kaal_platform *p, struct kaal_boot_sta
  */
 void kaal_kernel_syscall(struct thread *t, kaal_word num, const kaal_word args[KAAL_SYSCALL_ARGS]);
 
+/* Calls and ReplyRecvs the fast path took since boot (tests and benchmarks read it). */
+uint64_t kaal_kernel_fastpath_count(void);
+
 /* t's deadline passed while it was blocked: end its wait with KAAL_TIMEOUT. */
 void kaal_kernel_timeout(struct thread *t);
 

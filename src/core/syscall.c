@@ -6,6 +6,7 @@
 #include "cnode.h"
 #include "cspace.h"
 #include "endpoint.h"
+#include "fastpath.h"
 #include "frame.h"
 #include "irq.h"
 #include "kernel.h"
@@ -81,7 +82,7 @@ static void sys_nb_send(struct thread *t, const kaal_word *a)
 	send_common(t, a, false, false);
 }
 
-static void sys_call(struct thread *t, const kaal_word *a)
+void slowpath_call(struct thread *t, const kaal_word *a)
 {
 	send_common(t, a, true, true);
 }
@@ -108,7 +109,7 @@ static void sys_reply(struct thread *t, const kaal_word *a)
 	t->status = st;
 }
 
-static void sys_reply_recv(struct thread *t, const kaal_word *a)
+void slowpath_reply_recv(struct thread *t, const kaal_word *a)
 {
 	struct cte *ep;
 	kaal_status st = cspace_lookup_cap(t, a[0], KAAL_CAP_ENDPOINT, KAAL_RIGHT_READ, &ep);
@@ -537,9 +538,9 @@ static const syscall_handler dispatch[DEBUG_PUTCHAR_ROW + 1] = {
     [KAAL_SYS_YIELD] = sys_yield,
     [KAAL_SYS_SEND] = sys_send,
     [KAAL_SYS_RECV] = sys_recv,
-    [KAAL_SYS_CALL] = sys_call,
+    [KAAL_SYS_CALL] = fastpath_call,
     [KAAL_SYS_REPLY] = sys_reply,
-    [KAAL_SYS_REPLY_RECV] = sys_reply_recv,
+    [KAAL_SYS_REPLY_RECV] = fastpath_reply_recv,
     [KAAL_SYS_NB_SEND] = sys_nb_send,
     [KAAL_SYS_ENDPOINT_CREATE] = sys_endpoint_create,
     [KAAL_SYS_MAP] = sys_map,
