@@ -146,6 +146,15 @@ void kaal_aarch64_irq(void);
 void kaal_aarch64_svc(uint64_t *regs);
 /* Save the callee-saved registers on this stack into *save_sp, resume next_sp (vectors.S). */
 void aarch64_switch(uint64_t *save_sp, uint64_t next_sp);
+/*
+ * Leave a thread blocked in a system call whose frame is at frame for one
+ * whose results are in next_frame: *save_sp is set so that switching back
+ * (aarch64_switch) returns the first thread from its call through
+ * aarch64_svc_return(); the second returns from its call now (vectors.S).
+ */
+_Noreturn void aarch64_resume_frame(uint64_t *save_sp, uint64_t *frame, uint64_t *next_frame);
+/* Put the running thread's status and results in its system call frame. */
+void aarch64_svc_return(uint64_t *regs);
 /* Where a new thread's first switch returns to: calls aarch64_thread_begin(x19, x20). */
 void aarch64_thread_trampoline(void);
 _Noreturn void aarch64_thread_begin(uint64_t entry, uint64_t arg);

@@ -1,22 +1,26 @@
 /*
  * Threads, the scheduler and the system call entry.
  *
- * Threads run in one address space: at EL1 on their own stacks (the
- * self-test), or at EL0 inside the user program the kernel loaded (user.c),
- * each with a kernel stack from a fixed pool for its exceptions.
- * kaal_syscall() enters with svc #0; the handler dispatches for the
- * current thread (IRQs masked) and, while
- * that thread is blocked, switches to the highest-priority runnable thread;
- * with none runnable the CPU waits for an interrupt. The EL1 virtual timer
- * ticks every TICK_NS and fires early for the nearest deadline; each tick
- * ends expired waits with kaal_kernel_timeout() and sends the running
- * thread to the back of its priority's queue (round robin). Other
- * interrupts are masked at the GIC and handed to kaal_kernel_irq();
- * arch_irq_ack() unmasks them. The core runs only with IRQs masked: an IRQ
- * preempts a thread only outside it.
+ * Threads run at EL1 on their own stacks (the self-test), or at EL0 in the
+ * user program loaded into their VSpace (user.c, mmu.c), each with a kernel
+ * stack from a fixed pool for its exceptions. kaal_syscall() enters with
+ * svc #0; the handler dispatches for the current thread (IRQs masked) and,
+ * while that thread is blocked, switches to the highest-priority runnable
+ * thread; with none runnable the CPU waits for an interrupt. The EL1
+ * virtual timer ticks every TICK_NS and fires early for the nearest
+ * deadline; each tick ends expired waits with kaal_kernel_timeout() and
+ * sends the running thread to the back of its priority's queue (round
+ * robin). Other interrupts are masked at the GIC and handed to
+ * kaal_kernel_irq(); arch_irq_ack() unmasks them. The core runs only with
+ * IRQs masked: an IRQ preempts a thread only outside it.
  *
- * A thread is in its priority's run queue exactly when it is runnable and
- * not the running thread.
+ * A thread is in its priority's run queue exactly when it is runnable, not
+ * the running thread and not `woken`: the first thread woken since the
+ * scheduler last chose waits beside the queues, and runs without passing
+ * through them when its priority is above all of them (where a push and a
+ * pop would have put it too). When a system call wakes it so and its
+ * caller blocks or gives way, the woken thread returns from its own system
+ * call at once (resume_woken): IPC's direct switch.
  */
 #include <kaal/sdk.h>
 
@@ -35,10 +39,14 @@ struct run_queue {
 
 static struct run_queue run_queues[PRIORITY_LEVELS];
 static uint64_t run_bitmap[BITMAP_WORDS]; /* bit p: run_queues[p] is not empty */
+static uint64_t run_words;                /* bit w: run_bitmap[w] is not zero */
+static int run_top = -1;                  /* the highest p with its bit set, or -1 */
 static struct thread *live_threads;
 
 static struct thread *root;
 static struct thread *current;
+/* Woken since the scheduler last chose: runs next without its queue if nothing is above it. */
+static struct thread *woken;
 static bool current_running; /* false while current is switching out or idling */
 static bool idling;          /* the CPU waits for an interrupt inside schedule() */
 static uint64_t idle_count;
@@ -67,7 +75,7 @@ static _Noreturn void stuck(const char *why)
 
 /* Run queues. */
 
-static void runq_push(struct thread *t)
+static void runq_append(struct thread *t)
 {
 	unsigned p = (unsigned)(t->priority & (PRIORITY_LEVELS - 1));
 	struct run_queue *q = &run_queues[p];
@@ -80,6 +88,33 @@ static void runq_push(struct thread *t)
 	t->arch.queued = 1;
 	t->arch.queue_priority = (uint8_t)p;
 	run_bitmap[p / 64] |= UINT64_C(1) << (p % 64);
+	run_words |= UINT64_C(1) << (p / 64);
+	if ((int)p > run_top)
+		run_top = (int)p;
+}
+
+/* Queue p became empty. */
+static void runq_emptied(unsigned p)
+{
+	run_bitmap[p / 64] &= ~(UINT64_C(1) << (p % 64));
+	if (!run_bitmap[p / 64])
+		run_words &= ~(UINT64_C(1) << (p / 64));
+	if (!run_words) {
+		run_top = -1;
+	} else if ((int)p == run_top) {
+		int w = 63 - __builtin_clzll(run_words);
+		run_top = w * 64 + 63 - __builtin_clzll(run_bitmap[w]);
+	}
+}
+
+/* Queue t behind everything woken or queued before it. */
+static void runq_push(struct thread *t)
+{
+	if (woken) {
+		runq_append(woken);
+		woken = NULL;
+	}
+	runq_append(t);
 }
 
 static void runq_remove(struct thread *t)
@@ -101,21 +136,29 @@ static void runq_remove(struct thread *t)
 	t->arch.run_next = NULL;
 	t->arch.queued = 0;
 	if (!q->head)
-		run_bitmap[p / 64] &= ~(UINT64_C(1) << (p % 64));
+		runq_emptied(p);
 }
 
 /* The highest priority with a runnable thread, or -1. */
-static int runq_top(void)
+static inline int runq_top(void)
 {
-	for (int w = BITMAP_WORDS - 1; w >= 0; w--)
-		if (run_bitmap[w])
-			return w * 64 + 63 - __builtin_clzll(run_bitmap[w]);
-	return -1;
+	return run_top;
 }
 
-/* The head of the best queue, taken off without runq_remove()'s search. */
+/*
+ * The best runnable thread, taken off its queue: the woken thread when its
+ * priority is above every queue (where a push and a pop would have put it
+ * too), else the head of the best queue.
+ */
 static struct thread *runq_pop(void)
 {
+	struct thread *w = woken;
+	if (w) {
+		woken = NULL;
+		if ((int)w->priority > runq_top())
+			return w;
+		runq_append(w);
+	}
 	int p = runq_top();
 	if (p < 0)
 		return NULL;
@@ -124,7 +167,7 @@ static struct thread *runq_pop(void)
 	q->head = t->arch.run_next;
 	if (!q->head) {
 		q->tail = NULL;
-		run_bitmap[p / 64] &= ~(UINT64_C(1) << (p % 64));
+		runq_emptied((unsigned)p);
 	}
 	t->arch.run_next = NULL;
 	t->arch.queued = 0;
@@ -182,6 +225,54 @@ static void switch_to(struct thread *next)
 	aarch64_switch(prev && prev->arch.live ? &prev->arch.sp : &dead_sp, next->arch.sp);
 }
 
+/* The outcome of t's system call, into the registers its frame gives back. */
+static inline void put_results(uint64_t *regs, const struct thread *t)
+{
+	_Static_assert(KAAL_SYSCALL_RESULTS == 4, "x0 status, x1-x4 results");
+	/* All loads before the stores: the compiler cannot tell the frame from the thread. */
+	uint64_t status = t->status, r0 = t->result[0], r1 = t->result[1], r2 = t->result[2],
+	         r3 = t->result[3];
+	regs[0] = status;
+	regs[1] = r0;
+	regs[2] = r1;
+	regs[3] = r2;
+	regs[4] = r3;
+}
+
+/*
+ * The thread woken by prev's system call runs next, and prev's call ends
+ * where it is (blocked, or queued to run later): the woken thread, which
+ * blocked in a system call of its own, returns from that call straight
+ * away, without the C frames it was switched out in.
+ */
+static _Noreturn void resume_woken(struct thread *prev)
+{
+	struct thread *next = woken;
+	woken = NULL;
+	current = next;
+	current_running = true;
+	uint64_t tpidr;
+	__asm__ volatile("mrs %0, tpidr_el0" : "=r"(tpidr));
+	prev->arch.tpidr = tpidr;
+	__asm__ volatile("msr tpidr_el0, %0" : : "r"(next->arch.tpidr));
+	aarch64_switch_vspace(thread_vspace(next));
+	put_results(next->arch.svc_frame, next);
+	aarch64_resume_frame(&prev->arch.sp, prev->arch.svc_frame, next->arch.svc_frame);
+}
+
+/* Nothing can run: wait for an interrupt (out of line: schedule() stays small). */
+static __attribute__((noinline)) void idle(void)
+{
+	if (!anything_can_wake())
+		stuck("no thread can ever run again");
+	/* A pending interrupt ends wfi even while masked; it is taken once unmasked. */
+	idling = true;
+	idle_count++;
+	arm_timer();
+	__asm__ volatile("dsb sy\n\twfi\n\tmsr daifclr, #2\n\tisb\n\tmsr daifset, #2" ::: "memory");
+	idling = false;
+}
+
 /*
  * Current is not running (blocked, ended, or queued again): run the best
  * runnable thread, waiting for interrupts while there is none. Returns
@@ -189,37 +280,33 @@ static void switch_to(struct thread *next)
  */
 static void schedule(void)
 {
+	struct thread *next;
 	current_running = false;
-	for (;;) {
-		struct thread *next = runq_pop();
-		if (next) {
-			switch_to(next);
-			return;
-		}
-		if (!anything_can_wake())
-			stuck("no thread can ever run again");
-		/* A pending interrupt ends wfi even while masked; it is taken once unmasked. */
-		idling = true;
-		idle_count++;
-		arm_timer();
-		__asm__ volatile("dsb sy\n\twfi\n\tmsr daifclr, #2\n\tisb\n\tmsr daifset, #2"
-		                 :
-		                 :
-		                 : "memory");
-		idling = false;
-	}
+	while (!(next = runq_pop()))
+		idle();
+	switch_to(next);
 }
 
 /* A runnable current thread gives way to a higher (tick: an equal) priority. */
 static void preempt(bool tick)
 {
 	int top = runq_top();
-	if (!current || !current_running || top < 0)
+	if (woken && (int)woken->priority > top)
+		top = (int)woken->priority;
+	if (!current || !current_running || top < 0 ||
+	    !((uint64_t)top > current->priority || (tick && (uint64_t)top == current->priority))) {
+		if (woken) {
+			runq_append(woken);
+			woken = NULL;
+		}
 		return;
-	if ((uint64_t)top > current->priority || (tick && (uint64_t)top == current->priority)) {
-		runq_push(current);
-		schedule();
 	}
+	/* Queued behind a thread woken at its own priority, ahead of one woken above it. */
+	if (woken && woken->priority > current->priority)
+		runq_append(current);
+	else
+		runq_push(current);
+	schedule();
 }
 
 void kaal_aarch64_irq(void)
@@ -304,21 +391,35 @@ void kaal_aarch64_svc(uint64_t *regs)
 {
 	struct thread *t = current;
 	svc_count++;
+	t->arch.svc_frame = regs;
 	/* The arguments are read in place, x0-x5 of the frame: results go there only afterwards. */
 	kaal_kernel_syscall(t, regs[8], regs);
-	if (t->state != THREAD_RUNNING) {
-		/* Blocked, ended or destroyed: another thread runs until this one is woken. */
-		if (t == root && !kaal_thread_is_blocked(t))
-			stuck("the root thread ended");
-		schedule();
-	} else {
-		preempt(false);
+	/* Blocked, ended or destroyed: another thread runs until this one is woken. */
+	bool stopped = t->state != THREAD_RUNNING;
+	if (stopped && t == root && !kaal_thread_is_blocked(t))
+		stuck("the root thread ended");
+	/*
+	 * A thread woken above every queue (and above t, if t could run on)
+	 * runs now, as schedule() or preempt() would choose, but without their
+	 * switch. A preempted t waits at the back of its queue.
+	 */
+	struct thread *w = woken;
+	if (w && (int)w->priority > runq_top() &&
+	    (stopped ? t->arch.live : w->priority > t->priority)) {
+		if (!stopped)
+			runq_append(t);
+		resume_woken(t);
 	}
-	/* All loads before the stores: the compiler cannot tell the frame from the thread. */
-	uint64_t out[1 + KAAL_SYSCALL_RESULTS] = {t->status, t->result[0], t->result[1],
-	                                          t->result[2], t->result[3]};
-	for (unsigned i = 0; i <= KAAL_SYSCALL_RESULTS; i++)
-		regs[i] = out[i];
+	if (stopped)
+		schedule();
+	else if (woken || run_words)
+		preempt(false);
+	put_results(regs, t);
+}
+
+void aarch64_svc_return(uint64_t *regs)
+{
+	put_results(regs, current);
 }
 
 uint64_t aarch64_svc_count(void)
@@ -351,9 +452,12 @@ struct kaal_ipc_buffer *kaal_ipc_buffer(void)
 
 void arch_thread_wake(struct thread *t)
 {
-	if (!t->arch.live || t->arch.queued || (t == current && current_running))
+	if (!t->arch.live || t->arch.queued || t == woken || (t == current && current_running))
 		return;
-	runq_push(t);
+	if (woken)
+		runq_push(t);
+	else
+		woken = t;
 }
 
 void aarch64_set_user_program(uint64_t lo, uint64_t hi, uint64_t entry)
@@ -456,6 +560,8 @@ kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack
 /* Never switched back in: out of the run queue and the timeout list. */
 void arch_thread_destroy(struct thread *t)
 {
+	if (t == woken)
+		woken = NULL;
 	if (t->arch.queued)
 		runq_remove(t);
 	if (t->arch.live)

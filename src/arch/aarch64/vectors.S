@@ -224,6 +224,28 @@ aarch64_switch:
 	ret
 	.size aarch64_switch, . - aarch64_switch
 
+	/*
+	 * _Noreturn void aarch64_resume_frame(uint64_t *save_sp, uint64_t *frame,
+	 * uint64_t *next_frame): the blocked thread's C frames below its system
+	 * call frame are given up; a switch frame there returns it through
+	 * svc_resume instead, which is all the rest of its call would have done.
+	 */
+	.global aarch64_resume_frame
+	.type aarch64_resume_frame, %function
+aarch64_resume_frame:
+	sub	x3, x1, #SWITCH_FRAME
+	adr	x4, svc_resume
+	str	x4, [x3, #88]		/* x30 of the switch frame */
+	str	x3, [x0]
+	mov	sp, x2
+	b	restore_frame
+	.size aarch64_resume_frame, . - aarch64_resume_frame
+
+svc_resume:
+	mov	x0, sp
+	bl	aarch64_svc_return
+	b	restore_frame
+
 	/* A new thread's first switch "returns" here with its entry in x19, its argument in x20. */
 	.global aarch64_thread_trampoline
 	.type aarch64_thread_trampoline, %function

@@ -31,7 +31,8 @@ struct arch_thread {
 	uint8_t queue_priority;
 	uint8_t kstack; /* an EL0 thread's kernel stack: pool index + 1, 0 for none */
 	uint8_t pad[4];
-	uint64_t tpidr; /* TPIDR_EL0 while switched out: the SDK's IPC buffer pointer */
+	uint64_t tpidr;      /* TPIDR_EL0 while switched out: the SDK's IPC buffer pointer */
+	uint64_t *svc_frame; /* the saved registers of its last system call */
 };
 
 /* A VSpace's translation tables (src/arch/aarch64/mmu.c). */
