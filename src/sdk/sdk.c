@@ -1,9 +1,11 @@
 /* The user SDK: thin wrappers that pack arguments into one system call each. */
 #include <kaal/sdk.h>
 
+#include "sdk_trap.h" /* the backend's trap, from its sdk/ folder */
+
 #define CALL(num, a0, a1, a2, a3, a4, a5)                                                          \
-	kaal_syscall((num), (kaal_word)(a0), (kaal_word)(a1), (kaal_word)(a2), (kaal_word)(a3),    \
-	             (kaal_word)(a4), (kaal_word)(a5))
+	sdk_trap((num), (kaal_word)(a0), (kaal_word)(a1), (kaal_word)(a2), (kaal_word)(a3),        \
+	         (kaal_word)(a4), (kaal_word)(a5))
 
 static kaal_word packed(struct kaal_slot_ref s)
 {
