@@ -16,7 +16,7 @@
 
 #include "aarch64.h"
 
-#define TEST_COUNT         37
+#define TEST_COUNT         39
 #define WAIT_TIMEOUT_NS    2000000u /* 2 ms */
 #define SMALL_UNTYPED_BITS 12
 #define FAULT_ADDRESS      (UINT64_C(1) << 48) /* above every CPU's physical address range */
@@ -376,7 +376,7 @@ static void svc_checks(void)
 }
 
 /* Threads: each runs at EL1 on its own stack, and each test's threads get fresh ones. */
-#define STACK_COUNT    8
+#define STACK_COUNT    12
 #define STACK_WORDS    1024 /* 8 KiB */
 #define ROOT_PRIORITY  100
 #define SPIN_SWITCHES  6
@@ -445,6 +445,36 @@ static void recorder(kaal_word id)
 	kaal_signal(done, (kaal_word)1 << id);
 }
 
+/* Answers one call on ep, noting its turn as id 1. */
+static void replier(kaal_word ep)
+{
+	struct kaal_msg m = {kaal_msg_info(0, 0, 0), {0}, 0};
+	if (kaal_recv(ep, &m) != KAAL_OK)
+		return;
+	order[order_count++] = 1;
+	m.info = kaal_msg_info(0, 0, 0);
+	kaal_reply(&m);
+}
+
+/*
+ * The root (raised to priority 200) calls a replier of replier_priority
+ * blocked on an endpoint while a recorder of priority 120 is queued; the
+ * order the two ran in, as ids (recorder 0, replier 1), once both are done.
+ */
+static bool call_past_queued(unsigned replier_priority, unsigned first, unsigned second)
+{
+	kaal_cptr ep = retype(largest_untyped(), KAAL_CAP_ENDPOINT, 0, 1, NULL);
+	order_count = 0;
+	bool ok = ep && start(new_thread(replier_priority), replier, ep) && order_count == 0 &&
+	          kaal_thread_set_priority(bi->root_thread_cptr, 200) == KAAL_OK &&
+	          start(new_thread(120), recorder, 0) && order_count == 0;
+	struct kaal_msg m = {kaal_msg_info(0, 0, 0), {0}, 0};
+	ok = ok && kaal_call(ep, &m) == KAAL_OK;
+	ok = kaal_thread_set_priority(bi->root_thread_cptr, ROOT_PRIORITY) == KAAL_OK && ok &&
+	     wait_done(0x1) && order_count == 2 && order[0] == first && order[1] == second;
+	return ok;
+}
+
 /* Each spinner moves the shared counter on only from its own parity. */
 static void spinner(kaal_word parity)
 {
@@ -486,6 +516,13 @@ static void thread_checks(void)
 	kaal_tap_ok(started && order_count == 0 && wait_done(0x3) && order_count == 2 &&
 	                order[0] == 1 && order[1] == 0,
 	            "priorities: of two runnable threads, priority 80 runs before priority 60");
+
+	/* The direct switch of a call keeps the run queues' order. */
+	kaal_tap_ok(call_past_queued(120, 0, 1),
+	            "priorities: a call's receiver woken at the priority of a queued thread runs "
+	            "after it");
+	kaal_tap_ok(call_past_queued(150, 1, 0),
+	            "priorities: a call's receiver woken above every queued thread runs first");
 
 	shared_counter = 0;
 	stop_spinning = false;
