@@ -38,6 +38,14 @@ static bool register_message(kaal_word info)
 	return kaal_msg_length(info) <= KAAL_MSG_FAST_WORDS && kaal_msg_caps(info) == 0;
 }
 
+/* t blocks as the general path leaves it: results cleared, status as given. */
+static void clear_outcome(struct thread *t, kaal_status status)
+{
+	for (unsigned i = 0; i < KAAL_SYSCALL_RESULTS; i++)
+		t->result[i] = 0;
+	t->status = status;
+}
+
 /* The message words as results of dst, badge and info in its IPC buffer; dst runs again. */
 static void deliver(struct thread *dst, const kaal_word *words, kaal_word info, kaal_word badge)
 {
@@ -60,14 +68,14 @@ void fastpath_call(struct thread *t, const kaal_word *a)
 	struct cte *slot =
 	    register_message(a[1]) ? endpoint_one_level(t, a[0], KAAL_RIGHT_WRITE) : NULL;
 	if (!slot || !(slot->cap.rights & (KAAL_RIGHT_GRANT | KAAL_RIGHT_GRANT_REPLY))) {
-		slowpath_call(t, a);
+		slowpath(t, KAAL_SYS_CALL, a);
 		return;
 	}
 	struct endpoint *ep = (struct endpoint *)slot->cap.object;
 	struct thread *receiver = ep->queue.head;
 	/* A receiver still owing an earlier caller a reply drops it: the general path does that. */
 	if (ep->state != EP_RECEIVING || receiver->reply.type == KAAL_CAP_REPLY) {
-		slowpath_call(t, a);
+		slowpath(t, KAAL_SYS_CALL, a);
 		return;
 	}
 
@@ -78,7 +86,7 @@ void fastpath_call(struct thread *t, const kaal_word *a)
 	receiver->reply.object = (uintptr_t)t;
 	receiver->reply.flags = receiver->ipc_can_grant ? CAP_FLAG_CAN_GRANT : 0;
 	t->replier = receiver;
-	t->status = KAAL_OK;
+	clear_outcome(t, KAAL_OK);
 	thread_block(t, THREAD_BLOCKED_REPLY, receiver, 0);
 	deliver(receiver, &a[2], a[1], slot->cap.word);
 	fast_calls++;
@@ -92,7 +100,7 @@ void fastpath_reply_recv(struct thread *t, const kaal_word *a)
 	                       : NULL;
 	struct endpoint *ep = slot ? (struct endpoint *)slot->cap.object : NULL;
 	if (!ep || ep->state == EP_SENDING) {
-		slowpath_reply_recv(t, a);
+		slowpath(t, KAAL_SYS_REPLY_RECV, a);
 		return;
 	}
 
@@ -100,6 +108,7 @@ void fastpath_reply_recv(struct thread *t, const kaal_word *a)
 	t->reply = (struct cap){0};
 	caller->replier = NULL;
 	deliver(caller, &a[2], a[1], 0);
+	clear_outcome(t, KAAL_INVALID_SYSCALL);
 	t->ipc_can_grant = (slot->cap.rights & KAAL_RIGHT_GRANT) != 0;
 	thread_queue_append(&ep->queue, t);
 	ep->state = EP_RECEIVING;

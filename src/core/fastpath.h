@@ -1,6 +1,7 @@
 /*
- * System call handlers of Call and ReplyRecv: the fast path (fastpath.c),
- * which hands every call it does not take to the general path (syscall.c).
+ * The two paths of a system call: the fast path of Call and ReplyRecv
+ * (fastpath.c), which hands every call it does not take to the general
+ * path through the dispatch table (syscall.c).
  */
 #ifndef KAAL_CORE_FASTPATH_H
 #define KAAL_CORE_FASTPATH_H
@@ -10,7 +11,7 @@
 void fastpath_call(struct thread *t, const kaal_word *a);
 void fastpath_reply_recv(struct thread *t, const kaal_word *a);
 
-void slowpath_call(struct thread *t, const kaal_word *a);
-void slowpath_reply_recv(struct thread *t, const kaal_word *a);
+/* Any system call, through the dispatch table. */
+void slowpath(struct thread *t, kaal_word num, const kaal_word *a);
 
 #endif

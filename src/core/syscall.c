@@ -82,7 +82,7 @@ static void sys_nb_send(struct thread *t, const kaal_word *a)
 	send_common(t, a, false, false);
 }
 
-void slowpath_call(struct thread *t, const kaal_word *a)
+static void sys_call(struct thread *t, const kaal_word *a)
 {
 	send_common(t, a, true, true);
 }
@@ -109,7 +109,7 @@ static void sys_reply(struct thread *t, const kaal_word *a)
 	t->status = st;
 }
 
-void slowpath_reply_recv(struct thread *t, const kaal_word *a)
+static void sys_reply_recv(struct thread *t, const kaal_word *a)
 {
 	struct cte *ep;
 	kaal_status st = cspace_lookup_cap(t, a[0], KAAL_CAP_ENDPOINT, KAAL_RIGHT_READ, &ep);
@@ -538,9 +538,9 @@ static const syscall_handler dispatch[DEBUG_PUTCHAR_ROW + 1] = {
     [KAAL_SYS_YIELD] = sys_yield,
     [KAAL_SYS_SEND] = sys_send,
     [KAAL_SYS_RECV] = sys_recv,
-    [KAAL_SYS_CALL] = fastpath_call,
+    [KAAL_SYS_CALL] = sys_call,
     [KAAL_SYS_REPLY] = sys_reply,
-    [KAAL_SYS_REPLY_RECV] = fastpath_reply_recv,
+    [KAAL_SYS_REPLY_RECV] = sys_reply_recv,
     [KAAL_SYS_NB_SEND] = sys_nb_send,
     [KAAL_SYS_ENDPOINT_CREATE] = sys_endpoint_create,
     [KAAL_SYS_MAP] = sys_map,
@@ -575,7 +575,7 @@ static const syscall_handler dispatch[DEBUG_PUTCHAR_ROW + 1] = {
     [DEBUG_PUTCHAR_ROW] = sys_debug_putchar,
 };
 
-void kaal_kernel_syscall(struct thread *t, kaal_word num, const kaal_word args[KAAL_SYSCALL_ARGS])
+void slowpath(struct thread *t, kaal_word num, const kaal_word *args)
 {
 	/* Every call's path: four stores, not a call to kaal_zero(). */
 	for (unsigned i = 0; i < KAAL_SYSCALL_RESULTS; i++)
@@ -584,6 +584,17 @@ void kaal_kernel_syscall(struct thread *t, kaal_word num, const kaal_word args[K
 	kaal_word row = num == KAAL_SYS_DEBUG_PUTCHAR ? DEBUG_PUTCHAR_ROW : num;
 	if (row < DEBUG_PUTCHAR_ROW + 1 && dispatch[row] && num != DEBUG_PUTCHAR_ROW)
 		dispatch[row](t, args);
+}
+
+/* Call and ReplyRecv try the fast path first (fastpath.c); it hands back what it cannot take. */
+void kaal_kernel_syscall(struct thread *t, kaal_word num, const kaal_word args[KAAL_SYSCALL_ARGS])
+{
+	if (num == KAAL_SYS_CALL)
+		fastpath_call(t, args);
+	else if (num == KAAL_SYS_REPLY_RECV)
+		fastpath_reply_recv(t, args);
+	else
+		slowpath(t, num, args);
 }
 
 void kaal_kernel_timeout(struct thread *t)
