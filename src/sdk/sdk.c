@@ -22,7 +22,7 @@ static kaal_status out1(struct kaal_result r, kaal_word *out)
 /* A receive's result: fast words from registers, badge and info from the IPC buffer. */
 static kaal_status received(struct kaal_result r, struct kaal_msg *msg)
 {
-	const struct kaal_ipc_buffer *buf = kaal_ipc_buffer();
+	const struct kaal_ipc_buffer *buf = sdk_ipc_buffer();
 	for (unsigned i = 0; i < KAAL_MSG_FAST_WORDS; i++)
 		msg->mr[i] = r.r[i];
 	msg->badge = buf ? buf->badge : 0;

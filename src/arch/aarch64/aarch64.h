@@ -80,8 +80,25 @@ struct vspace;
 /* Map one page of a user program at va in v (mmu.c); false when va is taken or no table is left. */
 enum user_page { USER_PAGE_TEXT, USER_PAGE_RO, USER_PAGE_RW };
 bool aarch64_map_user_page(struct vspace *v, uint64_t va, kaal_paddr pa, enum user_page kind);
-/* Run in v's address space from now on (NULL: the kernel's map alone). */
-void aarch64_switch_vspace(const struct vspace *v);
+/* TTBR0_EL1 as mmu.c set it up; every thread switch reads it (aarch64_set_ttbr0). */
+struct aarch64_ttbr0 {
+	uint64_t current; /* what TTBR0_EL1 holds */
+	uint64_t kernel;  /* the kernel's map alone, for threads without a VSpace */
+	bool asid16;      /* 16-bit ASIDs: VSpace ids tag the TLB */
+};
+extern struct aarch64_ttbr0 aarch64_ttbr0;
+
+/* Translate through ttbr (a VSpace's arch.ttbr, or the kernel's) from now on. */
+static inline void aarch64_set_ttbr0(uint64_t ttbr)
+{
+	if (ttbr == aarch64_ttbr0.current)
+		return;
+	aarch64_ttbr0.current = ttbr;
+	__asm__ volatile("msr ttbr0_el1, %0\n\tisb" : : "r"(ttbr) : "memory");
+	/* Without ASIDs, one VSpace's user entries must not outlive the switch. */
+	if (!aarch64_ttbr0.asid16)
+		__asm__ volatile("tlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
+}
 /*
  * Pages of the embedded user program that are writable (each VSpace gets
  * copies of them), 0 when the image has none (user.c, selftest.c).
@@ -125,6 +142,8 @@ struct thread;
 void aarch64_adopt_thread(struct thread *t, uint32_t timer_irq);
 /* How often the CPU has idled (waited for an interrupt) so far. */
 uint64_t aarch64_idle_count(void);
+/* How many timer ticks (each a round-robin turn) have been taken so far. */
+uint64_t aarch64_tick_count(void);
 /* How many system calls have entered through svc #0 so far. */
 uint64_t aarch64_svc_count(void);
 

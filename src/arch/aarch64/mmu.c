@@ -77,8 +77,7 @@ static uint64_t pool[TABLE_POOL][ENTRIES] __attribute__((aligned(4096)));
 static unsigned pool_used;
 static uint64_t *kernel_root;
 static kaal_paddr ram_base, ram_end;
-static bool asid16;           /* 16-bit ASIDs: VSpace ids tag the TLB */
-static uint64_t current_ttbr; /* what TTBR0_EL1 holds */
+struct aarch64_ttbr0 aarch64_ttbr0;
 
 extern char __text_end[], __rodata_end[];
 
@@ -260,8 +259,9 @@ void mmu_init(const struct virt_machine *m)
 	uint64_t parange = mmfr0 & 0xf;
 	if (parange > 5)
 		parange = 5; /* 48 bits: as far as 4 KiB tables with 48-bit VAs reach */
-	asid16 = ((mmfr0 >> 4) & 0xf) == 2;
-	current_ttbr = (uint64_t)(uintptr_t)kernel_root;
+	aarch64_ttbr0.asid16 = ((mmfr0 >> 4) & 0xf) == 2;
+	aarch64_ttbr0.kernel = (uint64_t)(uintptr_t)kernel_root;
+	aarch64_ttbr0.current = aarch64_ttbr0.kernel;
 
 	uint64_t sctlr;
 	__asm__ volatile("dsb ish\n\t"
@@ -275,8 +275,8 @@ void mmu_init(const struct virt_machine *m)
 	                 "mrs %0, sctlr_el1\n\t"
 	                 : "=&r"(sctlr)
 	                 : "r"(MAIR_VALUE),
-	                   "r"(TCR_VALUE | TCR_IPS(parange) | (asid16 ? TCR_AS : 0)),
-	                   "r"(current_ttbr)
+	                   "r"(TCR_VALUE | TCR_IPS(parange) | (aarch64_ttbr0.asid16 ? TCR_AS : 0)),
+	                   "r"(aarch64_ttbr0.current)
 	                 : "memory");
 	sctlr |= SCTLR_M | SCTLR_C | SCTLR_I;
 	__asm__ volatile("msr sctlr_el1, %0\n\tisb" : : "r"(sctlr) : "memory");
@@ -302,25 +302,13 @@ static void tlb_flush_page(uint64_t va)
 /* Everything v's ASID tagged (the whole TLB without 16-bit ASIDs) is forgotten. */
 static void tlb_flush_vspace(const struct vspace *v)
 {
-	if (asid16)
+	if (aarch64_ttbr0.asid16)
 		__asm__ volatile("dsb ishst\n\ttlbi aside1is, %0\n\tdsb ish\n\tisb"
 		                 :
 		                 : "r"(v->arch.ttbr & ~DESC_ADDR)
 		                 : "memory");
 	else
 		__asm__ volatile("dsb ishst\n\ttlbi vmalle1is\n\tdsb ish\n\tisb" ::: "memory");
-}
-
-void aarch64_switch_vspace(const struct vspace *v)
-{
-	uint64_t ttbr = v ? v->arch.ttbr : (uint64_t)(uintptr_t)kernel_root;
-	if (ttbr == current_ttbr)
-		return;
-	current_ttbr = ttbr;
-	__asm__ volatile("msr ttbr0_el1, %0\n\tisb" : : "r"(ttbr) : "memory");
-	/* Without ASIDs, one VSpace's user entries must not outlive the switch. */
-	if (!asid16)
-		__asm__ volatile("tlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
 }
 
 static unsigned pages_to_bits(uint64_t pages)
@@ -370,7 +358,8 @@ void arch_vspace_init(struct vspace *v, const struct vspace *parent)
 	uint64_t *top = new_table(v);
 	for (unsigned i = 0; i < ENTRIES; i++)
 		top[i] = kernel_root[i];
-	a->ttbr = (uint64_t)(uintptr_t)top | (asid16 ? (uint64_t)(v->id & 0xFFFFu) << 48 : 0);
+	a->ttbr = (uint64_t)(uintptr_t)top |
+	          (aarch64_ttbr0.asid16 ? (uint64_t)(v->id & 0xFFFFu) << 48 : 0);
 	if (parent)
 		copy_program(v, parent);
 	__asm__ volatile("dsb ishst\n\tisb" ::: "memory");
@@ -378,8 +367,8 @@ void arch_vspace_init(struct vspace *v, const struct vspace *parent)
 
 void arch_vspace_destroy(struct vspace *v)
 {
-	if (current_ttbr == v->arch.ttbr)
-		aarch64_switch_vspace(NULL);
+	if (aarch64_ttbr0.current == v->arch.ttbr)
+		aarch64_set_ttbr0(aarch64_ttbr0.kernel);
 	tlb_flush_vspace(v);
 }
 

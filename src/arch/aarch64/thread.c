@@ -50,11 +50,11 @@ static struct thread *woken;
 static bool current_running; /* false while current is switching out or idling */
 static bool idling;          /* the CPU waits for an interrupt inside schedule() */
 static uint64_t idle_count;
+static uint64_t tick_count;
 static uint64_t svc_count;
 static uint64_t dead_sp; /* where a destroyed thread's last context goes */
 static uint32_t tick_irq;
 static uint64_t next_tick; /* counter value of the next periodic tick */
-static struct kaal_ipc_buffer *ipc_buffer;
 
 /* The user program, once loaded: EL0 entries lie in [user_lo, user_hi). */
 static uint64_t user_lo, user_hi, user_entry;
@@ -209,6 +209,13 @@ static bool anything_can_wake(void)
 	return false;
 }
 
+/* Translate through next's VSpace (the kernel's map alone when it has none). */
+static inline __attribute__((always_inline)) void switch_vspace(const struct thread *next)
+{
+	const struct vspace *v = thread_vspace(next);
+	aarch64_set_ttbr0(v ? v->arch.ttbr : aarch64_ttbr0.kernel);
+}
+
 static void switch_to(struct thread *next)
 {
 	struct thread *prev = current;
@@ -221,12 +228,13 @@ static void switch_to(struct thread *next)
 	if (prev && prev->arch.live)
 		prev->arch.tpidr = tpidr;
 	__asm__ volatile("msr tpidr_el0, %0" : : "r"(next->arch.tpidr));
-	aarch64_switch_vspace(thread_vspace(next));
+	switch_vspace(next);
 	aarch64_switch(prev && prev->arch.live ? &prev->arch.sp : &dead_sp, next->arch.sp);
 }
 
 /* The outcome of t's system call, into the registers its frame gives back. */
-static inline void put_results(uint64_t *regs, const struct thread *t)
+static inline __attribute__((always_inline)) void put_results(uint64_t *regs,
+                                                              const struct thread *t)
 {
 	_Static_assert(KAAL_SYSCALL_RESULTS == 4, "x0 status, x1-x4 results");
 	/* All loads before the stores: the compiler cannot tell the frame from the thread. */
@@ -245,7 +253,7 @@ static inline void put_results(uint64_t *regs, const struct thread *t)
  * blocked in a system call of its own, returns from that call straight
  * away, without the C frames it was switched out in.
  */
-static _Noreturn void resume_woken(struct thread *prev)
+static inline __attribute__((always_inline)) _Noreturn void resume_woken(struct thread *prev)
 {
 	struct thread *next = woken;
 	woken = NULL;
@@ -255,7 +263,7 @@ static _Noreturn void resume_woken(struct thread *prev)
 	__asm__ volatile("mrs %0, tpidr_el0" : "=r"(tpidr));
 	prev->arch.tpidr = tpidr;
 	__asm__ volatile("msr tpidr_el0, %0" : : "r"(next->arch.tpidr));
-	aarch64_switch_vspace(thread_vspace(next));
+	switch_vspace(next);
 	put_results(next->arch.svc_frame, next);
 	aarch64_resume_frame(&prev->arch.sp, prev->arch.svc_frame, next->arch.svc_frame);
 }
@@ -315,6 +323,7 @@ void kaal_aarch64_irq(void)
 	for (uint32_t irq; (irq = gic_acknowledge()) != GIC_NONE;) {
 		if (irq == tick_irq) {
 			tick = true;
+			tick_count++;
 			uint64_t now = timer_counter();
 			uint64_t period = timer_ns_to_counter(TICK_NS);
 			if (now >= next_tick)
@@ -362,7 +371,8 @@ void aarch64_adopt_thread(struct thread *t, uint32_t timer_irq)
 	root = t;
 	current = t;
 	current_running = true;
-	aarch64_switch_vspace(thread_vspace(t));
+	__asm__ volatile("msr tpidr_el0, xzr"); /* no IPC buffer until the root names one */
+	switch_vspace(t);
 	live_add(t);
 	tick_irq = timer_irq;
 	/*
@@ -379,6 +389,11 @@ void aarch64_adopt_thread(struct thread *t, uint32_t timer_irq)
 uint64_t aarch64_idle_count(void)
 {
 	return idle_count;
+}
+
+uint64_t aarch64_tick_count(void)
+{
+	return tick_count;
 }
 
 /*
@@ -438,16 +453,6 @@ _Noreturn void aarch64_thread_begin(uint64_t entry, uint64_t arg)
 	__asm__ volatile("msr daifclr, #2" ::: "memory");
 	((void (*)(kaal_word))(uintptr_t)entry)(arg);
 	kaal_thread_exit();
-}
-
-void kaal_set_ipc_buffer(struct kaal_ipc_buffer *buf)
-{
-	ipc_buffer = buf;
-}
-
-struct kaal_ipc_buffer *kaal_ipc_buffer(void)
-{
-	return ipc_buffer;
 }
 
 void arch_thread_wake(struct thread *t)

@@ -25,19 +25,6 @@ _Noreturn void kaal_thread_exit(void)
 		kaal_syscall(KAAL_SYS_THREAD_EXIT, 0, 0, 0, 0, 0, 0);
 }
 
-/* Each thread's IPC buffer pointer lives in TPIDR_EL0, which the kernel keeps per thread. */
-void kaal_set_ipc_buffer(struct kaal_ipc_buffer *buf)
-{
-	__asm__ volatile("msr tpidr_el0, %0" : : "r"(buf));
-}
-
-struct kaal_ipc_buffer *kaal_ipc_buffer(void)
-{
-	struct kaal_ipc_buffer *buf;
-	__asm__ volatile("mrs %0, tpidr_el0" : "=r"(buf));
-	return buf;
-}
-
 _Noreturn void aarch64_user_start(kaal_word arg, void (*fn)(kaal_word))
 {
 	if (fn) {

@@ -2,6 +2,8 @@
  * The SDK's system call trap on aarch64, inline in every SDK call: svc #0
  * with the number in x8 and the arguments in x0-x5; status and results come
  * back in x0-x4, every other register as it was. The same for EL1 and EL0.
+ * Each thread's IPC buffer pointer is in TPIDR_EL0, which the kernel keeps
+ * per thread.
  */
 #ifndef KAAL_AARCH64_SDK_TRAP_H
 #define KAAL_AARCH64_SDK_TRAP_H
@@ -24,6 +26,13 @@ static inline struct kaal_result sdk_trap(kaal_word num, kaal_word a0, kaal_word
 	                 : "memory");
 	struct kaal_result r = {x0, {x1, x2, x3, x4}};
 	return r;
+}
+
+static inline struct kaal_ipc_buffer *sdk_ipc_buffer(void)
+{
+	struct kaal_ipc_buffer *buf;
+	__asm__ volatile("mrs %0, tpidr_el0" : "=r"(buf));
+	return buf;
 }
 
 #endif

@@ -10,4 +10,9 @@ static inline struct kaal_result sdk_trap(kaal_word num, kaal_word a0, kaal_word
 	return kaal_syscall(num, a0, a1, a2, a3, a4, a5);
 }
 
+static inline struct kaal_ipc_buffer *sdk_ipc_buffer(void)
+{
+	return kaal_ipc_buffer();
+}
+
 #endif
