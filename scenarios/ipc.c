@@ -4,7 +4,7 @@
  *
  * The root task sets everything up with the broker and then only waits:
  *
- * - data: a SharedRing of 512 64-bit sequence numbers spanning two frames,
+ * - data: a SharedRing of 256 64-bit sequence numbers spanning two frames,
  *   producer -> consumer, driven as a kaal_channel.
  * - acks: a SharedRing of 64 words in one frame, consumer -> producer. The
  *   consumer acknowledges every ACK_EVERY messages (and the last one) with
@@ -36,7 +36,7 @@
 #define PLAN 11
 
 #define MESSAGES      1000000u
-#define DATA_CAPACITY 512u /* elements: 384 + 512 * 8 bytes, two frames */
+#define DATA_CAPACITY 256u /* 384 + 256 slots of 16 bytes (sequence word, element): two frames */
 #define DATA_FRAMES   2u
 #define ACK_CAPACITY  64u
 #define ACK_EVERY     64u

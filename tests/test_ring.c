@@ -52,7 +52,16 @@ static void geometry_is_checked(void **state)
 	assert_int_equal(0, kaal_ring_bytes(0, 8));
 	assert_int_equal(0, kaal_ring_bytes(3, 8));
 	assert_int_equal(0, kaal_ring_bytes(8, 0));
-	assert_int_equal(KAAL_RING_DATA_OFFSET + 64, kaal_ring_bytes(8, 8));
+	/* Up to 56-byte elements: a sequence word and the element in 16, 32 or 64 bytes. */
+	assert_int_equal(KAAL_RING_DATA_OFFSET + 8 * 16, kaal_ring_bytes(8, 8));
+	assert_int_equal(KAAL_RING_DATA_OFFSET + 8 * 16, kaal_ring_bytes(8, 5));
+	assert_int_equal(KAAL_RING_DATA_OFFSET + 8 * 32, kaal_ring_bytes(8, 9));
+	assert_int_equal(KAAL_RING_DATA_OFFSET + 8 * 32, kaal_ring_bytes(8, 24));
+	assert_int_equal(KAAL_RING_DATA_OFFSET + 8 * 64, kaal_ring_bytes(8, 25));
+	assert_int_equal(KAAL_RING_DATA_OFFSET + 8 * 64, kaal_ring_bytes(8, 56));
+	/* Larger ones back to back. */
+	assert_int_equal(KAAL_RING_DATA_OFFSET + 8 * 57, kaal_ring_bytes(8, 57));
+	assert_int_equal(KAAL_RING_DATA_OFFSET + 8 * 256, kaal_ring_bytes(8, 256));
 	uint8_t *block = aligned_alloc(KAAL_RING_LINE, 4096);
 	assert_non_null(block);
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_create(block, 4096, 6, 8));
@@ -74,7 +83,8 @@ static void attach_rejects_bad_headers(void **state)
 		uint32_t value;
 	} corrupt[] = {
 	    {offsetof(struct kaal_ring_header, magic), 0x12345678},
-	    {offsetof(struct kaal_ring_header, version), 2},
+	    {offsetof(struct kaal_ring_header, version), 1}, /* no sequence words */
+	    {offsetof(struct kaal_ring_header, version), 3},
 	    {offsetof(struct kaal_ring_header, capacity), 12},
 	    {offsetof(struct kaal_ring_header, capacity), 32},
 	    {offsetof(struct kaal_ring_header, capacity), 0},
@@ -82,6 +92,9 @@ static void attach_rejects_bad_headers(void **state)
 	    {offsetof(struct kaal_ring_header, elem_size), 4096},
 	    {offsetof(struct kaal_ring_header, data_offset), 64},
 	    {offsetof(struct kaal_ring_header, total_size), 1},
+	    {offsetof(struct kaal_ring_header, total_size), KAAL_RING_DATA_OFFSET + 16 * 8},
+	    {offsetof(struct kaal_ring_header, slot_stride), 8},
+	    {offsetof(struct kaal_ring_header, slot_stride), 24},
 	};
 	for (size_t i = 0; i < sizeof(corrupt) / sizeof(corrupt[0]); i++) {
 		*hdr = good;
@@ -96,6 +109,20 @@ static void attach_rejects_bad_headers(void **state)
 	kaal_atomic_store(&hdr->head, 100, KAAL_RELAXED);
 	assert_status(KAAL_CORRUPT_RING, kaal_ring_attach(&r, f.mem, f.size, KAAL_RING_PRODUCER));
 	kaal_atomic_store(&hdr->head, 0, KAAL_RELAXED);
+	kaal_atomic_store(&hdr->tail, 17, KAAL_RELAXED);
+	assert_status(KAAL_CORRUPT_RING, kaal_ring_attach(&r, f.mem, f.size, KAAL_RING_CONSUMER));
+	/*
+	 * A tail up to a ring ahead of head: the consumer followed sequence
+	 * words the producer had not published yet. Both sides start there.
+	 */
+	kaal_atomic_store(&hdr->tail, 5, KAAL_RELAXED);
+	assert_status(KAAL_OK, kaal_ring_attach(&r, f.mem, f.size, KAAL_RING_PRODUCER));
+	assert_int_equal(5, r.index);
+	assert_int_equal(16, kaal_ring_ready(&r));
+	assert_status(KAAL_OK, kaal_ring_attach(&r, f.mem, f.size, KAAL_RING_CONSUMER));
+	assert_int_equal(5, r.index);
+	assert_int_equal(0, kaal_ring_ready(&r));
+	kaal_atomic_store(&hdr->tail, 0, KAAL_RELAXED);
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_attach(&r, f.mem, f.size, 7));
 	assert_status(KAAL_OK, kaal_ring_attach(&r, f.mem, f.size, KAAL_RING_PRODUCER));
 	assert_fences_intact(&f);
@@ -164,27 +191,45 @@ static void zero_copy_on_both_sides(void **state)
 	for (int round = 0; round < 20; round++) {
 		void *p;
 		size_t got;
-		assert_status(KAAL_OK, kaal_ring_reserve(&prod, 5, &p, &got));
-		assert_true(got >= 1 && got <= 5);
-		/* A reservation is exclusive until committed. */
-		uint64_t v = 1;
-		assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_push(&prod, &v));
-		for (size_t i = 0; i < got; i++)
-			((uint64_t *)p)[i] = next++;
-		assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_commit(&prod, got + 1));
-		assert_status(KAAL_OK, kaal_ring_commit(&prod, got));
-		assert_status(KAAL_OK, kaal_ring_reserve(&cons, 8, &p, &got));
-		for (size_t i = 0; i < got; i++)
-			assert_int_equal(expect++, ((uint64_t *)p)[i]);
-		assert_status(KAAL_OK, kaal_ring_commit(&cons, got));
-		/* A wrapped run is handed out in two reservations. */
-		if (kaal_ring_ready(&cons)) {
-			assert_status(KAAL_OK, kaal_ring_reserve(&cons, 8, &p, &got));
-			for (size_t i = 0; i < got; i++)
-				assert_int_equal(expect++, ((uint64_t *)p)[i]);
+		/* Up to 5 elements, one reservation each (a sequence word sits between slots). */
+		for (int k = 0; k < 5; k++) {
+			kaal_status st = kaal_ring_reserve(&prod, 5, &p, &got);
+			if (st == KAAL_WOULD_BLOCK)
+				break;
+			assert_status(KAAL_OK, st);
+			assert_int_equal(1, got);
+			assert_true(((uintptr_t)p % 8) == 0);
+			/* A reservation is exclusive until committed. */
+			uint64_t v = 1;
+			assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_push(&prod, &v));
+			*(uint64_t *)p = next++;
+			assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_commit(&prod, got + 1));
+			assert_status(KAAL_OK, kaal_ring_commit(&prod, got));
+		}
+		/* The consumer takes what is there in place, every third round leaving some. */
+		size_t take = round % 3 == 0 ? 2 : 8;
+		for (size_t k = 0; k < take; k++) {
+			kaal_status st = kaal_ring_reserve(&cons, 8, &p, &got);
+			if (st == KAAL_WOULD_BLOCK)
+				break;
+			assert_status(KAAL_OK, st);
+			assert_int_equal(1, got);
+			assert_int_equal(expect++, *(uint64_t *)p);
 			assert_status(KAAL_OK, kaal_ring_commit(&cons, got));
 		}
 	}
+	while (kaal_ring_ready(&cons)) {
+		void *p;
+		size_t got;
+		assert_status(KAAL_OK, kaal_ring_reserve(&cons, 8, &p, &got));
+		assert_int_equal(expect++, *(uint64_t *)p);
+		/* Committing none hands nothing back; the same element comes again. */
+		assert_status(KAAL_OK, kaal_ring_commit(&cons, 0));
+		assert_status(KAAL_OK, kaal_ring_reserve(&cons, 8, &p, &got));
+		assert_int_equal(expect - 1, *(uint64_t *)p);
+		assert_status(KAAL_OK, kaal_ring_commit(&cons, 1));
+	}
+	assert_true(next > 20);
 	assert_int_equal(next, expect);
 	void *p;
 	size_t got;
@@ -192,6 +237,24 @@ static void zero_copy_on_both_sides(void **state)
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_reserve(&cons, 0, &p, &got));
 	assert_fences_intact(&f);
 	free(f.block);
+}
+
+/* Bytes per slot of a ring with sequence words (elements of up to 56 bytes). */
+static uint32_t seq_stride(uint32_t elem_size)
+{
+	uint32_t stride = 16;
+	while (stride < elem_size + 8)
+		stride *= 2;
+	return stride;
+}
+
+/* The sequence word of the slot for index i (tests play the hostile producer with it). */
+static kaal_atomic_u64 *seq_word(struct fenced *f, uint64_t i, uint32_t capacity,
+                                 uint32_t elem_size)
+{
+	uint32_t stride = seq_stride(elem_size);
+	uint8_t *data = (uint8_t *)f->mem + KAAL_RING_DATA_OFFSET;
+	return (kaal_atomic_u64 *)(void *)(data + (i & (capacity - 1)) * stride);
 }
 
 /* A hostile consumer writes impossible tails; the producer reports them and stays in bounds. */
@@ -219,28 +282,48 @@ static void hostile_indices_are_contained(void **state)
 	assert_status(KAAL_OK, kaal_ring_attach(&cons, f.mem, f.size, KAAL_RING_CONSUMER));
 	for (int i = 0; i < 8; i++)
 		assert_status(KAAL_OK, kaal_ring_pop(&cons, elem));
-	/* The consumer is at 8: a head behind it or more than a ring ahead is impossible. */
-	const uint64_t bad_heads[] = {UINT64_MAX, UINT64_MAX / 2, 0, 7, 17, 1000};
+	/*
+	 * The consumer is at 8. It reads head only when the next slot's
+	 * sequence says an element is there and it wants more than that one:
+	 * play a producer that filled index 8 (sequence 9). A head more than
+	 * a ring ahead or more than a ring behind is impossible.
+	 */
+	kaal_atomic_store(seq_word(&f, 8, 8, 16), 9, KAAL_RELAXED);
+	const uint64_t bad_heads[] = {UINT64_MAX, UINT64_MAX / 2, 17, 1000, UINT64_MAX - 7};
 	for (size_t g = 0; g < sizeof(bad_heads) / sizeof(bad_heads[0]); g++) {
 		kaal_atomic_store(&hdr->head, bad_heads[g], KAAL_RELAXED);
-		void *p;
-		size_t got;
-		assert_status(KAAL_CORRUPT_RING, kaal_ring_pop(&cons, elem));
-		assert_status(KAAL_CORRUPT_RING, kaal_ring_reserve(&cons, 4, &p, &got));
+		size_t done = 7;
+		uint8_t four[4][16];
+		assert_status(KAAL_CORRUPT_RING, kaal_ring_pop_burst(&cons, four, 4, &done));
+		assert_int_equal(0, done);
+		assert_int_equal(0, kaal_ring_ready(&cons));
+		assert_int_equal(8, cons.index);
 	}
+	/* Heads up to a ring behind are a producer that has not published yet: nothing more. */
+	const uint64_t lagging_heads[] = {0, 7, 8};
+	for (size_t g = 0; g < sizeof(lagging_heads) / sizeof(lagging_heads[0]); g++) {
+		kaal_atomic_store(&hdr->head, lagging_heads[g], KAAL_RELAXED);
+		assert_int_equal(1, kaal_ring_ready(&cons));
+	}
+	size_t done;
+	uint8_t many[8][16];
+	assert_status(KAAL_OK, kaal_ring_pop_burst(&cons, many, 8, &done));
+	assert_int_equal(1, done);
+	assert_status(KAAL_WOULD_BLOCK, kaal_ring_pop(&cons, elem));
 	/* A head that is plausible but lies about the contents is read in bounds. */
-	kaal_atomic_store(&hdr->head, 16, KAAL_RELAXED);
-	for (int i = 0; i < 8; i++)
-		assert_status(KAAL_OK, kaal_ring_pop(&cons, elem));
+	kaal_atomic_store(&hdr->head, 17, KAAL_RELAXED);
+	kaal_atomic_store(seq_word(&f, 9, 8, 16), 10, KAAL_RELAXED);
+	assert_status(KAAL_OK, kaal_ring_pop_burst(&cons, many, 8, &done));
+	assert_int_equal(8, done);
 	assert_status(KAAL_WOULD_BLOCK, kaal_ring_pop(&cons, elem));
 	/* The consumer is now ahead of what this producer pushed: impossible. */
 	assert_status(KAAL_CORRUPT_RING, kaal_ring_push(&prod, elem));
 	/* A peer rewriting the geometry after attach changes nothing on this side. */
 	hdr->capacity = 1u << 20;
 	hdr->elem_size = 4096;
-	kaal_atomic_store(&hdr->head, 24, KAAL_RELAXED);
-	size_t done;
-	uint8_t many[8][16];
+	hdr->slot_stride = 1u << 30;
+	kaal_atomic_store(&hdr->head, 25, KAAL_RELAXED);
+	kaal_atomic_store(seq_word(&f, 17, 8, 16), 18, KAAL_RELAXED);
 	assert_status(KAAL_OK, kaal_ring_pop_burst(&cons, many, 8, &done));
 	assert_int_equal(8, done);
 	assert_status(KAAL_WOULD_BLOCK, kaal_ring_pop(&cons, elem));
@@ -248,45 +331,227 @@ static void hostile_indices_are_contained(void **state)
 	free(f.block);
 }
 
-/* One producer thread and one consumer thread, a million sequence numbers. */
+/*
+ * A hostile producer writes garbage sequence words. The consumer takes an
+ * element only when its slot's word is exactly its index + 1, reads it from
+ * its own slot, and never leaves the ring; the producer never reads them.
+ */
+static void hostile_sequence_words_are_contained(void **state)
+{
+	(void)state;
+	struct fenced f = fenced_ring(8, 16);
+	struct kaal_ring prod, cons;
+	attach_both(&f, &prod, &cons);
+	struct kaal_ring_header *hdr = f.mem;
+	uint8_t *data = (uint8_t *)f.mem + KAAL_RING_DATA_OFFSET;
+	/* Words that match no index the consumer (at 0) expects, including other laps. */
+	const uint64_t garbage[] = {0, 2, 9, 17, UINT64_MAX, UINT64_MAX / 2, 1u << 31};
+	uint8_t elem[16], many[8][16];
+	size_t done;
+	for (size_t g = 0; g < sizeof(garbage) / sizeof(garbage[0]); g++) {
+		for (uint64_t s = 0; s < 8; s++)
+			kaal_atomic_store(seq_word(&f, s, 8, 16), garbage[g], KAAL_RELAXED);
+		assert_status(KAAL_WOULD_BLOCK, kaal_ring_pop(&cons, elem));
+		assert_status(KAAL_WOULD_BLOCK, kaal_ring_pop_burst(&cons, many, 8, &done));
+		assert_int_equal(0, kaal_ring_ready(&cons));
+		void *p;
+		size_t got;
+		assert_status(KAAL_WOULD_BLOCK, kaal_ring_reserve(&cons, 4, &p, &got));
+	}
+	/* The producer writes over them; the consumer sees exactly what it pushed. */
+	for (uint8_t i = 0; i < 8; i++) {
+		memset(elem, i, sizeof(elem));
+		assert_status(KAAL_OK, kaal_ring_push(&prod, elem));
+	}
+	assert_status(KAAL_WOULD_BLOCK, kaal_ring_push(&prod, elem));
+	for (uint8_t i = 0; i < 8; i++) {
+		assert_status(KAAL_OK, kaal_ring_pop(&cons, elem));
+		for (size_t b = 0; b < sizeof(elem); b++)
+			assert_int_equal(i, elem[b]);
+	}
+	/* A stale lap never matches: slot 0 still says 1, the consumer wants 9. */
+	assert_int_equal(1, kaal_atomic_load(seq_word(&f, 0, 8, 16), KAAL_RELAXED));
+	assert_status(KAAL_WOULD_BLOCK, kaal_ring_pop(&cons, elem));
+	/*
+	 * A producer that keeps writing matching words and never publishes its
+	 * index walks the consumer around the ring many times: every element is
+	 * read from a slot of this ring (slot s holds bytes s).
+	 */
+	for (uint64_t s = 0; s < 8; s++)
+		memset(data + s * seq_stride(16) + 8, (int)(0x40 + s), 16);
+	for (uint64_t i = 8; i < 108; i++) {
+		kaal_atomic_store(seq_word(&f, i, 8, 16), i + 1, KAAL_RELAXED);
+		assert_status(KAAL_OK, kaal_ring_pop(&cons, elem));
+		for (size_t b = 0; b < sizeof(elem); b++)
+			assert_int_equal(0x40 + (i & 7), elem[b]);
+	}
+	assert_int_equal(108, kaal_atomic_load(&hdr->tail, KAAL_RELAXED));
+	/* Its published head (8) is now more than a ring behind: impossible once read. */
+	kaal_atomic_store(seq_word(&f, 108, 8, 16), 109, KAAL_RELAXED);
+	assert_status(KAAL_CORRUPT_RING, kaal_ring_pop_burst(&cons, many, 8, &done));
+	assert_int_equal(0, done);
+	/* And the honest producer at 8 finds the consumer ahead of it. */
+	assert_status(KAAL_CORRUPT_RING, kaal_ring_push(&prod, elem));
+	assert_int_equal(0, kaal_ring_ready(&prod));
+	assert_fences_intact(&f);
+	free(f.block);
+}
+
+/* Elements over 56 bytes lie back to back: a reservation hands out a contiguous run. */
+struct elem64 {
+	uint64_t v;
+	uint8_t pad[56];
+};
+
+static void zero_copy_runs_of_large_elements(void **state)
+{
+	(void)state;
+	struct fenced f = fenced_ring(8, sizeof(struct elem64));
+	struct kaal_ring prod, cons;
+	attach_both(&f, &prod, &cons);
+	assert_int_equal(0, prod.seq);
+	assert_int_equal(sizeof(struct elem64), prod.stride);
+	uint64_t next = 0, expect = 0;
+	bool wrapped_run = false;
+	for (int round = 0; round < 20; round++) {
+		void *p;
+		size_t got;
+		assert_status(KAAL_OK, kaal_ring_reserve(&prod, 5, &p, &got));
+		assert_true(got >= 1 && got <= 5);
+		struct elem64 one = {0};
+		assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_push(&prod, &one));
+		for (size_t i = 0; i < got; i++)
+			((struct elem64 *)p)[i].v = next++;
+		assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_commit(&prod, got + 1));
+		assert_status(KAAL_OK, kaal_ring_commit(&prod, got));
+		/* A copied element after the reserved run, possibly across the wrap. */
+		one.v = next;
+		assert_status(KAAL_OK, kaal_ring_push(&prod, &one));
+		next++;
+		assert_status(KAAL_OK, kaal_ring_reserve(&cons, 8, &p, &got));
+		for (size_t i = 0; i < got; i++)
+			assert_int_equal(expect++, ((struct elem64 *)p)[i].v);
+		assert_status(KAAL_OK, kaal_ring_commit(&cons, got));
+		/* A wrapped run is handed out in two reservations. */
+		if (kaal_ring_ready(&cons)) {
+			wrapped_run = true;
+			assert_status(KAAL_OK, kaal_ring_reserve(&cons, 8, &p, &got));
+			for (size_t i = 0; i < got; i++)
+				assert_int_equal(expect++, ((struct elem64 *)p)[i].v);
+			assert_status(KAAL_OK, kaal_ring_commit(&cons, got));
+		}
+	}
+	assert_true(wrapped_run);
+	assert_int_equal(next, expect);
+	assert_fences_intact(&f);
+	free(f.block);
+}
+
+/* Without sequence words the consumer takes what head says, so every bad head is seen. */
+static void hostile_heads_without_sequence_words(void **state)
+{
+	(void)state;
+	struct fenced f = fenced_ring(8, sizeof(struct elem64));
+	struct kaal_ring prod, cons;
+	attach_both(&f, &prod, &cons);
+	struct kaal_ring_header *hdr = f.mem;
+	struct elem64 elem = {0};
+	for (int i = 0; i < 8; i++)
+		assert_status(KAAL_OK, kaal_ring_push(&prod, &elem));
+	for (int i = 0; i < 8; i++)
+		assert_status(KAAL_OK, kaal_ring_pop(&cons, &elem));
+	/* The consumer is at 8: a head behind it or more than a ring ahead is impossible. */
+	const uint64_t bad_heads[] = {UINT64_MAX, UINT64_MAX / 2, 0, 7, 17, 1000};
+	for (size_t g = 0; g < sizeof(bad_heads) / sizeof(bad_heads[0]); g++) {
+		kaal_atomic_store(&hdr->head, bad_heads[g], KAAL_RELAXED);
+		void *p;
+		size_t got;
+		assert_status(KAAL_CORRUPT_RING, kaal_ring_pop(&cons, &elem));
+		assert_status(KAAL_CORRUPT_RING, kaal_ring_reserve(&cons, 4, &p, &got));
+		assert_int_equal(0, kaal_ring_ready(&cons));
+	}
+	/* A tail ahead of head is impossible at attach too. */
+	kaal_atomic_store(&hdr->head, 4, KAAL_RELAXED);
+	struct kaal_ring other;
+	assert_status(KAAL_CORRUPT_RING,
+	              kaal_ring_attach(&other, f.mem, f.size, KAAL_RING_CONSUMER));
+	/* A head that is plausible but lies about the contents is read in bounds. */
+	kaal_atomic_store(&hdr->head, 16, KAAL_RELAXED);
+	for (int i = 0; i < 8; i++)
+		assert_status(KAAL_OK, kaal_ring_pop(&cons, &elem));
+	assert_status(KAAL_WOULD_BLOCK, kaal_ring_pop(&cons, &elem));
+	assert_status(KAAL_CORRUPT_RING, kaal_ring_push(&prod, &elem));
+	/* A peer rewriting the geometry after attach changes nothing on this side. */
+	hdr->capacity = 1u << 20;
+	hdr->elem_size = 8;
+	hdr->slot_stride = 16;
+	kaal_atomic_store(&hdr->head, 24, KAAL_RELAXED);
+	size_t done;
+	struct elem64 many[8];
+	assert_status(KAAL_OK, kaal_ring_pop_burst(&cons, many, 8, &done));
+	assert_int_equal(8, done);
+	assert_status(KAAL_WOULD_BLOCK, kaal_ring_pop(&cons, &elem));
+	assert_fences_intact(&f);
+	free(f.block);
+}
+
+/*
+ * One producer thread and one consumer thread, a million sequence numbers
+ * in elements of elem_size bytes (the number in the first 8). The producer
+ * pushes bursts and single elements, the consumer alternates single pops
+ * (the sequence words, where the ring has them) and bursts (the head).
+ */
 #define STRESS_COUNT 1000000u
+#define STRESS_BURST 8u
+#define STRESS_MAX   64u
+
+struct stress {
+	struct kaal_ring prod;
+	uint32_t elem_size;
+};
 
 static void *stress_producer(void *arg)
 {
-	struct kaal_ring *prod = arg;
+	struct stress *s = arg;
 	uint64_t next = 0;
+	uint8_t batch[STRESS_BURST][STRESS_MAX];
+	memset(batch, 0, sizeof(batch));
 	while (next < STRESS_COUNT) {
-		uint64_t batch[8];
-		size_t n = 0, done;
-		while (n < 8 && next + n < STRESS_COUNT) {
-			batch[n] = next + n;
-			n++;
+		size_t n = next % 3 == 0 ? 1 : STRESS_BURST, done;
+		if (n > STRESS_COUNT - next)
+			n = STRESS_COUNT - next;
+		for (size_t k = 0; k < n; k++) {
+			uint64_t v = next + k;
+			memcpy((uint8_t *)batch + k * s->elem_size, &v, sizeof(v));
 		}
-		if (kaal_ring_push_burst(prod, batch, n, &done) == KAAL_OK)
+		if (kaal_ring_push_burst(&s->prod, batch, n, &done) == KAAL_OK)
 			next += done;
 	}
 	return NULL;
 }
 
-static void spsc_threads_keep_order(void **state)
+static void stress_in_order(uint32_t elem_size)
 {
-	(void)state;
-	struct fenced f = fenced_ring(256, sizeof(uint64_t));
-	struct kaal_ring prod, cons;
-	attach_both(&f, &prod, &cons);
+	struct fenced f = fenced_ring(256, elem_size);
+	struct stress s = {.elem_size = elem_size};
+	struct kaal_ring cons;
+	attach_both(&f, &s.prod, &cons);
 	pthread_t t;
-	assert_int_equal(0, pthread_create(&t, NULL, stress_producer, &prod));
-	uint64_t expect = 0;
+	assert_int_equal(0, pthread_create(&t, NULL, stress_producer, &s));
+	uint64_t expect = 0, turn = 0;
 	bool in_order = true;
-	while (expect < STRESS_COUNT) {
-		uint64_t v;
-		kaal_status st = kaal_ring_pop(&cons, &v);
-		if (st == KAAL_OK) {
+	uint8_t batch[STRESS_BURST][STRESS_MAX];
+	while (expect < STRESS_COUNT && in_order) {
+		size_t done = 0;
+		kaal_status st = turn++ % 2 ? kaal_ring_pop_burst(&cons, batch, STRESS_BURST, &done)
+		                            : kaal_ring_pop_burst(&cons, batch, 1, &done);
+		if (st != KAAL_OK && st != KAAL_WOULD_BLOCK)
+			in_order = false;
+		for (size_t k = 0; k < done; k++) {
+			uint64_t v;
+			memcpy(&v, (uint8_t *)batch + k * elem_size, sizeof(v));
 			in_order = in_order && v == expect;
 			expect++;
-		} else if (st != KAAL_WOULD_BLOCK) {
-			in_order = false;
-			break;
 		}
 	}
 	pthread_join(t, NULL);
@@ -294,6 +559,13 @@ static void spsc_threads_keep_order(void **state)
 	assert_int_equal(STRESS_COUNT, expect);
 	assert_fences_intact(&f);
 	free(f.block);
+}
+
+static void spsc_threads_keep_order(void **state)
+{
+	(void)state;
+	stress_in_order(sizeof(uint64_t)); /* sequence words */
+	stress_in_order(STRESS_MAX);       /* back to back */
 }
 
 int main(void)
@@ -305,6 +577,9 @@ int main(void)
 	    cmocka_unit_test(bursts_take_what_fits),
 	    cmocka_unit_test(zero_copy_on_both_sides),
 	    cmocka_unit_test(hostile_indices_are_contained),
+	    cmocka_unit_test(hostile_sequence_words_are_contained),
+	    cmocka_unit_test(zero_copy_runs_of_large_elements),
+	    cmocka_unit_test(hostile_heads_without_sequence_words),
 	    cmocka_unit_test(spsc_threads_keep_order),
 	};
 	return cmocka_run_group_tests_name("ring", tests, NULL, NULL);

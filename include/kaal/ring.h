@@ -15,12 +15,20 @@
 #include <kaal/status.h>
 
 #define KAAL_RING_MAGIC   0x474E4952u /* "RING" */
-#define KAAL_RING_VERSION 1u
+#define KAAL_RING_VERSION 2u          /* 2: sequence words in the slots of small elements */
 /* Producer and consumer fields sit this far apart (two cache lines: no false sharing,
    and the adjacent-line prefetcher does not pair them). */
 #define KAAL_RING_LINE        128u
 #define KAAL_RING_DATA_OFFSET (3u * KAAL_RING_LINE)
 #define KAAL_RING_MAX_ELEMS   (UINT32_C(1) << 30)
+/*
+ * Elements of up to KAAL_RING_SEQ_MAX_ELEM bytes: each slot is a u64
+ * sequence word, then the element, in the smallest power of two of bytes
+ * (16, 32 or 64) that holds both, so a slot never straddles a cache line.
+ * Larger elements: slots are the elements, back to back, without words.
+ */
+#define KAAL_RING_SEQ_SIZE     8u
+#define KAAL_RING_SEQ_MAX_ELEM (64u - KAAL_RING_SEQ_SIZE)
 
 struct kaal_ring_header {
 	/* Written once by kaal_ring_create(), validated by every attach. */
@@ -29,8 +37,9 @@ struct kaal_ring_header {
 	uint32_t capacity;  /* elements, a power of two */
 	uint32_t elem_size; /* bytes per element */
 	uint64_t data_offset;
-	uint64_t total_size; /* header plus elements, in bytes */
-	uint8_t pad0[KAAL_RING_LINE - 32];
+	uint64_t total_size;  /* header plus slots, in bytes */
+	uint32_t slot_stride; /* bytes per slot (see KAAL_RING_SEQ_MAX_ELEM) */
+	uint8_t pad0[KAAL_RING_LINE - 36];
 	/* The producer's line. */
 	kaal_atomic_u64 head; /* elements ever pushed (free running) */
 	kaal_atomic_u32 producer_waiting;
@@ -43,6 +52,8 @@ struct kaal_ring_header {
 
 _Static_assert(__builtin_offsetof(struct kaal_ring_header, capacity) == 8, "ring capacity");
 _Static_assert(__builtin_offsetof(struct kaal_ring_header, data_offset) == 16, "ring data_offset");
+_Static_assert(__builtin_offsetof(struct kaal_ring_header, total_size) == 24, "ring total_size");
+_Static_assert(__builtin_offsetof(struct kaal_ring_header, slot_stride) == 32, "ring slot_stride");
 _Static_assert(__builtin_offsetof(struct kaal_ring_header, head) == KAAL_RING_LINE, "ring head");
 _Static_assert(__builtin_offsetof(struct kaal_ring_header, producer_waiting) == KAAL_RING_LINE + 8,
                "ring producer_waiting");
@@ -62,8 +73,10 @@ struct kaal_ring {
 	uint64_t mask;
 	uint32_t capacity;
 	uint32_t elem_size;
-	uint64_t index; /* this side's own index, never read back from shared memory */
-	uint64_t peer;  /* the other side's index as last read */
+	uint32_t stride; /* bytes per slot */
+	uint32_t seq;    /* 1: the slots have sequence words */
+	uint64_t index;  /* this side's own index, never read back from shared memory */
+	uint64_t peer;   /* the other side's index as last read */
 	uint32_t role;
 	uint32_t reserved; /* elements handed out by kaal_ring_reserve() and not committed */
 };
@@ -90,7 +103,10 @@ kaal_status kaal_ring_pop_burst(struct kaal_ring *r, void *elems, size_t n, size
 /*
  * Zero copy, either side: reserve up to want contiguous elements (free slots
  * for the producer, filled ones for the consumer), use them in place, then
- * commit some or all of them to hand them to the peer.
+ * commit some or all of them to hand them to the peer. In a ring with
+ * sequence words (elements of up to KAAL_RING_SEQ_MAX_ELEM bytes) the word
+ * sits between elements, so a reservation grants one element: reserve again
+ * for the next.
  */
 kaal_status kaal_ring_reserve(struct kaal_ring *r, size_t want, void **elems, size_t *granted);
 kaal_status kaal_ring_commit(struct kaal_ring *r, size_t n);

@@ -13,7 +13,8 @@
 
 #include <kaal/ring.h>
 
-#define KAAL_MPMC_MAGIC 0x434D504Du /* "MPMC" */
+#define KAAL_MPMC_MAGIC   0x434D504Du /* "MPMC" */
+#define KAAL_MPMC_VERSION 1u
 
 struct kaal_mpmc_header {
 	uint32_t magic;

@@ -3,6 +3,17 @@
  * mask in the private handle. Each side publishes its own index with a
  * release store and reads the peer's with an acquire load, and only when
  * its cached copy says the ring is full (producer) or empty (consumer).
+ *
+ * Rings of elements of up to KAAL_RING_SEQ_MAX_ELEM bytes give every slot a
+ * sequence word beside its element, the slot a power of two of at most a
+ * cache line: the producer writes the element, then the slot's sequence
+ * (index + 1, release), then publishes its index (release). A consumer
+ * whose cached producer index says empty looks at the next slot's sequence
+ * first, on the element's own line, and takes the element without
+ * touching the producer's line; it reads the producer index only when it
+ * wants more than that one element. Larger elements fill lines of their
+ * own anyway: they are stored back to back without sequence words, and
+ * the consumer learns of them from the producer index alone.
  */
 #include <string.h>
 
@@ -13,12 +24,28 @@ static bool is_power_of_two(uint64_t x)
 	return x != 0 && (x & (x - 1)) == 0;
 }
 
+/* Bytes per slot: see KAAL_RING_SEQ_MAX_ELEM. */
+static uint64_t stride_for(uint32_t elem_size)
+{
+	if (elem_size > KAAL_RING_SEQ_MAX_ELEM)
+		return elem_size;
+	uint64_t stride = 16;
+	while (stride < (uint64_t)elem_size + KAAL_RING_SEQ_SIZE)
+		stride *= 2;
+	return stride;
+}
+
 size_t kaal_ring_bytes(uint32_t capacity, uint32_t elem_size)
 {
 	if (!is_power_of_two(capacity) || capacity > KAAL_RING_MAX_ELEMS || elem_size == 0 ||
-	    (uint64_t)elem_size > (SIZE_MAX - KAAL_RING_DATA_OFFSET) / capacity)
+	    stride_for(elem_size) > (SIZE_MAX - KAAL_RING_DATA_OFFSET) / capacity)
 		return 0;
-	return KAAL_RING_DATA_OFFSET + (size_t)capacity * elem_size;
+	return KAAL_RING_DATA_OFFSET + (size_t)capacity * stride_for(elem_size);
+}
+
+static kaal_atomic_u64 *seq_of(uint8_t *slot)
+{
+	return (kaal_atomic_u64 *)(void *)slot;
 }
 
 kaal_status kaal_ring_create(void *mem, size_t size, uint32_t capacity, uint32_t elem_size)
@@ -33,10 +60,17 @@ kaal_status kaal_ring_create(void *mem, size_t size, uint32_t capacity, uint32_t
 	h->elem_size = elem_size;
 	h->data_offset = KAAL_RING_DATA_OFFSET;
 	h->total_size = bytes;
+	h->slot_stride = (uint32_t)stride_for(elem_size);
 	kaal_atomic_store(&h->head, 0, KAAL_RELAXED);
 	kaal_atomic_store(&h->tail, 0, KAAL_RELAXED);
 	kaal_atomic_store(&h->producer_waiting, 0, KAAL_RELAXED);
 	kaal_atomic_store(&h->consumer_waiting, 0, KAAL_RELAXED);
+	/* Sequence 0 matches no index: slot s is first filled for index s, sequence s + 1. */
+	if (elem_size <= KAAL_RING_SEQ_MAX_ELEM) {
+		uint8_t *data = (uint8_t *)mem + KAAL_RING_DATA_OFFSET;
+		for (uint64_t s = 0; s < capacity; s++)
+			kaal_atomic_store(seq_of(data + s * h->slot_stride), 0, KAAL_RELAXED);
+	}
 	/* The magic goes last: an attach that sees it sees a whole header. */
 	kaal_atomic_fence(KAAL_RELEASE);
 	h->magic = KAAL_RING_MAGIC;
@@ -55,17 +89,29 @@ kaal_status kaal_ring_attach(struct kaal_ring *r, void *mem, size_t size, enum k
 	kaal_atomic_fence(KAAL_ACQUIRE);
 	size_t bytes = kaal_ring_bytes(capacity, elem_size);
 	if (h->magic != KAAL_RING_MAGIC || h->version != KAAL_RING_VERSION || bytes == 0 ||
-	    h->data_offset != KAAL_RING_DATA_OFFSET || h->total_size != bytes || bytes > size)
+	    h->data_offset != KAAL_RING_DATA_OFFSET || h->total_size != bytes ||
+	    h->slot_stride != stride_for(elem_size) || bytes > size)
 		return KAAL_CORRUPT_RING;
 	uint64_t head = kaal_atomic_load(&h->head, KAAL_ACQUIRE);
 	uint64_t tail = kaal_atomic_load(&h->tail, KAAL_ACQUIRE);
-	if (head - tail > capacity)
+	bool seq = elem_size <= KAAL_RING_SEQ_MAX_ELEM;
+	/*
+	 * With sequence words the consumer may be ahead of the published head
+	 * by up to a ring: it follows them before the producer publishes (a
+	 * producer that stopped between the two). Both sides then start from
+	 * the consumer's index.
+	 */
+	if (seq && tail - head <= capacity)
+		head = tail;
+	else if (head - tail > capacity)
 		return KAAL_CORRUPT_RING;
 	r->hdr = h;
 	r->data = (uint8_t *)mem + KAAL_RING_DATA_OFFSET;
 	r->capacity = capacity;
 	r->mask = capacity - 1;
 	r->elem_size = elem_size;
+	r->stride = (uint32_t)stride_for(elem_size);
+	r->seq = seq;
 	r->role = role;
 	r->reserved = 0;
 	r->index = role == KAAL_RING_PRODUCER ? head : tail;
@@ -73,10 +119,24 @@ kaal_status kaal_ring_attach(struct kaal_ring *r, void *mem, size_t size, enum k
 	return KAAL_OK;
 }
 
+static uint8_t *slot(const struct kaal_ring *r, uint64_t index)
+{
+	return r->data + (size_t)(index & r->mask) * r->stride;
+}
+
+/* Where the element of a slot starts: after the sequence word, if there is one. */
+static uint8_t *elem_of(const struct kaal_ring *r, uint64_t index)
+{
+	return slot(r, index) + (r->seq ? KAAL_RING_SEQ_SIZE : 0);
+}
+
 /*
  * Reload the peer's index. A value the peer could never have written
- * legitimately (a consumer ahead of the producer, or a producer more than
- * a ring ahead) is reported, and the cached value is kept.
+ * legitimately is reported, and the cached value is kept: for the
+ * producer a consumer ahead of it or more than a ring behind; for the
+ * consumer a head more than a ring ahead, or behind it (with sequence
+ * words a head up to a ring behind is a producer that wrote words the
+ * consumer already followed and has not published yet: nothing new).
  */
 static kaal_status reload_peer(struct kaal_ring *r)
 {
@@ -87,9 +147,12 @@ static kaal_status reload_peer(struct kaal_ring *r)
 		r->peer = tail;
 	} else {
 		uint64_t head = kaal_atomic_load(&r->hdr->head, KAAL_ACQUIRE);
-		if (head - r->index > r->capacity)
+		if (head - r->index <= r->capacity) {
+			if (head - r->index > r->peer - r->index)
+				r->peer = head;
+		} else if (!r->seq || r->index - head > r->capacity) {
 			return KAAL_CORRUPT_RING;
-		r->peer = head;
+		}
 	}
 	return KAAL_OK;
 }
@@ -102,16 +165,35 @@ static uint64_t cached_room(const struct kaal_ring *r)
 	return r->peer - r->index;
 }
 
-/* Room for up to want elements, reloading the peer only when the cache falls short. */
+/* Consumer: is the element at its index there by its sequence word? */
+static bool next_filled(const struct kaal_ring *r)
+{
+	return r->seq && kaal_atomic_load(seq_of(slot(r, r->index)), KAAL_ACQUIRE) == r->index + 1;
+}
+
+/*
+ * Room for up to want elements, reloading the peer only when the cache
+ * falls short. A consumer whose cache says empty looks at the next slot's
+ * sequence word (if the ring has them) instead of the producer's line, and
+ * reads the producer's index only if it wants more than that one element.
+ */
 static kaal_status room(struct kaal_ring *r, uint64_t want, uint64_t *have)
 {
 	*have = cached_room(r);
-	if (*have < want) {
-		kaal_status st = reload_peer(r);
-		if (st != KAAL_OK)
-			return st;
-		*have = cached_room(r);
+	if (*have >= want)
+		return KAAL_OK;
+	if (r->seq && r->role == KAAL_RING_CONSUMER && *have == 0) {
+		if (!next_filled(r))
+			return KAAL_WOULD_BLOCK;
+		r->peer = r->index + 1;
+		*have = 1;
+		if (want == 1)
+			return KAAL_OK;
 	}
+	kaal_status st = reload_peer(r);
+	if (st != KAAL_OK)
+		return st;
+	*have = cached_room(r);
 	return *have ? KAAL_OK : KAAL_WOULD_BLOCK;
 }
 
@@ -123,36 +205,73 @@ static void publish(struct kaal_ring *r)
 		kaal_atomic_store(&r->hdr->tail, r->index, KAAL_RELEASE);
 }
 
-static uint8_t *slot(const struct kaal_ring *r, uint64_t index)
-{
-	return r->data + (size_t)(index & r->mask) * r->elem_size;
-}
-
 static bool usable(const struct kaal_ring *r, enum kaal_ring_role role)
 {
 	return r && r->hdr && r->role == role && r->reserved == 0;
 }
 
-kaal_status kaal_ring_push(struct kaal_ring *r, const void *elem)
+/* Producer with sequence words: mark the n slots from its index filled, each after its element. */
+static void fill(struct kaal_ring *r, uint64_t n)
 {
-	size_t done;
-	return kaal_ring_push_burst(r, elem, 1, &done);
+	for (uint64_t i = r->index; i < r->index + n; i++)
+		kaal_atomic_store(seq_of(slot(r, i)), i + 1, KAAL_RELEASE);
 }
 
-kaal_status kaal_ring_pop(struct kaal_ring *r, void *elem)
+/* Copy one element of at most KAAL_RING_SEQ_MAX_ELEM bytes: inline for multiples of 8. */
+static inline void copy_small(void *dst, const void *src, size_t size)
 {
-	size_t done;
-	return kaal_ring_pop_burst(r, elem, 1, &done);
+	switch (size) {
+	case 8:
+		memcpy(dst, src, 8);
+		break;
+	case 16:
+		memcpy(dst, src, 16);
+		break;
+	case 24:
+		memcpy(dst, src, 24);
+		break;
+	case 32:
+		memcpy(dst, src, 32);
+		break;
+	case 40:
+		memcpy(dst, src, 40);
+		break;
+	case 48:
+		memcpy(dst, src, 48);
+		break;
+	case 56:
+		memcpy(dst, src, 56);
+		break;
+	default:
+		memcpy(dst, src, size);
+		break;
+	}
 }
 
-/* Copy n elements between buf and the ring at this side's index, in at most two runs. */
+/* Copy n elements between buf and the ring at this side's index (and mark them, producer). */
 static void copy_elems(struct kaal_ring *r, uint8_t *buf, uint64_t n, bool into_ring)
 {
+	size_t size = r->elem_size;
+	if (r->seq) {
+		/* One slot at a time: the word sits between the elements. */
+		uint64_t i = r->index;
+		for (uint64_t k = 0; k < n; k++, i++, buf += size) {
+			uint8_t *s = slot(r, i);
+			if (!into_ring) {
+				copy_small(buf, s + KAAL_RING_SEQ_SIZE, size);
+				continue;
+			}
+			copy_small(s + KAAL_RING_SEQ_SIZE, buf, size);
+			kaal_atomic_store(seq_of(s), i + 1, KAAL_RELEASE);
+		}
+		return;
+	}
+	/* Back to back: at most two runs, split where the ring wraps. */
 	uint64_t first = r->capacity - (r->index & r->mask);
 	if (first > n)
 		first = n;
-	size_t first_bytes = (size_t)first * r->elem_size;
-	size_t rest_bytes = (size_t)(n - first) * r->elem_size;
+	size_t first_bytes = (size_t)first * size;
+	size_t rest_bytes = (size_t)(n - first) * size;
 	if (into_ring) {
 		memcpy(slot(r, r->index), buf, first_bytes);
 		memcpy(r->data, buf + first_bytes, rest_bytes);
@@ -180,6 +299,18 @@ static kaal_status transfer(struct kaal_ring *r, uint8_t *buf, size_t n, size_t 
 	return KAAL_OK;
 }
 
+kaal_status kaal_ring_push(struct kaal_ring *r, const void *elem)
+{
+	size_t done;
+	return kaal_ring_push_burst(r, elem, 1, &done);
+}
+
+kaal_status kaal_ring_pop(struct kaal_ring *r, void *elem)
+{
+	size_t done;
+	return kaal_ring_pop_burst(r, elem, 1, &done);
+}
+
 kaal_status kaal_ring_push_burst(struct kaal_ring *r, const void *elems, size_t n, size_t *done)
 {
 	return transfer(r, (uint8_t *)(uintptr_t)elems, n, done, KAAL_RING_PRODUCER);
@@ -195,6 +326,9 @@ kaal_status kaal_ring_reserve(struct kaal_ring *r, size_t want, void **elems, si
 	*granted = 0;
 	if (!r || !r->hdr || r->reserved != 0 || want == 0 || !elems)
 		return KAAL_INVALID_ARGUMENT;
+	/* With sequence words elements are not contiguous: one at a time. */
+	if (r->seq)
+		want = 1;
 	uint64_t have;
 	kaal_status st = room(r, want, &have);
 	if (st != KAAL_OK)
@@ -206,7 +340,7 @@ kaal_status kaal_ring_reserve(struct kaal_ring *r, size_t want, void **elems, si
 	if (n > contiguous)
 		n = contiguous;
 	r->reserved = (uint32_t)n;
-	*elems = slot(r, r->index);
+	*elems = elem_of(r, r->index);
 	*granted = (size_t)n;
 	return KAAL_OK;
 }
@@ -215,6 +349,8 @@ kaal_status kaal_ring_commit(struct kaal_ring *r, size_t n)
 {
 	if (!r || !r->hdr || n > r->reserved)
 		return KAAL_INVALID_ARGUMENT;
+	if (r->seq && r->role == KAAL_RING_PRODUCER)
+		fill(r, n);
 	r->index += n;
 	r->reserved = 0;
 	if (n)
@@ -226,5 +362,7 @@ size_t kaal_ring_ready(struct kaal_ring *r)
 {
 	if (!r || !r->hdr || reload_peer(r) != KAAL_OK)
 		return 0;
+	if (r->role == KAAL_RING_CONSUMER && cached_room(r) == 0 && next_filled(r))
+		r->peer = r->index + 1;
 	return (size_t)cached_room(r);
 }

@@ -41,7 +41,7 @@ kaal_status kaal_mpmc_create(void *mem, size_t size, uint32_t capacity, uint32_t
 		return KAAL_INVALID_ARGUMENT;
 	struct kaal_mpmc_header *h = mem;
 	memset(h, 0, sizeof(*h));
-	h->version = KAAL_RING_VERSION;
+	h->version = KAAL_MPMC_VERSION;
 	h->capacity = capacity;
 	h->elem_size = elem_size;
 	h->slot_stride = stride_for(elem_size);
@@ -67,7 +67,7 @@ kaal_status kaal_mpmc_attach(struct kaal_mpmc *q, void *mem, size_t size)
 	uint32_t capacity = h->capacity, elem_size = h->elem_size;
 	kaal_atomic_fence(KAAL_ACQUIRE);
 	size_t bytes = kaal_mpmc_bytes(capacity, elem_size);
-	if (h->magic != KAAL_MPMC_MAGIC || h->version != KAAL_RING_VERSION || bytes == 0 ||
+	if (h->magic != KAAL_MPMC_MAGIC || h->version != KAAL_MPMC_VERSION || bytes == 0 ||
 	    h->data_offset != KAAL_RING_DATA_OFFSET || h->total_size != bytes ||
 	    h->slot_stride != stride_for(elem_size) || bytes > size)
 		return KAAL_CORRUPT_RING;
