@@ -301,14 +301,51 @@ static kaal_status transfer(struct kaal_ring *r, uint8_t *buf, size_t n, size_t 
 
 kaal_status kaal_ring_push(struct kaal_ring *r, const void *elem)
 {
-	size_t done;
-	return kaal_ring_push_burst(r, elem, 1, &done);
+	if (!usable(r, KAAL_RING_PRODUCER) || !elem)
+		return KAAL_INVALID_ARGUMENT;
+	if (r->index - r->peer >= r->capacity) {
+		kaal_status st = reload_peer(r);
+		if (st != KAAL_OK)
+			return st;
+		if (r->index - r->peer >= r->capacity)
+			return KAAL_WOULD_BLOCK;
+	}
+	uint8_t *s = slot(r, r->index);
+	if (r->seq) {
+		copy_small(s + KAAL_RING_SEQ_SIZE, elem, r->elem_size);
+		kaal_atomic_store(seq_of(s), r->index + 1, KAAL_RELEASE);
+	} else {
+		memcpy(s, elem, r->elem_size);
+	}
+	r->index++;
+	kaal_atomic_store(&r->hdr->head, r->index, KAAL_RELEASE);
+	return KAAL_OK;
 }
 
 kaal_status kaal_ring_pop(struct kaal_ring *r, void *elem)
 {
-	size_t done;
-	return kaal_ring_pop_burst(r, elem, 1, &done);
+	if (!usable(r, KAAL_RING_CONSUMER) || !elem)
+		return KAAL_INVALID_ARGUMENT;
+	if (r->peer == r->index) {
+		if (r->seq) {
+			if (!next_filled(r))
+				return KAAL_WOULD_BLOCK;
+			r->peer = r->index + 1;
+		} else {
+			kaal_status st = reload_peer(r);
+			if (st != KAAL_OK)
+				return st;
+			if (r->peer == r->index)
+				return KAAL_WOULD_BLOCK;
+		}
+	}
+	if (r->seq)
+		copy_small(elem, slot(r, r->index) + KAAL_RING_SEQ_SIZE, r->elem_size);
+	else
+		memcpy(elem, slot(r, r->index), r->elem_size);
+	r->index++;
+	kaal_atomic_store(&r->hdr->tail, r->index, KAAL_RELEASE);
+	return KAAL_OK;
 }
 
 kaal_status kaal_ring_push_burst(struct kaal_ring *r, const void *elems, size_t n, size_t *done)
