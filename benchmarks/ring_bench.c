@@ -377,6 +377,42 @@ static double ping_pong_run(uint64_t trips)
 	return bench_pair(flip_ping, flip_pong, NULL);
 }
 
+/*
+ * One cache line each way, as a round trip over two rings needs at least:
+ * ping writes there and waits for back, pong waits for there and writes
+ * back. Nothing else shares the two lines.
+ */
+static _Alignas(128) atomic_uint_fast64_t flip_there;
+static _Alignas(128) atomic_uint_fast64_t flip_back;
+
+static void two_line_ping(void *arg)
+{
+	(void)arg;
+	for (uint64_t i = 1; i <= flip_trips; i++) {
+		atomic_store_explicit(&flip_there, i, memory_order_release);
+		while (atomic_load_explicit(&flip_back, memory_order_acquire) != i) {
+		}
+	}
+}
+
+static void two_line_pong(void *arg)
+{
+	(void)arg;
+	for (uint64_t i = 1; i <= flip_trips; i++) {
+		while (atomic_load_explicit(&flip_there, memory_order_acquire) != i) {
+		}
+		atomic_store_explicit(&flip_back, i, memory_order_release);
+	}
+}
+
+static double two_line_run(uint64_t trips)
+{
+	atomic_store(&flip_there, 0);
+	atomic_store(&flip_back, 0);
+	flip_trips = trips;
+	return bench_pair(two_line_ping, two_line_pong, NULL);
+}
+
 /* ------------------------------------------------------------ kaal channels */
 
 static const struct kaal_boot_info *bi;
@@ -937,6 +973,11 @@ static void targets(void)
 		       "spin round trip: kaal %.1f ns = %.2fx the cache-line ping-pong floor "
 		       "(target <= 1.15x)",
 		       rt->median, rt->median / flip_row->median);
+	const struct row *two_row = find("spin round trip", "two-line ping-pong");
+	if (rt && two_row)
+		printf("---- spin round trip: kaal %.1f ns = %.2fx the two-line ping-pong floor "
+		       "(no target: one line each way, what two rings need at least)\n",
+		       rt->median, rt->median / two_row->median);
 	const struct row *ipw = find("saturated, sleeping cons.", "kaal");
 	if (ipw)
 		target(ipw->median >= 32,
@@ -952,7 +993,7 @@ static void targets(void)
 		       brt->median / 1e3, brt->median / fx->median);
 }
 
-/* Spin round trip, beside one cache line flipped between the same two cpus. */
+/* Spin round trip, beside one cache line flipped between the same two cpus, and two lines. */
 static void spin_round_trips(void)
 {
 	uint64_t trips = SPIN_TRIPS;
@@ -960,6 +1001,8 @@ static void spin_round_trips(void)
 		return;
 	peer_workload("spin round trip", "ns", round_trip_one, &trips, "n/a");
 	floor_samples(add_row("spin round trip", "cache-line ping-pong", "ns", true), ping_pong_run,
+	              SPIN_TRIPS);
+	floor_samples(add_row("spin round trip", "two-line ping-pong", "ns", true), two_line_run,
 	              SPIN_TRIPS);
 }
 
