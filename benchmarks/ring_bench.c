@@ -4,7 +4,7 @@
  *
  * - SharedRing SPSC throughput, one element at a time and in bursts;
  * - spin round trip over two SPSC rings, beside one cache line flipped
- *   between two threads;
+ *   between two threads and two lines written one each way;
  * - blocking round trip through two kaal channels whose sides sleep,
  *   beside futex, eventfd and pipe round trips;
  * - wakeups per item on a channel with a sleeping consumer and a producer
