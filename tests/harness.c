@@ -5,7 +5,7 @@
 
 #include "harness.h"
 
-/* Kernel internals, for harness_wait_blocked() only. */
+/* Kernel internals, for harness_wait_blocked() and harness_fastpath_count() only. */
 #include "host.h"
 #include "kernel.h"
 
@@ -197,6 +197,14 @@ void harness_wait_blocked(kaal_cptr thread)
 			fail_msg("thread %llu never blocked", (unsigned long long)thread);
 		sched_yield();
 	}
+}
+
+uint64_t harness_fastpath_count(void)
+{
+	host_kernel_lock();
+	uint64_t count = kaal_kernel_fastpath_count();
+	host_kernel_unlock();
+	return count;
 }
 
 void harness_barrier_init(unsigned count)

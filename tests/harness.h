@@ -72,6 +72,9 @@ kaal_cptr harness_thread(void (*fn)(kaal_word), kaal_word arg, kaal_cptr cspace)
  */
 void harness_wait_blocked(kaal_cptr thread);
 
+/* Calls and ReplyRecvs the kernel's fast path took so far. */
+uint64_t harness_fastpath_count(void);
+
 /* A pthread barrier the test's threads and the test share. */
 void harness_barrier_init(unsigned count);
 void harness_barrier_wait(void);

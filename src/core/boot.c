@@ -5,6 +5,7 @@
  */
 #include "cnode.h"
 #include "cspace.h"
+#include "fastpath.h"
 #include "irq.h"
 #include "kernel.h"
 #include "thread.h"
@@ -98,6 +99,7 @@ kaal_status kaal_kernel_boot(const struct kaal_platform *p, struct kaal_boot_sta
 		return KAAL_INVALID_ARGUMENT;
 	irq_reset();
 	vspace_reset();
+	fastpath_reset();
 	struct carver c = {p->free_base, p->ram_base + p->ram_size};
 	kaal_paddr cnode_phys, vspace_phys, thread_phys, ipc_phys, bi_phys;
 	unsigned vspace_bits = arch_vspace_min_bits();

@@ -116,6 +116,11 @@ void fastpath_reply_recv(struct thread *t, const kaal_word *a)
 	fast_calls++;
 }
 
+void fastpath_reset(void)
+{
+	fast_calls = 0;
+}
+
 uint64_t kaal_kernel_fastpath_count(void)
 {
 	return fast_calls;

@@ -11,6 +11,9 @@
 void fastpath_call(struct thread *t, const kaal_word *a);
 void fastpath_reply_recv(struct thread *t, const kaal_word *a);
 
+/* Forget the count of fast calls: the kernel is booting. */
+void fastpath_reset(void);
+
 /* Any system call, through the dispatch table. */
 void slowpath(struct thread *t, kaal_word num, const kaal_word *a);
 
