@@ -107,6 +107,21 @@ void harness_assert_aligned(kaal_paddr p, unsigned bits)
 	assert_int_equal(0, p & ((UINT64_C(1) << bits) - 1));
 }
 
+struct kaal_msg harness_message(kaal_word label, unsigned length, kaal_word w0, kaal_word w1,
+                                kaal_word w2, kaal_word w3)
+{
+	struct kaal_msg m = {kaal_msg_info(label, length, 0), {w0, w1, w2, w3}, 0};
+	return m;
+}
+
+void harness_receive_into(kaal_cptr slot)
+{
+	struct kaal_ipc_buffer *buf = kaal_ipc_buffer();
+	buf->receive_root = h.root;
+	buf->receive_index = slot;
+	buf->receive_depth = KAAL_WORD_BITS;
+}
+
 kaal_cptr harness_endpoint(void)
 {
 	return harness_create(KAAL_CAP_ENDPOINT, 0);

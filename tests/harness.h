@@ -42,6 +42,12 @@ void harness_assert_slot_empty(kaal_cptr slot);
 /* p is a multiple of 1 << bits. */
 void harness_assert_aligned(kaal_paddr p, unsigned bits);
 
+/* A message of length words (w0-w3 in its registers) with this label. */
+struct kaal_msg harness_message(kaal_word label, unsigned length, kaal_word w0, kaal_word w1,
+                                kaal_word w2, kaal_word w3);
+/* Name slot of the root CNode as where a capability this thread receives goes. */
+void harness_receive_into(kaal_cptr slot);
+
 kaal_cptr harness_endpoint(void);
 kaal_cptr harness_notification(void);
 /* A copy of src in a fresh slot with these rights (checked), or minted with a badge. */

@@ -10,27 +10,6 @@
 
 #include "harness.h"
 
-static struct kaal_msg message(kaal_word label, unsigned length, kaal_word w0, kaal_word w1,
-                               kaal_word w2, kaal_word w3)
-{
-	struct kaal_msg m = {kaal_msg_info(label, length, 0), {w0, w1, w2, w3}, 0};
-	return m;
-}
-
-/* Name slot of the root CNode as where a received capability goes. */
-static void receive_into(kaal_cptr slot)
-{
-	struct kaal_ipc_buffer *buf = kaal_ipc_buffer();
-	buf->receive_root = h.root;
-	buf->receive_index = slot;
-	buf->receive_depth = KAAL_WORD_BITS;
-}
-
-static void assert_slot_empty(kaal_cptr slot)
-{
-	assert_int_equal(KAAL_CAP_NULL, harness_identify(slot).type);
-}
-
 /* A receiver: up to RX_MAX receives on ep, each noted, then a signal of done_bit on done. */
 #define RX_MAX 8
 
@@ -109,12 +88,12 @@ static void send_delivers_words_label_and_badge(void **state)
 	memset(&r, 0, sizeof(r));
 	start_receiver(&r, ep, done, 3);
 
-	struct kaal_msg m = message(7, 3, 11, 22, 33, 44);
+	struct kaal_msg m = harness_message(7, 3, 11, 22, 33, 44);
 	assert_status(KAAL_OK, kaal_send(badged, &m));
-	m = message(UINT64_C(0xABCDEF), 1, 55, 66, 77, 88);
+	m = harness_message(UINT64_C(0xABCDEF), 1, 55, 66, 77, 88);
 	assert_status(KAAL_OK, kaal_send(ep, &m));
 	/* Bits 9-11 of the info are the kernel's to set: a sender's are not passed on. */
-	m = message(5, 2, 1, 2, 3, 4);
+	m = harness_message(5, 2, 1, 2, 3, 4);
 	m.info |= KAAL_MSG_CAP_RECEIVED | KAAL_MSG_FROM_NOTIFICATION | (UINT64_C(1) << 11);
 	assert_status(KAAL_OK, kaal_send(badged, &m));
 	harness_await_bits(done, 1);
@@ -189,7 +168,7 @@ static void call_and_reply_four_words(void **state)
 	harness_thread(server, ARG(&s), 0);
 
 	kaal_ipc_buffer()->badge = 0x999; /* a stale value the reply must overwrite */
-	struct kaal_msg m = message(40, 4, 1, 2, 3, 4);
+	struct kaal_msg m = harness_message(40, 4, 1, 2, 3, 4);
 	assert_status(KAAL_OK, kaal_call(badged, &m));
 	assert_int_equal(kaal_msg_info(41, 4, 0), m.info);
 	assert_int_equal(0, m.badge);
@@ -224,7 +203,7 @@ static void call_and_reply_through_ipc_buffers(void **state)
 	struct kaal_ipc_buffer *buf = kaal_ipc_buffer();
 	for (unsigned i = 0; i < KAAL_MSG_MAX_WORDS; i++)
 		buf->msg[i] = 1000 + i;
-	struct kaal_msg m = message(1, KAAL_MSG_MAX_WORDS, 1000, 1001, 1002, 1003);
+	struct kaal_msg m = harness_message(1, KAAL_MSG_MAX_WORDS, 1000, 1001, 1002, 1003);
 	assert_status(KAAL_OK, kaal_call(ep, &m));
 	assert_int_equal(kaal_msg_info(2, 10, 0), m.info);
 	assert_int_equal(1100, m.mr[0]);
@@ -236,7 +215,7 @@ static void call_and_reply_through_ipc_buffers(void **state)
 
 	for (unsigned i = 0; i < KAAL_MSG_MAX_WORDS; i++)
 		buf->msg[i] = 5000 + i;
-	m = message(8, 5, 5000, 5001, 5002, 5003);
+	m = harness_message(8, 5, 5000, 5001, 5002, 5003);
 	assert_status(KAAL_OK, kaal_call(ep, &m));
 	assert_int_equal(kaal_msg_info(9, KAAL_MSG_MAX_WORDS, 0), m.info);
 	for (unsigned i = KAAL_MSG_FAST_WORDS; i < KAAL_MSG_MAX_WORDS; i++)
@@ -264,15 +243,15 @@ static void loop_server(kaal_word arg)
 {
 	struct loop_server *s = PTR(arg);
 	/* With no caller to answer, reply_recv only receives. */
-	struct kaal_msg m = message(0, 0, 0, 0, 0, 0);
+	struct kaal_msg m = harness_message(0, 0, 0, 0, 0, 0);
 	s->st = kaal_reply_recv(s->ep, &m);
 	while (s->st == KAAL_OK && m.mr[0] != 0) {
 		s->served++;
-		m = message(kaal_msg_label(m.info), 2, m.mr[0] * 2, m.badge, 0, 0);
+		m = harness_message(kaal_msg_label(m.info), 2, m.mr[0] * 2, m.badge, 0, 0);
 		s->st = kaal_reply_recv(s->ep, &m);
 	}
 	if (s->st == KAAL_OK) {
-		m = message(99, 0, 0, 0, 0, 0);
+		m = harness_message(99, 0, 0, 0, 0, 0);
 		s->st = kaal_reply(&m);
 	}
 	kaal_signal(s->done, 1);
@@ -291,13 +270,13 @@ static void reply_recv_serves_calls_in_a_loop(void **state)
 	harness_thread(loop_server, ARG(&s), 0);
 
 	for (kaal_word i = 1; i <= 6; i++) {
-		struct kaal_msg m = message(i + 10, 1, i, 0, 0, 0);
+		struct kaal_msg m = harness_message(i + 10, 1, i, 0, 0, 0);
 		assert_status(KAAL_OK, kaal_call(i % 2 ? b1 : b2, &m));
 		assert_int_equal(kaal_msg_info(i + 10, 2, 0), m.info);
 		assert_int_equal(i * 2, m.mr[0]);
 		assert_int_equal(i % 2 ? 1 : 2, m.mr[1]);
 	}
-	struct kaal_msg m = message(0, 1, 0, 0, 0, 0);
+	struct kaal_msg m = harness_message(0, 1, 0, 0, 0, 0);
 	assert_status(KAAL_OK, kaal_call(ep, &m));
 	assert_int_equal(kaal_msg_info(99, 0, 0), m.info);
 	harness_await_bits(done, 1);
@@ -310,13 +289,13 @@ static void nb_send_without_receiver_is_dropped(void **state)
 {
 	(void)state;
 	kaal_cptr ep = harness_endpoint(), done = harness_notification();
-	struct kaal_msg m = message(1, 1, 0xAA, 0, 0, 0);
+	struct kaal_msg m = harness_message(1, 1, 0xAA, 0, 0, 0);
 	assert_status(KAAL_OK, kaal_nb_send(ep, &m));
 
 	static struct rx r;
 	memset(&r, 0, sizeof(r));
 	start_receiver(&r, ep, done, 1);
-	m = message(2, 1, 0xBB, 0, 0, 0);
+	m = harness_message(2, 1, 0xBB, 0, 0, 0);
 	assert_status(KAAL_OK, kaal_send(ep, &m));
 	harness_await_bits(done, 1);
 	assert_status(KAAL_OK, r.st[0]);
@@ -334,7 +313,7 @@ static void nb_send_reaches_a_waiting_receiver(void **state)
 	memset(&r, 0, sizeof(r));
 	harness_wait_blocked(start_receiver(&r, ep, done, 1));
 
-	struct kaal_msg m = message(3, 2, 9, 8, 0, 0);
+	struct kaal_msg m = harness_message(3, 2, 9, 8, 0, 0);
 	assert_status(KAAL_OK, kaal_nb_send(badged, &m));
 	harness_await_bits(done, 1);
 	assert_status(KAAL_OK, r.st[0]);
@@ -353,7 +332,7 @@ static void oversized_messages_are_rejected(void **state)
 	memset(&r, 0, sizeof(r));
 	harness_wait_blocked(start_receiver(&r, ep, done, 1));
 
-	struct kaal_msg m = message(1, KAAL_MSG_MAX_WORDS + 1, 1, 2, 3, 4);
+	struct kaal_msg m = harness_message(1, KAAL_MSG_MAX_WORDS + 1, 1, 2, 3, 4);
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_send(ep, &m));
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_nb_send(ep, &m));
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_call(ep, &m));
@@ -366,7 +345,7 @@ static void oversized_messages_are_rejected(void **state)
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_call(ep, &m));
 
 	/* The receiver is still waiting and gets the first good message. */
-	m = message(4, 1, 5, 0, 0, 0);
+	m = harness_message(4, 1, 5, 0, 0, 0);
 	assert_status(KAAL_OK, kaal_send(ep, &m));
 	harness_await_bits(done, 1);
 	assert_status(KAAL_OK, r.st[0]);
@@ -383,22 +362,22 @@ static void reply_needs_a_caller_and_a_valid_message(void **state)
 {
 	(void)state;
 	kaal_cptr ep = harness_endpoint(), done = harness_notification();
-	struct kaal_msg m = message(1, 0, 0, 0, 0, 0);
+	struct kaal_msg m = harness_message(1, 0, 0, 0, 0, 0);
 	assert_status(KAAL_ILLEGAL_OPERATION, kaal_reply(&m));
 
 	static struct tx c;
-	start_sender(&c, ep, done, 1, true, message(6, 1, 60, 0, 0, 0));
+	start_sender(&c, ep, done, 1, true, harness_message(6, 1, 60, 0, 0, 0));
 	assert_status(KAAL_OK, kaal_recv(ep, &m));
 	assert_int_equal(kaal_msg_info(6, 1, 0), m.info);
 
-	m = message(2, KAAL_MSG_MAX_WORDS + 1, 0, 0, 0, 0);
+	m = harness_message(2, KAAL_MSG_MAX_WORDS + 1, 0, 0, 0, 0);
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_reply(&m));
 	m.info = kaal_msg_info(2, 1, 2);
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_reply(&m));
 	m.info = kaal_msg_info(2, 100, 0);
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_reply_recv(ep, &m)); /* returns: no receive */
 
-	m = message(7, 1, 70, 0, 0, 0);
+	m = harness_message(7, 1, 70, 0, 0, 0);
 	assert_status(KAAL_OK, kaal_reply(&m));
 	harness_await_bits(done, 1);
 	assert_status(KAAL_OK, c.st);
@@ -420,7 +399,7 @@ static void blocked_senders_are_served_in_order(void **state)
 		    harness_mint(ep, KAAL_RIGHT_WRITE | KAAL_RIGHT_GRANT_REPLY, i + 1);
 		/* The third one calls: callers and senders share the queue. */
 		harness_wait_blocked(start_sender(&s[i], badged, done, UINT64_C(1) << i, i == 2,
-		                                  message(20 + i, 1, i, 0, 0, 0)));
+		                                  harness_message(20 + i, 1, i, 0, 0, 0)));
 	}
 	for (unsigned i = 0; i < 4; i++) {
 		struct kaal_msg m;
@@ -429,7 +408,7 @@ static void blocked_senders_are_served_in_order(void **state)
 		assert_int_equal(kaal_msg_info(20 + i, 1, 0), m.info);
 		assert_int_equal(i, m.mr[0]);
 		if (i == 2) {
-			m = message(30, 1, 300, 0, 0, 0);
+			m = harness_message(30, 1, 300, 0, 0, 0);
 			assert_status(KAAL_OK, kaal_reply(&m));
 		}
 	}
@@ -451,7 +430,7 @@ static void blocked_receivers_are_served_in_order(void **state)
 		harness_wait_blocked(start_receiver(&r[i], ep, done, 1));
 	}
 	for (unsigned i = 0; i < 3; i++) {
-		struct kaal_msg m = message(i, 1, 10 * (i + 1), 0, 0, 0);
+		struct kaal_msg m = harness_message(i, 1, 10 * (i + 1), 0, 0, 0);
 		assert_status(KAAL_OK, kaal_send(ep, &m));
 	}
 	harness_await_bits(done, 7);
@@ -522,7 +501,7 @@ static void capability_transfer_without_grant_is_dropped(void **state)
 	assert_status(KAAL_OK, r.st[0]);
 	assert_int_equal(kaal_msg_info(3, 1, 0), r.m[0].info);
 	assert_int_equal(43, r.m[0].mr[0]);
-	assert_slot_empty(into);
+	harness_assert_slot_empty(into);
 	assert_int_equal(KAAL_CAP_NOTIFICATION, harness_identify(n).type);
 }
 
@@ -611,17 +590,17 @@ static void reply_capability_needs_the_servers_grant(void **state)
 	harness_wait_blocked(harness_thread(cap_server, ARG(&s), 0));
 
 	kaal_cptr first = harness_slot(), second = harness_slot();
-	receive_into(first);
-	struct kaal_msg m = message(1, 0, 0, 0, 0, 0);
+	harness_receive_into(first);
+	struct kaal_msg m = harness_message(1, 0, 0, 0, 0, 0);
 	assert_status(KAAL_OK, kaal_call(ep, &m));
 	assert_int_equal(kaal_msg_info(50, 0, 1) | KAAL_MSG_CAP_RECEIVED, m.info);
 	assert_int_equal(harness_identify(n).object, harness_identify(first).object);
 
-	receive_into(second);
-	m = message(2, 0, 0, 0, 0, 0);
+	harness_receive_into(second);
+	m = harness_message(2, 0, 0, 0, 0, 0);
 	assert_status(KAAL_OK, kaal_call(ep, &m));
 	assert_int_equal(kaal_msg_info(51, 0, 0), m.info);
-	assert_slot_empty(second);
+	harness_assert_slot_empty(second);
 	harness_await_bits(done, 1);
 	assert_status(KAAL_OK, s.st[0]);
 	assert_status(KAAL_OK, s.st[1]);
@@ -639,7 +618,7 @@ static void deleting_an_endpoint_wakes_its_receiver(void **state)
 	harness_wait_blocked(t);
 
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(copy)));
-	struct kaal_msg m = message(1, 1, 10, 0, 0, 0);
+	struct kaal_msg m = harness_message(1, 1, 10, 0, 0, 0);
 	assert_status(KAAL_OK, kaal_send(ep, &m)); /* the receiver was still there */
 
 	harness_wait_blocked(t);
@@ -650,7 +629,7 @@ static void deleting_an_endpoint_wakes_its_receiver(void **state)
 	assert_status(KAAL_OBJECT_DELETED, r.st[1]);
 	for (unsigned i = 0; i < KAAL_MSG_FAST_WORDS; i++)
 		assert_int_equal(0, r.m[1].mr[i]);
-	assert_slot_empty(ep);
+	harness_assert_slot_empty(ep);
 }
 
 /* ... and its blocked senders and callers. */
@@ -659,8 +638,10 @@ static void deleting_an_endpoint_wakes_its_senders(void **state)
 	(void)state;
 	kaal_cptr ep = harness_endpoint(), done = harness_notification();
 	static struct tx s[2];
-	harness_wait_blocked(start_sender(&s[0], ep, done, 1, false, message(1, 1, 1, 0, 0, 0)));
-	harness_wait_blocked(start_sender(&s[1], ep, done, 2, true, message(2, 4, 1, 2, 3, 4)));
+	harness_wait_blocked(
+	    start_sender(&s[0], ep, done, 1, false, harness_message(1, 1, 1, 0, 0, 0)));
+	harness_wait_blocked(
+	    start_sender(&s[1], ep, done, 2, true, harness_message(2, 4, 1, 2, 3, 4)));
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(ep)));
 	harness_await_bits(done, 3);
 	assert_status(KAAL_OBJECT_DELETED, s[0].st);
@@ -678,14 +659,14 @@ static void deleting_an_endpoint_keeps_a_received_call(void **state)
 	(void)state;
 	kaal_cptr ep = harness_endpoint(), done = harness_notification();
 	static struct tx c;
-	start_sender(&c, ep, done, 1, true, message(1, 1, 5, 0, 0, 0));
+	start_sender(&c, ep, done, 1, true, harness_message(1, 1, 5, 0, 0, 0));
 	struct kaal_msg m;
 	assert_status(KAAL_OK, kaal_recv(ep, &m));
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(ep)));
 	kaal_word bits = 0;
 	assert_status(KAAL_OK, kaal_peek(done, &bits));
 	assert_int_equal(0, bits);
-	m = message(2, 1, 6, 0, 0, 0);
+	m = harness_message(2, 1, 6, 0, 0, 0);
 	assert_status(KAAL_OK, kaal_reply(&m));
 	harness_await_bits(done, 1);
 	assert_status(KAAL_OK, c.st);
@@ -724,7 +705,7 @@ static void destroying_the_server_fails_its_caller(void **state)
 	harness_barrier_init(2);
 	kaal_cptr t = harness_thread(parked_server, ARG(&s), 0);
 	static struct tx c;
-	start_sender(&c, ep, done, 1, true, message(1, 2, 7, 8, 0, 0));
+	start_sender(&c, ep, done, 1, true, harness_message(1, 2, 7, 8, 0, 0));
 	harness_await_bits(s.got, 1);
 	harness_wait_blocked(t);
 
@@ -758,7 +739,7 @@ static void exiting_server_fails_its_caller(void **state)
 	memset(&r, 0, sizeof(r));
 	r.ep = ep;
 	harness_thread(receive_then_return, ARG(&r), 0);
-	struct kaal_msg m = message(1, 1, 3, 0, 0, 0);
+	struct kaal_msg m = harness_message(1, 1, 3, 0, 0, 0);
 	assert_status(KAAL_OBJECT_DELETED, kaal_call(ep, &m));
 	for (unsigned i = 0; i < KAAL_MSG_FAST_WORDS; i++)
 		assert_int_equal(0, m.mr[i]);
@@ -774,7 +755,7 @@ static void a_new_call_drops_the_unanswered_one(void **state)
 	static struct tx c[2];
 	for (unsigned i = 0; i < 2; i++)
 		start_sender(&c[i], harness_mint(ep, KAAL_RIGHTS_ALL, i + 1), done,
-		             UINT64_C(1) << i, true, message(i, 1, i, 0, 0, 0));
+		             UINT64_C(1) << i, true, harness_message(i, 1, i, 0, 0, 0));
 	struct kaal_msg first, second;
 	assert_status(KAAL_OK, kaal_recv(ep, &first));
 	assert_status(KAAL_OK, kaal_recv(ep, &second));
@@ -783,7 +764,7 @@ static void a_new_call_drops_the_unanswered_one(void **state)
 	harness_await_bits(done, UINT64_C(1) << a);
 	assert_status(KAAL_OBJECT_DELETED, c[a].st);
 
-	struct kaal_msg m = message(9, 1, 90, 0, 0, 0);
+	struct kaal_msg m = harness_message(9, 1, 90, 0, 0, 0);
 	assert_status(KAAL_OK, kaal_reply(&m));
 	harness_await_bits(done, UINT64_C(1) << b);
 	assert_status(KAAL_OK, c[b].st);
@@ -806,7 +787,7 @@ static void bufferless(kaal_word arg)
 	struct bufferless *b = PTR(arg);
 	for (unsigned i = 0; i < 2; i++)
 		b->recv_st[i] = kaal_recv(b->ep, &b->got[i]);
-	struct kaal_msg m = message(2, 5, 1, 2, 3, 4);
+	struct kaal_msg m = harness_message(2, 5, 1, 2, 3, 4);
 	b->long_st = kaal_send(b->ep, &m);
 	m.info = kaal_msg_info(3, 4, 1);
 	b->short_st = kaal_send(b->ep, &m);
@@ -827,16 +808,16 @@ static void thread_without_ipc_buffer(void **state)
 	struct kaal_ipc_buffer *buf = kaal_ipc_buffer();
 	for (unsigned i = 0; i < KAAL_MSG_MAX_WORDS; i++)
 		buf->msg[i] = 700 + i;
-	struct kaal_msg m = message(1, 10, 700, 701, 702, 703);
+	struct kaal_msg m = harness_message(1, 10, 700, 701, 702, 703);
 	assert_status(KAAL_OK, kaal_send(harness_mint(ep, KAAL_RIGHTS_ALL, 0x66), &m));
-	m = message(2, 2, 800, 801, 802, 803);
+	m = harness_message(2, 2, 800, 801, 802, 803);
 	assert_status(KAAL_OK, kaal_send(ep, &m));
 	kaal_cptr into = harness_slot();
-	receive_into(into);
+	harness_receive_into(into);
 	assert_status(KAAL_OK, kaal_recv(ep, &m));
 	assert_int_equal(kaal_msg_info(3, 4, 0), m.info);
 	assert_int_equal(4, m.mr[3]);
-	assert_slot_empty(into);
+	harness_assert_slot_empty(into);
 	harness_await_bits(done, 1);
 
 	assert_status(KAAL_OK, b.recv_st[0]);

@@ -20,22 +20,6 @@
 #define KERNEL_BITS (UINT64_C(7) << 9)    /* info bits only the kernel may set */
 #define JUNK        UINT64_C(0xBADBADBAD) /* in words past a message's length */
 
-static struct kaal_msg message(kaal_word label, unsigned length, kaal_word w0, kaal_word w1,
-                               kaal_word w2, kaal_word w3)
-{
-	struct kaal_msg m = {kaal_msg_info(label, length, 0), {w0, w1, w2, w3}, 0};
-	return m;
-}
-
-/* Name slot of the root CNode as where a received capability goes. */
-static void receive_into(kaal_cptr slot)
-{
-	struct kaal_ipc_buffer *buf = kaal_ipc_buffer();
-	buf->receive_root = h.root;
-	buf->receive_index = slot;
-	buf->receive_depth = KAAL_WORD_BITS;
-}
-
 static void assert_words(const struct kaal_msg *m, kaal_word w0, kaal_word w1, kaal_word w2,
                          kaal_word w3)
 {
@@ -72,8 +56,8 @@ static struct kaal_msg echoed(const struct echo *e, const struct kaal_msg *got, 
 	unsigned len = kaal_msg_length(got->info);
 	unsigned out = e->reply_words ? e->reply_words : len;
 	struct kaal_ipc_buffer *buf = kaal_ipc_buffer();
-	struct kaal_msg r = message(kaal_msg_label(got->info), out, got->mr[0] + 1, got->mr[1] + 1,
-	                            got->mr[2] + 1, got->mr[3] + 1);
+	struct kaal_msg r = harness_message(kaal_msg_label(got->info), out, got->mr[0] + 1,
+	                                    got->mr[1] + 1, got->mr[2] + 1, got->mr[3] + 1);
 	r.info |= KERNEL_BITS;
 	for (unsigned j = KAAL_MSG_FAST_WORDS; j < out; j++)
 		buf->msg[j] = (j < len ? buf->msg[j] : 0) + 1;
@@ -89,8 +73,8 @@ static void echo_server(kaal_word arg)
 	struct echo *e = PTR(arg);
 	struct kaal_ipc_buffer *buf = kaal_ipc_buffer();
 	if (e->into)
-		receive_into(e->into);
-	struct kaal_msg m = message(0, 0, 0, 0, 0, 0);
+		harness_receive_into(e->into);
+	struct kaal_msg m = harness_message(0, 0, 0, 0, 0, 0);
 	kaal_status st = e->first_by_reply_recv ? kaal_reply_recv(e->ep, &m) : kaal_recv(e->ep, &m);
 	for (;;) {
 		unsigned i = e->n++;
@@ -125,7 +109,7 @@ static kaal_cptr start_echo(struct echo *e, kaal_cptr cspace)
 static void stop_echo(kaal_cptr ep, kaal_cptr done, const struct echo *e)
 {
 	uint64_t before = harness_fastpath_count();
-	struct kaal_msg m = message(STOP_LABEL, 0, 0, 0, 0, 0);
+	struct kaal_msg m = harness_message(STOP_LABEL, 0, 0, 0, 0, 0);
 	assert_status(KAAL_OK, kaal_call(ep, &m));
 	assert_int_equal(before + 1, harness_fastpath_count());
 	harness_await_bits(done, e->done_bit);
@@ -175,7 +159,7 @@ static kaal_word round_label(unsigned i)
 static struct kaal_msg round_message(unsigned i)
 {
 	unsigned len = i % 5;
-	struct kaal_msg m = message(round_label(i), len, 0, 0, 0, 0);
+	struct kaal_msg m = harness_message(round_label(i), len, 0, 0, 0, 0);
 	for (unsigned j = 0; j < KAAL_MSG_FAST_WORDS; j++)
 		m.mr[j] = j < len ? UINT64_C(0xC0DE000000000000) | (kaal_word)i << 8 | j : JUNK;
 	if (i % 3 == 1)
@@ -196,7 +180,7 @@ static void rounds_client(kaal_word arg)
 {
 	struct rounds *r = PTR(arg);
 	make_rounds(r);
-	struct kaal_msg m = message(STOP_LABEL, 0, 0, 0, 0, 0);
+	struct kaal_msg m = harness_message(STOP_LABEL, 0, 0, 0, 0, 0);
 	r->stop_st = kaal_call(r->ep, &m);
 	kaal_signal(r->done, r->done_bit);
 }
@@ -323,7 +307,8 @@ static void one_level_cspace_with_a_guard(void **state)
 
 	uint64_t before = harness_fastpath_count();
 	static struct client c;
-	start_client(&c, ONE_LEVEL(0), ONE_LEVEL(1), 2, message(21, 2, 5, 6, JUNK, JUNK), cspace);
+	start_client(&c, ONE_LEVEL(0), ONE_LEVEL(1), 2, harness_message(21, 2, 5, 6, JUNK, JUNK),
+	             cspace);
 	harness_await_bits(done, 2);
 	assert_int_equal(before + 2, harness_fastpath_count());
 	assert_status(KAAL_OK, c.st);
@@ -352,7 +337,7 @@ static void five_words_take_the_general_path(void **state)
 	buf->msg[5] = 0x5555;
 
 	uint64_t before = harness_fastpath_count();
-	struct kaal_msg m = message(9, 5, 1, 2, 3, 4);
+	struct kaal_msg m = harness_message(9, 5, 1, 2, 3, 4);
 	assert_status(KAAL_OK, kaal_call(ep, &m));
 	/* The Call and the ReplyRecv answering it both went general. */
 	assert_int_equal(before, harness_fastpath_count());
@@ -363,7 +348,7 @@ static void five_words_take_the_general_path(void **state)
 
 	/* The server was left receiving: a one-word Call is fast, the five-word ReplyRecv not. */
 	buf->msg[4] = JUNK;
-	m = message(10, 1, 7, JUNK, JUNK, JUNK);
+	m = harness_message(10, 1, 7, JUNK, JUNK, JUNK);
 	assert_status(KAAL_OK, kaal_call(ep, &m));
 	assert_int_equal(before + 1, harness_fastpath_count());
 	assert_int_equal(kaal_msg_info(10, 5, 0), m.info);
@@ -409,7 +394,7 @@ static void call_without_a_waiting_receiver(void **state)
 	uint64_t before = harness_fastpath_count();
 	static struct client c;
 	harness_wait_blocked(start_client(&c, harness_mint(ep, KAAL_RIGHTS_ALL, 0x77), done, 1,
-	                                  message(6, 3, 60, 61, 62, JUNK), 0));
+	                                  harness_message(6, 3, 60, 61, 62, JUNK), 0));
 	assert_int_equal(before, harness_fastpath_count());
 
 	struct kaal_msg m;
@@ -417,7 +402,7 @@ static void call_without_a_waiting_receiver(void **state)
 	assert_int_equal(0x77, m.badge);
 	assert_int_equal(kaal_msg_info(6, 3, 0), m.info);
 	assert_words(&m, 60, 61, 62, 0);
-	m = message(7, 1, 70, JUNK, JUNK, JUNK);
+	m = harness_message(7, 1, 70, JUNK, JUNK, JUNK);
 	assert_status(KAAL_OK, kaal_reply(&m));
 	harness_await_bits(done, 1);
 	assert_status(KAAL_OK, c.st);
@@ -455,17 +440,17 @@ static void refused_calls_change_nothing(void **state)
 
 	uint64_t before = harness_fastpath_count();
 	for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		struct kaal_msg m = message(30 + i, 4, 1, 2, 3, 4);
+		struct kaal_msg m = harness_message(30 + i, 4, 1, 2, 3, 4);
 		assert_status(refused[i].st, kaal_call(refused[i].cptr, &m));
 		assert_words(&m, 0, 0, 0, 0);
 	}
 	assert_int_equal(before, harness_fastpath_count());
 
-	struct kaal_msg m = message(40, 1, 400, 0, 0, 0);
+	struct kaal_msg m = harness_message(40, 1, 400, 0, 0, 0);
 	assert_status(KAAL_OK, kaal_call(grant_reply, &m));
 	assert_int_equal(before + 2, harness_fastpath_count());
 	assert_words(&m, 401, 0, 0, 0);
-	m = message(41, 1, 410, 0, 0, 0);
+	m = harness_message(41, 1, 410, 0, 0, 0);
 	assert_status(KAAL_OK, kaal_call(grant, &m));
 	assert_int_equal(before + 4, harness_fastpath_count());
 	assert_words(&m, 411, 0, 0, 0);
@@ -486,11 +471,12 @@ static void call_to_a_receiver_owing_a_reply(void **state)
 
 	uint64_t before = harness_fastpath_count();
 	static struct client first;
-	harness_wait_blocked(start_client(&first, ep, done, 2, message(1, 1, 10, 0, 0, 0), 0));
+	harness_wait_blocked(
+	    start_client(&first, ep, done, 2, harness_message(1, 1, 10, 0, 0, 0), 0));
 	harness_wait_blocked(server); /* received the first call and receives again */
 	assert_int_equal(before + 1, harness_fastpath_count());
 
-	struct kaal_msg m = message(2, 1, 20, 0, 0, 0);
+	struct kaal_msg m = harness_message(2, 1, 20, 0, 0, 0);
 	assert_status(KAAL_OK, kaal_call(ep, &m));
 	/* Only the ReplyRecv answering this call was fast. */
 	assert_int_equal(before + 2, harness_fastpath_count());
@@ -515,7 +501,7 @@ static void reply_recv_without_a_reply_capability(void **state)
 	start_echo(&e, 0);
 	assert_int_equal(before, harness_fastpath_count());
 
-	struct kaal_msg m = message(5, 2, 50, 51, JUNK, JUNK);
+	struct kaal_msg m = harness_message(5, 2, 50, 51, JUNK, JUNK);
 	assert_status(KAAL_OK, kaal_call(ep, &m));
 	assert_int_equal(before + 2, harness_fastpath_count());
 	assert_int_equal(kaal_msg_info(5, 2, 0), m.info);
@@ -533,15 +519,15 @@ static void reply_recv_with_a_sender_queued(void **state)
 	kaal_cptr ep = harness_endpoint(), done = harness_notification();
 	static struct client a, b;
 	start_client(&a, harness_mint(ep, KAAL_RIGHTS_ALL, 0xA), done, 1,
-	             message(1, 1, 10, 0, 0, 0), 0);
+	             harness_message(1, 1, 10, 0, 0, 0), 0);
 	struct kaal_msg m;
 	assert_status(KAAL_OK, kaal_recv(ep, &m));
 	assert_int_equal(0xA, m.badge);
 	harness_wait_blocked(start_client(&b, harness_mint(ep, KAAL_RIGHTS_ALL, 0xB), done, 2,
-	                                  message(2, 2, 20, 21, JUNK, JUNK), 0));
+	                                  harness_message(2, 2, 20, 21, JUNK, JUNK), 0));
 
 	uint64_t before = harness_fastpath_count();
-	m = message(3, 1, 30, JUNK, JUNK, JUNK);
+	m = harness_message(3, 1, 30, JUNK, JUNK, JUNK);
 	m.info |= KERNEL_BITS;
 	assert_status(KAAL_OK, kaal_reply_recv(ep, &m));
 	assert_int_equal(before, harness_fastpath_count());
@@ -554,7 +540,7 @@ static void reply_recv_with_a_sender_queued(void **state)
 	assert_int_equal(0, a.m.badge);
 	assert_words(&a.m, 30, 0, 0, 0);
 
-	m = message(4, 0, JUNK, JUNK, JUNK, JUNK);
+	m = harness_message(4, 0, JUNK, JUNK, JUNK, JUNK);
 	assert_status(KAAL_OK, kaal_reply(&m));
 	harness_await_bits(done, 2);
 	assert_status(KAAL_OK, b.st);
@@ -571,13 +557,13 @@ static void reply_recv_with_pending_notification_bits(void **state)
 	kaal_cptr n = harness_notification();
 	assert_status(KAAL_OK, kaal_thread_bind_notification(h.bi->root_thread_cptr, n));
 	static struct client a;
-	start_client(&a, ep, done, 1, message(1, 1, 10, 0, 0, 0), 0);
+	start_client(&a, ep, done, 1, harness_message(1, 1, 10, 0, 0, 0), 0);
 	struct kaal_msg m;
 	assert_status(KAAL_OK, kaal_recv(ep, &m));
 	assert_status(KAAL_OK, kaal_signal(n, 0x30));
 
 	uint64_t before = harness_fastpath_count();
-	m = message(2, 1, 20, JUNK, JUNK, JUNK);
+	m = harness_message(2, 1, 20, JUNK, JUNK, JUNK);
 	assert_status(KAAL_OK, kaal_reply_recv(ep, &m));
 	assert_int_equal(before, harness_fastpath_count());
 	assert_int_equal(KAAL_MSG_FROM_NOTIFICATION, m.info);
@@ -606,19 +592,19 @@ static void refused_reply_recvs_change_nothing(void **state)
 	    {ep | UINT64_C(1) << 63, KAAL_GUARD_MISMATCH},
 	};
 	static struct client a;
-	start_client(&a, ep, done, 1, message(1, 1, 10, 0, 0, 0), 0);
+	start_client(&a, ep, done, 1, harness_message(1, 1, 10, 0, 0, 0), 0);
 	struct kaal_msg m;
 	assert_status(KAAL_OK, kaal_recv(ep, &m));
 
 	uint64_t before = harness_fastpath_count();
 	for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		m = message(20 + i, 1, 20 + i, 0, 0, 0);
+		m = harness_message(20 + i, 1, 20 + i, 0, 0, 0);
 		assert_status(refused[i].st, kaal_reply_recv(refused[i].cptr, &m));
 		assert_words(&m, 0, 0, 0, 0);
 	}
 	assert_int_equal(before, harness_fastpath_count());
 	/* The reply capability is still held: a valid reply is the one that arrives. */
-	m = message(3, 2, 30, 31, JUNK, JUNK);
+	m = harness_message(3, 2, 30, 31, JUNK, JUNK);
 	assert_status(KAAL_OK, kaal_reply(&m));
 	harness_await_bits(done, 1);
 	assert_status(KAAL_OK, a.st);
@@ -649,8 +635,8 @@ static void reply_capability_needs_the_servers_grant(void **state)
 		static const unsigned fast[] = {1, 3, 4};
 		for (unsigned i = 0; i < 3; i++) {
 			kaal_cptr into = harness_slot();
-			receive_into(into);
-			struct kaal_msg m = message(60 + i, 1, i, 0, 0, 0);
+			harness_receive_into(into);
+			struct kaal_msg m = harness_message(60 + i, 1, i, 0, 0, 0);
 			assert_status(KAAL_OK, kaal_call(ep, &m));
 			assert_int_equal(before + fast[i], harness_fastpath_count());
 			bool arrived = grant && i % 2 == 0;

@@ -27,14 +27,6 @@ static struct kaal_msg message_with_cap(kaal_word label, kaal_cptr cap)
 	return m;
 }
 
-static void receive_into(kaal_cptr slot)
-{
-	struct kaal_ipc_buffer *buf = kaal_ipc_buffer();
-	buf->receive_root = h.root;
-	buf->receive_index = slot;
-	buf->receive_depth = KAAL_WORD_BITS;
-}
-
 /*
  * A partner thread: receives `count` messages on ep (answering calls with
  * label + 100), noting each, with received capabilities going to slot
@@ -57,7 +49,7 @@ static void partner(kaal_word arg)
 {
 	struct partner *p = PTR(arg);
 	for (unsigned i = 0; i < p->count; i++) {
-		receive_into(p->into[i]);
+		harness_receive_into(p->into[i]);
 		p->st[i] = kaal_recv(p->ep, &p->m[i]);
 		if (p->st[i] == KAAL_OK && p->answer[i]) {
 			kaal_ipc_buffer()->send_cap = p->reply_cap[i];
@@ -93,7 +85,7 @@ static void sender(kaal_word arg)
 {
 	struct sender *s = PTR(arg);
 	if (s->into)
-		receive_into(s->into);
+		harness_receive_into(s->into);
 	s->st = s->call ? kaal_call(s->ep, &s->m) : kaal_send(s->ep, &s->m);
 	kaal_signal(s->done, 1);
 }
@@ -266,7 +258,7 @@ static void ipc_reply_caps_need_the_receivers_grant(void **state)
 	}
 	for (unsigned i = 0; i < 3; i++) {
 		kaal_cptr into = harness_slot();
-		receive_into(into);
+		harness_receive_into(into);
 		struct kaal_msg m = message(i, i);
 		assert_status(KAAL_OK, kaal_call(ep, &m));
 		bool granted = i == 2;
