@@ -102,6 +102,13 @@ _Noreturn void kaal_aarch64_exception(struct exception_frame *f, uint64_t vector
 	semihosting_exit(KAAL_EXIT_EXCEPTION);
 }
 
+/* Exception classes that set FAR_EL1 (aborts, PC alignment, watchpoints); others leave it stale. */
+static bool far_valid(unsigned ec)
+{
+	return ec == 0x20 || ec == 0x21 || ec == 0x22 || ec == 0x24 || ec == 0x25 || ec == 0x34 ||
+	       ec == 0x35;
+}
+
 void kaal_aarch64_user_fault(uint64_t *frame)
 {
 	const struct exception_frame *f = (const struct exception_frame *)frame;
@@ -113,8 +120,10 @@ void kaal_aarch64_user_fault(uint64_t *frame)
 	console_puts(" (");
 	console_puts(exception_class(ec));
 	console_puts(") ");
-	field("FAR", f->far);
-	console_puts(" ");
+	if (far_valid(ec)) {
+		field("FAR", f->far);
+		console_puts(" ");
+	}
 	field("ELR", f->elr);
 	console_puts("\n");
 	aarch64_end_current();
