@@ -155,6 +155,111 @@ static void fifo_order_and_full_capacity(void **state)
 	free(f.block);
 }
 
+/* Element k of a stream, byte j: distinct per element and per byte. */
+static uint8_t pattern(uint64_t k, size_t j)
+{
+	return (uint8_t)(k * 31 + j * 7 + 1);
+}
+
+/*
+ * Every element size from 1 to 72 bytes (with and without sequence words):
+ * one at a time and in bursts, around the ring several times, each element
+ * whole and nothing written outside the ring.
+ */
+static void every_element_size_round_trips(void **state)
+{
+	(void)state;
+	enum { CAP = 8, SIZE_MAX_TESTED = 72, LAPS = 3 };
+	for (uint32_t size = 1; size <= SIZE_MAX_TESTED; size++) {
+		struct fenced f = fenced_ring(CAP, size);
+		struct kaal_ring prod, cons;
+		attach_both(&f, &prod, &cons);
+		uint8_t in[CAP * SIZE_MAX_TESTED], out[CAP * SIZE_MAX_TESTED];
+		uint64_t pushed = 0, popped = 0;
+		for (unsigned lap = 0; lap < LAPS; lap++) {
+			/* One at a time, then a burst of what is left, then the other way round. */
+			for (unsigned i = 0; i < CAP / 2; i++, pushed++) {
+				for (size_t j = 0; j < size; j++)
+					in[j] = pattern(pushed, j);
+				assert_status(KAAL_OK, kaal_ring_push(&prod, in));
+			}
+			for (size_t e = 0; e < CAP / 2; e++)
+				for (size_t j = 0; j < size; j++)
+					in[e * size + j] = pattern(pushed + e, j);
+			size_t done;
+			assert_status(KAAL_OK, kaal_ring_push_burst(&prod, in, CAP, &done));
+			assert_int_equal(CAP / 2, done);
+			pushed += done;
+			assert_status(KAAL_WOULD_BLOCK, kaal_ring_push(&prod, in));
+			assert_status(KAAL_OK, kaal_ring_pop_burst(&cons, out, CAP / 2, &done));
+			assert_int_equal(CAP / 2, done);
+			for (size_t e = 0; e < done; e++, popped++)
+				for (size_t j = 0; j < size; j++)
+					assert_int_equal(pattern(popped, j), out[e * size + j]);
+			for (unsigned i = 0; i < CAP / 2; i++, popped++) {
+				assert_status(KAAL_OK, kaal_ring_pop(&cons, out));
+				for (size_t j = 0; j < size; j++)
+					assert_int_equal(pattern(popped, j), out[j]);
+			}
+			assert_status(KAAL_WOULD_BLOCK, kaal_ring_pop(&cons, out));
+		}
+		assert_fences_intact(&f);
+		free(f.block);
+	}
+}
+
+/* One-element calls check their handle and element as bursts do, and change nothing. */
+static void one_element_calls_check_their_arguments(void **state)
+{
+	(void)state;
+	struct fenced f = fenced_ring(8, sizeof(uint64_t));
+	struct kaal_ring prod, cons;
+	attach_both(&f, &prod, &cons);
+	uint64_t v = 7;
+	size_t done = 99;
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_push(NULL, &v));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_push(&prod, NULL));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_push(&cons, &v));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_push_burst(&cons, &v, 1, &done));
+	assert_int_equal(0, done);
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_pop(NULL, &v));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_pop(&cons, NULL));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_pop(&prod, &v));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_pop_burst(&prod, &v, 1, &done));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_pop_burst(&cons, NULL, 1, &done));
+	/* Nothing moved: the ring is as empty as it started, and works. */
+	assert_int_equal(0, kaal_ring_ready(&cons));
+	assert_status(KAAL_OK, kaal_ring_push(&prod, &v));
+	v = 0;
+	assert_status(KAAL_OK, kaal_ring_pop(&cons, &v));
+	assert_int_equal(7, v);
+	assert_fences_intact(&f);
+	free(f.block);
+}
+
+/*
+ * A consumer's ready count follows a sequence word the producer wrote
+ * before it published its index (a producer stopped between the two).
+ */
+static void ready_follows_a_sequence_word(void **state)
+{
+	(void)state;
+	struct fenced f = fenced_ring(8, sizeof(uint64_t));
+	struct kaal_ring prod, cons;
+	attach_both(&f, &prod, &cons);
+	uint64_t v = 42;
+	assert_status(KAAL_OK, kaal_ring_push(&prod, &v));
+	struct kaal_ring_header *hdr = f.mem;
+	kaal_atomic_store(&hdr->head, 0, KAAL_RELEASE); /* as if not yet published */
+	assert_int_equal(1, kaal_ring_ready(&cons));
+	v = 0;
+	assert_status(KAAL_OK, kaal_ring_pop(&cons, &v));
+	assert_int_equal(42, v);
+	assert_int_equal(0, kaal_ring_ready(&cons));
+	assert_fences_intact(&f);
+	free(f.block);
+}
+
 static void bursts_take_what_fits(void **state)
 {
 	(void)state;
@@ -574,6 +679,9 @@ int main(void)
 	    cmocka_unit_test(geometry_is_checked),
 	    cmocka_unit_test(attach_rejects_bad_headers),
 	    cmocka_unit_test(fifo_order_and_full_capacity),
+	    cmocka_unit_test(every_element_size_round_trips),
+	    cmocka_unit_test(one_element_calls_check_their_arguments),
+	    cmocka_unit_test(ready_follows_a_sequence_word),
 	    cmocka_unit_test(bursts_take_what_fits),
 	    cmocka_unit_test(zero_copy_on_both_sides),
 	    cmocka_unit_test(hostile_indices_are_contained),
