@@ -29,6 +29,15 @@ static void assert_words(const struct kaal_msg *m, kaal_word w0, kaal_word w1, k
 	assert_int_equal(w3, m->mr[3]);
 }
 
+/* A message as received: badge, label and length (no capability), the four register words. */
+static void assert_message(const struct kaal_msg *m, kaal_word badge, kaal_word label,
+                           unsigned length, kaal_word w0, kaal_word w1, kaal_word w2, kaal_word w3)
+{
+	assert_int_equal(badge, m->badge);
+	assert_int_equal(kaal_msg_info(label, length, 0), m->info);
+	assert_words(m, w0, w1, w2, w3);
+}
+
 /*
  * The echo server: receives on ep and answers each call with ReplyRecv:
  * the same label, as many words (or reply_words), each word + 1 (words past
@@ -130,6 +139,14 @@ static void client(kaal_word arg)
 	kaal_ipc_buffer()->badge = JUNK; /* a stale badge the reply must overwrite */
 	c->st = kaal_call(c->ep, &c->m);
 	kaal_signal(c->done, c->done_bit);
+}
+
+/* The client's call came back with this reply: label, length and words (the rest 0), badge 0. */
+static void assert_replied(const struct client *c, kaal_word label, unsigned length, kaal_word w0,
+                           kaal_word w1)
+{
+	assert_status(KAAL_OK, c->st);
+	assert_message(&c->m, 0, label, length, w0, w1, 0, 0);
 }
 
 static kaal_cptr start_client(struct client *c, kaal_cptr ep, kaal_cptr done, kaal_word done_bit,
@@ -311,10 +328,7 @@ static void one_level_cspace_with_a_guard(void **state)
 	             cspace);
 	harness_await_bits(done, 2);
 	assert_int_equal(before + 2, harness_fastpath_count());
-	assert_status(KAAL_OK, c.st);
-	assert_int_equal(kaal_msg_info(21, 2, 0), c.m.info);
-	assert_int_equal(0, c.m.badge);
-	assert_words(&c.m, 6, 7, 0, 0);
+	assert_replied(&c, 21, 2, 6, 7);
 	stop_echo(ep, done, &e);
 	assert_int_equal(2, e.n);
 	assert_int_equal(0x5A5A, e.got[0].badge);
@@ -399,16 +413,11 @@ static void call_without_a_waiting_receiver(void **state)
 
 	struct kaal_msg m;
 	assert_status(KAAL_OK, kaal_recv(ep, &m));
-	assert_int_equal(0x77, m.badge);
-	assert_int_equal(kaal_msg_info(6, 3, 0), m.info);
-	assert_words(&m, 60, 61, 62, 0);
+	assert_message(&m, 0x77, 6, 3, 60, 61, 62, 0);
 	m = harness_message(7, 1, 70, JUNK, JUNK, JUNK);
 	assert_status(KAAL_OK, kaal_reply(&m));
 	harness_await_bits(done, 1);
-	assert_status(KAAL_OK, c.st);
-	assert_int_equal(kaal_msg_info(7, 1, 0), c.m.info);
-	assert_int_equal(0, c.m.badge);
-	assert_words(&c.m, 70, 0, 0, 0);
+	assert_replied(&c, 7, 1, 70, 0);
 	assert_int_equal(before, harness_fastpath_count());
 }
 
@@ -531,21 +540,14 @@ static void reply_recv_with_a_sender_queued(void **state)
 	m.info |= KERNEL_BITS;
 	assert_status(KAAL_OK, kaal_reply_recv(ep, &m));
 	assert_int_equal(before, harness_fastpath_count());
-	assert_int_equal(0xB, m.badge);
-	assert_int_equal(kaal_msg_info(2, 2, 0), m.info);
-	assert_words(&m, 20, 21, 0, 0);
+	assert_message(&m, 0xB, 2, 2, 20, 21, 0, 0);
 	harness_await_bits(done, 1);
-	assert_status(KAAL_OK, a.st);
-	assert_int_equal(kaal_msg_info(3, 1, 0), a.m.info);
-	assert_int_equal(0, a.m.badge);
-	assert_words(&a.m, 30, 0, 0, 0);
+	assert_replied(&a, 3, 1, 30, 0);
 
 	m = harness_message(4, 0, JUNK, JUNK, JUNK, JUNK);
 	assert_status(KAAL_OK, kaal_reply(&m));
 	harness_await_bits(done, 2);
-	assert_status(KAAL_OK, b.st);
-	assert_int_equal(kaal_msg_info(4, 0, 0), b.m.info);
-	assert_words(&b.m, 0, 0, 0, 0);
+	assert_replied(&b, 4, 0, 0, 0);
 	assert_int_equal(before, harness_fastpath_count());
 }
 
@@ -571,9 +573,7 @@ static void reply_recv_with_pending_notification_bits(void **state)
 	assert_words(&m, 0, 0, 0, 0);
 	assert_int_equal(0, harness_peek(n));
 	harness_await_bits(done, 1);
-	assert_status(KAAL_OK, a.st);
-	assert_int_equal(kaal_msg_info(2, 1, 0), a.m.info);
-	assert_words(&a.m, 20, 0, 0, 0);
+	assert_replied(&a, 2, 1, 20, 0);
 }
 
 /* ReplyRecvs the general path refuses (rights, type, lookup) neither reply nor receive. */
@@ -607,9 +607,7 @@ static void refused_reply_recvs_change_nothing(void **state)
 	m = harness_message(3, 2, 30, 31, JUNK, JUNK);
 	assert_status(KAAL_OK, kaal_reply(&m));
 	harness_await_bits(done, 1);
-	assert_status(KAAL_OK, a.st);
-	assert_int_equal(kaal_msg_info(3, 2, 0), a.m.info);
-	assert_words(&a.m, 30, 31, 0, 0);
+	assert_replied(&a, 3, 2, 30, 31);
 	assert_int_equal(before, harness_fastpath_count());
 }
 
