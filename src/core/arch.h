@@ -55,6 +55,12 @@ void arch_frame_unmap(struct vspace *v, kaal_word vaddr, unsigned size_bits);
 
 /* Interrupts: acknowledge one so it can fire again. */
 void arch_irq_ack(uint32_t irq);
+/*
+ * An interrupt is waiting to be taken: a long operation stops at its next
+ * preemption point, and its system call runs again from the start once the
+ * interrupt has been taken (see KAAL_KERNEL_RESTART).
+ */
+bool arch_preemption_pending(void);
 
 void arch_debug_putchar(char c);
 void arch_shutdown(kaal_word code);

@@ -243,10 +243,15 @@ void cte_delete(struct cte *slot)
 	}
 }
 
-void cte_revoke(struct cte *slot)
+bool cte_revoke(struct cte *slot)
 {
-	while (cdt_has_children(slot))
+	while (cdt_has_children(slot)) {
 		cte_delete(slot->next);
+		/* A preemption point after every deletion: asking costs a register read. */
+		if (cdt_has_children(slot) && arch_preemption_pending())
+			return false;
+	}
+	return true;
 }
 
 /* Whether a capability of this type may be copied at all. */

@@ -18,8 +18,12 @@ bool cdt_is_final(const struct cte *slot);
 
 /* Empty a slot; the last capability to an object destroys the object. */
 void cte_delete(struct cte *slot);
-/* Delete every capability derived from slot, keeping slot. */
-void cte_revoke(struct cte *slot);
+/*
+ * Delete every capability derived from slot, keeping slot. False when an
+ * interrupt waits and some remain: the ones deleted stay deleted, and
+ * calling it again goes on from there.
+ */
+bool cte_revoke(struct cte *slot);
 
 /* Copy or mint src into dst: rights are masked, a badge is set when badge != 0. */
 kaal_status cnode_derive(struct cte *dst, struct cte *src, unsigned rights, kaal_word badge,

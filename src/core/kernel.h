@@ -47,8 +47,12 @@ kaal_status kaal_kernel_boot(const struct kaal_platform *p, struct kaal_boot_sta
 
 /*
  * One system call by t. On return t is either done (status and result set)
- * or blocked, and finds its outcome there once thread_complete() ran.
+ * or blocked, and finds its outcome there once thread_complete() ran; or
+ * its status is KAAL_KERNEL_RESTART: the call stopped at a preemption point
+ * with its progress kept, and the backend has t issue it again unchanged.
  */
+#define KAAL_KERNEL_RESTART ((uint64_t)KAAL_STATUS_COUNT + 0x100)
+
 void kaal_kernel_syscall(struct thread *t, kaal_word num, const kaal_word args[KAAL_SYSCALL_ARGS]);
 
 /* Calls and ReplyRecvs the fast path took since boot (tests and benchmarks read it). */

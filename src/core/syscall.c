@@ -245,8 +245,8 @@ static void sys_revoke(struct thread *t, const kaal_word *a)
 {
 	struct cte *slot;
 	kaal_status st = slot_nonempty(t, a[0], a[1], &slot);
-	if (st == KAAL_OK)
-		cte_revoke(slot);
+	if (st == KAAL_OK && !cte_revoke(slot))
+		st = KAAL_KERNEL_RESTART;
 	t->status = st;
 }
 

@@ -144,6 +144,8 @@ void aarch64_adopt_thread(struct thread *t, uint32_t timer_irq);
 uint64_t aarch64_idle_count(void);
 /* How many timer ticks (each a round-robin turn) have been taken so far. */
 uint64_t aarch64_tick_count(void);
+/* How many system calls stopped at a preemption point and were issued again so far. */
+uint64_t aarch64_restart_count(void);
 /* How many system calls have entered through svc #0 so far. */
 uint64_t aarch64_svc_count(void);
 

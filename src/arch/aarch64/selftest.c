@@ -16,7 +16,7 @@
 
 #include "aarch64.h"
 
-#define TEST_COUNT         39
+#define TEST_COUNT         41
 #define WAIT_TIMEOUT_NS    2000000u /* 2 ms */
 #define SMALL_UNTYPED_BITS 12
 #define FAULT_ADDRESS      (UINT64_C(1) << 48) /* above every CPU's physical address range */
@@ -467,7 +467,7 @@ static void queued_recorder(kaal_word ntfn)
 	}
 }
 
-#define ORDER_ATTEMPTS 20
+#define TICK_ATTEMPTS 20 /* tries of a check a timer tick can rightly upset */
 
 /*
  * The root, raised to priority 200, wakes a recorder of priority 120 (it is
@@ -478,7 +478,7 @@ static void queued_recorder(kaal_word ntfn)
  */
 static bool call_past_queued(kaal_cptr ep, kaal_cptr wake, bool replier_first)
 {
-	for (unsigned attempt = 0; attempt < ORDER_ATTEMPTS; attempt++) {
+	for (unsigned attempt = 0; attempt < TICK_ATTEMPTS; attempt++) {
 		uint64_t ticks = aarch64_tick_count();
 		order_count = 0;
 		struct kaal_msg m = {kaal_msg_info(0, 0, 0), {0}, 0};
@@ -570,6 +570,68 @@ static void thread_checks(void)
 	            "preemption: two spinning threads of one priority take turns at the tick");
 }
 
+#define REVOKE_CHILDREN 64
+
+/* Copies of a fresh notification in REVOKE_CHILDREN fresh slots: its cptr, or 0. */
+static kaal_cptr notification_with_copies(void)
+{
+	kaal_cptr n = retype(largest_untyped(), KAAL_CAP_NOTIFICATION, 0, 1, NULL);
+	for (unsigned i = 0; n && i < REVOKE_CHILDREN; i++)
+		if (kaal_cnode_copy(slot_ref(next_slot++), slot_ref(n)) != KAAL_OK)
+			return 0;
+	return n;
+}
+
+/*
+ * Revoke stops at a preemption point after each deletion while an IRQ
+ * waits, and is issued again until done. The root keeps IRQs masked, so
+ * the GPIO interrupt it pends stays waiting through every restart (the
+ * count is exact) and is taken once it unmasks them.
+ */
+static void revoke_preemption_checks(void)
+{
+	const struct kaal_boot_device *gpio = device(KAAL_DEVICE_GPIO);
+	kaal_cptr irq_n = retype(largest_untyped(), KAAL_CAP_NOTIFICATION, 0, 1, NULL);
+	/* A tick may come during the revoke and rightly stop it: such an attempt is made again. */
+	bool ok = false, ticked = true;
+	for (unsigned attempt = 0; ticked && attempt < TICK_ATTEMPTS; attempt++) {
+		kaal_cptr quiet = notification_with_copies();
+		kaal_cptr first = next_slot - REVOKE_CHILDREN;
+		uint64_t ticks = aarch64_tick_count(), before = aarch64_restart_count();
+		ok = quiet && kaal_cnode_revoke(slot_ref(quiet)) == KAAL_OK &&
+		     cap_type(first + REVOKE_CHILDREN - 1) == KAAL_CAP_NULL;
+		ticked = aarch64_tick_count() != ticks;
+		ok = ok && (ticked || aarch64_restart_count() == before);
+	}
+	kaal_tap_ok(ok && !ticked,
+	            "revoke: with no interrupt waiting it runs to the end in one call");
+
+	kaal_cptr busy = notification_with_copies();
+	kaal_cptr first = next_slot - REVOKE_CHILDREN;
+	kaal_word bits = 0;
+	uint64_t before;
+	ok = gpio && irq_n && busy && kaal_irq_set_notification(gpio->irq_cptr, irq_n) == KAAL_OK;
+	before = aarch64_restart_count();
+	kaal_status st = KAAL_INVALID_SYSCALL;
+	if (ok) {
+		__asm__ volatile("msr daifset, #2" ::: "memory");
+		gic_set_pending(gpio->irq);
+		st = kaal_cnode_revoke(slot_ref(busy));
+		__asm__ volatile("msr daifclr, #2" ::: "memory");
+	}
+	uint64_t restarts = aarch64_restart_count() - before;
+	for (unsigned i = 0; ok && i < REVOKE_CHILDREN; i++)
+		ok = cap_type(first + i) == KAAL_CAP_NULL;
+	ok = ok && st == KAAL_OK && restarts == REVOKE_CHILDREN - 1 &&
+	     cap_type(busy) == KAAL_CAP_NOTIFICATION && kaal_wait(irq_n, &bits) == KAAL_OK &&
+	     bits == 1 && kaal_irq_ack(gpio->irq_cptr) == KAAL_OK;
+	kaal_diag_str("revoke restarts: ");
+	kaal_diag_dec(restarts);
+	kaal_diag_end();
+	kaal_tap_ok(ok, "revoke: an interrupt waiting stops it after each deletion; issued again, "
+	                "it deletes all 64 children, then the interrupt is taken");
+}
+
 static void irq_checks(void)
 {
 	kaal_word bits = 0;
@@ -631,6 +693,7 @@ unsigned aarch64_root_task(const struct kaal_boot_info *boot_info, const struct 
 	map_checks(m);
 	svc_checks();
 	thread_checks();
+	revoke_preemption_checks();
 	irq_checks();
 	return kaal_tap_failures();
 }

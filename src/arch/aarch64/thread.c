@@ -28,7 +28,14 @@
 #include "kernel.h"
 #include "vspace.h"
 
-#define TICK_NS          10000000u /* 10 ms */
+#define TICK_NS 10000000u /* 10 ms */
+/* The frame vectors.S saves on entry (x0-x30, then ELR, SPSR, SP_EL0, ...). */
+#define FRAME_WORDS      36u
+#define FRAME_ELR        31u
+#define FRAME_SPSR       32u
+#define FRAME_SP_EL0     33u
+#define SVC_BYTES        4u /* svc #0: ELR - 4 issues it again */
+#define ISR_EL1_I        (UINT64_C(1) << 7)
 #define PRIORITY_LEVELS  256u
 #define BITMAP_WORDS     (PRIORITY_LEVELS / 64)
 #define CNTKCTL_EL0VCTEN (UINT64_C(1) << 1)
@@ -51,6 +58,7 @@ static bool current_running; /* false while current is switching out or idling *
 static bool idling;          /* the CPU waits for an interrupt inside schedule() */
 static uint64_t idle_count;
 static uint64_t tick_count;
+static uint64_t restart_count;
 static uint64_t svc_count;
 static uint64_t dead_sp; /* where a destroyed thread's last context goes */
 static uint32_t tick_irq;
@@ -237,6 +245,12 @@ static inline __attribute__((always_inline)) void put_results(uint64_t *regs,
                                                               const struct thread *t)
 {
 	_Static_assert(KAAL_SYSCALL_RESULTS == 4, "x0 status, x1-x4 results");
+	/* Stopped at a preemption point: the arguments stay, and the svc runs again on return. */
+	if (t->status == KAAL_KERNEL_RESTART) {
+		regs[FRAME_ELR] -= SVC_BYTES;
+		restart_count++;
+		return;
+	}
 	/* All loads before the stores: the compiler cannot tell the frame from the thread. */
 	uint64_t status = t->status, r0 = t->result[0], r1 = t->result[1], r2 = t->result[2],
 	         r3 = t->result[3];
@@ -396,6 +410,11 @@ uint64_t aarch64_tick_count(void)
 	return tick_count;
 }
 
+uint64_t aarch64_restart_count(void)
+{
+	return restart_count;
+}
+
 /*
  * The system call entry: kaal_syscall() issues svc #0 with the number in x8
  * and the arguments in x0-x5; the vector saves the caller's registers in a
@@ -509,12 +528,8 @@ void aarch64_end_current(void)
 	stuck("an ended thread ran again");
 }
 
-/* The exception frame (vectors.S) an EL0 thread starts from, and the registers it gets. */
-#define FRAME_WORDS  36u
-#define FRAME_ELR    31u
-#define FRAME_SPSR   32u
-#define FRAME_SP_EL0 33u
-#define SPSR_EL0T    0u /* EL0 with SP_EL0, interrupts unmasked */
+/* The registers a new EL0 thread gets in its first frame. */
+#define SPSR_EL0T 0u /* EL0 with SP_EL0, interrupts unmasked */
 
 /*
  * A new EL1 thread's stack starts with the frame aarch64_switch() restores;
@@ -575,6 +590,14 @@ void arch_thread_destroy(struct thread *t)
 		kstack_used[t->arch.kstack - 1] = false;
 		t->arch.kstack = 0;
 	}
+}
+
+/* The CPU interface signals an IRQ, whether or not PSTATE masks it. */
+bool arch_preemption_pending(void)
+{
+	uint64_t isr;
+	__asm__ volatile("mrs %0, isr_el1" : "=r"(isr));
+	return (isr & ISR_EL1_I) != 0;
 }
 
 /* The handler capability acknowledged irq: deliver it again (the tick is never masked). */

@@ -114,6 +114,12 @@ void arch_irq_ack(uint32_t irq)
 	(void)irq; /* the fake interrupt controller has nothing to unmask */
 }
 
+/* Simulated interrupts are delivered by whoever raises them: nothing ever waits on the kernel. */
+bool arch_preemption_pending(void)
+{
+	return false;
+}
+
 void arch_debug_putchar(char c)
 {
 	putchar(c);
