@@ -897,6 +897,38 @@ static void revoke_many_copies(void **state)
 	assert_status(KAAL_OK, kaal_nb_send(e, &msg));
 }
 
+/*
+ * A revoke that finds an interrupt waiting at its preemption points stops
+ * after a deletion each time and is issued again: one call, every child
+ * gone, each preemption point reached once; none is asked after the last.
+ */
+static void revoke_stopped_at_preemption_points_finishes(void **state)
+{
+	(void)state;
+	enum { CHILDREN = 16, STOPS = 5 };
+	kaal_cptr e = harness_create(KAAL_CAP_ENDPOINT, 0);
+	kaal_cptr first = 0;
+	for (unsigned i = 0; i < CHILDREN; i++) {
+		kaal_cptr c = harness_derive(e, KAAL_RIGHTS_ALL);
+		first = i == 0 ? c : first;
+	}
+	assert_int_equal(0, kaal_host_preempt_next(STOPS));
+	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(e)));
+	assert_int_equal(0, kaal_host_preempt_next(0));
+	for (unsigned i = 0; i < CHILDREN; i++)
+		harness_assert_slot_empty(first + i);
+	assert_int_equal(KAAL_CAP_ENDPOINT, harness_identify(e).type);
+
+	/* More stops than deletions: the last deletion asks nothing, so one is left over. */
+	kaal_cptr only = harness_derive(e, KAAL_RIGHTS_ALL);
+	kaal_cptr second = harness_derive(e, KAAL_RIGHTS_ALL);
+	assert_int_equal(0, kaal_host_preempt_next(3));
+	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(e)));
+	assert_int_equal(2, kaal_host_preempt_next(0));
+	harness_assert_slot_empty(only);
+	harness_assert_slot_empty(second);
+}
+
 static void revoke_many_objects(void **state)
 {
 	(void)state;
@@ -1045,6 +1077,7 @@ int main(void)
 	    CASE(two_slot_errors),
 	    CASE(delete_revoke_errors),
 	    CASE(revoke_many_copies),
+	    CASE(revoke_stopped_at_preemption_points_finishes),
 	    CASE(revoke_many_objects),
 	    CASE(delete_deep_cnode_chain),
 	    CASE(cnode_cycle_destroyed),

@@ -31,6 +31,14 @@ kaal_status kaal_host_shutdown(void);
  */
 kaal_status kaal_host_raise_irq(uint32_t irq);
 
+/*
+ * Have the next count preemption points find an interrupt waiting, as one
+ * arriving in the middle of a long system call would on a real kernel: the
+ * call stops there and is issued again. Returns how many of an earlier
+ * count were not reached (0 once they all were).
+ */
+unsigned kaal_host_preempt_next(unsigned count);
+
 /* Whether the root task asked for shutdown, and the code it gave. */
 bool kaal_host_shutdown_requested(kaal_word *code);
 

@@ -21,6 +21,8 @@ static const struct kaal_platform_device virt_devices[] = {
 };
 
 static bool booted;
+/* Preemption points still to find an interrupt waiting (kaal_host_preempt_next()). */
+static unsigned preemptions_left;
 static bool shutdown_requested;
 static kaal_word shutdown_code;
 
@@ -58,6 +60,7 @@ kaal_status kaal_host_boot(const struct kaal_host_config *config,
 	}
 	booted = true;
 	shutdown_requested = false;
+	preemptions_left = 0;
 
 	void *ipc, *bi;
 	st =
@@ -114,10 +117,21 @@ void arch_irq_ack(uint32_t irq)
 	(void)irq; /* the fake interrupt controller has nothing to unmask */
 }
 
-/* Simulated interrupts are delivered by whoever raises them: nothing ever waits on the kernel. */
+unsigned kaal_host_preempt_next(unsigned count)
+{
+	host_kernel_lock();
+	unsigned left = preemptions_left;
+	preemptions_left = count;
+	host_kernel_unlock();
+	return left;
+}
+
 bool arch_preemption_pending(void)
 {
-	return false;
+	if (preemptions_left == 0)
+		return false;
+	preemptions_left--;
+	return true;
 }
 
 void arch_debug_putchar(char c)

@@ -230,8 +230,12 @@ struct kaal_result kaal_syscall(kaal_word num, kaal_word a0, kaal_word a1, kaal_
 		return r; /* a pthread the simulated system does not know */
 	host_kernel_lock();
 	struct thread *t = ht->thread;
-	if (t)
-		kaal_kernel_syscall(t, num, args);
+	/* A call stopped at a preemption point is issued again at once, as on return from an IRQ.
+	 */
+	do {
+		if (t)
+			kaal_kernel_syscall(t, num, args);
+	} while (t && ht->thread && t->status == KAAL_KERNEL_RESTART);
 	while (ht->thread && kaal_thread_is_blocked(t)) {
 		uint64_t deadline = t->deadline_ns;
 		kaal_atomic_store(&ht->wake, 0, KAAL_RELAXED);
