@@ -323,7 +323,10 @@ static void preempt(bool tick)
 		}
 		return;
 	}
-	/* Queued behind a thread woken at its own priority, ahead of one woken above it. */
+	/*
+	 * current goes to the back of its queue: behind a thread woken at its
+	 * priority (queued first), while one woken above it stays out to run next.
+	 */
 	if (woken && woken->priority > current->priority)
 		runq_append(current);
 	else
