@@ -53,15 +53,7 @@ static kaal_status wake_peer(struct kaal_channel *c)
 
 static kaal_status try_move(struct kaal_channel *c, void *elems, size_t n, size_t *done)
 {
-	bool producer = c->ring.role == KAAL_RING_PRODUCER;
-	if (n == 1) {
-		/* One element: the ring's short path, which moves it as a burst of one would. */
-		kaal_status st =
-		    producer ? kaal_ring_push(&c->ring, elems) : kaal_ring_pop(&c->ring, elems);
-		*done = st == KAAL_OK ? 1 : 0;
-		return st;
-	}
-	if (producer)
+	if (c->ring.role == KAAL_RING_PRODUCER)
 		return kaal_ring_push_burst(&c->ring, elems, n, done);
 	return kaal_ring_pop_burst(&c->ring, elems, n, done);
 }

@@ -281,25 +281,8 @@ static void copy_elems(struct kaal_ring *r, uint8_t *buf, uint64_t n, bool into_
 	}
 }
 
-static kaal_status transfer(struct kaal_ring *r, uint8_t *buf, size_t n, size_t *done,
-                            enum kaal_ring_role role)
-{
-	*done = 0;
-	if (!usable(r, role) || (!buf && n))
-		return KAAL_INVALID_ARGUMENT;
-	uint64_t have;
-	kaal_status st = room(r, n, &have);
-	if (st != KAAL_OK)
-		return st;
-	uint64_t count = have < n ? have : n;
-	copy_elems(r, buf, count, role == KAAL_RING_PRODUCER);
-	r->index += count;
-	publish(r);
-	*done = (size_t)count;
-	return KAAL_OK;
-}
-
-kaal_status kaal_ring_push(struct kaal_ring *r, const void *elem)
+/* One element: the path every message takes, kept short (a burst of one takes it too). */
+static inline kaal_status push_one(struct kaal_ring *r, const void *elem)
 {
 	if (!usable(r, KAAL_RING_PRODUCER) || !elem)
 		return KAAL_INVALID_ARGUMENT;
@@ -322,7 +305,7 @@ kaal_status kaal_ring_push(struct kaal_ring *r, const void *elem)
 	return KAAL_OK;
 }
 
-kaal_status kaal_ring_pop(struct kaal_ring *r, void *elem)
+static inline kaal_status pop_one(struct kaal_ring *r, void *elem)
 {
 	if (!usable(r, KAAL_RING_CONSUMER) || !elem)
 		return KAAL_INVALID_ARGUMENT;
@@ -346,6 +329,39 @@ kaal_status kaal_ring_pop(struct kaal_ring *r, void *elem)
 	r->index++;
 	kaal_atomic_store(&r->hdr->tail, r->index, KAAL_RELEASE);
 	return KAAL_OK;
+}
+
+static kaal_status transfer(struct kaal_ring *r, uint8_t *buf, size_t n, size_t *done,
+                            enum kaal_ring_role role)
+{
+	*done = 0;
+	if (n == 1) {
+		kaal_status st = role == KAAL_RING_PRODUCER ? push_one(r, buf) : pop_one(r, buf);
+		*done = st == KAAL_OK ? 1 : 0;
+		return st;
+	}
+	if (!usable(r, role) || (!buf && n))
+		return KAAL_INVALID_ARGUMENT;
+	uint64_t have;
+	kaal_status st = room(r, n, &have);
+	if (st != KAAL_OK)
+		return st;
+	uint64_t count = have < n ? have : n;
+	copy_elems(r, buf, count, role == KAAL_RING_PRODUCER);
+	r->index += count;
+	publish(r);
+	*done = (size_t)count;
+	return KAAL_OK;
+}
+
+kaal_status kaal_ring_push(struct kaal_ring *r, const void *elem)
+{
+	return push_one(r, elem);
+}
+
+kaal_status kaal_ring_pop(struct kaal_ring *r, void *elem)
+{
+	return pop_one(r, elem);
 }
 
 kaal_status kaal_ring_push_burst(struct kaal_ring *r, const void *elems, size_t n, size_t *done)
