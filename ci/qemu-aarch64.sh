@@ -9,6 +9,13 @@
 # version, 2 or 3, optionally followed by more virt machine options:
 # "3,virtualization=on" enters the kernel at EL2.
 #
+# The machine has no network device (-nic none), and QEMU runs with no data
+# or firmware files at all: it finds them relative to its own executable,
+# so the runner starts a copy of it under build/qemu-without-data/bin,
+# where those directories are empty. A run that needs a ROM or firmware
+# file fails here as it would on a machine without QEMU's recommended
+# packages.
+#
 # KAAL_QEMU_TIMEOUT (seconds, default 20) bounds the run: a kernel that
 # hangs (or a semihosting call QEMU did not enable) ends with status 124.
 # With KAAL_QEMU_EXPECT_EXIT=N the script exits 0 when QEMU exited with N
@@ -22,12 +29,39 @@ fi
 kernel=$1 cpu=$2 gic=$3
 shift 3
 
+# Prints the path of a copy of QEMU whose data directories are empty,
+# making it (or refreshing it after a QEMU upgrade) when needed.
+qemu_without_data()
+{
+	local system top copy tmp
+	system=$(command -v qemu-system-aarch64) || {
+		echo "qemu-aarch64: qemu-system-aarch64 not found (bash ci/install-deps.sh installs it)" >&2
+		return 1
+	}
+	system=$(readlink -f "$system")
+	top=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
+	copy=$top/build/qemu-without-data/bin/qemu-system-aarch64
+	if [[ ! -x $copy || $system -nt $copy || $copy -nt $system ]]; then
+		mkdir -p "${copy%/*}" || return 1
+		tmp=$(mktemp "$copy.XXXXXX") || return 1
+		# A hard link costs nothing where the file systems allow it.
+		if ! ln -f "$system" "$tmp" 2>/dev/null; then
+			cp -p "$system" "$tmp" || { rm -f "$tmp"; return 1; }
+		fi
+		mv -f "$tmp" "$copy" || return 1
+	fi
+	echo "$copy"
+}
+
+qemu=$(qemu_without_data) || exit 2
+
 timeout -k 5 "${KAAL_QEMU_TIMEOUT:-20}" \
-	qemu-system-aarch64 \
+	"$qemu" \
 	-M "virt,gic-version=$gic" \
 	-cpu "$cpu" \
 	-m 128M \
 	-nographic \
+	-nic none \
 	-semihosting-config enable=on,target=native \
 	-kernel "$kernel" \
 	"$@" </dev/null
