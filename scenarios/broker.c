@@ -9,7 +9,7 @@
 #include <kaal/sdk.h>
 #include <kaal/tap.h>
 
-#define PLAN 28
+#define PLAN 29
 
 /* Where the UART's registers are mapped for the mapping check. */
 #define UART_VADDR 0x10000000u
@@ -224,6 +224,11 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 	st = kaal_broker_destroy_object(&broker, ep);
 	kaal_tap_ok(st == KAAL_OK && broker.memory.free_bytes == total,
 	            "destroy the endpoint: all memory is free again");
+	/* 29: a slot index wider than the slot word is refused, not cut down to its low bits. */
+	const kaal_word past_slot_word = UINT64_C(1) << 60;
+	check_status(kaal_cnode_identify(slot_of(past_slot_word + root), &info),
+	             KAAL_INVALID_ARGUMENT, "identify: an index past 56 bits names no slot");
+
 	kaal_diag_str(kaal_tap_failures() == 0 ? "broker: all checks passed" : "broker: failures");
 	kaal_diag_end();
 	return (int)kaal_tap_failures();

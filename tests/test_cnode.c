@@ -857,7 +857,8 @@ static void delete_revoke_errors(void **state)
 	    {at(empty, 0, 4), KAAL_INVALID_ROOT},
 	    {at(a, (7 << 4) | 1, 8), KAAL_MISSING_CAPABILITY},
 	    {at(h.root, n, 12), KAAL_DEPTH_MISMATCH},
-	    {at(h.root, n, 0), KAAL_DEPTH_MISMATCH},
+	    {at(h.root, 0, 0), KAAL_DEPTH_MISMATCH},
+	    {at(h.root, n, 0), KAAL_INVALID_ARGUMENT}, /* an index in no bits */
 	    {at(a, (2 << 4) | 1, 8), KAAL_DEPTH_MISMATCH},
 	    {harness_ref(n | (UINT64_C(1) << 20)), KAAL_GUARD_MISMATCH},
 	};

@@ -11,10 +11,13 @@ static struct kaal_slot_ref at(kaal_cptr cnode, kaal_word index, unsigned depth)
 	return r;
 }
 
-/* The badge that mints a CNode capability with a guard: bits 0-5 the size, the rest the guard. */
+/*
+ * The badge that mints a CNode capability with a guard, packed by hand so
+ * that guards kaal_cnode_guard() would refuse reach the kernel's own checks.
+ */
 static kaal_word guard_of(unsigned bits, kaal_word guard)
 {
-	return (guard << 6) | bits;
+	return (guard << KAAL_GUARD_SIZE_FIELD_BITS) | bits;
 }
 
 /* A copy of the CNode capability in slot cnode, minted with a guard into a fresh root slot. */
@@ -22,7 +25,7 @@ static kaal_cptr guarded(kaal_cptr cnode, unsigned bits, kaal_word guard)
 {
 	kaal_cptr slot = harness_slot();
 	assert_status(KAAL_OK, kaal_cnode_mint(harness_ref(slot), harness_ref(cnode),
-	                                       KAAL_RIGHTS_ALL, guard_of(bits, guard)));
+	                                       KAAL_RIGHTS_ALL, kaal_cnode_guard(guard, bits)));
 	return slot;
 }
 
@@ -116,7 +119,8 @@ static void root_cnode_needs_full_depth(void **state)
 	kaal_cptr n = harness_create(KAAL_CAP_NOTIFICATION, 0);
 	kaal_cptr dst = harness_slot();
 	assert_int_equal(KAAL_CAP_NOTIFICATION, harness_identify_ref(at(h.root, n, 64)).type);
-	static const unsigned depths[] = {0, 1, 11, 12, 32, 52, 63, 65, 128, 255};
+	/* Depths in which n's index fits: shorter ones are refused before any lookup. */
+	static const unsigned depths[] = {12, 13, 32, 52, 63};
 	for (unsigned i = 0; i < sizeof(depths) / sizeof(depths[0]); i++) {
 		struct kaal_cap_info info;
 		assert_status(KAAL_DEPTH_MISMATCH,
@@ -226,8 +230,6 @@ static void depth_mismatch(void **state)
 	    at(a, (UINT64_C(5) << 52) | 1, 56),   /* likewise: 52 bits left there */
 	    at(a, (((3 << 8) | 9) << 1) | 1, 13), /* 1 bit left, c needs 2 */
 	    at(a, (((3 << 8) | 9) << 3) | 1, 15), /* 1 bit left at n in c's slot 0 */
-	    at(a, 3, 0),                          /* no bits at all */
-	    at(a, 3, 65),                         /* more than a word */
 	};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_status(KAAL_DEPTH_MISMATCH, kaal_cnode_identify(bad[i], &info));
@@ -243,6 +245,70 @@ static void depth_mismatch(void **state)
 	harness_assert_same_cap(harness_identify(n),
 	                        harness_identify_ref(at(a, (((3 << 8) | 9) << 2) | 0, 14)));
 	harness_assert_empty(at(a, (((3 << 8) | 9) << 2) | 1, 14));
+}
+
+/*
+ * A slot index wider than its depth, or than the 56 bits of the slot word, and
+ * a depth beyond a word are refused: none of them names the slot their low
+ * bits would name.
+ */
+static void oversized_slot_operands(void **state)
+{
+	(void)state;
+	const kaal_cptr n = harness_create(KAAL_CAP_NOTIFICATION, 0);
+	const kaal_cptr a = harness_create(KAAL_CAP_CNODE, 4);
+	assert_status(KAAL_OK, kaal_cnode_copy(at(a, 5, 4), harness_ref(n)));
+	const kaal_cptr dst = harness_slot();
+	const struct kaal_cap_info before = harness_identify(n);
+
+	const struct kaal_slot_ref bad[] = {
+	    at(h.root, (UINT64_C(1) << 60) + n, 64), /* beyond the 56 index bits */
+	    at(h.root, (UINT64_C(1) << 56) | n, 64), /* the lowest bit past them */
+	    at(h.root, n, 65),                       /* more than a word */
+	    at(h.root, n, 255),                      /* the widest depth field */
+	    at(h.root, n, 0),                        /* an index in no bits */
+	    at(a, 5 | (1 << 4), 4),                  /* one bit past a's radix */
+	    at(a, 5 | (UINT64_C(1) << 40), 4),       /* far past it */
+	    at(a, 5 | (UINT64_C(1) << 55), 55),      /* past a 55-bit depth */
+	};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct kaal_cap_info info;
+		assert_int_equal(KAAL_SLOT_INVALID, kaal_slot(bad[i].index, bad[i].depth));
+		assert_status(KAAL_INVALID_ARGUMENT, kaal_cnode_identify(bad[i], &info));
+		assert_status(KAAL_INVALID_ARGUMENT, kaal_cnode_copy(harness_ref(dst), bad[i]));
+		assert_status(KAAL_INVALID_ARGUMENT, kaal_cnode_copy(bad[i], harness_ref(n)));
+		assert_status(KAAL_INVALID_ARGUMENT, kaal_cnode_delete(bad[i]));
+		assert_status(KAAL_INVALID_ARGUMENT, kaal_cnode_revoke(bad[i]));
+		harness_assert_empty(harness_ref(dst));
+		harness_assert_same_cap(before, harness_identify(n));
+		harness_assert_same_cap(before, harness_identify_ref(at(a, 5, 4)));
+	}
+
+	/* Packed by hand, the same operands still cannot alias a slot. */
+	const kaal_word depth_64 = (kaal_word)KAAL_WORD_BITS << KAAL_SLOT_DEPTH_SHIFT;
+	const kaal_word raw[] = {
+	    KAAL_SLOT_INVALID,
+	    ((kaal_word)(KAAL_WORD_BITS + 1) << KAAL_SLOT_DEPTH_SHIFT) | n,
+	    ((kaal_word)4 << KAAL_SLOT_DEPTH_SHIFT) | (1 << 4) | 5,
+	};
+	for (unsigned i = 0; i < sizeof(raw) / sizeof(raw[0]); i++) {
+		kaal_cptr root = i == 2 ? a : h.root;
+		assert_status(KAAL_INVALID_ARGUMENT,
+		              kaal_syscall(KAAL_SYS_IDENTIFY, root, raw[i], 0, 0, 0, 0).status);
+		assert_status(
+		    KAAL_INVALID_ARGUMENT,
+		    kaal_syscall(KAAL_SYS_COPY, h.root, depth_64 | dst, root, raw[i], 0, 0).status);
+		harness_assert_empty(harness_ref(dst));
+	}
+	/* At the edges the packing keeps every index that fits, bit for bit. */
+	const kaal_word depth_4 = (kaal_word)4 << KAAL_SLOT_DEPTH_SHIFT;
+	const kaal_word depth_56 = (kaal_word)KAAL_SLOT_DEPTH_SHIFT << KAAL_SLOT_DEPTH_SHIFT;
+	assert_int_equal(depth_4 | 15, kaal_slot(15, 4));
+	assert_int_equal(KAAL_SLOT_INVALID, kaal_slot(16, 4));
+	assert_int_equal(depth_56 | KAAL_SLOT_INDEX_MASK, kaal_slot(KAAL_SLOT_INDEX_MASK, 56));
+	assert_int_equal(KAAL_SLOT_INVALID, kaal_slot(KAAL_SLOT_INDEX_MASK, 55));
+	assert_int_equal(depth_64 | KAAL_SLOT_INDEX_MASK, kaal_slot(KAAL_SLOT_INDEX_MASK, 64));
+	assert_int_equal(0, kaal_slot(0, 0));
 }
 
 /* A second-level CNode minted with a guard: the pointer's bits must match it. */
@@ -330,6 +396,30 @@ static void guard_minting(void **state)
 	                                                     KAAL_RIGHTS_ALL, guard_of(0, 1)));
 	harness_assert_empty(harness_ref(dst));
 	harness_assert_same_cap(cinfo, harness_identify(c));
+
+	/* kaal_cnode_guard() packs what fits and marks the rest, which every mint refuses. */
+	assert_int_equal(guard_of(4, 0xA), kaal_cnode_guard(0xA, 4));
+	assert_int_equal(guard_of(0, 0), kaal_cnode_guard(0, 0));
+	assert_int_equal(guard_of(63, KAAL_GUARD_VALUE_MAX),
+	                 kaal_cnode_guard(KAAL_GUARD_VALUE_MAX, 63));
+	const kaal_word unfit[] = {
+	    kaal_cnode_guard(0x10, 4),                      /* a value wider than its size */
+	    kaal_cnode_guard(1, 0),                         /* a value in no bits */
+	    kaal_cnode_guard(0, KAAL_WORD_BITS),            /* a size beyond its field */
+	    kaal_cnode_guard(KAAL_GUARD_VALUE_MAX + 1, 63), /* a value beyond its field */
+	};
+	for (unsigned i = 0; i < sizeof(unfit) / sizeof(unfit[0]); i++) {
+		assert_int_equal(KAAL_GUARD_INVALID, unfit[i]);
+		assert_status(
+		    KAAL_INVALID_ARGUMENT,
+		    kaal_cnode_mint(harness_ref(dst), harness_ref(c), KAAL_RIGHTS_ALL, unfit[i]));
+	}
+	/* The mark is refused by a CNode of any radix, the smallest included. */
+	kaal_cptr smallest = harness_create(KAAL_CAP_CNODE, 1);
+	assert_status(KAAL_INVALID_ARGUMENT,
+	              kaal_cnode_mint(harness_ref(dst), harness_ref(smallest), KAAL_RIGHTS_ALL,
+	                              KAAL_GUARD_INVALID));
+	harness_assert_empty(harness_ref(dst));
 
 	/* A guarded capability can be minted again with another guard. */
 	kaal_cptr g1 = guarded(c, 4, 0xA);
@@ -502,6 +592,7 @@ int main(void)
 	    CASE(two_level_cnode_ops),
 	    CASE(missing_capability),
 	    CASE(depth_mismatch),
+	    CASE(oversized_slot_operands),
 	    CASE(guard_mismatch),
 	    CASE(guard_minting),
 	    CASE(two_level_invocations),

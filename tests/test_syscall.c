@@ -294,8 +294,9 @@ struct refusal {
 	kaal_status expected;
 };
 
-#define SLOT(i)     kaal_slot((i), KAAL_WORD_BITS)
-#define TOO_DEEP(i) kaal_slot((i), KAAL_WORD_BITS + 1)
+#define SLOT(i) kaal_slot((i), KAAL_WORD_BITS)
+/* A depth that holds the index but falls short of the root CNode's 64 bits. */
+#define SHORT(i) kaal_slot((i), KAAL_WORD_BITS / 2)
 
 /* Every handler checks its operands first: each refusal below changes nothing. */
 static void operands_are_checked(void **state)
@@ -322,6 +323,7 @@ static void operands_are_checked(void **state)
 	const kaal_word long_msg = kaal_msg_info(0, KAAL_MSG_MAX_WORDS + 1, 0);
 	const kaal_word two_caps = kaal_msg_info(0, 0, 2);
 	const kaal_word empty_msg = kaal_msg_info(0, 0, 0);
+	const unsigned wide_field = (unsigned)KAAL_RETYPE_FIELD_MASK + 1;
 
 	const struct refusal table[] = {
 	    {KAAL_SYS_SEND, {e, empty_msg}, KAAL_SLOT_EMPTY},
@@ -357,20 +359,22 @@ static void operands_are_checked(void **state)
 	    {KAAL_SYS_WAIT_TIMEOUT, {ep, 1000}, KAAL_WRONG_TYPE},
 	    {KAAL_SYS_WAIT_TIMEOUT, {n_wo, 1000}, KAAL_MISSING_RIGHT},
 	    {KAAL_SYS_REVOKE, {root, SLOT(e)}, KAAL_SLOT_EMPTY},
-	    {KAAL_SYS_REVOKE, {root, TOO_DEEP(n)}, KAAL_DEPTH_MISMATCH},
+	    {KAAL_SYS_REVOKE, {root, SHORT(n)}, KAAL_DEPTH_MISMATCH},
+	    {KAAL_SYS_REVOKE, {root, KAAL_SLOT_INVALID}, KAAL_INVALID_ARGUMENT},
 	    {KAAL_SYS_DELETE, {root, SLOT(e)}, KAAL_SLOT_EMPTY},
-	    {KAAL_SYS_DELETE, {root, TOO_DEEP(n)}, KAAL_DEPTH_MISMATCH},
+	    {KAAL_SYS_DELETE, {root, SHORT(n)}, KAAL_DEPTH_MISMATCH},
 	    {KAAL_SYS_DELETE, {n, SLOT(n)}, KAAL_INVALID_ROOT},
-	    {KAAL_SYS_IDENTIFY, {root, TOO_DEEP(n)}, KAAL_DEPTH_MISMATCH},
+	    {KAAL_SYS_IDENTIFY, {root, SHORT(n)}, KAAL_DEPTH_MISMATCH},
 	    {KAAL_SYS_IDENTIFY, {n, SLOT(n)}, KAAL_INVALID_ROOT},
 	    {KAAL_SYS_COPY, {root, SLOT(e), root, SLOT(e + 1)}, KAAL_SLOT_EMPTY},
-	    {KAAL_SYS_COPY, {root, TOO_DEEP(e), root, SLOT(n)}, KAAL_DEPTH_MISMATCH},
+	    {KAAL_SYS_COPY, {root, SHORT(e), root, SLOT(n)}, KAAL_DEPTH_MISMATCH},
+	    {KAAL_SYS_COPY, {root, SLOT(e), root, KAAL_SLOT_INVALID}, KAAL_INVALID_ARGUMENT},
 	    {KAAL_SYS_COPY, {root, SLOT(ep), root, SLOT(n)}, KAAL_SLOT_OCCUPIED},
 	    {KAAL_SYS_DERIVE,
 	     {root, SLOT(e), root, SLOT(n_ro), KAAL_RIGHT_WRITE},
 	     KAAL_MISSING_RIGHT},
 	    {KAAL_SYS_DERIVE,
-	     {root, TOO_DEEP(e), root, SLOT(n), KAAL_RIGHT_READ},
+	     {root, SHORT(e), root, SLOT(n), KAAL_RIGHT_READ},
 	     KAAL_DEPTH_MISMATCH},
 	    {KAAL_SYS_DERIVE,
 	     {root, SLOT(e), root, SLOT(n), UINT64_C(1) << 32 | KAAL_RIGHT_READ},
@@ -390,7 +394,7 @@ static void operands_are_checked(void **state)
 	     {root, SLOT(e), root, SLOT(n_ro), KAAL_RIGHT_WRITE},
 	     KAAL_MISSING_RIGHT},
 	    {KAAL_SYS_MUTATE,
-	     {root, TOO_DEEP(e), root, SLOT(n), KAAL_RIGHT_READ},
+	     {root, SHORT(e), root, SLOT(n), KAAL_RIGHT_READ},
 	     KAAL_DEPTH_MISMATCH},
 	    {KAAL_SYS_MUTATE,
 	     {root, SLOT(e), root, SLOT(n), UINT64_C(1) << 33 | KAAL_RIGHT_READ},
@@ -417,10 +421,37 @@ static void operands_are_checked(void **state)
 	    {KAAL_SYS_MAP, {e, 0, KAAL_RIGHT_READ}, KAAL_SLOT_EMPTY},
 	    {KAAL_SYS_UNMAP, {n}, KAAL_WRONG_TYPE},
 	    {KAAL_SYS_ENDPOINT_CREATE, {n, root, SLOT(e)}, KAAL_WRONG_TYPE},
-	    {KAAL_SYS_NOTIFICATION_CREATE, {h.untyped, root, TOO_DEEP(e)}, KAAL_DEPTH_MISMATCH},
+	    {KAAL_SYS_NOTIFICATION_CREATE, {h.untyped, root, SHORT(e)}, KAAL_DEPTH_MISMATCH},
+	    {KAAL_SYS_NOTIFICATION_CREATE,
+	     {h.untyped, root, KAAL_SLOT_INVALID},
+	     KAAL_INVALID_ARGUMENT},
 	    {KAAL_SYS_RETYPE,
 	     {e, kaal_retype_spec(KAAL_CAP_ENDPOINT, 0, 1), root, SLOT(root), e},
 	     KAAL_SLOT_EMPTY},
+	    /* Operands too wide for their fields, as the packing helpers return them. */
+	    {KAAL_SYS_RETYPE,
+	     {h.untyped, KAAL_RETYPE_SPEC_INVALID, root, SLOT(root), e},
+	     KAAL_INVALID_ARGUMENT},
+	    {KAAL_SYS_RETYPE,
+	     {h.untyped, kaal_retype_spec(wide_field, 0, 1), root, SLOT(root), e},
+	     KAAL_INVALID_ARGUMENT},
+	    {KAAL_SYS_RETYPE,
+	     {h.untyped, kaal_retype_spec(KAAL_CAP_FRAME, wide_field, 1), root, SLOT(root), e},
+	     KAAL_INVALID_ARGUMENT},
+	    /* Depth 0 names the root itself only with index 0. */
+	    {KAAL_SYS_RETYPE,
+	     {h.untyped, kaal_retype_spec(KAAL_CAP_ENDPOINT, 0, 1), root, 1, e},
+	     KAAL_INVALID_ARGUMENT},
+	    {KAAL_SYS_SEND,
+	     {ep, kaal_msg_info(0, KAAL_MSG_MAX_WORDS * 2 + 2, 0)},
+	     KAAL_INVALID_ARGUMENT},
+	    {KAAL_SYS_SEND,
+	     {ep, kaal_msg_info(0, 0, (unsigned)KAAL_MSG_CAPS_MASK + 1)},
+	     KAAL_INVALID_ARGUMENT},
+	    {KAAL_SYS_SEND,
+	     {ep, kaal_msg_info(KAAL_MSG_LABEL_MAX + 1, 0, 0)},
+	     KAAL_INVALID_ARGUMENT},
+	    {KAAL_SYS_CALL, {ep, KAAL_MSG_INFO_INVALID}, KAAL_INVALID_ARGUMENT},
 	};
 	struct kaal_cap_info before[8];
 	const kaal_cptr watched[8] = {n, ep, f, thr, n_ro, ep_wo, e, e + 1};

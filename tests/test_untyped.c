@@ -750,8 +750,10 @@ static void create_calls(void **state)
 	assert_status(KAAL_SLOT_EMPTY, kaal_endpoint_create(slot, harness_ref(slot + 1)));
 	struct kaal_slot_ref bad_depth = {cn, 0, 1};
 	assert_status(KAAL_DEPTH_MISMATCH, kaal_endpoint_create(ut, bad_depth));
-	struct kaal_slot_ref depth0 = {h.root, slot, 0};
+	struct kaal_slot_ref depth0 = {h.root, 0, 0};
 	assert_status(KAAL_DEPTH_MISMATCH, kaal_notification_create(ut, depth0));
+	struct kaal_slot_ref index_past_depth = {h.root, slot, 0};
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_notification_create(ut, index_past_depth));
 	assert_int_equal(left, left_in(ut));
 	harness_assert_slot_empty(slot);
 	harness_assert_slot_empty(slot + 1);

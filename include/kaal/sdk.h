@@ -86,7 +86,7 @@ struct kaal_untyped_info {
 	uint64_t bytes_left;
 };
 kaal_status kaal_untyped_info(kaal_cptr untyped, struct kaal_untyped_info *info);
-/* dest_cnode names a CNode (depth 0: the CSpace root itself); objects go at offset.. */
+/* dest_cnode names a CNode (index 0 at depth 0: the CSpace root itself); objects go at offset.. */
 kaal_status kaal_untyped_retype(kaal_cptr untyped, unsigned type, unsigned size_bits,
                                 unsigned count, struct kaal_slot_ref dest_cnode, kaal_word offset,
                                 uint64_t *bytes_left);

@@ -5,6 +5,8 @@
 #ifndef KAAL_SYSCALL_H
 #define KAAL_SYSCALL_H
 
+#include <stdbool.h>
+
 #include <kaal/types.h>
 
 #define KAAL_SYSCALL_ARGS    6
@@ -58,13 +60,56 @@ enum kaal_syscall {
 	KAAL_SYS_DEBUG_PUTCHAR = 0x1000       /* character */
 };
 
-/* Slot operands of CNode calls pack the depth into the top byte of the index word. */
+/*
+ * Slot operands of CNode calls pack the depth into the top byte of the index
+ * word. An index names a slot only when it fits in both the 56 index bits and
+ * its depth: kaal_slot() turns anything else into KAAL_SLOT_INVALID, whose
+ * depth no lookup accepts, so the call fails with KAAL_INVALID_ARGUMENT
+ * instead of naming some other slot.
+ */
 #define KAAL_SLOT_DEPTH_SHIFT 56
 #define KAAL_SLOT_INDEX_MASK  ((UINT64_C(1) << KAAL_SLOT_DEPTH_SHIFT) - 1)
+#define KAAL_SLOT_INVALID     UINT64_MAX
+
+static inline bool kaal_slot_fits(kaal_word index, kaal_word depth)
+{
+	if (depth > KAAL_WORD_BITS || index > KAAL_SLOT_INDEX_MASK)
+		return false;
+	return depth >= KAAL_SLOT_DEPTH_SHIFT || (index >> depth) == 0;
+}
 
 static inline kaal_word kaal_slot(kaal_word index, unsigned depth)
 {
-	return (index & KAAL_SLOT_INDEX_MASK) | ((kaal_word)depth << KAAL_SLOT_DEPTH_SHIFT);
+	if (!kaal_slot_fits(index, depth))
+		return KAAL_SLOT_INVALID;
+	return index | ((kaal_word)depth << KAAL_SLOT_DEPTH_SHIFT);
+}
+
+/*
+ * A CNode capability's guard, given as the badge of a mint: bits 0-5 the
+ * guard's size in bits, the guard's value above. A guard that does not fit
+ * becomes KAAL_GUARD_INVALID (a value of 1 in zero bits), which every mint
+ * refuses with KAAL_INVALID_ARGUMENT.
+ */
+#define KAAL_GUARD_SIZE_FIELD_BITS 6
+#define KAAL_GUARD_SIZE_MASK       ((UINT64_C(1) << KAAL_GUARD_SIZE_FIELD_BITS) - 1)
+#define KAAL_GUARD_VALUE_MAX       (UINT64_MAX >> KAAL_GUARD_SIZE_FIELD_BITS)
+#define KAAL_GUARD_INVALID         (UINT64_C(1) << KAAL_GUARD_SIZE_FIELD_BITS)
+
+static inline kaal_word kaal_cnode_guard(kaal_word guard, unsigned guard_bits)
+{
+	if (guard_bits > KAAL_GUARD_SIZE_MASK || guard > KAAL_GUARD_VALUE_MAX ||
+	    (guard >> guard_bits) != 0)
+		return KAAL_GUARD_INVALID;
+	return (guard << KAAL_GUARD_SIZE_FIELD_BITS) | guard_bits;
+}
+static inline unsigned kaal_guard_size(kaal_word badge)
+{
+	return (unsigned)(badge & KAAL_GUARD_SIZE_MASK);
+}
+static inline kaal_word kaal_guard_value(kaal_word badge)
+{
+	return badge >> KAAL_GUARD_SIZE_FIELD_BITS;
 }
 
 /*
@@ -72,34 +117,69 @@ static inline kaal_word kaal_slot(kaal_word index, unsigned depth)
  * capabilities sent (0..1), bit 9 set by the kernel when a capability arrived,
  * bit 10 set when a receive returned a bound notification's bits (the IPC
  * buffer's badge holds them), bits 12-63 a label the kernel does not interpret.
+ * kaal_msg_info() turns a label, length or count too wide for its field into
+ * KAAL_MSG_INFO_INVALID, whose length every call refuses (KAAL_INVALID_ARGUMENT).
  */
+#define KAAL_MSG_LENGTH_MASK       UINT64_C(0x7F)
+#define KAAL_MSG_CAPS_SHIFT        7
+#define KAAL_MSG_CAPS_MASK         UINT64_C(3)
 #define KAAL_MSG_CAP_RECEIVED      (UINT64_C(1) << 9)
 #define KAAL_MSG_FROM_NOTIFICATION (UINT64_C(1) << 10)
+#define KAAL_MSG_LABEL_SHIFT       12
+#define KAAL_MSG_LABEL_MAX         (UINT64_MAX >> KAAL_MSG_LABEL_SHIFT)
+#define KAAL_MSG_INFO_INVALID      KAAL_MSG_LENGTH_MASK
 #define KAAL_MSG_MAX_WORDS         64
 #define KAAL_MSG_FAST_WORDS        4
 #define KAAL_MSG_MAX_CAPS          1
 
 static inline kaal_word kaal_msg_info(kaal_word label, unsigned length, unsigned caps)
 {
-	return (label << 12) | ((kaal_word)(caps & 3u) << 7) | (length & 0x7Fu);
+	if (label > KAAL_MSG_LABEL_MAX || length > KAAL_MSG_LENGTH_MASK ||
+	    caps > KAAL_MSG_CAPS_MASK)
+		return KAAL_MSG_INFO_INVALID;
+	return (label << KAAL_MSG_LABEL_SHIFT) | ((kaal_word)caps << KAAL_MSG_CAPS_SHIFT) | length;
 }
 static inline unsigned kaal_msg_length(kaal_word info)
 {
-	return (unsigned)(info & 0x7Fu);
+	return (unsigned)(info & KAAL_MSG_LENGTH_MASK);
 }
 static inline unsigned kaal_msg_caps(kaal_word info)
 {
-	return (unsigned)((info >> 7) & 3u);
+	return (unsigned)((info >> KAAL_MSG_CAPS_SHIFT) & KAAL_MSG_CAPS_MASK);
 }
 static inline kaal_word kaal_msg_label(kaal_word info)
 {
-	return info >> 12;
+	return info >> KAAL_MSG_LABEL_SHIFT;
 }
 
-/* Retype's second argument. */
+/*
+ * Retype's second argument: bits 0-7 the object type, 8-15 its size in bits,
+ * 16-63 the count. A type or size too wide for its field becomes
+ * KAAL_RETYPE_SPEC_INVALID, a count no CNode has room for.
+ */
+#define KAAL_RETYPE_FIELD_MASK   UINT64_C(0xFF)
+#define KAAL_RETYPE_SIZE_SHIFT   8
+#define KAAL_RETYPE_COUNT_SHIFT  16
+#define KAAL_RETYPE_SPEC_INVALID UINT64_MAX
+
 static inline kaal_word kaal_retype_spec(unsigned type, unsigned size_bits, unsigned count)
 {
-	return (kaal_word)type | ((kaal_word)size_bits << 8) | ((kaal_word)count << 16);
+	if (type > KAAL_RETYPE_FIELD_MASK || size_bits > KAAL_RETYPE_FIELD_MASK)
+		return KAAL_RETYPE_SPEC_INVALID;
+	return (kaal_word)type | ((kaal_word)size_bits << KAAL_RETYPE_SIZE_SHIFT) |
+	       ((kaal_word)count << KAAL_RETYPE_COUNT_SHIFT);
+}
+static inline unsigned kaal_retype_type(kaal_word spec)
+{
+	return (unsigned)(spec & KAAL_RETYPE_FIELD_MASK);
+}
+static inline unsigned kaal_retype_size_bits(kaal_word spec)
+{
+	return (unsigned)((spec >> KAAL_RETYPE_SIZE_SHIFT) & KAAL_RETYPE_FIELD_MASK);
+}
+static inline kaal_word kaal_retype_count(kaal_word spec)
+{
+	return spec >> KAAL_RETYPE_COUNT_SHIFT;
 }
 
 /* What a system call hands back. */

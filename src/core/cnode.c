@@ -288,9 +288,9 @@ kaal_status cnode_derive(struct cte *dst, struct cte *src, unsigned rights, kaal
 		cap.word = 0;
 	bool badged = false;
 	if (set_badge && cap.type == KAAL_CAP_CNODE) {
-		/* A CNode's "badge" is its guard: bits 0-5 the guard size, the rest the guard. */
-		unsigned guard_bits = (unsigned)(badge & 0x3F);
-		kaal_word guard = badge >> 6;
+		/* A CNode's "badge" is its guard (kaal_cnode_guard()). */
+		unsigned guard_bits = kaal_guard_size(badge);
+		kaal_word guard = kaal_guard_value(badge);
 		if (cap.size_bits + guard_bits > KAAL_WORD_BITS || (guard & ~bits_mask(guard_bits)))
 			return KAAL_INVALID_ARGUMENT;
 		cap.guard_bits = (uint8_t)guard_bits;

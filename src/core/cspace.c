@@ -71,12 +71,13 @@ kaal_status cspace_lookup_cap(struct thread *t, kaal_cptr cptr, unsigned type, u
 kaal_status cspace_lookup_op_slot(struct thread *t, kaal_cptr root_cptr, kaal_word index,
                                   kaal_word depth, struct cte **slot)
 {
+	/* An index wider than its depth would otherwise name the slot its low bits name. */
+	if (!kaal_slot_fits(index, depth))
+		return KAAL_INVALID_ARGUMENT;
 	struct cte *root;
 	kaal_status st = cspace_lookup_slot(t, root_cptr, &root);
 	if (st != KAAL_OK)
 		return st;
-	if (depth > KAAL_WORD_BITS)
-		return KAAL_DEPTH_MISMATCH;
 	return cspace_resolve(&root->cap, index, (unsigned)depth, true, slot);
 }
 

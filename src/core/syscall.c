@@ -348,13 +348,13 @@ static void sys_untyped_info(struct thread *t, const kaal_word *a)
 static void sys_retype(struct thread *t, const kaal_word *a)
 {
 	struct cte *ut, *node;
-	unsigned type = (unsigned)(a[1] & 0xFF);
-	unsigned size_bits = (unsigned)((a[1] >> 8) & 0xFF);
-	kaal_word count = a[1] >> 16;
+	unsigned type = kaal_retype_type(a[1]);
+	unsigned size_bits = kaal_retype_size_bits(a[1]);
+	kaal_word count = kaal_retype_count(a[1]);
 	kaal_status st = cspace_lookup_cap(t, a[0], KAAL_CAP_UNTYPED, 0, &ut);
+	/* A slot word of 0 (index 0, depth 0) names the CSpace root itself. */
 	if (st == KAAL_OK)
-		st = (a[3] >> KAAL_SLOT_DEPTH_SHIFT) == 0 ? cspace_lookup_slot(t, a[2], &node)
-		                                          : op_slot(t, a[2], a[3], &node);
+		st = a[3] == 0 ? cspace_lookup_slot(t, a[2], &node) : op_slot(t, a[2], a[3], &node);
 	if (st == KAAL_OK && node->cap.type != KAAL_CAP_CNODE)
 		st = node->cap.type == KAAL_CAP_NULL ? KAAL_SLOT_EMPTY : KAAL_WRONG_TYPE;
 	if (st == KAAL_OK) {
