@@ -54,6 +54,12 @@ kaal_status kaal_unmap(kaal_cptr frame);
 
 kaal_status kaal_notification_create(kaal_cptr untyped, struct kaal_slot_ref dest);
 kaal_status kaal_endpoint_create(kaal_cptr untyped, struct kaal_slot_ref dest);
+/*
+ * Through an unbadged capability, signal ORs bits into the notification.
+ * Through a badged one it signals the badge and ignores bits, as seL4's
+ * signal does: the badge names the signaller, so its holder cannot send bits
+ * that belong to another.
+ */
 kaal_status kaal_signal(kaal_cptr ntfn, kaal_word bits);
 kaal_status kaal_wait(kaal_cptr ntfn, kaal_word *bits);
 kaal_status kaal_poll(kaal_cptr ntfn, kaal_word *bits);
