@@ -5,7 +5,7 @@
 
 #include "harness.h"
 
-/* Kernel internals, for harness_wait_blocked() and harness_fastpath_count() only. */
+/* Kernel internals, for harness_fastpath_count() only. */
 #include "host.h"
 #include "kernel.h"
 
@@ -198,14 +198,10 @@ static uint64_t now_ns(void)
 
 void harness_wait_blocked(kaal_cptr thread)
 {
-	struct kaal_cap_info info = harness_identify(thread);
-	assert_int_equal(KAAL_CAP_THREAD, info.type);
-	const struct thread *t = arch_phys_to_kernel(info.object);
 	uint64_t give_up = now_ns() + UINT64_C(10000000000);
 	for (;;) {
-		host_kernel_lock();
-		bool blocked = kaal_thread_is_blocked(t);
-		host_kernel_unlock();
+		bool blocked = false;
+		assert_status(KAAL_OK, kaal_host_thread_blocked(thread, &blocked));
 		if (blocked)
 			return;
 		if (now_ns() > give_up)

@@ -74,7 +74,8 @@ kaal_cptr harness_thread(void (*fn)(kaal_word), kaal_word arg, kaal_cptr cspace)
 /*
  * Wait until the thread (a thread cptr) is blocked in a kernel call: sending,
  * receiving, waiting for a reply or on a notification. A blocked thread cannot
- * say so itself, so this looks at its state in the kernel. Fails after 10 s.
+ * say so itself, so this asks the host backend (kaal_host_thread_blocked()).
+ * Fails after 10 s.
  */
 void harness_wait_blocked(kaal_cptr thread);
 

@@ -8,6 +8,7 @@
  * notification, or meet the test at the harness barrier once the kernel no
  * longer answers them.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "harness.h"
@@ -648,6 +649,52 @@ static void wait_once(kaal_word arg)
 	kaal_signal(w->done, 1);
 }
 
+/* A pthread the simulated machine does not know asks, and is refused. */
+static void *ask_from_outside(void *arg)
+{
+	struct worker *w = arg;
+	bool blocked = false;
+	w->st[1] = kaal_host_thread_blocked(w->self, &blocked);
+	return NULL;
+}
+
+/* The host's query says whether a thread is blocked, and checks what it is asked about. */
+static void host_blocked_query(void **state)
+{
+	(void)state;
+	static struct worker w;
+	w.gate = harness_notification();
+	w.done = harness_notification();
+	w.self = harness_create(KAAL_CAP_THREAD, 0);
+	bool blocked = true;
+	assert_status(KAAL_OK, kaal_host_thread_blocked(w.self, &blocked));
+	assert_false(blocked); /* never started */
+
+	const kaal_cptr t = harness_thread(wait_once, ARG(&w), 0);
+	harness_wait_blocked(t);
+	assert_status(KAAL_OK, kaal_host_thread_blocked(t, &blocked));
+	assert_true(blocked);
+	assert_status(KAAL_OK, kaal_signal(w.gate, 1));
+	harness_await_bits(w.done, 1);
+	assert_status(KAAL_OK, kaal_host_thread_blocked(t, &blocked));
+	assert_false(blocked); /* it ran on after its wait */
+
+	const kaal_cptr empty = harness_slot();
+	blocked = true;
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_host_thread_blocked(t, NULL));
+	assert_status(KAAL_SLOT_EMPTY, kaal_host_thread_blocked(empty, &blocked));
+	assert_status(KAAL_WRONG_TYPE, kaal_host_thread_blocked(w.gate, &blocked));
+	assert_status(KAAL_GUARD_MISMATCH,
+	              kaal_host_thread_blocked(t | (UINT64_C(1) << 63), &blocked));
+	assert_true(blocked); /* untouched by every refusal */
+
+	pthread_t outsider;
+	w.st[1] = KAAL_OK;
+	assert_int_equal(0, pthread_create(&outsider, NULL, ask_from_outside, &w));
+	assert_int_equal(0, pthread_join(outsider, NULL));
+	assert_status(KAAL_ILLEGAL_OPERATION, w.st[1]);
+}
+
 /* As in seL4, a notification that threads wait on cannot be bound. */
 static void binding_a_waited_on_notification_is_refused(void **state)
 {
@@ -716,6 +763,7 @@ int main(void)
 	    CASE(thread_deleting_itself),
 	    CASE(binding_a_waited_on_notification_is_refused),
 	    CASE(bound_bits_come_before_a_queued_sender),
+	    CASE(host_blocked_query),
 	};
 	return cmocka_run_group_tests_name("thread", tests, NULL, NULL);
 }

@@ -39,6 +39,15 @@ kaal_status kaal_host_raise_irq(uint32_t irq);
  */
 unsigned kaal_host_preempt_next(unsigned count);
 
+/*
+ * Whether the thread named by cptr (in the calling thread's CSpace) is
+ * blocked in a system call: a test hook, so a test that must wait until a
+ * peer sleeps asks instead of guessing. The usual lookup statuses for cptr;
+ * KAAL_INVALID_ARGUMENT for a NULL blocked; KAAL_ILLEGAL_OPERATION from a
+ * pthread kaal does not know or before boot.
+ */
+kaal_status kaal_host_thread_blocked(kaal_cptr thread, bool *blocked);
+
 /* Whether the root task asked for shutdown, and the code it gave. */
 bool kaal_host_shutdown_requested(kaal_word *code);
 

@@ -64,6 +64,10 @@ void kaal_kernel_timeout(struct thread *t);
 /* Interrupt irq fired: signal its notification (KAAL_BUSY while unacknowledged). */
 kaal_status kaal_kernel_irq(uint32_t irq);
 
+/* Whether the thread caller names by cptr is blocked (a host test hook); *blocked only on KAAL_OK.
+ */
+kaal_status kaal_kernel_thread_blocked(struct thread *caller, kaal_cptr cptr, bool *blocked);
+
 static inline bool kaal_thread_is_blocked(const struct thread *t)
 {
 	return t->state >= THREAD_BLOCKED_NOTIFICATION && t->state <= THREAD_BLOCKED_REPLY;

@@ -1,7 +1,9 @@
 /* Threads: FIFO wait queues, blocking and completion, and thread lifetime. */
 #include "thread.h"
 #include "cnode.h"
+#include "cspace.h"
 #include "endpoint.h"
+#include "kernel.h"
 #include "notification.h"
 
 void thread_cancel_ipc(struct thread *t)
@@ -37,4 +39,14 @@ void thread_destroy(struct thread *t)
 void thread_init(struct thread *t)
 {
 	t->state = THREAD_INACTIVE;
+}
+
+kaal_status kaal_kernel_thread_blocked(struct thread *caller, kaal_cptr cptr, bool *blocked)
+{
+	struct cte *slot;
+	kaal_status st = cspace_lookup_cap(caller, cptr, KAAL_CAP_THREAD, 0, &slot);
+	if (st != KAAL_OK)
+		return st;
+	*blocked = kaal_thread_is_blocked((const struct thread *)slot->cap.object);
+	return KAAL_OK;
 }

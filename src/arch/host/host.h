@@ -13,6 +13,8 @@ struct thread;
 void host_kernel_lock(void);
 void host_kernel_unlock(void);
 
+/* The thread object the calling pthread runs, or NULL for a pthread kaal does not know. */
+struct thread *host_current_thread(void);
 /* Bind the calling pthread to a thread object that no pthread runs yet. */
 bool host_adopt_current(struct thread *t);
 /* Forget every pthread record; false if a started thread has not finished. */

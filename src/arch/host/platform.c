@@ -117,6 +117,18 @@ void arch_irq_ack(uint32_t irq)
 	(void)irq; /* the fake interrupt controller has nothing to unmask */
 }
 
+kaal_status kaal_host_thread_blocked(kaal_cptr thread, bool *blocked)
+{
+	if (!blocked)
+		return KAAL_INVALID_ARGUMENT;
+	host_kernel_lock();
+	struct thread *caller = host_current_thread();
+	kaal_status st =
+	    caller ? kaal_kernel_thread_blocked(caller, thread, blocked) : KAAL_ILLEGAL_OPERATION;
+	host_kernel_unlock();
+	return st;
+}
+
 unsigned kaal_host_preempt_next(unsigned count)
 {
 	host_kernel_lock();

@@ -188,6 +188,11 @@ kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack
 	return KAAL_OK;
 }
 
+struct thread *host_current_thread(void)
+{
+	return current ? current->thread : NULL;
+}
+
 bool host_adopt_current(struct thread *t)
 {
 	current = new_record(t);
