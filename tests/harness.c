@@ -116,10 +116,7 @@ struct kaal_msg harness_message(kaal_word label, unsigned length, kaal_word w0, 
 
 void harness_receive_into(kaal_cptr slot)
 {
-	struct kaal_ipc_buffer *buf = kaal_ipc_buffer();
-	buf->receive_root = h.root;
-	buf->receive_index = slot;
-	buf->receive_depth = KAAL_WORD_BITS;
+	assert_status(KAAL_OK, kaal_set_receive_slot(harness_ref(slot)));
 }
 
 kaal_cptr harness_endpoint(void)

@@ -41,6 +41,22 @@ struct kaal_msg {
 	kaal_word badge; /* filled on receive */
 };
 
+/*
+ * Capability transfer. kaal_msg_attach_cap() makes msg carry the capability
+ * cap (a cptr in the caller's CSpace) on whichever call sends it next: send,
+ * call, reply or reply_recv. kaal_set_receive_slot() names the empty slot a
+ * capability that arrives goes to; kaal_msg_cap_arrived() tells whether one
+ * did. Both need the caller's IPC buffer (KAAL_ILLEGAL_OPERATION without
+ * one); a slot that does not fit is KAAL_INVALID_ARGUMENT. A capability goes
+ * only through an endpoint capability with Grant (docs/syscalls.md).
+ */
+kaal_status kaal_msg_attach_cap(struct kaal_msg *msg, kaal_cptr cap);
+kaal_status kaal_set_receive_slot(struct kaal_slot_ref slot);
+static inline bool kaal_msg_cap_arrived(const struct kaal_msg *msg)
+{
+	return (msg->info & KAAL_MSG_CAP_RECEIVED) != 0;
+}
+
 kaal_status kaal_yield(void);
 kaal_status kaal_send(kaal_cptr ep, const struct kaal_msg *msg);
 kaal_status kaal_nb_send(kaal_cptr ep, const struct kaal_msg *msg);

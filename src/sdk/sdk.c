@@ -30,6 +30,31 @@ static kaal_status received(struct kaal_result r, struct kaal_msg *msg)
 	return (kaal_status)r.status;
 }
 
+kaal_status kaal_msg_attach_cap(struct kaal_msg *msg, kaal_cptr cap)
+{
+	struct kaal_ipc_buffer *buf = sdk_ipc_buffer();
+	if (!msg)
+		return KAAL_INVALID_ARGUMENT;
+	if (!buf)
+		return KAAL_ILLEGAL_OPERATION;
+	buf->send_cap = cap;
+	msg->info = kaal_msg_info(kaal_msg_label(msg->info), kaal_msg_length(msg->info), 1);
+	return KAAL_OK;
+}
+
+kaal_status kaal_set_receive_slot(struct kaal_slot_ref slot)
+{
+	struct kaal_ipc_buffer *buf = sdk_ipc_buffer();
+	if (!kaal_slot_fits(slot.index, slot.depth))
+		return KAAL_INVALID_ARGUMENT;
+	if (!buf)
+		return KAAL_ILLEGAL_OPERATION;
+	buf->receive_root = slot.root;
+	buf->receive_index = slot.index;
+	buf->receive_depth = slot.depth;
+	return KAAL_OK;
+}
+
 kaal_status kaal_yield(void)
 {
 	return (kaal_status)CALL(KAAL_SYS_YIELD, 0, 0, 0, 0, 0, 0).status;
