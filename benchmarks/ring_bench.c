@@ -423,10 +423,11 @@ static kaal_cptr create(unsigned type, unsigned size_bits)
 	return bench_create(bi, &next_slot, type, size_bits);
 }
 
-/* A kaal thread on cpu1 with its own IPC buffer, running entry(arg). */
+/* A kaal thread on cpu1 with its own IPC buffer, running entry(index). */
 struct kaal_worker {
 	void (*entry)(kaal_word);
-	struct kaal_ipc_buffer *ipc;
+	/* On the host the worker runs on a pthread's stack; this one is checked, as on aarch64. */
+	_Alignas(16) uint8_t stack[4096];
 };
 
 static struct kaal_worker workers[2];
@@ -434,7 +435,6 @@ static struct kaal_worker workers[2];
 static void worker_main(kaal_word index)
 {
 	bench_pin(1);
-	kaal_set_ipc_buffer(workers[index].ipc);
 	workers[index].entry(index);
 }
 
@@ -449,8 +449,9 @@ static void start_worker(unsigned index, void (*entry)(kaal_word))
 		exit(1);
 	}
 	workers[index].entry = entry;
-	workers[index].ipc = ipc;
-	if (kaal_thread_start(thread, worker_main, NULL, index) != KAAL_OK) {
+	struct kaal_worker *w = &workers[index];
+	if (kaal_thread_start(thread, worker_main, w->stack + sizeof(w->stack), index, ipc) !=
+	    KAAL_OK) {
 		fprintf(stderr, "ring-bench: kaal thread start failed\n");
 		exit(1);
 	}

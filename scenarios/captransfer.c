@@ -9,6 +9,8 @@
  * The child is a server: it receives a call, does what the call's label
  * asks, and replies with the status of every step, until told to quit.
  */
+#include <stddef.h>
+
 #include <kaal/broker.h>
 #include <kaal/sdk.h>
 #include <kaal/tap.h>
@@ -299,7 +301,7 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 	            "mint a Write-only notification capability with badge 0x40");
 
 	/* 3 */
-	st = kaal_thread_start(thread, child, child_stack + sizeof(child_stack), 0);
+	st = kaal_thread_start(thread, child, child_stack + sizeof(child_stack), 0, NULL);
 	if (!check_status(st, KAAL_OK, "start the child"))
 		return (int)kaal_tap_failures();
 

@@ -28,6 +28,8 @@
  * - Each process ends by sending the root a report on its badged endpoint
  *   and returning; the root checks the reports.
  */
+#include <stddef.h>
+
 #include <kaal/broker.h>
 #include <kaal/channel.h>
 #include <kaal/sdk.h>
@@ -462,11 +464,12 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 	/* 4: run. */
 	uint64_t start = kaal_time_ns();
 	st = kaal_thread_start(prod.thread, producer, producer_stack + sizeof(producer_stack),
-	                       PRODUCER_BASE);
+	                       PRODUCER_BASE, NULL);
 	bool prod_running = st == KAAL_OK;
 	if (st == KAAL_OK)
-		st = kaal_thread_start(cons.thread, consumer,
-		                       consumer_stack + sizeof(consumer_stack), CONSUMER_BASE);
+		st =
+		    kaal_thread_start(cons.thread, consumer,
+		                      consumer_stack + sizeof(consumer_stack), CONSUMER_BASE, NULL);
 	bool cons_running = st == KAAL_OK;
 	kaal_tap_ok_status(st, "start both processes");
 

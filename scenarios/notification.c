@@ -3,6 +3,8 @@
  * poll an empty one, signal, poll, poll again, three signals coalescing into
  * one word), then a waiter in another thread that a signal wakes.
  */
+#include <stddef.h>
+
 #include <kaal/broker.h>
 #include <kaal/sdk.h>
 #include <kaal/tap.h>
@@ -132,7 +134,8 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 	if (st == KAAL_OK)
 		st = kaal_thread_configure(thread, root, 0, 100);
 	if (st == KAAL_OK)
-		st = kaal_thread_start(thread, waiter, waiter_stack + sizeof(waiter_stack), 0);
+		st =
+		    kaal_thread_start(thread, waiter, waiter_stack + sizeof(waiter_stack), 0, NULL);
 	if (!kaal_tap_ok(st == KAAL_OK, "start a waiter thread")) {
 		kaal_diag_str("  ");
 		kaal_diag_str(kaal_status_name(st));

@@ -5,6 +5,8 @@
 
 #include "harness.h"
 
+#include <kaal/atomic.h>
+
 /* Kernel internals, for harness_fastpath_count() only. */
 #include "host.h"
 #include "kernel.h"
@@ -13,14 +15,10 @@ struct harness h;
 
 #define MAX_THREADS 64
 
-struct started {
-	void (*fn)(kaal_word);
-	kaal_word arg;
-	struct kaal_ipc_buffer *ipc;
-};
-
-static struct started started[MAX_THREADS];
-static unsigned started_count;
+/* Stacks for kaal_thread_start(), taken by any thread (a child's starter, too). */
+#define STACK_BYTES 4096
+static _Alignas(16) uint8_t stacks[MAX_THREADS][STACK_BYTES];
+static kaal_atomic_u32 stacks_taken;
 static pthread_barrier_t barrier;
 static bool barrier_live;
 
@@ -36,7 +34,7 @@ int harness_setup(void **state)
 	for (uint32_t i = 1; i < bi->untyped_count; i++)
 		if (bi->untyped[i].size_bits > bi->untyped[0].size_bits)
 			h.untyped = bi->untyped[i].cptr;
-	started_count = 0;
+	kaal_atomic_store(&stacks_taken, 0, KAAL_RELAXED);
 	return 0;
 }
 
@@ -162,27 +160,21 @@ void harness_await_bits(kaal_cptr ntfn, kaal_word want)
 	assert_int_equal(want, seen);
 }
 
-static void thread_entry(kaal_word index)
+void *harness_stack(void)
 {
-	struct started *s = &started[index];
-	kaal_set_ipc_buffer(s->ipc);
-	s->fn(s->arg);
+	uint32_t i = kaal_atomic_fetch_add(&stacks_taken, 1, KAAL_RELAXED);
+	assert_true(i < MAX_THREADS);
+	return stacks[i] + STACK_BYTES;
 }
 
 kaal_cptr harness_thread(void (*fn)(kaal_word), kaal_word arg, kaal_cptr cspace)
 {
-	assert_true(started_count < MAX_THREADS);
 	kaal_cptr frame = harness_create(KAAL_CAP_FRAME, KAAL_PAGE_BITS);
 	void *ipc;
 	assert_status(KAAL_OK, kaal_map(frame, 0, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &ipc));
 	kaal_cptr thread = harness_create(KAAL_CAP_THREAD, 0);
 	assert_status(KAAL_OK, kaal_thread_configure(thread, cspace ? cspace : h.root, frame, 100));
-	struct started *s = &started[started_count];
-	s->fn = fn;
-	s->arg = arg;
-	s->ipc = ipc;
-	assert_status(KAAL_OK, kaal_thread_start(thread, thread_entry, NULL, started_count));
-	started_count++;
+	assert_status(KAAL_OK, kaal_thread_start(thread, fn, harness_stack(), arg, ipc));
 	return thread;
 }
 

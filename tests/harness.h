@@ -70,6 +70,8 @@ void harness_await_bits(kaal_cptr ntfn, kaal_word want);
  * CNode) and a fresh IPC buffer. Returns its thread capability.
  */
 kaal_cptr harness_thread(void (*fn)(kaal_word), kaal_word arg, kaal_cptr cspace);
+/* The top of a stack no other thread of this test uses, for kaal_thread_start(). */
+void *harness_stack(void);
 
 /*
  * Wait until the thread (a thread cptr) is blocked in a kernel call: sending,

@@ -153,7 +153,7 @@ static void initial_capabilities(void **state)
 	assert_int_equal(0, t.object & ((UINT64_C(1) << KAAL_THREAD_BITS) - 1));
 	/* The root thread is running already. */
 	assert_status(KAAL_ILLEGAL_OPERATION,
-	              kaal_thread_start(bi->root_thread_cptr, NULL, NULL, 0));
+	              kaal_thread_start(bi->root_thread_cptr, NULL, NULL, 0, NULL));
 
 	/* The root task's VSpace, as large as the smallest VSpace the root may make. */
 	struct kaal_cap_info vs = identify(bi->root_vspace_cptr);

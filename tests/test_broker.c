@@ -286,7 +286,7 @@ static void processes_are_created_and_reclaimed(void **state)
 	process_status = KAAL_INVALID_SYSCALL;
 	static uint8_t stack[16384] __attribute__((aligned(16)));
 	assert_status(KAAL_OK,
-	              kaal_thread_start(p.thread, process_reports, stack + sizeof(stack), 1));
+	              kaal_thread_start(p.thread, process_reports, stack + sizeof(stack), 1, NULL));
 	harness_barrier_wait();
 	assert_status(KAAL_OK, process_status);
 

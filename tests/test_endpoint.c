@@ -803,7 +803,7 @@ static void thread_without_ipc_buffer(void **state)
 	static struct bufferless b;
 	b.ep = ep;
 	b.done = done;
-	assert_status(KAAL_OK, kaal_thread_start(t, bufferless, NULL, ARG(&b)));
+	assert_status(KAAL_OK, kaal_thread_start(t, bufferless, harness_stack(), ARG(&b), NULL));
 
 	struct kaal_ipc_buffer *buf = kaal_ipc_buffer();
 	for (unsigned i = 0; i < KAAL_MSG_MAX_WORDS; i++)

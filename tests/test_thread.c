@@ -46,18 +46,10 @@ struct worker {
 	kaal_word bits;
 };
 
-/* Threads started by the test use the IPC buffer it mapped; harness threads have theirs. */
-static void adopt_ipc_buffer(const struct worker *w)
-{
-	if (w->ipc)
-		kaal_set_ipc_buffer(w->ipc);
-}
-
 /* Tell the test it ran (bit 1 of done). */
 static void signal_done(kaal_word arg)
 {
 	struct worker *w = PTR(arg);
-	adopt_ipc_buffer(w);
 	w->runs++;
 	/* The test reads runs once this signal arrives; nothing is written after it. */
 	kaal_signal(w->done, 1);
@@ -91,10 +83,11 @@ static void configure_rejects_bad_operands(void **state)
 
 	/* The thread still has no CSpace, so it cannot start. */
 	w.done = harness_notification();
-	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_start(t, signal_done, NULL, ARG(&w)));
+	assert_status(KAAL_ILLEGAL_OPERATION,
+	              kaal_thread_start(t, signal_done, harness_stack(), ARG(&w), w.ipc));
 
 	assert_status(KAAL_OK, kaal_thread_configure(t, h.root, frame, 255));
-	assert_status(KAAL_OK, kaal_thread_start(t, signal_done, NULL, ARG(&w)));
+	assert_status(KAAL_OK, kaal_thread_start(t, signal_done, harness_stack(), ARG(&w), w.ipc));
 	harness_await_bits(w.done, 1);
 	assert_int_equal(1, w.runs);
 }
@@ -103,7 +96,6 @@ static void configure_rejects_bad_operands(void **state)
 static void receive_once(kaal_word arg)
 {
 	struct worker *w = PTR(arg);
-	adopt_ipc_buffer(w);
 	w->st[0] = kaal_recv(w->ep, &w->m[0]);
 	kaal_signal(w->done, 1);
 }
@@ -137,7 +129,7 @@ static void failed_configure_keeps_the_configuration(void **state)
 	/* A cptr resolves 4 bits in the 16-slot CNode: the slot index is the top nibble. */
 	w.ep = UINT64_C(1) << 60;
 	w.done = UINT64_C(2) << 60;
-	assert_status(KAAL_OK, kaal_thread_start(t, receive_once, NULL, ARG(&w)));
+	assert_status(KAAL_OK, kaal_thread_start(t, receive_once, harness_stack(), ARG(&w), w.ipc));
 	struct kaal_msg m = message(3, 33);
 	assert_status(KAAL_OK, kaal_send(harness_mint(ep, KAAL_RIGHT_WRITE, 0x42), &m));
 	harness_await_bits(done, 1);
@@ -154,7 +146,6 @@ static void failed_configure_keeps_the_configuration(void **state)
 static void gated(kaal_word arg)
 {
 	struct worker *w = PTR(arg);
-	adopt_ipc_buffer(w);
 	w->runs++;
 	w->arg = w->runs;
 	w->st[0] = kaal_wait(w->gate, &w->bits);
@@ -172,18 +163,26 @@ static void start_rejects_bad_operands(void **state)
 	kaal_cptr frame = new_ipc_frame(&w.ipc);
 	kaal_cptr t = harness_create(KAAL_CAP_THREAD, 0);
 
-	assert_status(KAAL_WRONG_TYPE, kaal_thread_start(ep, gated, NULL, ARG(&w)));
-	assert_status(KAAL_SLOT_EMPTY, kaal_thread_start(empty, gated, NULL, ARG(&w)));
-	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_start(t, gated, NULL, ARG(&w)));
+	assert_status(KAAL_WRONG_TYPE,
+	              kaal_thread_start(ep, gated, harness_stack(), ARG(&w), w.ipc));
+	assert_status(KAAL_SLOT_EMPTY,
+	              kaal_thread_start(empty, gated, harness_stack(), ARG(&w), w.ipc));
+	assert_status(KAAL_ILLEGAL_OPERATION,
+	              kaal_thread_start(t, gated, harness_stack(), ARG(&w), w.ipc));
 	assert_status(KAAL_OK, kaal_thread_configure(t, h.root, frame, 10));
-	assert_status(KAAL_INVALID_ARGUMENT, kaal_thread_start(t, NULL, NULL, ARG(&w)));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_thread_start(t, NULL, NULL, ARG(&w), w.ipc));
+	assert_status(KAAL_INVALID_ARGUMENT,
+	              kaal_thread_start(t, NULL, harness_stack(), ARG(&w), w.ipc));
+	/* A stack is needed on every backend, though a host pthread brings its own. */
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_thread_start(t, gated, NULL, ARG(&w), w.ipc));
 	assert_int_equal(0, w.runs);
 
 	/* Neither failure left the thread running: it starts now. */
-	assert_status(KAAL_OK, kaal_thread_start(t, gated, NULL, ARG(&w)));
+	assert_status(KAAL_OK, kaal_thread_start(t, gated, harness_stack(), ARG(&w), w.ipc));
 	harness_wait_blocked(t);
-	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_start(t, gated, NULL, ARG(&w)));
-	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_start(t, NULL, NULL, 0));
+	assert_status(KAAL_ILLEGAL_OPERATION,
+	              kaal_thread_start(t, gated, harness_stack(), ARG(&w), w.ipc));
+	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_start(t, NULL, NULL, 0, NULL));
 	/* Nor did it start a second one: the first is still waiting for the gate. */
 	assert_status(KAAL_OK, kaal_signal(w.gate, 0x8));
 	harness_await_bits(w.done, 1);
@@ -201,7 +200,6 @@ static _Noreturn void exit_now(void)
 static void serve_then_end(kaal_word arg)
 {
 	struct worker *w = PTR(arg);
-	adopt_ipc_buffer(w);
 	unsigned run = w->runs++;
 	w->st[run % 2] = kaal_recv(w->ep, &w->m[run % 2]);
 	if (run == 1)
@@ -223,7 +221,8 @@ static void exited_thread_starts_again(void **state)
 	assert_status(KAAL_OK, kaal_thread_configure(t, h.root, frame, 10));
 
 	for (unsigned run = 0; run < 3; run++) {
-		assert_status(KAAL_OK, kaal_thread_start(t, serve_then_end, NULL, ARG(&w)));
+		assert_status(
+		    KAAL_OK, kaal_thread_start(t, serve_then_end, harness_stack(), ARG(&w), w.ipc));
 		struct kaal_msg m = message(run, 100 + run);
 		assert_status(KAAL_OBJECT_DELETED, kaal_call(w.ep, &m));
 		assert_int_equal(run + 1, w.runs);
@@ -526,7 +525,7 @@ static void bound_thread_without_ipc_buffer(void **state)
 	kaal_cptr t = harness_create(KAAL_CAP_THREAD, 0);
 	assert_status(KAAL_OK, kaal_thread_configure(t, h.root, 0, 1));
 	assert_status(KAAL_OK, kaal_thread_bind_notification(t, n));
-	assert_status(KAAL_OK, kaal_thread_start(t, receive_once, NULL, ARG(&w)));
+	assert_status(KAAL_OK, kaal_thread_start(t, receive_once, harness_stack(), ARG(&w), w.ipc));
 	harness_wait_blocked(t);
 	assert_status(KAAL_OK, kaal_signal(n, 0x2));
 	harness_await_bits(w.done, 1);
@@ -609,7 +608,8 @@ static void destroying_a_bound_thread_unbinds(void **state)
 	kaal_cptr n3 = harness_notification();
 	assert_status(KAAL_OK, kaal_thread_configure(t3, h.root, new_ipc_frame(&w.ipc), 1));
 	assert_status(KAAL_OK, kaal_thread_bind_notification(t3, n3));
-	assert_status(KAAL_OK, kaal_thread_start(t3, serve_then_end, NULL, ARG(&w)));
+	assert_status(KAAL_OK,
+	              kaal_thread_start(t3, serve_then_end, harness_stack(), ARG(&w), w.ipc));
 	struct kaal_msg m = message(1, 1);
 	assert_status(KAAL_OBJECT_DELETED, kaal_call(w.ep, &m));
 	assert_status(KAAL_ILLEGAL_OPERATION,

@@ -105,7 +105,7 @@ static void new_objects_work(void **state)
 
 	/* A new thread is inactive and has no CSpace, so it cannot start yet. */
 	kaal_cptr t = retype_from(ut, KAAL_CAP_THREAD, 0);
-	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_start(t, NULL, NULL, 0));
+	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_start(t, NULL, NULL, 0, NULL));
 }
 
 /* CNodes of every radix the largest boot region can hold; each is usable at its depth. */

@@ -101,9 +101,9 @@ static void map_one(struct worker *w, unsigned i, kaal_cptr frame)
 static void run_worker(kaal_word arg)
 {
 	struct worker *w = PTR(arg);
-	kaal_set_ipc_buffer(w->ipc);
 	if (w->child)
-		w->child_st = kaal_thread_start(w->child, run_worker, NULL, ARG(w->child_work));
+		w->child_st = kaal_thread_start(w->child, run_worker, harness_stack(),
+		                                ARG(w->child_work), w->child_work->ipc);
 	if (w->before)
 		map_one(w, 0, w->before);
 	kaal_signal(w->done, 1);
@@ -137,7 +137,7 @@ static kaal_cptr new_thread(struct worker *w)
 
 static void start(kaal_cptr t, struct worker *w)
 {
-	assert_status(KAAL_OK, kaal_thread_start(t, run_worker, NULL, ARG(w)));
+	assert_status(KAAL_OK, kaal_thread_start(t, run_worker, harness_stack(), ARG(w), w->ipc));
 }
 
 /* The thread serving w->ep has ended: it dropped the call. */

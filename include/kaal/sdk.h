@@ -122,8 +122,16 @@ kaal_status kaal_thread_configure(kaal_cptr thread, kaal_cptr cspace, kaal_cptr 
  * VSpace of the thread that starts it.
  */
 kaal_status kaal_thread_set_vspace(kaal_cptr thread, kaal_cptr vspace);
+/*
+ * Start an inactive thread: entry(arg) on the stack below stack_top, with
+ * ipc_buffer (its IPC buffer as mapped in the thread's address space; NULL:
+ * none, then messages are at most four words and carry no badge) already set
+ * for the SDK. The same call on every backend: entry and stack_top must not
+ * be NULL (KAAL_INVALID_ARGUMENT). On the host a pthread brings its own
+ * stack and stack_top is only checked.
+ */
 kaal_status kaal_thread_start(kaal_cptr thread, void (*entry)(kaal_word), void *stack_top,
-                              kaal_word arg);
+                              kaal_word arg, struct kaal_ipc_buffer *ipc_buffer);
 kaal_status kaal_thread_set_priority(kaal_cptr thread, unsigned priority);
 kaal_status kaal_thread_bind_notification(kaal_cptr thread, kaal_cptr ntfn);
 kaal_status kaal_thread_unbind_notification(kaal_cptr thread);

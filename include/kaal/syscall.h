@@ -46,9 +46,9 @@ enum kaal_syscall {
 	KAAL_SYS_UNTYPED_INFO = 0x25,        /* untyped */
 	/* untyped, kaal_retype_spec(), CNode slot (depth 0: the root itself), offset */
 	KAAL_SYS_RETYPE = 0x26,
-	KAAL_SYS_IDENTIFY = 0x27,                   /* slot */
-	KAAL_SYS_THREAD_CONFIGURE = 0x30,           /* thread, cspace, ipc frame (0: none), prio */
-	KAAL_SYS_THREAD_START = 0x31,               /* thread, entry, stack top, argument */
+	KAAL_SYS_IDENTIFY = 0x27,         /* slot */
+	KAAL_SYS_THREAD_CONFIGURE = 0x30, /* thread, cspace, ipc frame (0: none), prio */
+	KAAL_SYS_THREAD_START = 0x31, /* thread, entry, stack top, argument, IPC buffer (0: none) */
 	KAAL_SYS_THREAD_SET_PRIORITY = 0x32,        /* thread, priority */
 	KAAL_SYS_THREAD_BIND_NOTIFICATION = 0x33,   /* thread, ntfn */
 	KAAL_SYS_THREAD_UNBIND_NOTIFICATION = 0x34, /* thread */

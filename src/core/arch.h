@@ -24,8 +24,13 @@ struct vspace;
 
 /* A blocked thread was given its outcome: make it run again. */
 void arch_thread_wake(struct thread *t);
-/* Begin running an inactive thread at entry with the given stack and argument. */
-kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack, kaal_word arg);
+/*
+ * Begin running an inactive thread at entry with the given stack and
+ * argument, its SDK IPC buffer pointer set to ipc_buffer (0: none). The core
+ * has checked that entry and stack are not 0.
+ */
+kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack, kaal_word arg,
+                              kaal_word ipc_buffer);
 /*
  * The thread object is being destroyed: never switch it back in. (The host
  * cannot stop a pthread in user code; there every later call of that

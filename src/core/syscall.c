@@ -412,8 +412,11 @@ static void sys_thread_start(struct thread *t, const kaal_word *a)
 	if (st == KAAL_OK && (target->state != THREAD_INACTIVE ||
 	                      target->slots[THREAD_SLOT_CSPACE].cap.type != KAAL_CAP_CNODE))
 		st = KAAL_ILLEGAL_OPERATION;
+	/* Every backend wants a stack, so a program that starts here starts on all of them. */
+	if (st == KAAL_OK && (a[1] == 0 || a[2] == 0))
+		st = KAAL_INVALID_ARGUMENT;
 	if (st == KAAL_OK)
-		st = arch_thread_start(target, a[1], a[2], a[3]);
+		st = arch_thread_start(target, a[1], a[2], a[3], a[4]);
 	/* A thread given no VSpace of its own runs in its starter's. */
 	struct cte *own = st == KAAL_OK ? &target->slots[THREAD_SLOT_VSPACE] : NULL;
 	if (own && own->cap.type == KAAL_CAP_NULL && thread_vspace(t))

@@ -238,10 +238,10 @@ kaal_status kaal_thread_set_vspace(kaal_cptr thread, kaal_cptr vspace)
 }
 
 kaal_status kaal_thread_start(kaal_cptr thread, void (*entry)(kaal_word), void *stack_top,
-                              kaal_word arg)
+                              kaal_word arg, struct kaal_ipc_buffer *ipc_buffer)
 {
 	return (kaal_status)CALL(KAAL_SYS_THREAD_START, thread, (uintptr_t)entry,
-	                         (uintptr_t)stack_top, arg, 0, 0)
+	                         (uintptr_t)stack_top, arg, (uintptr_t)ipc_buffer, 0)
 	    .status;
 }
 

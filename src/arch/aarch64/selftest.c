@@ -16,7 +16,7 @@
 
 #include "aarch64.h"
 
-#define TEST_COUNT         41
+#define TEST_COUNT         42
 #define WAIT_TIMEOUT_NS    2000000u /* 2 ms */
 #define SMALL_UNTYPED_BITS 12
 #define FAULT_ADDRESS      (UINT64_C(1) << 48) /* above every CPU's physical address range */
@@ -412,7 +412,7 @@ static kaal_cptr new_thread(unsigned priority)
 static bool start(kaal_cptr t, void (*entry)(kaal_word), kaal_word arg)
 {
 	void *stack = fresh_stack();
-	return t != 0 && stack && kaal_thread_start(t, entry, stack, arg) == KAAL_OK;
+	return t != 0 && stack && kaal_thread_start(t, entry, stack, arg, NULL) == KAAL_OK;
 }
 
 /* Wait on the done notification until every bit of want came. */
@@ -429,6 +429,15 @@ static bool wait_done(kaal_word want)
 
 static void signaller(kaal_word bits)
 {
+	kaal_signal(done, bits);
+}
+
+/* What a thread started with an IPC buffer finds set for it. */
+static struct kaal_ipc_buffer *seen_ipc_buffer;
+
+static void ipc_buffer_reporter(kaal_word bits)
+{
+	seen_ipc_buffer = kaal_ipc_buffer();
 	kaal_signal(done, bits);
 }
 
@@ -516,11 +525,23 @@ static void thread_checks(void)
 	            "thread: the root thread lowers its priority to 100");
 
 	kaal_cptr t = new_thread(50);
-	kaal_tap_ok(t != 0 && kaal_thread_start(t, signaller, NULL, 1) == KAAL_INVALID_ARGUMENT,
+	kaal_tap_ok(t != 0 &&
+	                kaal_thread_start(t, signaller, NULL, 1, NULL) == KAAL_INVALID_ARGUMENT,
 	            "thread start: no stack is refused (KAAL_INVALID_ARGUMENT)");
 	kaal_tap_ok(
 	    start(t, signaller, 0x1) && kaal_wait(done, &bits) == KAAL_OK && bits == 0x1,
 	    "thread: a started thread (priority 50) runs while the root waits and signals back");
+
+	static struct kaal_ipc_buffer given;
+	kaal_cptr with_ipc = new_thread(50);
+	void *stack = fresh_stack();
+	seen_ipc_buffer = NULL;
+	kaal_tap_ok(with_ipc != 0 && stack &&
+	                kaal_thread_start(with_ipc, ipc_buffer_reporter, stack, 0x1, &given) ==
+	                    KAAL_OK &&
+	                kaal_wait(done, &bits) == KAAL_OK && bits == 0x1 &&
+	                seen_ipc_buffer == &given && kaal_ipc_buffer() != &given,
+	            "thread start: the thread begins with the IPC buffer it was given");
 
 	/* A higher-priority thread runs at once, blocks, and runs again as soon as it is woken. */
 	kaal_cptr n = retype(largest_untyped(), KAAL_CAP_NOTIFICATION, 0, 1, NULL);

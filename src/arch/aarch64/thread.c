@@ -539,10 +539,9 @@ void aarch64_end_current(void)
  * a new EL0 thread's kernel stack with that frame returning to an exception
  * frame that enters the user program.
  */
-kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack, kaal_word arg)
+kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack, kaal_word arg,
+                              kaal_word ipc_buffer)
 {
-	if (stack == 0 || entry == 0)
-		return KAAL_INVALID_ARGUMENT;
 	uint64_t *frame;
 	if (user_hi) {
 		if (entry < user_lo || entry >= user_hi)
@@ -571,7 +570,7 @@ kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack
 		frame[11] = (uintptr_t)aarch64_thread_trampoline; /* x30 */
 	}
 	t->arch.sp = (uintptr_t)frame;
-	t->arch.tpidr = 0; /* no IPC buffer until the thread names one */
+	t->arch.tpidr = ipc_buffer; /* the SDK reads its IPC buffer pointer here */
 	if (!t->arch.live)
 		live_add(t);
 	if (t->arch.queued)

@@ -30,6 +30,8 @@
  * A timer tick (every 10 ms: 10 million instructions) lands in a few
  * batches; the median leaves them out.
  */
+#include <stddef.h>
+
 #include <kaal/broker.h>
 #include <kaal/channel.h>
 #include <kaal/sdk.h>
@@ -686,7 +688,7 @@ static bool setup(const struct kaal_boot_info *bi, struct objects *o, struct sha
 	*sh = page;
 	for (unsigned r = 0; r < ROLES && st == KAAL_OK; r++)
 		st = kaal_thread_start(p[r].thread, process_main, child_stack + sizeof(child_stack),
-		                       r);
+		                       r, NULL);
 	/* A millisecond's sleep lets the servers, at the root's priority, set up too. */
 	kaal_word bits;
 	if (st == KAAL_OK)

@@ -5,6 +5,8 @@
  * exclusive access (an alignment fault even with alignment checks off). The kernel must end
  * each of them with one line on the console and let the root go on.
  */
+#include <stddef.h>
+
 #include <kaal/sdk.h>
 #include <kaal/tap.h>
 
@@ -66,8 +68,8 @@ int kaal_user_main(const struct kaal_boot_info *bi)
 	for (kaal_word i = 0; i < FAULTS && st == KAAL_OK; i++) {
 		st = kaal_thread_configure(first + i, root, 0, 200);
 		if (st == KAAL_OK)
-			st =
-			    kaal_thread_start(first + i, faulter, stacks[i] + sizeof(stacks[i]), i);
+			st = kaal_thread_start(first + i, faulter, stacks[i] + sizeof(stacks[i]), i,
+			                       NULL);
 	}
 	if (!kaal_tap_ok(st == KAAL_OK, "start a thread per fault"))
 		kaal_tap_diag(kaal_status_name(st));

@@ -956,9 +956,10 @@ int kaal_user_main(const struct kaal_boot_info *bi)
 
 	/* 2: B at work. */
 	uint64_t start = kaal_time_ns();
-	st = kaal_thread_start(dog, watchdog, watchdog_stack + sizeof(watchdog_stack), 0);
+	st = kaal_thread_start(dog, watchdog, watchdog_stack + sizeof(watchdog_stack), 0, NULL);
 	if (st == KAAL_OK)
-		st = kaal_thread_start(b_thread, victim, victim_stack + sizeof(victim_stack), 0);
+		st = kaal_thread_start(b_thread, victim, victim_stack + sizeof(victim_stack), 0,
+		                       NULL);
 	kaal_word bits = 0;
 	if (st == KAAL_OK)
 		st = kaal_wait_timeout(ready, 5u * UINT64_C(1000000000), &bits);
@@ -974,7 +975,7 @@ int kaal_user_main(const struct kaal_boot_info *bi)
 	 */
 	for (unsigned i = 0; i < PROBES; i++) {
 		kaal_poll(probe_ntfn, &bits);
-		st = kaal_thread_start(a_probe, probe, probe_stack + sizeof(probe_stack), i);
+		st = kaal_thread_start(a_probe, probe, probe_stack + sizeof(probe_stack), i, NULL);
 		bool done = st == KAAL_OK && ended(a_probe, a.vspace, nap);
 		bits = 0;
 		kaal_poll(probe_ntfn, &bits);
@@ -996,7 +997,7 @@ int kaal_user_main(const struct kaal_boot_info *bi)
 	kaal_diag_end();
 
 	/* 4: capabilities A was never given, rights it lacks. */
-	st = kaal_thread_start(a_prober, prober, prober_stack + sizeof(prober_stack), 0);
+	st = kaal_thread_start(a_prober, prober, prober_stack + sizeof(prober_stack), 0, NULL);
 	while (st == KAAL_OK && in->prober_parts != ALL_PARTS && !in->alarm && !in->failed)
 		receive(reports, in);
 	const kaal_word *p = in->prober;
@@ -1020,7 +1021,7 @@ int kaal_user_main(const struct kaal_boot_info *bi)
 	uint64_t fuzz_start = kaal_time_ns();
 	if (!in->alarm && !in->failed)
 		st = kaal_thread_start(a_fuzzer, fuzzer, fuzzer_stack + sizeof(fuzzer_stack),
-		                       FUZZ_SEED);
+		                       FUZZ_SEED, NULL);
 	while (st == KAAL_OK && in->fuzzer_parts != ALL_PARTS && !in->alarm && !in->failed)
 		receive(reports, in);
 	uint64_t fuzz_ms = (kaal_time_ns() - fuzz_start) / 1000000u;

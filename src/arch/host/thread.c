@@ -36,6 +36,7 @@ struct host_thread {
 #endif
 	void (*entry)(kaal_word);
 	kaal_word arg;
+	struct kaal_ipc_buffer *ipc_buffer; /* the SDK's, set before entry runs */
 };
 
 static pthread_mutex_t kernel_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -163,15 +164,15 @@ static void *thread_main(void *p)
 {
 	struct host_thread *ht = p;
 	current = ht;
+	ipc_buffer = ht->ipc_buffer;
 	ht->entry(ht->arg);
 	kaal_thread_exit();
 }
 
-kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack, kaal_word arg)
+kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack, kaal_word arg,
+                              kaal_word ipc)
 {
 	(void)stack; /* a pthread brings its own stack */
-	if (entry == 0)
-		return KAAL_INVALID_ARGUMENT;
 	struct host_thread *ht = t->arch.host;
 	if (ht && ht->started) {
 		/* Started before and exited since: its pthread ends without the lock. */
@@ -182,6 +183,7 @@ kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack
 		return KAAL_UNTYPED_EXHAUSTED;
 	ht->entry = (void (*)(kaal_word))(uintptr_t)entry;
 	ht->arg = arg;
+	ht->ipc_buffer = (struct kaal_ipc_buffer *)(uintptr_t)ipc;
 	if (pthread_create(&ht->pthread, NULL, thread_main, ht) != 0)
 		return KAAL_BUSY;
 	ht->started = true;
