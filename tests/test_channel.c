@@ -2,6 +2,8 @@
  * Channels: a ring in a frame mapped at two addresses, one side per
  * mapping, each side with its own notification to sleep on.
  */
+#include <sched.h>
+
 #include "harness.h"
 
 #include <kaal/channel.h>
@@ -115,6 +117,132 @@ static void timeouts_on_empty_and_full(void **state)
 	assert_int_equal(2, v);
 }
 
+/*
+ * A side that sleeps with a deadline while its peer moves an element
+ * without signalling: a peer that has pushed (or popped) and not yet looked
+ * at the flag when the deadline passes.
+ */
+#define DEADLINE_CAPACITY 2u
+#define FIRST_DEADLINE_NS UINT64_C(50000000)
+#define SIDE_ELEM         0x51DEu /* what the side under test sends */
+#define PEER_ELEM         0x9EE4u /* what the peer pushes for a receiving side */
+
+struct timed_side {
+	struct kaal_channel c;
+	uint64_t timeout_ns;
+	uint32_t elem; /* sent, or received */
+	kaal_status st;
+	kaal_cptr done;
+};
+
+static void timed_side(kaal_word arg)
+{
+	struct timed_side *s = PTR(arg);
+	s->st = s->c.ring.role == KAAL_RING_PRODUCER
+	            ? kaal_channel_send(&s->c, &s->elem, s->timeout_ns)
+	            : kaal_channel_recv(&s->c, &s->elem, s->timeout_ns);
+	kaal_signal(s->done, 1);
+}
+
+/* Whether thread t blocked in the kernel before its call finished (done's bit came). */
+static bool blocked_before_done(kaal_cptr t, kaal_cptr done)
+{
+	for (;;) {
+		bool blocked = false;
+		assert_status(KAAL_OK, kaal_host_thread_blocked(t, &blocked));
+		if (blocked)
+			return true;
+		if (harness_peek(done) != 0)
+			return false;
+		sched_yield();
+	}
+}
+
+/*
+ * The side with role waits with a deadline on an empty (receive) or full
+ * (send) ring; once it sleeps, the peer moves an element without a signal.
+ * If the side was still asleep after that, the element was there before its
+ * wait ended, so the deadline's last try must move it: KAAL_OK, never
+ * KAAL_TIMEOUT. A deadline that passed before the peer moved decides
+ * nothing; the next try has a longer one.
+ */
+static void deadline_takes_what_arrived_in_time(enum kaal_ring_role role)
+{
+	bool sending = role == KAAL_RING_PRODUCER;
+	for (uint64_t timeout = FIRST_DEADLINE_NS; timeout <= HARNESS_WAIT_NS; timeout *= 2) {
+		struct shared_ring s = ring_in_frame(DEADLINE_CAPACITY, sizeof(uint32_t));
+		static struct timed_side side;
+		side = (struct timed_side){
+		    .timeout_ns = timeout, .elem = SIDE_ELEM, .done = harness_notification()};
+		struct kaal_ring peer;
+		if (sending) {
+			assert_status(KAAL_OK,
+			              kaal_channel_attach(&side.c, s.producer_view, s.size, role,
+			                                  s.space_ntfn, s.data_ntfn));
+			assert_status(KAAL_OK, kaal_ring_attach(&peer, s.consumer_view, s.size,
+			                                        KAAL_RING_CONSUMER));
+			for (uint32_t i = 0; i < DEADLINE_CAPACITY; i++)
+				assert_status(KAAL_OK, kaal_channel_send(&side.c, &i, 0));
+		} else {
+			assert_status(KAAL_OK,
+			              kaal_channel_attach(&side.c, s.consumer_view, s.size, role,
+			                                  s.data_ntfn, s.space_ntfn));
+			assert_status(KAAL_OK, kaal_ring_attach(&peer, s.producer_view, s.size,
+			                                        KAAL_RING_PRODUCER));
+		}
+		kaal_cptr t = harness_thread(timed_side, ARG(&side), 0);
+		if (!blocked_before_done(t, side.done))
+			continue;
+		uint32_t moved = PEER_ELEM;
+		if (sending) {
+			assert_status(KAAL_OK, kaal_ring_pop(&peer, &moved));
+			assert_int_equal(0, moved);
+		} else {
+			assert_status(KAAL_OK, kaal_ring_push(&peer, &moved));
+		}
+		bool asleep = false;
+		assert_status(KAAL_OK, kaal_host_thread_blocked(t, &asleep));
+		harness_await_bits(side.done, 1);
+		if (!asleep)
+			continue;
+
+		assert_status(KAAL_OK, side.st);
+		assert_int_equal(1, side.c.sleeps);
+		assert_int_equal(0, kaal_atomic_load(sending ? &side.c.ring.hdr->producer_waiting
+		                                             : &side.c.ring.hdr->consumer_waiting,
+		                                     KAAL_RELAXED));
+		if (sending) {
+			/* The ring holds the element left over from filling it, then the side's. */
+			for (uint32_t expect = 1; expect < DEADLINE_CAPACITY; expect++) {
+				assert_status(KAAL_OK, kaal_ring_pop(&peer, &moved));
+				assert_int_equal(expect, moved);
+			}
+			assert_status(KAAL_OK, kaal_ring_pop(&peer, &moved));
+			assert_int_equal(SIDE_ELEM, moved);
+			assert_status(KAAL_WOULD_BLOCK, kaal_ring_pop(&peer, &moved));
+		} else {
+			assert_int_equal(PEER_ELEM, side.elem);
+			assert_status(KAAL_WOULD_BLOCK, kaal_channel_recv(&side.c, &moved, 0));
+		}
+		return;
+	}
+	fail_msg("every deadline passed before the peer could move an element");
+}
+
+/* A timed receive whose wait times out returns an element that arrived at its deadline. */
+static void timed_recv_returns_an_element_that_arrived_at_its_deadline(void **state)
+{
+	(void)state;
+	deadline_takes_what_arrived_in_time(KAAL_RING_CONSUMER);
+}
+
+/* A timed send whose wait times out uses room that was freed at its deadline. */
+static void timed_send_uses_room_freed_at_its_deadline(void **state)
+{
+	(void)state;
+	deadline_takes_what_arrived_in_time(KAAL_RING_PRODUCER);
+}
+
 /* A consumer that announced it sleeps gets exactly one signal for a burst of sends. */
 static void one_signal_per_sleep(void **state)
 {
@@ -167,6 +295,11 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(stream_spinning_sides, harness_setup, harness_teardown),
 	    cmocka_unit_test_setup_teardown(timeouts_on_empty_and_full, harness_setup,
 	                                    harness_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        timed_recv_returns_an_element_that_arrived_at_its_deadline, harness_setup,
+	        harness_teardown),
+	    cmocka_unit_test_setup_teardown(timed_send_uses_room_freed_at_its_deadline,
+	                                    harness_setup, harness_teardown),
 	    cmocka_unit_test_setup_teardown(one_signal_per_sleep, harness_setup, harness_teardown),
 	    cmocka_unit_test_setup_teardown(misuse_is_refused, harness_setup, harness_teardown),
 	};
