@@ -208,6 +208,125 @@ static void every_element_size_round_trips(void **state)
 	}
 }
 
+/* What the memory under a new ring held before kaal_ring_create(). */
+enum dirt { DIRT_USED_RING, DIRT_ONES, DIRT_RANDOM, DIRT_KINDS };
+
+#define DIRT_SEED     UINT64_C(0x9E3779B97F4A7C15)
+#define DIRT_CAPACITY 8u
+/* Every size with sequence words (up to KAAL_RING_SEQ_MAX_ELEM), and as many without. */
+#define DIRT_ELEM_MAX (2u * KAAL_RING_SEQ_MAX_ELEM)
+/* Elements of the new ring start here in pattern(), so none equals one the old ring held. */
+#define FRESH_STREAM 1000u
+
+/*
+ * Leave the ring in f as a used one: every slot written on the first lap
+ * (so its sequence word is what the first lap of a new ring expects),
+ * half of them taken, both waiting flags up.
+ */
+static void use_ring(struct fenced *f, uint32_t elem_size)
+{
+	struct kaal_ring prod, cons;
+	attach_both(f, &prod, &cons);
+	uint8_t elem[DIRT_ELEM_MAX];
+	for (uint64_t i = 0; i < DIRT_CAPACITY; i++) {
+		for (size_t j = 0; j < elem_size; j++)
+			elem[j] = pattern(i, j);
+		assert_status(KAAL_OK, kaal_ring_push(&prod, elem));
+	}
+	for (uint64_t i = 0; i < DIRT_CAPACITY / 2; i++)
+		assert_status(KAAL_OK, kaal_ring_pop(&cons, elem));
+	kaal_atomic_store(&prod.hdr->producer_waiting, 1, KAAL_RELAXED);
+	kaal_atomic_store(&prod.hdr->consumer_waiting, 1, KAAL_RELAXED);
+}
+
+static void make_dirty(struct fenced *f, enum dirt dirt, uint32_t elem_size)
+{
+	uint8_t *bytes = f->mem;
+	uint64_t x = DIRT_SEED;
+	switch (dirt) {
+	case DIRT_USED_RING:
+		use_ring(f, elem_size);
+		break;
+	case DIRT_ONES:
+		memset(bytes, 0xFF, f->size);
+		break;
+	default:
+		/* xorshift64: the same garbage on every run. */
+		for (size_t i = 0; i < f->size; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			bytes[i] = (uint8_t)x;
+		}
+		break;
+	}
+}
+
+/*
+ * The ring created over dirt is empty and whole: a consumer finds nothing
+ * at any slot before the producer fills it, whatever the slot held, and
+ * the producer gets the full capacity.
+ */
+static void assert_created_empty(struct fenced *f, uint32_t elem_size)
+{
+	const uint32_t capacity = DIRT_CAPACITY;
+	assert_status(KAAL_OK, kaal_ring_create(f->mem, f->size, capacity, elem_size));
+	struct kaal_ring_header *hdr = f->mem;
+	assert_int_equal(0, kaal_atomic_load(&hdr->head, KAAL_RELAXED));
+	assert_int_equal(0, kaal_atomic_load(&hdr->tail, KAAL_RELAXED));
+	assert_int_equal(0, kaal_atomic_load(&hdr->producer_waiting, KAAL_RELAXED));
+	assert_int_equal(0, kaal_atomic_load(&hdr->consumer_waiting, KAAL_RELAXED));
+	struct kaal_ring prod, cons;
+	attach_both(f, &prod, &cons);
+	assert_int_equal(capacity, kaal_ring_ready(&prod));
+	uint8_t in[DIRT_CAPACITY * DIRT_ELEM_MAX], out[sizeof(in)];
+	size_t done;
+	void *p;
+	size_t got;
+	/* One element at a time, so the consumer meets every slot with nothing in it. */
+	for (uint64_t i = 0; i < capacity; i++) {
+		assert_int_equal(0, kaal_ring_ready(&cons));
+		assert_status(KAAL_WOULD_BLOCK, kaal_ring_pop(&cons, out));
+		assert_status(KAAL_WOULD_BLOCK, kaal_ring_pop_burst(&cons, out, 2, &done));
+		assert_status(KAAL_WOULD_BLOCK, kaal_ring_reserve(&cons, 1, &p, &got));
+		for (size_t j = 0; j < elem_size; j++)
+			in[j] = pattern(FRESH_STREAM + i, j);
+		assert_status(KAAL_OK, kaal_ring_push(&prod, in));
+		assert_status(KAAL_OK, kaal_ring_pop(&cons, out));
+		assert_memory_equal(in, out, elem_size);
+	}
+	assert_status(KAAL_WOULD_BLOCK, kaal_ring_pop(&cons, out));
+	/* A full lap in one burst each way. */
+	for (size_t j = 0; j < capacity * elem_size; j++)
+		in[j] = pattern(FRESH_STREAM + capacity + j / elem_size, j % elem_size);
+	assert_status(KAAL_OK, kaal_ring_push_burst(&prod, in, capacity, &done));
+	assert_int_equal(capacity, done);
+	assert_status(KAAL_WOULD_BLOCK, kaal_ring_push(&prod, in));
+	assert_status(KAAL_OK, kaal_ring_pop_burst(&cons, out, capacity, &done));
+	assert_int_equal(capacity, done);
+	assert_memory_equal(in, out, capacity * elem_size);
+	assert_status(KAAL_WOULD_BLOCK, kaal_ring_pop(&cons, out));
+}
+
+/*
+ * Creating a ring over memory that held a used ring, or garbage, gives an
+ * empty and working ring for every element size, with sequence words or
+ * without: nothing the memory held is taken for an element.
+ */
+static void create_over_dirty_memory_gives_an_empty_ring(void **state)
+{
+	(void)state;
+	for (uint32_t size = 1; size <= DIRT_ELEM_MAX; size++) {
+		for (int dirt = 0; dirt < DIRT_KINDS; dirt++) {
+			struct fenced f = fenced_ring(DIRT_CAPACITY, size);
+			make_dirty(&f, (enum dirt)dirt, size);
+			assert_created_empty(&f, size);
+			assert_fences_intact(&f);
+			free(f.block);
+		}
+	}
+}
+
 /* One-element calls check their handle and element as bursts do, and change nothing. */
 static void one_element_calls_check_their_arguments(void **state)
 {
@@ -680,6 +799,7 @@ int main(void)
 	    cmocka_unit_test(attach_rejects_bad_headers),
 	    cmocka_unit_test(fifo_order_and_full_capacity),
 	    cmocka_unit_test(every_element_size_round_trips),
+	    cmocka_unit_test(create_over_dirty_memory_gives_an_empty_ring),
 	    cmocka_unit_test(one_element_calls_check_their_arguments),
 	    cmocka_unit_test(ready_follows_a_sequence_word),
 	    cmocka_unit_test(bursts_take_what_fits),
