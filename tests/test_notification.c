@@ -363,6 +363,38 @@ static void waiter_comes_before_the_bound_receiver(void **state)
 	assert_int_equal(0x2, r.m.badge);
 }
 
+/*
+ * Bits pending when the notification is bound to a thread already blocked
+ * in receive stay pending; the next signal ends the receive with the
+ * pending bits and its own together, and leaves the word clear.
+ */
+static void pending_bits_reach_the_bound_receiver_with_the_next_signal(void **state)
+{
+	(void)state;
+	kaal_cptr n = harness_notification(), report = harness_notification();
+	kaal_cptr ep = harness_create(KAAL_CAP_ENDPOINT, 0);
+	const kaal_word pending = 0x5, next = 0x30;
+	assert_status(KAAL_OK, kaal_signal(n, pending));
+	static struct receiver r;
+	r = (struct receiver){.ep = ep, .report = report, .report_bit = 1};
+	kaal_cptr rt = harness_thread(receiver, ARG(&r), 0);
+	/* Only a thread that blocked before it was bound can hold bits it has not received. */
+	harness_wait_blocked(rt);
+	assert_status(KAAL_OK, kaal_thread_bind_notification(rt, n));
+	/* Binding delivers nothing: the bits wait in the word, the thread in receive. */
+	bool blocked = false;
+	assert_status(KAAL_OK, kaal_host_thread_blocked(rt, &blocked));
+	assert_true(blocked);
+	assert_int_equal(pending, harness_peek(n));
+
+	assert_status(KAAL_OK, kaal_signal(n, next));
+	harness_await_bits(report, 1);
+	assert_status(KAAL_OK, r.st);
+	assert_int_equal(KAAL_MSG_FROM_NOTIFICATION, r.m.info);
+	assert_int_equal(pending | next, r.m.badge);
+	assert_int_equal(0, harness_peek(n));
+}
+
 /* Notification calls on other types, empty slots and unresolvable pointers. */
 static void wrong_type_and_empty_slot(void **state)
 {
@@ -410,6 +442,7 @@ int main(void)
 	    CASE(deleting_a_notification_wakes_its_waiters),
 	    CASE(deleting_a_bound_notification_unbinds_it),
 	    CASE(waiter_comes_before_the_bound_receiver),
+	    CASE(pending_bits_reach_the_bound_receiver_with_the_next_signal),
 	    CASE(wrong_type_and_empty_slot),
 	};
 	return cmocka_run_group_tests_name("notification", tests, NULL, NULL);
