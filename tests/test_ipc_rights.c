@@ -29,10 +29,11 @@ static struct kaal_msg message_with_cap(kaal_word label, kaal_cptr cap)
 
 /*
  * A partner thread: receives `count` messages on ep (answering calls with
- * label + 100), noting each, with received capabilities going to slot
- * `into[i]`; then signals done.
+ * label + ANSWER_OFFSET), noting each, with received capabilities going to
+ * slot `into[i]`; then signals done.
  */
-#define MAX_MSGS 6
+#define MAX_MSGS      6
+#define ANSWER_OFFSET 100u
 
 struct partner {
 	kaal_cptr ep;
@@ -53,10 +54,11 @@ static void partner(kaal_word arg)
 		p->st[i] = kaal_recv(p->ep, &p->m[i]);
 		if (p->st[i] == KAAL_OK && p->answer[i]) {
 			kaal_ipc_buffer()->send_cap = p->reply_cap[i];
-			struct kaal_msg r = {kaal_msg_info(kaal_msg_label(p->m[i].info) + 100, 1,
-			                                   p->reply_cap[i] ? 1 : 0),
-			                     {p->m[i].mr[0], 0, 0, 0},
-			                     0};
+			struct kaal_msg r = {
+			    kaal_msg_info(kaal_msg_label(p->m[i].info) + ANSWER_OFFSET, 1,
+			                  p->reply_cap[i] ? 1 : 0),
+			    {p->m[i].mr[0], 0, 0, 0},
+			    0};
 			p->st[i] = kaal_reply(&r);
 		}
 	}
@@ -76,6 +78,7 @@ struct sender {
 	kaal_cptr ep;
 	kaal_cptr done;
 	kaal_cptr into; /* where a capability in the reply goes, 0: nowhere */
+	kaal_cptr cap;  /* attached to m when not 0 */
 	bool call;
 	struct kaal_msg m; /* after a call: the reply */
 	kaal_status st;
@@ -86,6 +89,8 @@ static void sender(kaal_word arg)
 	struct sender *s = PTR(arg);
 	if (s->into)
 		harness_receive_into(s->into);
+	if (s->cap)
+		kaal_msg_attach_cap(&s->m, s->cap);
 	s->st = s->call ? kaal_call(s->ep, &s->m) : kaal_send(s->ep, &s->m);
 	kaal_signal(s->done, 1);
 }
@@ -304,6 +309,113 @@ static void ipc_reply_caps_need_the_receivers_grant_caller_first(void **state)
 	}
 }
 
+/*
+ * Calls of each kind: the fast path takes one word to a waiting receiver;
+ * five words, or a capability, go the general path.
+ */
+enum call_kind { CALL_ONE_WORD, CALL_FIVE_WORDS, CALL_WITH_CAP, CALL_KINDS };
+
+#define FIVE_WORDS 5u
+#define CALL_LABEL 20u
+
+static struct kaal_msg call_message(enum call_kind kind)
+{
+	unsigned length = kind == CALL_FIVE_WORDS ? FIVE_WORDS : 1;
+	return harness_message(CALL_LABEL + kind, length, kind, 0, 0, 0);
+}
+
+/* Caller and receiver with Grant on one side only, each way round. */
+#define GRANT_PAIRS 2u
+static const unsigned grant_callers[GRANT_PAIRS] = {W | G, W | GR};
+static const unsigned grant_receivers[GRANT_PAIRS] = {R, R | G};
+
+/* The reply to a call of kind: cap arrived in into if, and only if, granted. */
+static void assert_reply_cap(const struct kaal_msg *m, enum call_kind kind, bool granted,
+                             kaal_cptr into, kaal_cptr cap)
+{
+	kaal_word label = CALL_LABEL + kind + ANSWER_OFFSET;
+	assert_int_equal(granted ? kaal_msg_info(label, 1, 1) | KAAL_MSG_CAP_RECEIVED
+	                         : kaal_msg_info(label, 1, 0),
+	                 m->info);
+	assert_int_equal(kind, m->mr[0]);
+	struct kaal_cap_info got = harness_identify(into);
+	assert_int_equal(granted ? KAAL_CAP_NOTIFICATION : KAAL_CAP_NULL, got.type);
+	assert_int_equal(granted ? harness_identify(cap).object : 0, got.object);
+}
+
+/*
+ * The reply capability's Grant is the receiver's: a reply carries a
+ * capability only if the receiver's endpoint cap has Grant, whatever the
+ * caller's has. The receiver waits first, so a one-word Call takes the
+ * fast path and the others the general one.
+ */
+static void ipc_reply_grant_is_the_receivers_with_the_receiver_waiting(void **state)
+{
+	(void)state;
+	kaal_cptr ep = harness_endpoint(), reply_cap = harness_notification();
+	kaal_cptr call_cap = harness_notification();
+	static struct partner p[CALL_KINDS][GRANT_PAIRS];
+	memset(p, 0, sizeof(p));
+	for (unsigned kind = 0; kind < CALL_KINDS; kind++) {
+		for (unsigned i = 0; i < GRANT_PAIRS; i++) {
+			struct partner *q = &p[kind][i];
+			q->into[0] = harness_slot();
+			q->answer[0] = true;
+			q->reply_cap[0] = reply_cap;
+			kaal_cptr server = harness_derive(ep, grant_receivers[i]);
+			harness_wait_blocked(start_partner(q, server, 1));
+			kaal_cptr client = harness_derive(ep, grant_callers[i]);
+			kaal_cptr into = harness_slot();
+			harness_receive_into(into);
+			struct kaal_msg m = call_message(kind);
+			if (kind == CALL_WITH_CAP)
+				assert_status(KAAL_OK, kaal_msg_attach_cap(&m, call_cap));
+
+			uint64_t before = harness_fastpath_count();
+			assert_status(KAAL_OK, kaal_call(client, &m));
+			assert_int_equal(before + (kind == CALL_ONE_WORD),
+			                 harness_fastpath_count());
+			assert_reply_cap(&m, kind, grant_receivers[i] & G, into, reply_cap);
+			harness_await_bits(q->done, 1);
+			assert_status(KAAL_OK, q->st[0]);
+		}
+	}
+}
+
+/* The same with the caller queued first: the receiver's cap still decides. */
+static void ipc_reply_grant_is_the_receivers_with_the_caller_queued(void **state)
+{
+	(void)state;
+	kaal_cptr ep = harness_endpoint(), reply_cap = harness_notification();
+	kaal_cptr call_cap = harness_notification();
+	static struct sender c[CALL_KINDS][GRANT_PAIRS];
+	for (unsigned kind = 0; kind < CALL_KINDS; kind++) {
+		for (unsigned i = 0; i < GRANT_PAIRS; i++) {
+			struct sender *s = &c[kind][i];
+			*s = (struct sender){.ep = harness_derive(ep, grant_callers[i]),
+			                     .done = harness_notification(),
+			                     .into = harness_slot(),
+			                     .cap = kind == CALL_WITH_CAP ? call_cap : 0,
+			                     .call = true,
+			                     .m = call_message(kind)};
+			harness_wait_blocked(harness_thread(sender, ARG(s), 0));
+
+			kaal_cptr into = harness_slot();
+			harness_receive_into(into);
+			struct kaal_msg m;
+			assert_status(KAAL_OK,
+			              kaal_recv(harness_derive(ep, grant_receivers[i]), &m));
+			assert_int_equal(CALL_LABEL + kind, kaal_msg_label(m.info));
+			m = harness_message(CALL_LABEL + kind + ANSWER_OFFSET, 1, kind, 0, 0, 0);
+			assert_status(KAAL_OK, kaal_msg_attach_cap(&m, reply_cap));
+			assert_status(KAAL_OK, kaal_reply(&m));
+			harness_await_bits(s->done, 1);
+			assert_status(KAAL_OK, s->st);
+			assert_reply_cap(&s->m, kind, grant_receivers[i] & G, s->into, reply_cap);
+		}
+	}
+}
+
 /* The badge of a cap does not change what it may do; its rights do. */
 static void ipc_badged_caps_keep_their_rights(void **state)
 {
@@ -395,6 +507,8 @@ int main(void)
 	    CASE(ipc_caps_need_grant),
 	    CASE(ipc_reply_caps_need_the_receivers_grant),
 	    CASE(ipc_reply_caps_need_the_receivers_grant_caller_first),
+	    CASE(ipc_reply_grant_is_the_receivers_with_the_receiver_waiting),
+	    CASE(ipc_reply_grant_is_the_receivers_with_the_caller_queued),
 	    CASE(ipc_badged_caps_keep_their_rights),
 	    CASE(ipc_wrong_type),
 	    CASE(ipc_empty_slot_and_bad_pointers),
