@@ -84,6 +84,20 @@ static void allocations_are_aligned_untyped(void **state)
 	assert_int_equal(broker.memory.total_bytes, broker.memory.free_bytes);
 }
 
+#define HELD_MAX 64 /* more than the blocks taking all memory leaves */
+
+/* Take every free block, largest first, into held[HELD_MAX]; returns how many. */
+static unsigned take_all_memory(struct kaal_memory *held)
+{
+	unsigned n = 0;
+	for (unsigned bits = KAAL_MEMORY_MAX_BITS + 1;
+	     bits-- > KAAL_MEMORY_MIN_BITS && n < HELD_MAX;)
+		while (n < HELD_MAX && kaal_broker_allocate_memory(&broker, UINT64_C(1) << bits, 0,
+		                                                   &held[n]) == KAAL_OK)
+			n++;
+	return n;
+}
+
 static void exhaustion_is_all_or_nothing(void **state)
 {
 	(void)state;
@@ -95,12 +109,8 @@ static void exhaustion_is_all_or_nothing(void **state)
 	assert_int_equal(free_before, broker.memory.free_bytes);
 	assert_int_equal(slots_before, broker.slots.free_count);
 	/* Take every block, then one more page fails and nothing changes. */
-	struct kaal_memory held[64];
-	unsigned n = 0;
-	for (int bits = 47; bits >= 12 && n < 64; bits--)
-		while (n < 64 && kaal_broker_allocate_memory(&broker, UINT64_C(1) << bits, 0,
-		                                             &held[n]) == KAAL_OK)
-			n++;
+	struct kaal_memory held[HELD_MAX];
+	unsigned n = take_all_memory(held);
 	assert_int_equal(0, broker.memory.free_bytes);
 	uint32_t slots_now = broker.slots.free_count;
 	assert_status(KAAL_UNTYPED_EXHAUSTED, kaal_broker_allocate_memory(&broker, 4096, 0, &m));
@@ -152,16 +162,43 @@ static int compare_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The manager's free state: what a refused call must leave as it was. */
+struct memory_state {
+	uint64_t block[KAAL_MEMORY_MAX_BLOCKS]; /* free blocks, sorted */
+	size_t blocks;
+	uint64_t free_bytes;
+	uint32_t free_slots;
+	uint32_t unused_records;
+};
+
+static void memory_state(const struct kaal_broker *b, struct memory_state *s)
+{
+	s->blocks = free_blocks(&b->memory, s->block, KAAL_MEMORY_MAX_BLOCKS);
+	qsort(s->block, s->blocks, sizeof(s->block[0]), compare_u64);
+	s->free_bytes = b->memory.free_bytes;
+	s->free_slots = b->slots.free_count;
+	s->unused_records = b->memory.unused_count;
+}
+
+static void assert_memory_state(const struct memory_state *expected, const struct kaal_broker *b)
+{
+	static struct memory_state now;
+	memory_state(b, &now);
+	assert_int_equal(expected->blocks, now.blocks);
+	assert_memory_equal(expected->block, now.block, now.blocks * sizeof(now.block[0]));
+	assert_int_equal(expected->free_bytes, now.free_bytes);
+	assert_int_equal(expected->free_slots, now.free_slots);
+	assert_int_equal(expected->unused_records, now.unused_records);
+}
+
 #define RANDOM_OPS 1000000u
 #define LIVE_MAX   48
 
 static void million_random_operations_return_home(void **state)
 {
 	(void)state;
-	uint64_t before[64], after[64];
-	size_t n_before = free_blocks(&broker.memory, before, 64);
-	qsort(before, n_before, sizeof(before[0]), compare_u64);
-	uint32_t slots_before = broker.slots.free_count;
+	static struct memory_state home;
+	memory_state(&broker, &home);
 	struct kaal_memory live[LIVE_MAX];
 	unsigned live_count = 0;
 	uint64_t seed = 0x9E3779B97F4A7C15u;
@@ -186,17 +223,169 @@ static void million_random_operations_return_home(void **state)
 	}
 	while (live_count > 0)
 		assert_status(KAAL_OK, kaal_broker_free_memory(&broker, &live[--live_count]));
-	size_t n_after = free_blocks(&broker.memory, after, 64);
-	qsort(after, n_after, sizeof(after[0]), compare_u64);
-	assert_int_equal(n_before, n_after);
-	assert_memory_equal(before, after, n_before * sizeof(before[0]));
-	assert_int_equal(slots_before, broker.slots.free_count);
-	assert_int_equal(KAAL_MEMORY_MAX_BLOCKS - n_before, broker.memory.unused_count);
+	assert_memory_state(&home, &broker);
+	assert_int_equal(KAAL_MEMORY_MAX_BLOCKS - home.blocks, broker.memory.unused_count);
 	for (uint32_t r = 0; r < h.bi->untyped_count; r++) {
 		struct kaal_untyped_info info;
 		assert_status(KAAL_OK, kaal_untyped_info(h.bi->untyped[r].cptr, &info));
 		assert_int_equal(UINT64_C(1) << info.size_bits, info.bytes_left);
 	}
+}
+
+#define POISON 0xA5 /* fills a struct a refused call must leave as it was */
+
+/* Every way a range can be wrong is refused, and the broker is left as it was. */
+static void init_range_refuses_bad_ranges(void **state)
+{
+	(void)state;
+	static struct kaal_broker target, untouched;
+	memset(&target, POISON, sizeof(target));
+	untouched = target;
+	const struct kaal_broker_range whole = kaal_broker_whole_range(h.bi);
+	struct kaal_broker_range bad[] = {
+	    {whole.first_slot - 1, whole.end_slot, whole.untyped},       /* below the free slots */
+	    {whole.first_slot, whole.end_slot + 1, whole.untyped},       /* past the end */
+	    {whole.end_slot, whole.end_slot + 8, whole.untyped},         /* all past the end */
+	    {whole.first_slot, whole.first_slot, whole.untyped},         /* empty */
+	    {whole.first_slot + 8, whole.first_slot + 4, whole.untyped}, /* backwards */
+	    {whole.first_slot, whole.end_slot, UINT64_C(1) << h.bi->untyped_count}, /* no region */
+	    {whole.first_slot, whole.end_slot, UINT64_C(1) << KAAL_BOOT_INFO_MAX_UNTYPED},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_status(KAAL_INVALID_ARGUMENT,
+		              kaal_broker_init_range(&target, h.bi, &bad[i]));
+		assert_memory_equal(&untouched, &target, sizeof(target));
+	}
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_init_range(&target, h.bi, NULL));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_init_range(NULL, h.bi, &whole));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_init_range(&target, NULL, &whole));
+	struct kaal_boot_info other = *h.bi;
+	other.magic = 0;
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_init_range(&target, &other, &whole));
+	/* A root CNode larger than a broker can manage: slots beyond the broker's limit. */
+	other = *h.bi;
+	other.slot_count = 2 * KAAL_BROKER_MAX_SLOTS;
+	struct kaal_broker_range beyond = {KAAL_BROKER_MAX_SLOTS - 8, KAAL_BROKER_MAX_SLOTS + 8, 0};
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_init_range(&target, &other, &beyond));
+	assert_memory_equal(&untouched, &target, sizeof(target));
+
+	/* The memory manager refuses a region boot info does not have, and stays as it was. */
+	static struct kaal_memory_manager manager, manager_untouched;
+	memset(&manager, POISON, sizeof(manager));
+	manager_untouched = manager;
+	assert_status(KAAL_INVALID_ARGUMENT,
+	              kaal_memory_init_regions(&manager, &broker.slots, h.bi,
+	                                       UINT64_C(1) << h.bi->untyped_count));
+	assert_status(KAAL_INVALID_ARGUMENT,
+	              kaal_memory_init_regions(&manager, NULL, h.bi, whole.untyped));
+	assert_memory_equal(&manager_untouched, &manager, sizeof(manager));
+
+	/* kaal_broker_init() is the whole range. */
+	assert_status(KAAL_OK, kaal_broker_init_range(&target, h.bi, &whole));
+	/* Each manager points at its own broker's slots; all else is the same. */
+	assert_ptr_equal(&target.slots, target.memory.slots);
+	target.memory.slots = &broker.slots;
+	assert_memory_equal(&broker, &target, sizeof(target));
+	/* No regions at all is a broker of slots only. */
+	struct kaal_broker_range slots_only = {whole.first_slot, whole.end_slot, 0};
+	assert_status(KAAL_OK, kaal_broker_init_range(&target, h.bi, &slots_only));
+	struct kaal_memory m;
+	assert_status(KAAL_UNTYPED_EXHAUSTED, kaal_broker_allocate_memory(&target, 4096, 0, &m));
+}
+
+#define RANGE_OFFSET 64  /* the range starts this many slots into the free ones */
+#define RANGE_SLOTS  128 /* enough for the splits and objects below */
+
+static bool in_slot_range(const struct kaal_broker_range *r, kaal_cptr slot)
+{
+	return slot >= r->first_slot && slot < r->end_slot;
+}
+
+/* mem's capability is a slot of the range or a named region's own, and its bytes are in one. */
+static void assert_memory_in_range(const struct kaal_broker_range *r, const struct kaal_memory *mem)
+{
+	bool cap_ok = in_slot_range(r, mem->cap), bytes_ok = false;
+	for (uint32_t k = 0; k < h.bi->untyped_count; k++) {
+		const struct kaal_boot_untyped *u = &h.bi->untyped[k];
+		if (!((r->untyped >> k) & 1u))
+			continue;
+		cap_ok = cap_ok || mem->cap == u->cptr;
+		bytes_ok =
+		    bytes_ok || (mem->phys >= u->base &&
+		                 mem->phys + mem->size <= u->base + (UINT64_C(1) << u->size_bits));
+	}
+	assert_true(cap_ok);
+	assert_true(bytes_ok);
+}
+
+static void ranged_broker_stays_inside_its_range(void **state)
+{
+	(void)state;
+	struct kaal_broker_range whole = kaal_broker_whole_range(h.bi), r = whole;
+	r.first_slot = whole.first_slot + RANGE_OFFSET;
+	r.end_slot = r.first_slot + RANGE_SLOTS;
+	assert_true(r.end_slot < whole.end_slot);
+	/* Every other region: a region left out lies between two given ones. */
+	uint64_t bytes = 0;
+	r.untyped = 0;
+	for (uint32_t k = 1; k < h.bi->untyped_count; k += 2) {
+		r.untyped |= UINT64_C(1) << k;
+		if (h.bi->untyped[k].size_bits >= KAAL_MEMORY_MIN_BITS)
+			bytes += UINT64_C(1) << h.bi->untyped[k].size_bits;
+	}
+	assert_status(KAAL_OK, kaal_broker_init_range(&broker, h.bi, &r));
+	assert_int_equal(RANGE_SLOTS, broker.slots.free_count);
+	assert_int_equal(bytes, broker.memory.total_bytes);
+	static struct memory_state home;
+	memory_state(&broker, &home);
+
+	/* Objects, a process and frames: slots of the range, memory of the given regions. */
+	kaal_cptr ep, frames[2];
+	struct kaal_process p;
+	struct kaal_memory frame_mem;
+	assert_status(KAAL_OK, kaal_broker_create_endpoint(&broker, &ep));
+	assert_status(KAAL_OK, kaal_broker_create_process(&broker, 4, 100, 1, &p));
+	assert_status(KAAL_OK, kaal_broker_create_frames(&broker, 2, frames, &frame_mem));
+	const kaal_cptr made[] = {ep,       p.cnode,      p.cspace,  p.vspace,
+	                          p.thread, p.ipc_buffer, frames[0], frames[1]};
+	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++)
+		assert_true(in_slot_range(&r, made[i]));
+	assert_memory_in_range(&r, &p.memory);
+	assert_memory_in_range(&r, &frame_mem);
+	/* Then all the rest of the memory, then all the rest of the slots. */
+	struct kaal_memory held[HELD_MAX];
+	unsigned n = take_all_memory(held);
+	assert_int_equal(0, broker.memory.free_bytes);
+	for (unsigned i = 0; i < n; i++)
+		assert_memory_in_range(&r, &held[i]);
+	kaal_cptr taken[RANGE_SLOTS];
+	unsigned slots = 0;
+	while (kaal_broker_alloc_slot(&broker, &taken[slots]) == KAAL_OK)
+		assert_true(in_slot_range(&r, taken[slots++]));
+	assert_int_equal(0, broker.slots.free_count);
+
+	/* Nothing outside the range was touched: those slots are empty, those regions whole. */
+	for (kaal_cptr s = whole.first_slot; s < whole.end_slot; s++)
+		if (!in_slot_range(&r, s))
+			harness_assert_slot_empty(s);
+	for (uint32_t k = 0; k < h.bi->untyped_count; k++) {
+		struct kaal_untyped_info info;
+		if ((r.untyped >> k) & 1u)
+			continue;
+		assert_status(KAAL_OK, kaal_untyped_info(h.bi->untyped[k].cptr, &info));
+		assert_int_equal(UINT64_C(1) << info.size_bits, info.bytes_left);
+	}
+
+	while (slots > 0)
+		assert_status(KAAL_OK, kaal_broker_free_slot(&broker, taken[--slots]));
+	while (n > 0)
+		assert_status(KAAL_OK, kaal_broker_free_memory(&broker, &held[--n]));
+	assert_status(KAAL_OK, kaal_broker_free_memory(&broker, &frame_mem));
+	for (unsigned i = 0; i < 2; i++)
+		assert_status(KAAL_OK, kaal_broker_free_slot(&broker, frames[i]));
+	assert_status(KAAL_OK, kaal_broker_destroy_process(&broker, &p));
+	assert_status(KAAL_OK, kaal_broker_destroy_object(&broker, ep));
+	assert_memory_state(&home, &broker);
 }
 
 static void devices_are_exclusive(void **state)
@@ -347,6 +536,8 @@ int main(void)
 	    BROKER_TEST(exhaustion_is_all_or_nothing),
 	    BROKER_TEST(free_checks_and_revokes),
 	    BROKER_TEST(million_random_operations_return_home),
+	    BROKER_TEST(init_range_refuses_bad_ranges),
+	    BROKER_TEST(ranged_broker_stays_inside_its_range),
 	    BROKER_TEST(devices_are_exclusive),
 	    BROKER_TEST(objects_are_created_and_reclaimed),
 	    BROKER_TEST(processes_are_created_and_reclaimed),

@@ -69,8 +69,17 @@ struct kaal_memory {
 	uint32_t id; /* the manager's record, for kaal_memory_free() */
 };
 
+/* The manager owns every whole, unused untyped region of boot info. */
 kaal_status kaal_memory_init(struct kaal_memory_manager *m, struct kaal_slot_allocator *slots,
                              const struct kaal_boot_info *bi);
+/*
+ * The manager owns only boot info's untyped[r] for each bit r of untyped,
+ * and of those only the whole, unused ones. KAAL_INVALID_ARGUMENT for a bit
+ * naming no region; the manager is left as it was.
+ */
+kaal_status kaal_memory_init_regions(struct kaal_memory_manager *m,
+                                     struct kaal_slot_allocator *slots,
+                                     const struct kaal_boot_info *bi, uint64_t untyped);
 /*
  * At least size bytes, aligned to a page and to align (a power of two, 0
  * for a page). All or nothing: KAAL_UNTYPED_EXHAUSTED, KAAL_OUT_OF_SLOTS or
@@ -108,8 +117,51 @@ struct kaal_broker {
 	} object[KAAL_BROKER_MAX_OBJECTS];
 };
 
-/* Set up from boot info alone; KAAL_INVALID_ARGUMENT for boot info that is not kaal's. */
+/*
+ * The share of boot info's resources a broker owns: root CNode slots
+ * first_slot..end_slot-1 and, for each bit r of untyped, boot info's
+ * untyped[r]. The broker allocates from nothing else, so brokers given
+ * disjoint ranges of the same boot info never hand out the same slot or memory.
+ */
+struct kaal_broker_range {
+	kaal_cptr first_slot;
+	kaal_cptr end_slot;
+	uint64_t untyped;
+};
+
+/* A bit per region, with none to spare: a mask of all regions is a defined shift. */
+_Static_assert(KAAL_BOOT_INFO_MAX_UNTYPED < 64, "a bit of kaal_broker_range.untyped per region");
+
+/* All that boot info (not NULL) offers a broker: the range kaal_broker_init() takes. */
+static inline struct kaal_broker_range kaal_broker_whole_range(const struct kaal_boot_info *bi)
+{
+	uint32_t regions = bi->untyped_count < KAAL_BOOT_INFO_MAX_UNTYPED
+	                       ? bi->untyped_count
+	                       : KAAL_BOOT_INFO_MAX_UNTYPED;
+	struct kaal_broker_range r = {
+	    bi->first_free_slot,
+	    bi->slot_count < KAAL_BROKER_MAX_SLOTS ? bi->slot_count : KAAL_BROKER_MAX_SLOTS,
+	    (UINT64_C(1) << regions) - 1u};
+	return r;
+}
+
+/*
+ * Set up from boot info alone, owning all of it: every free slot of the
+ * root CNode (first_free_slot up to slot_count, at most KAAL_BROKER_MAX_SLOTS)
+ * and every untyped region. Nothing else in the program may use them; to
+ * share boot info, give each user a range (kaal_broker_init_range()).
+ * KAAL_INVALID_ARGUMENT for boot info that is not kaal's.
+ */
 kaal_status kaal_broker_init(struct kaal_broker *b, const struct kaal_boot_info *bi);
+/*
+ * Set up owning only range. KAAL_INVALID_ARGUMENT, leaving *b as it was, for
+ * boot info that is not kaal's, a missing or empty slot range, slots outside
+ * boot info's free slots or beyond KAAL_BROKER_MAX_SLOTS, or a bit of untyped
+ * naming no region. No untyped regions is allowed: such a broker hands out
+ * slots, and its memory calls return KAAL_UNTYPED_EXHAUSTED.
+ */
+kaal_status kaal_broker_init_range(struct kaal_broker *b, const struct kaal_boot_info *bi,
+                                   const struct kaal_broker_range *range);
 
 kaal_status kaal_broker_alloc_slot(struct kaal_broker *b, kaal_cptr *slot);
 kaal_status kaal_broker_free_slot(struct kaal_broker *b, kaal_cptr slot);

@@ -12,20 +12,39 @@ static struct kaal_slot_ref root_ref(const struct kaal_broker *b, kaal_cptr slot
 	return kaal_root_slot(b->root_cnode, slot);
 }
 
+static bool boot_info_is_kaals(const struct kaal_boot_info *bi)
+{
+	return bi && bi->magic == KAAL_BOOT_INFO_MAGIC && bi->version == KAAL_BOOT_INFO_VERSION &&
+	       bi->total_size == sizeof(*bi) && bi->device_count <= KAAL_BOOT_INFO_MAX_DEVICES;
+}
+
+/* A non-empty share of what boot info offers; checked before *b is touched. */
+static bool range_fits(const struct kaal_boot_info *bi, const struct kaal_broker_range *range)
+{
+	struct kaal_broker_range whole = kaal_broker_whole_range(bi);
+	return range->first_slot >= whole.first_slot && range->end_slot <= whole.end_slot &&
+	       range->first_slot < range->end_slot && (range->untyped & ~whole.untyped) == 0;
+}
+
 kaal_status kaal_broker_init(struct kaal_broker *b, const struct kaal_boot_info *bi)
 {
-	if (!b || !bi || bi->magic != KAAL_BOOT_INFO_MAGIC ||
-	    bi->version != KAAL_BOOT_INFO_VERSION || bi->total_size != sizeof(*bi) ||
-	    bi->device_count > KAAL_BOOT_INFO_MAX_DEVICES)
+	if (!boot_info_is_kaals(bi))
+		return KAAL_INVALID_ARGUMENT;
+	struct kaal_broker_range whole = kaal_broker_whole_range(bi);
+	return kaal_broker_init_range(b, bi, &whole);
+}
+
+kaal_status kaal_broker_init_range(struct kaal_broker *b, const struct kaal_boot_info *bi,
+                                   const struct kaal_broker_range *range)
+{
+	if (!b || !boot_info_is_kaals(bi) || !range || !range_fits(bi, range))
 		return KAAL_INVALID_ARGUMENT;
 	memset(b, 0, sizeof(*b));
 	b->bi = bi;
 	b->root_cnode = bi->root_cnode_cptr;
-	kaal_cptr end =
-	    bi->slot_count < KAAL_BROKER_MAX_SLOTS ? bi->slot_count : KAAL_BROKER_MAX_SLOTS;
-	kaal_status st = kaal_slots_init(&b->slots, bi->first_free_slot, end);
+	kaal_status st = kaal_slots_init(&b->slots, range->first_slot, range->end_slot);
 	if (st == KAAL_OK)
-		st = kaal_memory_init(&b->memory, &b->slots, bi);
+		st = kaal_memory_init_regions(&b->memory, &b->slots, bi, range->untyped);
 	return st;
 }
 

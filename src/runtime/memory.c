@@ -64,7 +64,16 @@ static void make_free(struct kaal_memory_manager *m, uint32_t i)
 kaal_status kaal_memory_init(struct kaal_memory_manager *m, struct kaal_slot_allocator *slots,
                              const struct kaal_boot_info *bi)
 {
-	if (!m || !slots || !bi)
+	if (!bi)
+		return KAAL_INVALID_ARGUMENT;
+	return kaal_memory_init_regions(m, slots, bi, kaal_broker_whole_range(bi).untyped);
+}
+
+kaal_status kaal_memory_init_regions(struct kaal_memory_manager *m,
+                                     struct kaal_slot_allocator *slots,
+                                     const struct kaal_boot_info *bi, uint64_t untyped)
+{
+	if (!m || !slots || !bi || (untyped & ~kaal_broker_whole_range(bi).untyped) != 0)
 		return KAAL_INVALID_ARGUMENT;
 	m->slots = slots;
 	m->root_cnode = bi->root_cnode_cptr;
@@ -76,11 +85,12 @@ kaal_status kaal_memory_init(struct kaal_memory_manager *m, struct kaal_slot_all
 		m->free_list[o] = NONE;
 	for (uint32_t i = KAAL_MEMORY_MAX_BLOCKS; i-- > 0;)
 		give_record(m, i);
-	for (uint32_t r = 0; r < bi->untyped_count && r < KAAL_BOOT_INFO_MAX_UNTYPED; r++) {
+	for (uint32_t r = 0; r < KAAL_BOOT_INFO_MAX_UNTYPED; r++) {
 		const struct kaal_boot_untyped *u = &bi->untyped[r];
 		struct kaal_untyped_info info;
 		/* Only whole, unused regions are managed: the broker owns what it hands out. */
-		if (u->size_bits < KAAL_MEMORY_MIN_BITS || u->size_bits > KAAL_MEMORY_MAX_BITS ||
+		if (!((untyped >> r) & 1u) || u->size_bits < KAAL_MEMORY_MIN_BITS ||
+		    u->size_bits > KAAL_MEMORY_MAX_BITS ||
 		    kaal_untyped_info(u->cptr, &info) != KAAL_OK ||
 		    info.bytes_left != (UINT64_C(1) << u->size_bits))
 			continue;
