@@ -191,21 +191,136 @@ static void assert_memory_state(const struct memory_state *expected, const struc
 	assert_int_equal(expected->unused_records, now.unused_records);
 }
 
-#define RANDOM_OPS 1000000u
-#define LIVE_MAX   48
+/* Both handles name the same block through the same record: all but the generation agree. */
+static bool same_block(const struct kaal_memory *a, const struct kaal_memory *b)
+{
+	return a->id == b->id && a->cap == b->cap && a->phys == b->phys && a->size == b->size;
+}
+
+/* Freeing a freed handle is refused and changes nothing. */
+static void assert_stale_refused(const struct kaal_memory *stale)
+{
+	static struct memory_state before;
+	memory_state(&broker, &before);
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_free_memory(&broker, stale));
+	assert_memory_state(&before, &broker);
+}
+
+static void stale_free_leaves_the_new_owner_alone(void **state)
+{
+	(void)state;
+	static struct memory_state home;
+	memory_state(&broker, &home);
+	/* A whole free block: taking it splits nothing, so the next allocation takes it again. */
+	unsigned bits = KAAL_MEMORY_MIN_BITS;
+	while (broker.memory.free_list[bits] == KAAL_MEMORY_NONE)
+		bits++;
+	struct kaal_memory stale, owner;
+	assert_status(KAAL_OK,
+	              kaal_broker_allocate_memory(&broker, UINT64_C(1) << bits, 0, &stale));
+	assert_status(KAAL_OK, kaal_broker_free_memory(&broker, &stale));
+	assert_status(KAAL_OK,
+	              kaal_broker_allocate_memory(&broker, UINT64_C(1) << bits, 0, &owner));
+	assert_true(same_block(&stale, &owner));
+	assert_int_not_equal(stale.generation, owner.generation);
+	kaal_cptr n;
+	assert_status(KAAL_OK, kaal_broker_alloc_slot(&broker, &n));
+	assert_status(KAAL_OK, kaal_notification_create(owner.cap, harness_ref(n)));
+
+	assert_stale_refused(&stale);
+	/* The owner's block was not revoked: its notification works, and its free succeeds. */
+	kaal_word bits_seen;
+	assert_status(KAAL_OK, kaal_signal(n, 5));
+	assert_status(KAAL_OK, kaal_poll(n, &bits_seen));
+	assert_int_equal(5, bits_seen);
+	assert_status(KAAL_OK, kaal_broker_free_memory(&broker, &owner));
+	assert_int_equal(KAAL_CAP_NULL, harness_identify(n).type);
+	assert_status(KAAL_OK, kaal_broker_free_slot(&broker, n));
+	assert_stale_refused(&owner);
+	assert_stale_refused(&stale);
+	assert_memory_state(&home, &broker);
+}
+
+/* Index of the largest untyped region of boot info. */
+static uint32_t largest_region(const struct kaal_boot_info *bi)
+{
+	uint32_t largest = 0;
+	for (uint32_t r = 1; r < bi->untyped_count; r++)
+		if (bi->untyped[r].size_bits > bi->untyped[largest].size_bits)
+			largest = r;
+	return largest;
+}
+
+#define ALIAS_ROUNDS_MAX 8 /* records and slots come round again within a few rounds */
+
+static void stale_handle_of_a_merged_or_split_block_is_refused(void **state)
+{
+	(void)state;
+	/* One region, so every allocation below splits or merges the same block. */
+	struct kaal_broker_range range = kaal_broker_whole_range(h.bi);
+	range.untyped = UINT64_C(1) << largest_region(h.bi);
+	assert_status(KAAL_OK, kaal_broker_init_range(&broker, h.bi, &range));
+	static struct memory_state home;
+	memory_state(&broker, &home);
+	assert_int_equal(1, home.blocks);
+	struct kaal_memory page, whole, pair, again;
+	assert_status(KAAL_OK, kaal_broker_allocate_memory(&broker, 4096, 0, &page));
+	assert_status(KAAL_OK, kaal_broker_free_memory(&broker, &page));
+	/* The page merged back into the region, which is now allocated whole. */
+	assert_status(KAAL_OK,
+	              kaal_broker_allocate_memory(&broker, broker.memory.total_bytes, 0, &whole));
+	assert_true(page.phys >= whole.phys && page.phys < whole.phys + whole.size);
+	assert_stale_refused(&page);
+	assert_status(KAAL_OK, kaal_broker_free_memory(&broker, &whole));
+	/* Split again: the page's bytes are part of a two-page block. */
+	assert_status(KAAL_OK, kaal_broker_allocate_memory(&broker, 8192, 0, &pair));
+	assert_int_equal(page.phys, pair.phys);
+	assert_stale_refused(&page);
+	assert_stale_refused(&whole);
+	assert_status(KAAL_OK, kaal_broker_free_memory(&broker, &pair));
+	/* Merge and split until a live page has the stale page's record, capability and bytes. */
+	bool alias = false;
+	for (unsigned round = 0; round < ALIAS_ROUNDS_MAX && !alias; round++) {
+		assert_status(KAAL_OK, kaal_broker_allocate_memory(&broker, 4096, 0, &again));
+		alias = same_block(&again, &page);
+		if (!alias)
+			assert_status(KAAL_OK, kaal_broker_free_memory(&broker, &again));
+	}
+	assert_true(alias);
+	assert_stale_refused(&page);
+	assert_stale_refused(&whole);
+	assert_stale_refused(&pair);
+	assert_status(KAAL_OK, kaal_broker_free_memory(&broker, &again));
+	assert_memory_state(&home, &broker);
+}
+
+#define RANDOM_OPS   1000000u
+#define LIVE_MAX     48
+#define STALE_MAX    16 /* the most recently freed handles, kept to free again */
+#define STALE_ONE_IN 16 /* about one operation in this many frees a stale handle */
 
 static void million_random_operations_return_home(void **state)
 {
 	(void)state;
 	static struct memory_state home;
 	memory_state(&broker, &home);
-	struct kaal_memory live[LIVE_MAX];
-	unsigned live_count = 0;
+	struct kaal_memory live[LIVE_MAX], stale[STALE_MAX];
+	unsigned live_count = 0, stale_count = 0, stale_next = 0;
+	unsigned stale_frees = 0, aliased = 0;
 	uint64_t seed = 0x9E3779B97F4A7C15u;
 	for (uint32_t op = 0; op < RANDOM_OPS; op++) {
 		seed ^= seed << 13;
 		seed ^= seed >> 7;
 		seed ^= seed << 17;
+		if (stale_count > 0 && (seed >> 24) % STALE_ONE_IN == 0) {
+			const struct kaal_memory *s = &stale[(seed >> 32) % stale_count];
+			/* Count stale handles that are, but for the generation, a live block's. */
+			for (unsigned k = 0; k < live_count; k++)
+				aliased += same_block(s, &live[k]);
+			assert_stale_refused(s);
+			stale_frees++;
+			continue;
+		}
 		bool do_alloc = live_count == 0 || (live_count < LIVE_MAX && (seed & 1));
 		if (do_alloc) {
 			uint64_t size =
@@ -218,11 +333,17 @@ static void million_random_operations_return_home(void **state)
 		} else {
 			unsigned k = (unsigned)((seed >> 16) % live_count);
 			assert_status(KAAL_OK, kaal_broker_free_memory(&broker, &live[k]));
+			stale[stale_next] = live[k];
+			stale_next = (stale_next + 1) % STALE_MAX;
+			stale_count += stale_count < STALE_MAX;
 			live[k] = live[--live_count];
 		}
 	}
 	while (live_count > 0)
 		assert_status(KAAL_OK, kaal_broker_free_memory(&broker, &live[--live_count]));
+	/* The stale frees did meet blocks their handles still matched but for the generation. */
+	assert_true(stale_frees > RANDOM_OPS / STALE_ONE_IN / 2);
+	assert_true(aliased > 0);
 	assert_memory_state(&home, &broker);
 	assert_int_equal(KAAL_MEMORY_MAX_BLOCKS - home.blocks, broker.memory.unused_count);
 	for (uint32_t r = 0; r < h.bi->untyped_count; r++) {
@@ -230,6 +351,33 @@ static void million_random_operations_return_home(void **state)
 		assert_status(KAAL_OK, kaal_untyped_info(h.bi->untyped[r].cptr, &info));
 		assert_int_equal(UINT64_C(1) << info.size_bits, info.bytes_left);
 	}
+}
+
+static void destroyed_process_is_refused(void **state)
+{
+	(void)state;
+	struct kaal_process p, copy, next;
+	assert_status(KAAL_OK, kaal_broker_create_process(&broker, 4, 100, 0, &p));
+	copy = p;
+	assert_status(KAAL_OK, kaal_broker_destroy_process(&broker, &p));
+	/* The next process gets the same block and slots; the old copy must not reach it. */
+	assert_status(KAAL_OK, kaal_broker_create_process(&broker, 4, 100, 0, &next));
+	assert_true(same_block(&copy.memory, &next.memory));
+	assert_int_equal(copy.cnode, next.cnode);
+	kaal_cptr ep;
+	assert_status(KAAL_OK, kaal_broker_create_endpoint(&broker, &ep));
+	static struct memory_state before;
+	memory_state(&broker, &before);
+	assert_status(KAAL_INVALID_ARGUMENT,
+	              kaal_broker_give(&broker, &copy, 1, ep, KAAL_RIGHT_READ));
+	harness_assert_empty(kaal_process_slot(&next, 1));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_destroy_process(&broker, &copy));
+	assert_memory_state(&before, &broker);
+	assert_int_equal(KAAL_CAP_THREAD, harness_identify(next.thread).type);
+	assert_int_equal(KAAL_CAP_VSPACE, harness_identify(next.vspace).type);
+	assert_status(KAAL_OK, kaal_broker_give(&broker, &next, 1, ep, KAAL_RIGHT_READ));
+	assert_status(KAAL_OK, kaal_broker_destroy_process(&broker, &next));
+	assert_status(KAAL_OK, kaal_broker_destroy_object(&broker, ep));
 }
 
 #define POISON 0xA5 /* fills a struct a refused call must leave as it was */
@@ -535,7 +683,10 @@ int main(void)
 	    BROKER_TEST(allocations_are_aligned_untyped),
 	    BROKER_TEST(exhaustion_is_all_or_nothing),
 	    BROKER_TEST(free_checks_and_revokes),
+	    BROKER_TEST(stale_free_leaves_the_new_owner_alone),
+	    BROKER_TEST(stale_handle_of_a_merged_or_split_block_is_refused),
 	    BROKER_TEST(million_random_operations_return_home),
+	    BROKER_TEST(destroyed_process_is_refused),
 	    BROKER_TEST(init_range_refuses_bad_ranges),
 	    BROKER_TEST(ranged_broker_stays_inside_its_range),
 	    BROKER_TEST(devices_are_exclusive),

@@ -45,10 +45,16 @@ struct kaal_memory_block {
 	uint32_t child[2]; /* lower and upper half once split */
 	uint32_t next;     /* free list of this size, or the list of unused records */
 	uint32_t prev;
+	/* Moves on each time a handle to this record dies, so stale handles never match. */
+	uint32_t generation;
 	uint8_t bits;
 	uint8_t state; /* enum in memory.c */
 	uint8_t pad[6];
 };
+
+_Static_assert(__builtin_offsetof(struct kaal_memory_block, generation) == 36,
+               "memory block generation offset");
+_Static_assert(sizeof(struct kaal_memory_block) == 48, "memory block record size");
 
 struct kaal_memory_manager {
 	struct kaal_slot_allocator *slots;
@@ -61,13 +67,25 @@ struct kaal_memory_manager {
 	uint64_t total_bytes;
 };
 
-/* A piece of physical memory and the untyped capability that covers it. */
+/*
+ * A piece of physical memory and the untyped capability that covers it: a
+ * handle that dies when the memory is freed. The record may then serve
+ * another block or the same block for a new owner; its generation has moved
+ * on, so the dead handle is refused (KAAL_INVALID_ARGUMENT) rather than
+ * freeing someone else's memory.
+ */
 struct kaal_memory {
 	kaal_paddr phys;
 	uint64_t size; /* a power of two, at least a page; phys is aligned to it */
 	kaal_cptr cap;
-	uint32_t id; /* the manager's record, for kaal_memory_free() */
+	uint32_t id;         /* the manager's record, for kaal_memory_free() */
+	uint32_t generation; /* the record's generation when the memory was handed out */
 };
+
+_Static_assert(__builtin_offsetof(struct kaal_memory, id) == 24, "memory handle id offset");
+_Static_assert(__builtin_offsetof(struct kaal_memory, generation) == 28,
+               "memory handle generation offset");
+_Static_assert(sizeof(struct kaal_memory) == 32, "memory handle size");
 
 /* The manager owns every whole, unused untyped region of boot info. */
 kaal_status kaal_memory_init(struct kaal_memory_manager *m, struct kaal_slot_allocator *slots,
@@ -87,7 +105,15 @@ kaal_status kaal_memory_init_regions(struct kaal_memory_manager *m,
  */
 kaal_status kaal_memory_alloc(struct kaal_memory_manager *m, uint64_t size, uint64_t align,
                               struct kaal_memory *out);
-/* Give memory back; objects made from it are destroyed first (revoke). */
+/*
+ * KAAL_OK when mem is a live handle: memory this manager handed out and
+ * nobody has freed since. KAAL_INVALID_ARGUMENT for a freed (stale) or made-up one.
+ */
+kaal_status kaal_memory_check(const struct kaal_memory_manager *m, const struct kaal_memory *mem);
+/*
+ * Give memory back; objects made from it are destroyed first (revoke).
+ * KAAL_INVALID_ARGUMENT, changing nothing, for a handle kaal_memory_check() refuses.
+ */
 kaal_status kaal_memory_free(struct kaal_memory_manager *m, const struct kaal_memory *mem);
 
 /* ---- The broker. */
@@ -168,6 +194,7 @@ kaal_status kaal_broker_free_slot(struct kaal_broker *b, kaal_cptr slot);
 
 kaal_status kaal_broker_allocate_memory(struct kaal_broker *b, uint64_t size, uint64_t align,
                                         struct kaal_memory *out);
+/* As kaal_memory_free(): a freed (stale) handle is refused with KAAL_INVALID_ARGUMENT. */
 kaal_status kaal_broker_free_memory(struct kaal_broker *b, const struct kaal_memory *mem);
 
 /* Exclusive: KAAL_BUSY until the holder releases it; KAAL_INVALID_ARGUMENT for no such device. */
@@ -200,10 +227,17 @@ struct kaal_process {
 
 kaal_status kaal_broker_create_process(struct kaal_broker *b, unsigned radix, unsigned priority,
                                        kaal_word ipc_slot, struct kaal_process *out);
-/* Destroy the process's objects (and every copy of their capabilities); reclaim its memory. */
+/*
+ * Destroy the process's objects (and every copy of their capabilities);
+ * reclaim its memory. A process already destroyed (any copy of its struct:
+ * its memory handle is stale) is refused with KAAL_INVALID_ARGUMENT.
+ */
 kaal_status kaal_broker_destroy_process(struct kaal_broker *b, struct kaal_process *p);
 
-/* Give the process, at index of its CNode, a copy of the root's cap with these rights. */
+/*
+ * Give the process, at index of its CNode, a copy of the root's cap with
+ * these rights. KAAL_INVALID_ARGUMENT for a destroyed process, as above.
+ */
 kaal_status kaal_broker_give(struct kaal_broker *b, const struct kaal_process *p, kaal_word index,
                              kaal_cptr cap, unsigned rights);
 /*

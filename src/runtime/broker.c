@@ -268,7 +268,8 @@ kaal_status kaal_broker_create_process(struct kaal_broker *b, unsigned radix, un
 
 kaal_status kaal_broker_destroy_process(struct kaal_broker *b, struct kaal_process *p)
 {
-	if (!b || !p || p->memory.cap == 0)
+	/* A destroyed process's slots may name another's objects now: its memory handle tells. */
+	if (!b || !p || kaal_memory_check(&b->memory, &p->memory) != KAAL_OK)
 		return KAAL_INVALID_ARGUMENT;
 	kaal_status st = p->vspace ? kaal_broker_destroy_object(b, p->vspace) : KAAL_OK;
 	/* Freeing the block revokes it: the CNode, thread and frame and their copies go. */
@@ -287,7 +288,8 @@ kaal_status kaal_broker_destroy_process(struct kaal_broker *b, struct kaal_proce
 kaal_status kaal_broker_give(struct kaal_broker *b, const struct kaal_process *p, kaal_word index,
                              kaal_cptr cap, unsigned rights)
 {
-	if (!b || !p)
+	/* Never into a CNode that has since gone to another process. */
+	if (!b || !p || kaal_memory_check(&b->memory, &p->memory) != KAAL_OK)
 		return KAAL_INVALID_ARGUMENT;
 	return kaal_cnode_derive(kaal_process_slot(p, index), root_ref(b, cap), rights);
 }

@@ -83,8 +83,10 @@ kaal_status kaal_memory_init_regions(struct kaal_memory_manager *m,
 	m->total_bytes = 0;
 	for (uint32_t o = 0; o <= KAAL_MEMORY_MAX_BITS; o++)
 		m->free_list[o] = NONE;
-	for (uint32_t i = KAAL_MEMORY_MAX_BLOCKS; i-- > 0;)
+	for (uint32_t i = KAAL_MEMORY_MAX_BLOCKS; i-- > 0;) {
+		at(m, i)->generation = 0;
 		give_record(m, i);
+	}
 	for (uint32_t r = 0; r < KAAL_BOOT_INFO_MAX_UNTYPED; r++) {
 		const struct kaal_boot_untyped *u = &bi->untyped[r];
 		struct kaal_untyped_info info;
@@ -187,22 +189,35 @@ kaal_status kaal_memory_alloc(struct kaal_memory_manager *m, uint64_t size, uint
 	out->size = UINT64_C(1) << b->bits;
 	out->cap = b->cap;
 	out->id = i;
+	out->generation = b->generation;
+	return KAAL_OK;
+}
+
+kaal_status kaal_memory_check(const struct kaal_memory_manager *m, const struct kaal_memory *mem)
+{
+	if (!m || !mem || mem->id >= KAAL_MEMORY_MAX_BLOCKS)
+		return KAAL_INVALID_ARGUMENT;
+	const struct kaal_memory_block *b = &m->block[mem->id];
+	/* The generation tells a live handle from a dead one naming the same block. */
+	if (b->state != BLOCK_ALLOCATED || b->generation != mem->generation || b->cap != mem->cap ||
+	    b->base != mem->phys || (UINT64_C(1) << b->bits) != mem->size)
+		return KAAL_INVALID_ARGUMENT;
 	return KAAL_OK;
 }
 
 kaal_status kaal_memory_free(struct kaal_memory_manager *m, const struct kaal_memory *mem)
 {
-	if (!m || !mem || mem->id >= KAAL_MEMORY_MAX_BLOCKS)
-		return KAAL_INVALID_ARGUMENT;
-	uint32_t i = mem->id;
-	struct kaal_memory_block *b = at(m, i);
-	if (b->state != BLOCK_ALLOCATED || b->cap != mem->cap || b->base != mem->phys ||
-	    (UINT64_C(1) << b->bits) != mem->size)
-		return KAAL_INVALID_ARGUMENT;
-	/* Whatever was made from the block goes first. */
-	kaal_status st = kaal_cnode_revoke(kaal_root_slot(m->root_cnode, b->cap));
+	kaal_status st = kaal_memory_check(m, mem);
 	if (st != KAAL_OK)
 		return st;
+	uint32_t i = mem->id;
+	struct kaal_memory_block *b = at(m, i);
+	/* Whatever was made from the block goes first. */
+	st = kaal_cnode_revoke(kaal_root_slot(m->root_cnode, b->cap));
+	if (st != KAAL_OK)
+		return st;
+	/* Every copy of the handle dies here; wrapping takes 2^32 frees of this one record. */
+	b->generation++;
 	m->free_bytes += UINT64_C(1) << b->bits;
 	while (at(m, i)->parent != NONE) {
 		uint32_t p = at(m, i)->parent;
