@@ -19,7 +19,7 @@ struct harness h;
 #define STACK_BYTES 4096
 static _Alignas(16) uint8_t stacks[MAX_THREADS][STACK_BYTES];
 static kaal_atomic_u32 stacks_taken;
-static pthread_barrier_t barrier;
+static struct harness_barrier barrier;
 static bool barrier_live;
 
 int harness_setup(void **state)
@@ -43,7 +43,7 @@ int harness_teardown(void **state)
 	(void)state;
 	assert_status(KAAL_OK, kaal_host_shutdown());
 	if (barrier_live) {
-		pthread_barrier_destroy(&barrier);
+		harness_barrier_destroy(&barrier);
 		barrier_live = false;
 	}
 	return 0;
@@ -207,13 +207,44 @@ uint64_t harness_fastpath_count(void)
 	return count;
 }
 
+void harness_barrier_create(struct harness_barrier *b, unsigned count)
+{
+	assert_true(count > 0);
+	assert_int_equal(0, pthread_mutex_init(&b->lock, NULL));
+	assert_int_equal(0, pthread_cond_init(&b->round_done, NULL));
+	b->count = count;
+	b->arrived = 0;
+	b->round = 0;
+}
+
+void harness_barrier_pass(struct harness_barrier *b)
+{
+	pthread_mutex_lock(&b->lock);
+	unsigned long round = b->round;
+	if (++b->arrived == b->count) {
+		b->arrived = 0;
+		b->round++;
+		pthread_cond_broadcast(&b->round_done);
+	}
+	/* The round number says when to go: by the time a waiter wakes, others may have arrived. */
+	while (b->round == round)
+		pthread_cond_wait(&b->round_done, &b->lock);
+	pthread_mutex_unlock(&b->lock);
+}
+
+void harness_barrier_destroy(struct harness_barrier *b)
+{
+	pthread_cond_destroy(&b->round_done);
+	pthread_mutex_destroy(&b->lock);
+}
+
 void harness_barrier_init(unsigned count)
 {
-	assert_int_equal(0, pthread_barrier_init(&barrier, NULL, count));
+	harness_barrier_create(&barrier, count);
 	barrier_live = true;
 }
 
 void harness_barrier_wait(void)
 {
-	pthread_barrier_wait(&barrier);
+	harness_barrier_pass(&barrier);
 }

@@ -2,6 +2,7 @@
 #ifndef KAAL_TEST_HARNESS_H
 #define KAAL_TEST_HARNESS_H
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -84,7 +85,23 @@ void harness_wait_blocked(kaal_cptr thread);
 /* Calls and ReplyRecvs the kernel's fast path took so far. */
 uint64_t harness_fastpath_count(void);
 
-/* A pthread barrier the test's threads and the test share. */
+/*
+ * A reusable barrier for count threads: each round lets them all go once the
+ * last arrives. Made of a mutex and a condition variable, as macOS has no
+ * pthread barriers.
+ */
+struct harness_barrier {
+	pthread_mutex_t lock;
+	pthread_cond_t round_done;
+	unsigned count;      /* threads per round */
+	unsigned arrived;    /* in the current round */
+	unsigned long round; /* rounds completed */
+};
+void harness_barrier_create(struct harness_barrier *b, unsigned count);
+void harness_barrier_pass(struct harness_barrier *b);
+void harness_barrier_destroy(struct harness_barrier *b);
+
+/* The harness's own barrier, which the test's threads and the test share; gone at teardown. */
 void harness_barrier_init(unsigned count);
 void harness_barrier_wait(void);
 

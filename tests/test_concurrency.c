@@ -92,14 +92,14 @@ static kaal_word report_wait(kaal_word want, uint64_t timeout_ns)
 #define DONE_NS   UINT64_C(60000000000)
 
 /* Barriers of the test's own, beside the harness's one. */
-static pthread_barrier_t barriers[3];
+static struct harness_barrier barriers[3];
 static unsigned barrier_count;
 
-static pthread_barrier_t *barrier_new(unsigned count)
+static struct harness_barrier *barrier_new(unsigned count)
 {
 	assert_true(barrier_count < sizeof(barriers) / sizeof(barriers[0]));
-	pthread_barrier_t *b = &barriers[barrier_count++];
-	assert_int_equal(0, pthread_barrier_init(b, NULL, count));
+	struct harness_barrier *b = &barriers[barrier_count++];
+	harness_barrier_create(b, count);
 	return b;
 }
 
@@ -115,7 +115,7 @@ static int concurrency_teardown(void **state)
 {
 	int r = harness_teardown(state);
 	while (barrier_count > 0)
-		pthread_barrier_destroy(&barriers[--barrier_count]);
+		harness_barrier_destroy(&barriers[--barrier_count]);
 	return r;
 }
 
@@ -143,10 +143,10 @@ static int concurrency_teardown(void **state)
 struct exact_once {
 	kaal_cptr ntfn;
 	unsigned signallers, waiters;
-	bool timeouts;                /* waiters use kaal_wait_timeout with varying timeouts */
-	bool finished;                /* set before the last `start`: threads return */
-	pthread_barrier_t *start;     /* everyone: a round begins, or the run ends */
-	pthread_barrier_t *signalled; /* signallers and the test thread: all bits sent */
+	bool timeouts;                     /* waiters use kaal_wait_timeout with varying timeouts */
+	bool finished;                     /* set before the last `start`: threads return */
+	struct harness_barrier *start;     /* everyone: a round begins, or the run ends */
+	struct harness_barrier *signalled; /* signallers and the test thread: all bits sent */
 	/* Written by waiter w during a round, read by the test thread once w left. */
 	kaal_word got[MAX_WAITERS];
 	kaal_word duplicated[MAX_WAITERS];
@@ -164,7 +164,7 @@ static const uint64_t wait_timeouts_ns[] = {0, 1000, 20000, 0, 200000, 5000, 200
 static void exact_once_signaller(kaal_word s)
 {
 	for (unsigned r = 0;; r++) {
-		pthread_barrier_wait(eo.start);
+		harness_barrier_pass(eo.start);
 		if (eo.finished)
 			return;
 		/* Start at a different bit each round so signallers interleave differently. */
@@ -176,7 +176,7 @@ static void exact_once_signaller(kaal_word s)
 				failure("round %u: signal of bit %u: %s", r, bit,
 				        kaal_status_name(st));
 		}
-		pthread_barrier_wait(eo.signalled);
+		harness_barrier_pass(eo.signalled);
 	}
 }
 
@@ -184,7 +184,7 @@ static void exact_once_waiter(kaal_word w)
 {
 	unsigned turn = (unsigned)w;
 	for (unsigned r = 0;; r++) {
-		pthread_barrier_wait(eo.start);
+		harness_barrier_pass(eo.start);
 		if (eo.finished)
 			return;
 		kaal_word record = 0, duplicated = 0;
@@ -297,8 +297,8 @@ static void exact_once_run(unsigned signallers, unsigned waiters, unsigned round
 	unsigned bad_rounds = 0;
 	unsigned long waiter_bits = 0;
 	for (unsigned r = 0; r < rounds; r++) {
-		pthread_barrier_wait(eo.start);
-		pthread_barrier_wait(eo.signalled);
+		harness_barrier_pass(eo.start);
+		harness_barrier_pass(eo.signalled);
 		kaal_word drained = 0, rest = 0;
 		kaal_status st = kaal_poll(eo.ntfn, &drained);
 		if (st == KAAL_OK)
@@ -318,7 +318,7 @@ static void exact_once_run(unsigned signallers, unsigned waiters, unsigned round
 			bad_rounds++;
 	}
 	eo.finished = true;
-	pthread_barrier_wait(eo.start);
+	harness_barrier_pass(eo.start);
 	assert_no_failures();
 	assert_int_equal(0, bad_rounds);
 
@@ -560,7 +560,7 @@ struct destroy_race {
 	kaal_cptr ntfn;  /* a fresh slot each round, never reused */
 	kaal_cptr ready; /* waiter w signals bit w just before it waits */
 	bool last;
-	pthread_barrier_t *start;
+	struct harness_barrier *start;
 	kaal_status outcome[DESTROY_WAITERS];
 	kaal_word bits[DESTROY_WAITERS];
 };
@@ -570,7 +570,7 @@ static struct destroy_race dr;
 static void destroy_waiter(kaal_word w)
 {
 	for (;;) {
-		pthread_barrier_wait(dr.start);
+		harness_barrier_pass(dr.start);
 		if (dr.last)
 			return;
 		kaal_word bits = 0xDEAD;
@@ -600,7 +600,7 @@ static void deleting_a_notification_wakes_its_waiters(void **state)
 	while (all_deleted < DESTROY_ROUNDS && tries < DESTROY_TRIES) {
 		tries++;
 		dr.ntfn = harness_create(KAAL_CAP_NOTIFICATION, 0);
-		pthread_barrier_wait(dr.start);
+		harness_barrier_pass(dr.start);
 		kaal_word ready = 0, all = (UINT64_C(1) << DESTROY_WAITERS) - 1;
 		while (ready != all) {
 			kaal_word bits = 0;
@@ -629,7 +629,7 @@ static void deleting_a_notification_wakes_its_waiters(void **state)
 			all_deleted++;
 	}
 	dr.last = true;
-	pthread_barrier_wait(dr.start);
+	harness_barrier_pass(dr.start);
 	assert_no_failures();
 	assert_int_equal(DESTROY_ROUNDS, all_deleted);
 
