@@ -22,13 +22,18 @@
 #include "host.h"
 #include "kernel.h"
 
-#define HOST_JOIN_SECONDS 10
+#define NS_PER_S UINT64_C(1000000000)
+/* How long shutdown waits for started threads to end. */
+#define HOST_JOIN_NS (10 * NS_PER_S)
+/* The longest single condition variable wait; a longer one is waited in pieces. */
+#define WAIT_SLICE_NS (3600 * NS_PER_S)
 
 struct host_thread {
 	struct host_thread *next; /* every record, for shutdown */
 	struct thread *thread;    /* NULL once the thread object is destroyed */
 	pthread_t pthread;
 	bool started;         /* a pthread was created for this thread and not joined */
+	bool finished;        /* that pthread is ending (under finish_lock) */
 	kaal_atomic_u32 wake; /* set to 1 under the kernel lock to end a sleep */
 #ifndef KAAL_HOST_FUTEX
 	pthread_mutex_t mutex;
@@ -40,6 +45,9 @@ struct host_thread {
 };
 
 static pthread_mutex_t kernel_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Started pthreads say they are ending, so shutdown can join them with a deadline. */
+static pthread_mutex_t finish_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t finish_cond = PTHREAD_COND_INITIALIZER;
 static struct host_thread *records;
 static struct host_thread *root_record;
 static _Thread_local struct host_thread *current;
@@ -55,17 +63,38 @@ void host_kernel_unlock(void)
 	pthread_mutex_unlock(&kernel_lock);
 }
 
-uint64_t arch_time_now_ns(void)
+static uint64_t clock_ns(clockid_t clock)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t arch_time_now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
 }
 
 static struct timespec to_timespec(uint64_t ns)
 {
-	struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
+	struct timespec ts = {(time_t)(ns / NS_PER_S), (long)(ns % NS_PER_S)};
 	return ts;
+}
+
+/*
+ * One wait on cond, until signalled or the monotonic deadline; ETIMEDOUT once it has passed.
+ * macOS cannot give a condition variable CLOCK_MONOTONIC, so the wait ends at the
+ * CLOCK_REALTIME time as far ahead; callers wait again until the monotonic deadline passes.
+ */
+static int wait_until(pthread_cond_t *cond, pthread_mutex_t *mutex, uint64_t deadline)
+{
+	uint64_t now = arch_time_now_ns();
+	if (now >= deadline)
+		return ETIMEDOUT;
+	uint64_t left = deadline - now < WAIT_SLICE_NS ? deadline - now : WAIT_SLICE_NS;
+	struct timespec at = to_timespec(clock_ns(CLOCK_REALTIME) + left);
+	pthread_cond_timedwait(cond, mutex, &at);
+	return 0;
 }
 
 static struct host_thread *new_record(struct thread *t)
@@ -76,12 +105,8 @@ static struct host_thread *new_record(struct thread *t)
 	ht->thread = t;
 	kaal_atomic_init(&ht->wake, 0);
 #ifndef KAAL_HOST_FUTEX
-	pthread_condattr_t attr;
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_mutex_init(&ht->mutex, NULL);
-	pthread_cond_init(&ht->cond, &attr);
-	pthread_condattr_destroy(&attr);
+	pthread_cond_init(&ht->cond, NULL);
 #endif
 	ht->next = records;
 	records = ht;
@@ -131,14 +156,12 @@ static void wake_record(struct host_thread *ht)
 
 static void sleep_record(struct host_thread *ht, uint64_t deadline)
 {
-	struct timespec abs = to_timespec(deadline);
 	pthread_mutex_lock(&ht->mutex);
 	while (kaal_atomic_load(&ht->wake, KAAL_ACQUIRE) == 0) {
-		if (!deadline) {
+		if (!deadline)
 			pthread_cond_wait(&ht->cond, &ht->mutex);
-		} else if (pthread_cond_timedwait(&ht->cond, &ht->mutex, &abs) == ETIMEDOUT) {
+		else if (wait_until(&ht->cond, &ht->mutex, deadline) == ETIMEDOUT)
 			break;
-		}
 	}
 	pthread_mutex_unlock(&ht->mutex);
 }
@@ -184,6 +207,7 @@ kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack
 	ht->entry = (void (*)(kaal_word))(uintptr_t)entry;
 	ht->arg = arg;
 	ht->ipc_buffer = (struct kaal_ipc_buffer *)(uintptr_t)ipc;
+	ht->finished = false;
 	if (pthread_create(&ht->pthread, NULL, thread_main, ht) != 0)
 		return KAAL_BUSY;
 	ht->started = true;
@@ -203,17 +227,39 @@ bool host_adopt_current(struct thread *t)
 	return current != NULL;
 }
 
+/* The pthread is about to end: host_threads_release() may join it now. */
+static void note_finished(struct host_thread *ht)
+{
+	pthread_mutex_lock(&finish_lock);
+	ht->finished = true;
+	pthread_cond_broadcast(&finish_cond);
+	pthread_mutex_unlock(&finish_lock);
+}
+
+/* Whether every started pthread has said it is ending, waiting until the deadline for them. */
+static bool await_finished(uint64_t deadline)
+{
+	bool all = true;
+	pthread_mutex_lock(&finish_lock);
+	for (struct host_thread *ht = records; ht && all; ht = ht->next) {
+		while (ht->started && !ht->finished &&
+		       wait_until(&finish_cond, &finish_lock, deadline) != ETIMEDOUT)
+			;
+		all = !ht->started || ht->finished;
+	}
+	pthread_mutex_unlock(&finish_lock);
+	return all;
+}
+
 bool host_threads_release(void)
 {
 	/* Threads that are still finishing get a few seconds; stuck ones make this fail. */
-	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += HOST_JOIN_SECONDS;
+	if (!await_finished(arch_time_now_ns() + HOST_JOIN_NS))
+		return false;
 	for (struct host_thread *ht = records; ht; ht = ht->next) {
 		if (!ht->started)
 			continue;
-		if (pthread_timedjoin_np(ht->pthread, NULL, &deadline) != 0)
-			return false;
+		pthread_join(ht->pthread, NULL);
 		ht->started = false;
 	}
 	while (records) {
@@ -268,8 +314,10 @@ _Noreturn void kaal_thread_exit(void)
 {
 	struct host_thread *ht = current;
 	kaal_syscall(KAAL_SYS_THREAD_EXIT, 0, 0, 0, 0, 0, 0);
-	if (ht && ht != root_record)
+	if (ht && ht != root_record) {
+		note_finished(ht);
 		pthread_exit(NULL);
+	}
 	abort(); /* the root thread has nowhere to return to */
 }
 
