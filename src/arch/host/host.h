@@ -3,6 +3,7 @@
 #define KAAL_HOST_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <kaal/types.h>
@@ -23,5 +24,16 @@ bool host_threads_release(void);
 /* Fake physical memory and MMIO. */
 bool host_ram_create(kaal_paddr base, uint64_t size);
 void host_ram_destroy(void);
+/*
+ * Boots from now on map in host pages of at least this many bytes (0: the
+ * system's page), as on a host whose page that is; for tests.
+ */
+void host_ram_force_page_size(size_t bytes);
+/*
+ * A thread enters the kernel, which may use its IPC buffer: returns what
+ * host_ipc_buffer_leave() takes when the thread leaves (both under the kernel lock).
+ */
+kaal_paddr host_ipc_buffer_enter(const struct thread *t);
+void host_ipc_buffer_leave(kaal_paddr ipc_buffer);
 
 #endif

@@ -283,6 +283,7 @@ struct kaal_result kaal_syscall(kaal_word num, kaal_word a0, kaal_word a1, kaal_
 		return r; /* a pthread the simulated system does not know */
 	host_kernel_lock();
 	struct thread *t = ht->thread;
+	kaal_paddr ipc = t ? host_ipc_buffer_enter(t) : 0;
 	/* A call stopped at a preemption point is issued again at once, as on return from an IRQ.
 	 */
 	do {
@@ -306,6 +307,7 @@ struct kaal_result kaal_syscall(kaal_word num, kaal_word a0, kaal_word a1, kaal_
 	} else {
 		r.status = KAAL_OBJECT_DELETED;
 	}
+	host_ipc_buffer_leave(ipc);
 	host_kernel_unlock();
 	return r;
 }
