@@ -13,7 +13,7 @@ set -euo pipefail
 
 cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.."
 
-all_configs="gcc-debug clang-debug gcc-portable gcc-asan clang-asan gcc-tsan clang-tsan coverage aarch64-gcc aarch64-clang"
+all_configs="gcc-debug clang-debug gcc-portable macos-api pages-16k pages-64k gcc-asan clang-asan gcc-tsan clang-tsan coverage aarch64-gcc aarch64-clang"
 read -r -a configs <<<"${KAAL_CONFIGS:-$all_configs}"
 
 # The parts whose coverage the coverage configuration checks, one a line:
@@ -49,6 +49,11 @@ config_settings()
 	gcc-debug) cc=gcc args=("${werror[@]}") ;;
 	clang-debug) cc=clang args=("${werror[@]}") ;;
 	gcc-portable) cc=gcc args=("${werror[@]}" -Dhost_blocking=portable) ;;
+	# Only the APIs macOS has (ci/macos-api.h), with Apple Silicon's 16 KiB pages.
+	macos-api) cc=clang args=("${werror[@]}" -Dhost_api=macos -Dhost_page_size=16384) ;;
+	# A host whose page is larger than a frame (tests/page_shim.c is preloaded).
+	pages-16k) cc=gcc args=("${werror[@]}" -Dhost_page_size=16384) ;;
+	pages-64k) cc=gcc args=("${werror[@]}" -Dhost_page_size=65536) ;;
 	gcc-asan) cc=gcc args=("${werror[@]}" '-Db_sanitize=address,undefined' -Db_lundef=false) ;;
 	clang-asan) cc=clang args=("${werror[@]}" '-Db_sanitize=address,undefined' -Db_lundef=false) ;;
 	gcc-tsan) cc=gcc args=("${werror[@]}" -Db_sanitize=thread) ;;
