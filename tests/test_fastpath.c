@@ -228,7 +228,7 @@ static kaal_cptr guarded(kaal_cptr cnode, unsigned bits, kaal_word guard)
 {
 	kaal_cptr slot = harness_slot();
 	assert_status(KAAL_OK, kaal_cnode_mint(harness_ref(slot), harness_ref(cnode),
-	                                       KAAL_RIGHTS_ALL, (guard << 6) | bits));
+	                                       KAAL_RIGHTS_ALL, kaal_cnode_guard(guard, bits)));
 	return slot;
 }
 

@@ -246,10 +246,10 @@ kaal_status kaal_broker_create_process(struct kaal_broker *b, unsigned radix, un
 		st = process_object(b, &p, KAAL_CAP_THREAD, 0, &p.thread);
 	if (st == KAAL_OK)
 		st = kaal_slots_alloc(&b->slots, &p.cspace);
-	/* A CNode's badge is its guard: size in bits 0-5, the guard's value (0) above. */
+	/* A zero guard over the bits the radix leaves makes every cptr a slot index. */
 	if (st == KAAL_OK)
 		st = kaal_cnode_mint(root_ref(b, p.cspace), root_ref(b, p.cnode), KAAL_RIGHTS_ALL,
-		                     KAAL_WORD_BITS - radix);
+		                     kaal_cnode_guard(0, KAAL_WORD_BITS - radix));
 	if (st == KAAL_OK)
 		st = kaal_thread_configure(p.thread, p.cspace, p.ipc_buffer, priority);
 	if (st == KAAL_OK)
