@@ -13,7 +13,7 @@ set -euo pipefail
 
 cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.."
 
-all_configs="gcc-debug clang-debug gcc-portable macos-api pages-16k pages-64k gcc-asan clang-asan gcc-tsan clang-tsan coverage aarch64-gcc aarch64-clang"
+all_configs="gcc-debug clang-debug gcc-portable macos-api pages-16k pages-64k gcc-asan clang-asan gcc-tsan clang-tsan coverage aarch64-gcc aarch64-clang aarch64-linux"
 read -r -a configs <<<"${KAAL_CONFIGS:-$all_configs}"
 
 # The parts whose coverage the coverage configuration checks, one a line:
@@ -40,8 +40,9 @@ if ! bash ci/install-deps.sh; then
 fi
 
 # Sets cc and args for configuration $1; returns 1 for an unknown name.
-# The aarch64 configurations are cross builds of the EL1 kernel, tested on
-# QEMU (ci/cross/*.ini name the compilers; cc is the build machine's).
+# aarch64-gcc and aarch64-clang are cross builds of the EL1 kernel, tested
+# on QEMU; aarch64-linux is the host build for Linux on aarch64, tested under
+# qemu-user (ci/cross/*.ini name the compilers; cc is the build machine's).
 config_settings()
 {
 	local werror=(--buildtype=debug -Dwerror=true)
@@ -61,6 +62,8 @@ config_settings()
 	coverage) cc=gcc args=("${werror[@]}" -Db_coverage=true) ;;
 	aarch64-gcc) cc=gcc args=("${werror[@]}" --cross-file ci/cross/aarch64-gcc.ini) ;;
 	aarch64-clang) cc=gcc args=("${werror[@]}" --cross-file ci/cross/aarch64-clang.ini) ;;
+	# The host build for Linux on aarch64, its tests run under qemu-user.
+	aarch64-linux) cc=gcc args=("${werror[@]}" --cross-file ci/cross/aarch64-linux-gnu.ini) ;;
 	*) return 1 ;;
 	esac
 }
