@@ -267,8 +267,10 @@ check_same_tap()
 for name in "${configs[@]}"; do
 	run_config "$name"
 done
+# The kernel configurations, whose scenario runs on QEMU are compared with the host's.
+kernel_configs=" aarch64-gcc aarch64-clang "
 for name in "${configs[@]}"; do
-	if [[ "$name" == aarch64-* && " ${configs[*]} " == *" gcc-debug "* ]]; then
+	if [[ "$kernel_configs" == *" $name "* && " ${configs[*]} " == *" gcc-debug "* ]]; then
 		check_same_tap "$name"
 	fi
 done
