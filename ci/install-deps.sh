@@ -18,6 +18,7 @@ packages=(
 	gcc-aarch64-linux-gnu
 	qemu-system-arm
 	gdb-multiarch
+	spin
 	# The host build for Linux on aarch64: its C library to compile against,
 	# cmocka and the C library to run with (Debian's arm64 architecture), and
 	# qemu-user to run the tests.
