@@ -1,0 +1,69 @@
+/*
+ * The checker's parts and how they share a run: the scheduler (sched.c)
+ * owns the threads and the run; a strategy (strategy.c) picks each step;
+ * the memory model (memory.c) holds each thread's buffered stores.
+ */
+#ifndef KAAL_CHECKER_INTERNAL_H
+#define KAAL_CHECKER_INTERNAL_H
+
+#include <kaal/checker.h>
+
+/* A thread's buffered stores, oldest first; more than this drains the oldest. */
+#define STORE_BUFFER_SIZE 32
+
+struct buffered_store {
+	volatile void *obj;
+	unsigned size;
+	uint64_t value;
+};
+
+struct store_buffer {
+	struct buffered_store entries[STORE_BUFFER_SIZE];
+	unsigned count;
+};
+
+/*
+ * What a step does: run a thread to its next scheduling point, or move the
+ * oldest store of a thread's buffer to memory. Entity ids: thread t runs as
+ * t, its buffer drains as KAAL_CHECK_MAX_THREADS + t.
+ */
+#define DRAIN_ENTITY(t) (KAAL_CHECK_MAX_THREADS + (t))
+#define ENTITIES        (2 * KAAL_CHECK_MAX_THREADS)
+
+struct strategy_state {
+	uint64_t rng;
+	unsigned priority[ENTITIES];                /* PCT: the higher runs */
+	unsigned change_at[KAAL_CHECK_MAX_THREADS]; /* PCT: steps where the runner drops */
+	unsigned changes;
+};
+
+/* The run in progress. */
+struct run {
+	const struct kaal_check_test *test;
+	const struct kaal_check_config *config;
+	struct strategy_state strategy;
+	struct store_buffer buffers[KAAL_CHECK_MAX_THREADS];
+	unsigned current; /* the thread running, while one runs */
+	unsigned steps;
+};
+
+extern struct run *checker_run;
+
+uint64_t strategy_random(struct strategy_state *s);
+void strategy_start(struct strategy_state *s, const struct kaal_check_config *config);
+/* One of the n entities ready this step (n >= 1). */
+unsigned strategy_pick(struct strategy_state *s, const struct kaal_check_config *config,
+                       const unsigned *ready, unsigned n, unsigned step);
+
+/* Memory through thread t's view under the run's model. */
+uint64_t memory_load(unsigned t, const volatile void *obj, unsigned size);
+void memory_store(unsigned t, volatile void *obj, unsigned size, uint64_t value);
+void memory_drain_oldest(unsigned t);
+void memory_drain_all(unsigned t);
+
+/* The running thread gives the scheduler its next step. */
+void sched_point(void);
+/* The running thread's assertion failed: the run ends. */
+_Noreturn void sched_fail(const char *message);
+
+#endif

@@ -1,0 +1,229 @@
+/*
+ * Litmus tests of the checker's memory models: for each model, every
+ * outcome the model allows is reached within a budget of random and PCT
+ * runs, and no outcome it forbids ever is. Each test's outcome is its
+ * registers, packed one bit each into a number.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <kaal/atomic.h>
+#include <kaal/checker.h>
+
+#define RUNS_PER_STRATEGY 2000
+#define PCT_DEPTH         3
+#define OUTCOMES          16 /* up to four one-bit registers */
+
+struct litmus_state {
+	kaal_atomic_u32 x, y;
+	uint32_t r[4];
+};
+
+static unsigned last_outcome;
+static bool with_fence;
+
+static void fence(void)
+{
+	if (with_fence)
+		kaal_atomic_fence(KAAL_SEQ_CST);
+}
+
+static void record(void *p)
+{
+	struct litmus_state *s = p;
+	last_outcome = s->r[0] | s->r[1] << 1 | s->r[2] << 2 | s->r[3] << 3;
+}
+
+/* SB: each thread stores one word and loads the other. r0 = r1 = 0 is the store-buffering outcome.
+ */
+static void sb_thread(unsigned id, void *p)
+{
+	struct litmus_state *s = p;
+	kaal_atomic_u32 *mine = id == 0 ? &s->x : &s->y;
+	kaal_atomic_u32 *other = id == 0 ? &s->y : &s->x;
+	kaal_atomic_store(mine, 1, KAAL_RELAXED);
+	fence();
+	s->r[id] = kaal_atomic_load(other, KAAL_RELAXED);
+}
+
+/* SB with every access seq_cst and no fence. */
+static void sb_seq_cst_thread(unsigned id, void *p)
+{
+	struct litmus_state *s = p;
+	kaal_atomic_u32 *mine = id == 0 ? &s->x : &s->y;
+	kaal_atomic_u32 *other = id == 0 ? &s->y : &s->x;
+	kaal_atomic_store(mine, 1, KAAL_SEQ_CST);
+	s->r[id] = kaal_atomic_load(other, KAAL_SEQ_CST);
+}
+
+/* MP: data x, then flag y; the reader loads the flag, then the data. */
+static void mp_thread(unsigned id, void *p)
+{
+	struct litmus_state *s = p;
+	if (id == 0) {
+		kaal_atomic_store(&s->x, 1, KAAL_RELAXED);
+		kaal_atomic_store(&s->y, 1, KAAL_RELEASE);
+		return;
+	}
+	s->r[0] = kaal_atomic_load(&s->y, KAAL_ACQUIRE);
+	s->r[1] = kaal_atomic_load(&s->x, KAAL_RELAXED);
+}
+
+/* LB: each thread loads one word, then stores the other. */
+static void lb_thread(unsigned id, void *p)
+{
+	struct litmus_state *s = p;
+	kaal_atomic_u32 *mine = id == 0 ? &s->x : &s->y;
+	kaal_atomic_u32 *other = id == 0 ? &s->y : &s->x;
+	s->r[id] = kaal_atomic_load(mine, KAAL_RELAXED);
+	kaal_atomic_store(other, 1, KAAL_RELAXED);
+}
+
+/* 2+2W: each thread stores both words, in opposite orders; the outcome is the final values. */
+static void w22_thread(unsigned id, void *p)
+{
+	struct litmus_state *s = p;
+	kaal_atomic_u32 *first = id == 0 ? &s->x : &s->y;
+	kaal_atomic_u32 *second = id == 0 ? &s->y : &s->x;
+	kaal_atomic_store(first, 1, KAAL_RELAXED);
+	kaal_atomic_store(second, 2, KAAL_RELAXED);
+}
+
+static void w22_record(void *p)
+{
+	struct litmus_state *s = p;
+	last_outcome = (s->x == 2) | (s->y == 2) << 1;
+}
+
+/* IRIW: two writers, two readers that read the words in opposite orders. */
+static void iriw_thread(unsigned id, void *p)
+{
+	struct litmus_state *s = p;
+	switch (id) {
+	case 0:
+		kaal_atomic_store(&s->x, 1, KAAL_RELAXED);
+		break;
+	case 1:
+		kaal_atomic_store(&s->y, 1, KAAL_RELAXED);
+		break;
+	case 2:
+		s->r[0] = kaal_atomic_load(&s->x, KAAL_ACQUIRE);
+		s->r[1] = kaal_atomic_load(&s->y, KAAL_ACQUIRE);
+		break;
+	default:
+		s->r[2] = kaal_atomic_load(&s->y, KAAL_ACQUIRE);
+		s->r[3] = kaal_atomic_load(&s->x, KAAL_ACQUIRE);
+		break;
+	}
+}
+
+struct litmus {
+	struct kaal_check_test test;
+	bool fence;
+	/* Outcomes (bit n: outcome n) each model allows; every other is forbidden. */
+	uint32_t allowed[2];
+};
+
+#define BIT(n) (UINT32_C(1) << (n))
+
+static const struct litmus litmus_tests[] = {
+    {{"SB", 2, sizeof(struct litmus_state), NULL, sb_thread, record},
+     false,
+     {BIT(1) | BIT(2) | BIT(3), BIT(0) | BIT(1) | BIT(2) | BIT(3)}},
+    {{"SB+fences", 2, sizeof(struct litmus_state), NULL, sb_thread, record},
+     true,
+     {BIT(1) | BIT(2) | BIT(3), BIT(1) | BIT(2) | BIT(3)}},
+    {{"SB+seq_cst", 2, sizeof(struct litmus_state), NULL, sb_seq_cst_thread, record},
+     false,
+     {BIT(1) | BIT(2) | BIT(3), BIT(1) | BIT(2) | BIT(3)}},
+    /* r0 = flag, r1 = data: outcome 1 (flag seen, data stale) is forbidden. */
+    {{"MP", 2, sizeof(struct litmus_state), NULL, mp_thread, record},
+     false,
+     {BIT(0) | BIT(2) | BIT(3), BIT(0) | BIT(2) | BIT(3)}},
+    /* Outcome 3 (each load sees the other thread's later store) needs load buffering. */
+    {{"LB", 2, sizeof(struct litmus_state), NULL, lb_thread, record},
+     false,
+     {BIT(0) | BIT(1) | BIT(2), BIT(0) | BIT(1) | BIT(2)}},
+    /* Outcome 0: x = 1 and y = 1 at the end, each thread's first store last. */
+    {{"2+2W", 2, sizeof(struct litmus_state), NULL, w22_thread, w22_record},
+     false,
+     {BIT(1) | BIT(2) | BIT(3), BIT(1) | BIT(2) | BIT(3)}},
+};
+
+/* IRIW's forbidden outcome: r0=1 r1=0 (x before y) and r2=1 r3=0 (y before x). */
+#define IRIW_FORBIDDEN 0x5
+
+/* Every outcome of test under model over the runs of both strategies. */
+static uint32_t outcomes(const struct kaal_check_test *test, enum kaal_check_model model)
+{
+	uint32_t seen = 0;
+	for (int strategy = KAAL_CHECK_RANDOM; strategy <= KAAL_CHECK_PCT; strategy++) {
+		for (uint64_t seed = 1; seed <= RUNS_PER_STRATEGY; seed++) {
+			struct kaal_check_config config = {
+			    .model = model,
+			    .strategy = (enum kaal_check_strategy)strategy,
+			    .seed = seed,
+			    .pct_depth = PCT_DEPTH,
+			    .pct_steps = 12,
+			};
+			struct kaal_check_result result;
+			assert_true(kaal_check_run(test, &config, &result));
+			assert_int_equal(result.verdict, KAAL_CHECK_PASSED);
+			assert_true(last_outcome < OUTCOMES);
+			seen |= BIT(last_outcome);
+		}
+	}
+	return seen;
+}
+
+static void check_litmus(enum kaal_check_model model)
+{
+	for (size_t i = 0; i < sizeof litmus_tests / sizeof litmus_tests[0]; i++) {
+		const struct litmus *l = &litmus_tests[i];
+		with_fence = l->fence;
+		uint32_t seen = outcomes(&l->test, model);
+		print_message("# %s under %s: outcomes 0x%x, allowed 0x%x\n", l->test.name,
+		              kaal_check_model_name(model), seen, l->allowed[model]);
+		assert_int_equal(seen, l->allowed[model]);
+	}
+}
+
+static void litmus_sc(void **state)
+{
+	(void)state;
+	check_litmus(KAAL_CHECK_SC);
+}
+
+static void litmus_tso(void **state)
+{
+	(void)state;
+	check_litmus(KAAL_CHECK_TSO);
+}
+
+static void iriw(void **state)
+{
+	(void)state;
+	const struct kaal_check_test test = {"IRIW", 4,           sizeof(struct litmus_state),
+	                                     NULL,   iriw_thread, record};
+	for (int model = KAAL_CHECK_SC; model <= KAAL_CHECK_TSO; model++) {
+		uint32_t seen = outcomes(&test, (enum kaal_check_model)model);
+		assert_false(seen & BIT(IRIW_FORBIDDEN));
+		/* Both readers agreeing on either order is reachable. */
+		assert_true(seen & BIT(0xF));
+		assert_true(seen & BIT(0x0));
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(litmus_sc),
+	    cmocka_unit_test(litmus_tso),
+	    cmocka_unit_test(iriw),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
