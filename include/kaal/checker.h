@@ -14,6 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kaal/atomic.h>
+#include <kaal/status.h>
+#include <kaal/types.h>
+
 #define KAAL_CHECK_MAX_THREADS 8
 
 enum kaal_check_model {
@@ -29,8 +33,49 @@ enum kaal_check_strategy {
 enum kaal_check_verdict {
 	KAAL_CHECK_PASSED,
 	KAAL_CHECK_FAILED,     /* an assertion of the test failed */
-	KAAL_CHECK_DEADLOCK,   /* no thread can run, and not all have finished */
+	KAAL_CHECK_DEADLOCK,   /* a thread is blocked and nothing can run to wake it */
 	KAAL_CHECK_STEP_LIMIT, /* the run took more steps than allowed */
+};
+
+enum kaal_check_op {
+	KAAL_CHECK_OP_LOAD,
+	KAAL_CHECK_OP_STORE,
+	KAAL_CHECK_OP_RMW, /* exchange, fetch-add, fetch-or, compare-and-swap */
+	KAAL_CHECK_OP_FENCE,
+};
+
+/* An atomic operation in the source, as a run met it. */
+struct kaal_check_site_info {
+	const char *file; /* as the compiler named it (__FILE__) */
+	int line;
+	enum kaal_check_op op;
+	enum kaal_check_order order;
+};
+
+#define KAAL_CHECK_MAX_SITES 64
+
+/* The distinct sites a run met, in the order it first met them. */
+struct kaal_check_sites {
+	struct kaal_check_site_info site[KAAL_CHECK_MAX_SITES];
+	unsigned count;
+	bool overflow; /* more than KAAL_CHECK_MAX_SITES: the rest were not recorded */
+};
+
+/*
+ * A defect planted at run time in the code under test: the operations at
+ * one source line (file as in kaal_check_site_info) lose their fence or
+ * their ordering. A test that guards a site fails when it is mutated.
+ */
+enum kaal_check_mutation_kind {
+	KAAL_CHECK_MUTATE_NONE,
+	KAAL_CHECK_DROP_FENCE, /* the fence is not executed */
+	KAAL_CHECK_RELAX,      /* every operation there is relaxed */
+};
+
+struct kaal_check_mutation {
+	enum kaal_check_mutation_kind kind;
+	const char *file;
+	int line;
 };
 
 struct kaal_check_config {
@@ -40,12 +85,21 @@ struct kaal_check_config {
 	unsigned pct_depth; /* PCT: bugs of this depth (1: no change points) */
 	unsigned pct_steps; /* PCT: steps a run is expected to take */
 	unsigned max_steps; /* a run is stopped after this many (0: 100,000) */
+	struct kaal_check_mutation mutation;
+	struct kaal_check_sites *sites; /* if not NULL, filled with the sites the run met */
 };
 
 struct kaal_check_test {
 	const char *name;
-	unsigned threads; /* 1 to KAAL_CHECK_MAX_THREADS */
+	/* Threads the checker starts, running thread() (0 to KAAL_CHECK_MAX_THREADS in all). */
+	unsigned threads;
 	size_t state_size;
+	/*
+	 * Boot a simulated kaal machine for each run: setup runs as its root
+	 * task and may start kaal threads (kaal_check_spawn()), which the checker
+	 * schedules like its own; blocking system calls are scheduling events.
+	 */
+	bool boots;
 	/* Before the threads start, on zeroed state (may be NULL). */
 	void (*setup)(void *state);
 	/* Thread id's body, 0 <= id < threads. */
@@ -63,6 +117,16 @@ struct kaal_check_result {
 /* One run of test under config. Returns false only for a config or test it cannot run. */
 bool kaal_check_run(const struct kaal_check_test *test, const struct kaal_check_config *config,
                     struct kaal_check_result *result);
+
+/*
+ * In a test that boots, from its setup: start fn(arg) as a kaal thread in a
+ * process of its own, given the root's capability caps[i] with rights[i] at
+ * slot i + 1 of its CSpace (its cptr i + 1), for i < count (at most 15).
+ */
+kaal_status kaal_check_spawn(void (*fn)(kaal_word), kaal_word arg, const kaal_cptr *caps,
+                             const unsigned *rights, unsigned count);
+/* In a test that boots: the root task's broker, which owns all of boot info. */
+struct kaal_broker *kaal_check_broker(void);
 
 /* A failed assertion ends the run with KAAL_CHECK_FAILED. */
 void kaal_check_assert_at(bool holds, const char *what, const char *file, int line);

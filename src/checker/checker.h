@@ -23,12 +23,16 @@ struct store_buffer {
 };
 
 /*
- * What a step does: run a thread to its next scheduling point, or move the
- * oldest store of a thread's buffer to memory. Entity ids: thread t runs as
- * t, its buffer drains as KAAL_CHECK_MAX_THREADS + t.
+ * What a step does: run a thread to its next scheduling point, move the
+ * oldest store of a thread's buffer to memory, or end the earliest timed
+ * wait. Entity ids: thread t runs as t, its buffer drains as
+ * KAAL_CHECK_MAX_THREADS + t, the timer is the last.
  */
 #define DRAIN_ENTITY(t) (KAAL_CHECK_MAX_THREADS + (t))
-#define ENTITIES        (2 * KAAL_CHECK_MAX_THREADS)
+#define TIMER_ENTITY    (2 * KAAL_CHECK_MAX_THREADS)
+#define ENTITIES        (2 * KAAL_CHECK_MAX_THREADS + 1)
+/* The thread id while no checked thread runs (setup, finish): accesses act on memory at once. */
+#define NO_THREAD KAAL_CHECK_MAX_THREADS
 
 struct strategy_state {
 	uint64_t rng;
@@ -43,8 +47,9 @@ struct run {
 	const struct kaal_check_config *config;
 	struct strategy_state strategy;
 	struct store_buffer buffers[KAAL_CHECK_MAX_THREADS];
-	unsigned current; /* the thread running, while one runs */
+	unsigned current; /* the thread running, or NO_THREAD */
 	unsigned steps;
+	uint64_t now; /* virtual time in nanoseconds */
 };
 
 extern struct run *checker_run;
@@ -65,5 +70,19 @@ void memory_drain_all(unsigned t);
 void sched_point(void);
 /* The running thread's assertion failed: the run ends. */
 _Noreturn void sched_fail(const char *message);
+/* A new thread running fn(arg), ready at once; NO_THREAD when all are in use. */
+unsigned sched_spawn(void (*fn)(void *), void *arg);
+/* What thread id's function is given, until it first runs. */
+void sched_set_arg(unsigned id, void *arg);
+/* The running thread sleeps until sched_wake() or, if deadline is not 0, the timer's step. */
+void sched_block(uint64_t deadline);
+void sched_wake(unsigned id);
+/* The running thread has ended. */
+_Noreturn void sched_exit(void);
+uint64_t sched_now(void);
+
+/* The simulated machine of a test that boots (system.c). */
+bool system_boot(void);
+void system_shutdown(void);
 
 #endif

@@ -6,6 +6,7 @@
  * a seq_cst fence first drains the thread's whole buffer, as x86's locked
  * instructions and mfence do.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include <kaal/atomic.h>
@@ -39,10 +40,10 @@ static bool buffering(void)
 	return checker_run->config->model == KAAL_CHECK_TSO;
 }
 
-/* Outside any checked thread (setup, finish) t is KAAL_CHECK_MAX_THREADS: memory itself. */
+/* Outside any checked thread (setup, finish) t is NO_THREAD: memory itself. */
 static bool is_thread(unsigned t)
 {
-	return t < KAAL_CHECK_MAX_THREADS;
+	return t != NO_THREAD;
 }
 
 uint64_t memory_load(unsigned t, const volatile void *obj, unsigned size)
@@ -84,20 +85,55 @@ void memory_store(unsigned t, volatile void *obj, unsigned size, uint64_t value)
 	b->entries[b->count++] = (struct buffered_store){obj, size, value};
 }
 
+static bool same_site(const struct kaal_check_site_info *a, const struct kaal_check_site *site,
+                      enum kaal_check_op op)
+{
+	return a->line == site->line && a->op == op && strcmp(a->file, site->file) == 0;
+}
+
+static void record_site(const struct kaal_check_site *site, enum kaal_check_op op,
+                        enum kaal_check_order order)
+{
+	struct kaal_check_sites *sites = checker_run->config->sites;
+	if (!sites)
+		return;
+	for (unsigned i = 0; i < sites->count; i++)
+		if (same_site(&sites->site[i], site, op))
+			return;
+	if (sites->count == KAAL_CHECK_MAX_SITES) {
+		sites->overflow = true;
+		return;
+	}
+	sites->site[sites->count++] =
+	    (struct kaal_check_site_info){site->file, site->line, op, order};
+}
+
+static bool mutated(const struct kaal_check_site *site, enum kaal_check_mutation_kind kind)
+{
+	const struct kaal_check_mutation *m = &checker_run->config->mutation;
+	return m->kind == kind && m->line == site->line && strcmp(m->file, site->file) == 0;
+}
+
+/* A step of the running thread at an atomic operation: the order it keeps after any mutation. */
+static enum kaal_check_order begin_op(const struct kaal_check_site *site, enum kaal_check_op op,
+                                      enum kaal_check_order order)
+{
+	record_site(site, op, order);
+	sched_point();
+	return mutated(site, KAAL_CHECK_RELAX) ? KAAL_RELAXED : order;
+}
+
 uint64_t kaal_check_load(const volatile void *obj, unsigned size, enum kaal_check_order order,
                          const struct kaal_check_site *site)
 {
-	(void)order;
-	(void)site;
-	sched_point();
+	begin_op(site, KAAL_CHECK_OP_LOAD, order);
 	return memory_load(checker_run->current, obj, size);
 }
 
 void kaal_check_store(volatile void *obj, unsigned size, uint64_t value,
                       enum kaal_check_order order, const struct kaal_check_site *site)
 {
-	(void)site;
-	sched_point();
+	order = begin_op(site, KAAL_CHECK_OP_STORE, order);
 	unsigned t = checker_run->current;
 	memory_store(t, obj, size, value);
 	if (order == KAAL_SEQ_CST)
@@ -120,9 +156,8 @@ static uint64_t apply(enum kaal_check_rmw op, uint64_t old, uint64_t value)
 uint64_t kaal_check_rmw(volatile void *obj, unsigned size, enum kaal_check_rmw op, uint64_t value,
                         enum kaal_check_order order, const struct kaal_check_site *site)
 {
-	(void)order;
-	(void)site;
-	sched_point();
+	/* A locked instruction drains the buffer whatever its order. */
+	begin_op(site, KAAL_CHECK_OP_RMW, order);
 	memory_drain_all(checker_run->current);
 	uint64_t old = read_memory(obj, size);
 	write_memory(obj, size, apply(op, old, value));
@@ -133,10 +168,8 @@ bool kaal_check_cas(volatile void *obj, unsigned size, void *expected, uint64_t 
                     enum kaal_check_order success, enum kaal_check_order failure,
                     const struct kaal_check_site *site)
 {
-	(void)success;
 	(void)failure;
-	(void)site;
-	sched_point();
+	begin_op(site, KAAL_CHECK_OP_RMW, success);
 	memory_drain_all(checker_run->current);
 	uint64_t old = read_memory(obj, size);
 	uint64_t want = read_memory(expected, size);
@@ -150,8 +183,7 @@ bool kaal_check_cas(volatile void *obj, unsigned size, void *expected, uint64_t 
 
 void kaal_check_fence(enum kaal_check_order order, const struct kaal_check_site *site)
 {
-	(void)site;
-	sched_point();
-	if (order == KAAL_SEQ_CST)
+	order = begin_op(site, KAAL_CHECK_OP_FENCE, order);
+	if (order == KAAL_SEQ_CST && !mutated(site, KAAL_CHECK_DROP_FENCE))
 		memory_drain_all(checker_run->current);
 }

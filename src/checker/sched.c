@@ -1,9 +1,11 @@
 /*
  * The scheduler. A checked test's threads are user-level contexts that run
- * one at a time; each atomic access first hands control back here, and the
- * strategy picks the next step among the threads that can run and the
- * store buffers that hold stores. A switch is a context swap, no system
- * call (switch.S), so a run costs little more than the test's own code.
+ * one at a time; each atomic access and each system call first hands
+ * control back here, and the strategy picks the next step among the
+ * threads that can run, the store buffers that hold stores, and the timer
+ * when a blocked thread has a deadline. A switch is a context swap, no
+ * system call (switch.S), so a run costs little more than the test's own
+ * code. Time is virtual: it moves only when the timer takes a step.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -11,15 +13,38 @@
 
 #include "checker.h"
 
+/* AddressSanitizer's marks on a stack whose frames were abandoned are cleared before reuse. */
+#if defined(__SANITIZE_ADDRESS__)
+#define CHECKER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CHECKER_ASAN 1
+#endif
+#endif
+#ifdef CHECKER_ASAN
+#include <sanitizer/asan_interface.h>
+#define unpoison_stack(stack, size) __asan_unpoison_memory_region((stack), (size))
+#else
+#define unpoison_stack(stack, size) ((void)(stack), (void)(size))
+#endif
+
 #define THREAD_STACK_SIZE (256 * 1024)
 #define DEFAULT_MAX_STEPS 100000
-/* current while no checked thread runs (setup, finish): accesses act on memory at once. */
-#define NO_THREAD KAAL_CHECK_MAX_THREADS
+
+enum thread_state {
+	THREAD_UNUSED,
+	THREAD_READY,
+	THREAD_BLOCKED,
+	THREAD_FINISHED,
+};
 
 struct checked_thread {
 	void *sp; /* the saved stack pointer while it does not run */
 	char *stack;
-	bool finished;
+	enum thread_state state;
+	uint64_t deadline; /* while blocked: when the timer may end the wait (0: never) */
+	void (*fn)(void *);
+	void *arg;
 };
 
 /* switch.S */
@@ -33,31 +58,87 @@ static void *test_state;
 static bool failed;
 static char failure[256];
 
-static void thread_main(void *arg)
-{
-	unsigned id = (unsigned)(uintptr_t)arg;
-	checker_run->test->thread(id, test_state);
-	threads[id].finished = true;
-	checker_switch(&threads[id].sp, scheduler_sp);
-	abort(); /* a finished thread is never picked again */
-}
-
-void sched_point(void)
-{
-	unsigned t = checker_run->current;
-	if (t == NO_THREAD)
-		return;
-	checker_switch(&threads[t].sp, scheduler_sp);
-}
-
-_Noreturn void sched_fail(const char *message)
+static void record_failure(const char *message)
 {
 	if (!failed) {
 		failed = true;
 		snprintf(failure, sizeof failure, "%s", message);
 	}
-	unsigned t = checker_run->current;
-	checker_switch(&threads[t].sp, scheduler_sp);
+}
+
+static void to_scheduler(void)
+{
+	checker_switch(&threads[checker_run->current].sp, scheduler_sp);
+}
+
+static void thread_main(void *arg)
+{
+	struct checked_thread *ct = arg;
+	ct->fn(ct->arg);
+	sched_exit();
+}
+
+unsigned sched_spawn(void (*fn)(void *), void *arg)
+{
+	unsigned id = 0;
+	while (id < KAAL_CHECK_MAX_THREADS && threads[id].state != THREAD_UNUSED)
+		id++;
+	if (id == KAAL_CHECK_MAX_THREADS)
+		return NO_THREAD;
+	struct checked_thread *ct = &threads[id];
+	if (!ct->stack && !(ct->stack = malloc(THREAD_STACK_SIZE)))
+		return NO_THREAD;
+	/* A failed run leaves its threads' frames behind, never returned from. */
+	unpoison_stack(ct->stack, THREAD_STACK_SIZE);
+	ct->fn = fn;
+	ct->arg = arg;
+	ct->deadline = 0;
+	ct->state = THREAD_READY;
+	ct->sp = checker_prepare(ct->stack + THREAD_STACK_SIZE, thread_main, ct);
+	return id;
+}
+
+void sched_set_arg(unsigned id, void *arg)
+{
+	threads[id].arg = arg;
+}
+
+void sched_point(void)
+{
+	if (checker_run->current != NO_THREAD)
+		to_scheduler();
+}
+
+void sched_block(uint64_t deadline)
+{
+	struct checked_thread *ct = &threads[checker_run->current];
+	ct->state = THREAD_BLOCKED;
+	ct->deadline = deadline;
+	to_scheduler();
+}
+
+void sched_wake(unsigned id)
+{
+	if (id < KAAL_CHECK_MAX_THREADS && threads[id].state == THREAD_BLOCKED)
+		threads[id].state = THREAD_READY;
+}
+
+_Noreturn void sched_exit(void)
+{
+	threads[checker_run->current].state = THREAD_FINISHED;
+	to_scheduler();
+	abort(); /* a finished thread is never picked again */
+}
+
+uint64_t sched_now(void)
+{
+	return checker_run->now;
+}
+
+_Noreturn void sched_fail(const char *message)
+{
+	record_failure(message);
+	to_scheduler();
 	abort(); /* a failed run's threads are never resumed */
 }
 
@@ -69,36 +150,43 @@ void kaal_check_assert_at(bool holds, const char *what, const char *file, int li
 	snprintf(message, sizeof message, "assertion failed: %s (%s:%d)", what, file, line);
 	if (checker_run->current != NO_THREAD)
 		sched_fail(message);
-	if (!failed) {
-		failed = true;
-		snprintf(failure, sizeof failure, "%s", message);
-	}
+	record_failure(message);
 }
 
-static bool prepare_threads(unsigned count)
+static void plain_thread(void *arg)
 {
-	for (unsigned t = 0; t < count; t++) {
-		struct checked_thread *ct = &threads[t];
-		if (!ct->stack && !(ct->stack = malloc(THREAD_STACK_SIZE)))
-			return false;
-		ct->sp = checker_prepare(ct->stack + THREAD_STACK_SIZE, thread_main,
-		                         (void *)(uintptr_t)t);
-		ct->finished = false;
-	}
-	return true;
+	checker_run->test->thread((unsigned)(uintptr_t)arg, test_state);
 }
 
-/* The entities that can take the next step: unfinished threads, then non-empty buffers. */
+/* The entities that can take the next step: ready threads, non-empty buffers, the timer. */
 static unsigned ready_entities(const struct run *r, unsigned *ready)
 {
 	unsigned n = 0;
-	for (unsigned t = 0; t < r->test->threads; t++)
-		if (!threads[t].finished)
+	bool timed = false;
+	for (unsigned t = 0; t < KAAL_CHECK_MAX_THREADS; t++) {
+		if (threads[t].state == THREAD_READY)
 			ready[n++] = t;
-	for (unsigned t = 0; t < r->test->threads; t++)
+		timed |= threads[t].state == THREAD_BLOCKED && threads[t].deadline != 0;
+	}
+	for (unsigned t = 0; t < KAAL_CHECK_MAX_THREADS; t++)
 		if (r->buffers[t].count > 0)
 			ready[n++] = DRAIN_ENTITY(t);
+	if (timed)
+		ready[n++] = TIMER_ENTITY;
 	return n;
+}
+
+/* The timer's step: time jumps to the earliest deadline, whose thread runs again. */
+static void timer_step(struct run *r)
+{
+	unsigned first = NO_THREAD;
+	for (unsigned t = 0; t < KAAL_CHECK_MAX_THREADS; t++)
+		if (threads[t].state == THREAD_BLOCKED && threads[t].deadline != 0 &&
+		    (first == NO_THREAD || threads[t].deadline < threads[first].deadline))
+			first = t;
+	if (threads[first].deadline > r->now)
+		r->now = threads[first].deadline;
+	threads[first].state = THREAD_READY;
 }
 
 static enum kaal_check_verdict schedule(struct run *r)
@@ -108,11 +196,15 @@ static enum kaal_check_verdict schedule(struct run *r)
 	for (;;) {
 		unsigned n = ready_entities(r, ready);
 		if (n == 0)
-			return KAAL_CHECK_PASSED;
+			break;
 		if (r->steps == max_steps)
 			return KAAL_CHECK_STEP_LIMIT;
 		r->steps++;
 		unsigned pick = ready[strategy_pick(&r->strategy, r->config, ready, n, r->steps)];
+		if (pick == TIMER_ENTITY) {
+			timer_step(r);
+			continue;
+		}
 		if (pick >= KAAL_CHECK_MAX_THREADS) {
 			memory_drain_oldest(pick - KAAL_CHECK_MAX_THREADS);
 			continue;
@@ -123,30 +215,66 @@ static enum kaal_check_verdict schedule(struct run *r)
 		if (failed)
 			return KAAL_CHECK_FAILED;
 	}
+	for (unsigned t = 0; t < KAAL_CHECK_MAX_THREADS; t++) {
+		if (threads[t].state == THREAD_BLOCKED) {
+			char message[sizeof failure];
+			snprintf(message, sizeof message,
+			         "deadlock: thread %u is blocked and nothing can wake it", t);
+			record_failure(message);
+			return KAAL_CHECK_DEADLOCK;
+		}
+	}
+	return KAAL_CHECK_PASSED;
+}
+
+static void reset_threads(void)
+{
+	for (unsigned t = 0; t < KAAL_CHECK_MAX_THREADS; t++)
+		threads[t].state = THREAD_UNUSED;
+}
+
+/* Setup, the threads and the oracle, on a booted system for a test that boots. */
+static enum kaal_check_verdict run_test(struct run *run)
+{
+	const struct kaal_check_test *test = run->test;
+	if (test->setup)
+		test->setup(test_state);
+	if (failed)
+		return KAAL_CHECK_FAILED;
+	for (unsigned t = 0; t < test->threads; t++)
+		if (sched_spawn(plain_thread, (void *)(uintptr_t)t) == NO_THREAD)
+			return KAAL_CHECK_FAILED;
+	enum kaal_check_verdict verdict = schedule(run);
+	if (verdict == KAAL_CHECK_PASSED && test->finish) {
+		test->finish(test_state);
+		if (failed)
+			verdict = KAAL_CHECK_FAILED;
+	}
+	return verdict;
 }
 
 bool kaal_check_run(const struct kaal_check_test *test, const struct kaal_check_config *config,
                     struct kaal_check_result *result)
 {
-	if (!test || !config || !result || !test->thread || test->threads == 0 ||
-	    test->threads > KAAL_CHECK_MAX_THREADS)
+	if (!test || !config || !result || test->threads > KAAL_CHECK_MAX_THREADS ||
+	    (test->threads > 0 && !test->thread))
 		return false;
 	struct run run = {.test = test, .config = config, .current = NO_THREAD};
 	test_state = calloc(1, test->state_size ? test->state_size : 1);
-	if (!test_state || !prepare_threads(test->threads)) {
-		free(test_state);
+	if (!test_state)
 		return false;
-	}
 	checker_run = &run;
 	failed = false;
+	reset_threads();
 	strategy_start(&run.strategy, config);
-	if (test->setup)
-		test->setup(test_state);
-	enum kaal_check_verdict verdict = schedule(&run);
-	if (verdict == KAAL_CHECK_PASSED && test->finish) {
-		test->finish(test_state);
-		if (failed)
-			verdict = KAAL_CHECK_FAILED;
+	enum kaal_check_verdict verdict;
+	if (test->boots && !system_boot()) {
+		record_failure("the simulated machine did not boot");
+		verdict = KAAL_CHECK_FAILED;
+	} else {
+		verdict = run_test(&run);
+		if (test->boots)
+			system_shutdown();
 	}
 	free(test_state);
 	test_state = NULL;
@@ -154,7 +282,7 @@ bool kaal_check_run(const struct kaal_check_test *test, const struct kaal_check_
 	*result = (struct kaal_check_result){
 	    .verdict = verdict,
 	    .steps = run.steps,
-	    .message = verdict == KAAL_CHECK_FAILED ? failure : NULL,
+	    .message = verdict == KAAL_CHECK_PASSED ? NULL : failure,
 	};
 	return true;
 }

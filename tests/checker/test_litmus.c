@@ -129,27 +129,32 @@ struct litmus {
 };
 
 #define BIT(n) (UINT32_C(1) << (n))
+#define LITMUS(name_, threads_, thread_, finish_)                                                  \
+	{                                                                                          \
+		.name = (name_), .threads = (threads_), .state_size = sizeof(struct litmus_state), \
+		.thread = (thread_), .finish = (finish_)                                           \
+	}
 
 static const struct litmus litmus_tests[] = {
-    {{"SB", 2, sizeof(struct litmus_state), NULL, sb_thread, record},
+    {LITMUS("SB", 2, sb_thread, record),
      false,
      {BIT(1) | BIT(2) | BIT(3), BIT(0) | BIT(1) | BIT(2) | BIT(3)}},
-    {{"SB+fences", 2, sizeof(struct litmus_state), NULL, sb_thread, record},
+    {LITMUS("SB+fences", 2, sb_thread, record),
      true,
      {BIT(1) | BIT(2) | BIT(3), BIT(1) | BIT(2) | BIT(3)}},
-    {{"SB+seq_cst", 2, sizeof(struct litmus_state), NULL, sb_seq_cst_thread, record},
+    {LITMUS("SB+seq_cst", 2, sb_seq_cst_thread, record),
      false,
      {BIT(1) | BIT(2) | BIT(3), BIT(1) | BIT(2) | BIT(3)}},
     /* r0 = flag, r1 = data: outcome 1 (flag seen, data stale) is forbidden. */
-    {{"MP", 2, sizeof(struct litmus_state), NULL, mp_thread, record},
+    {LITMUS("MP", 2, mp_thread, record),
      false,
      {BIT(0) | BIT(2) | BIT(3), BIT(0) | BIT(2) | BIT(3)}},
     /* Outcome 3 (each load sees the other thread's later store) needs load buffering. */
-    {{"LB", 2, sizeof(struct litmus_state), NULL, lb_thread, record},
+    {LITMUS("LB", 2, lb_thread, record),
      false,
      {BIT(0) | BIT(1) | BIT(2), BIT(0) | BIT(1) | BIT(2)}},
     /* Outcome 0: x = 1 and y = 1 at the end, each thread's first store last. */
-    {{"2+2W", 2, sizeof(struct litmus_state), NULL, w22_thread, w22_record},
+    {LITMUS("2+2W", 2, w22_thread, w22_record),
      false,
      {BIT(1) | BIT(2) | BIT(3), BIT(1) | BIT(2) | BIT(3)}},
 };
@@ -207,8 +212,7 @@ static void litmus_tso(void **state)
 static void iriw(void **state)
 {
 	(void)state;
-	const struct kaal_check_test test = {"IRIW", 4,           sizeof(struct litmus_state),
-	                                     NULL,   iriw_thread, record};
+	const struct kaal_check_test test = LITMUS("IRIW", 4, iriw_thread, record);
 	for (int model = KAAL_CHECK_SC; model <= KAAL_CHECK_TSO; model++) {
 		uint32_t seen = outcomes(&test, (enum kaal_check_model)model);
 		assert_false(seen & BIT(IRIW_FORBIDDEN));

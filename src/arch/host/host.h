@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kaal/sdk.h>
 #include <kaal/types.h>
 
 struct thread;
@@ -20,6 +21,16 @@ struct thread *host_current_thread(void);
 bool host_adopt_current(struct thread *t);
 /* Forget every pthread record; false if a started thread has not finished. */
 bool host_threads_release(void);
+
+/*
+ * Run system call num for t, issuing it again while it stops at a
+ * preemption point (as on return from an interrupt) and *binding still
+ * names t (a thread may destroy itself).
+ */
+void host_syscall_issue(struct thread *t, struct thread *const *binding, kaal_word num,
+                        const kaal_word *args);
+/* What the SDK returns for t's finished call: KAAL_OBJECT_DELETED when t is NULL (destroyed). */
+struct kaal_result host_syscall_result(const struct thread *t);
 
 /* Fake physical memory and MMIO. */
 bool host_ram_create(kaal_paddr base, uint64_t size);

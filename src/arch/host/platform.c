@@ -146,6 +146,25 @@ bool arch_preemption_pending(void)
 	return true;
 }
 
+void host_syscall_issue(struct thread *t, struct thread *const *binding, kaal_word num,
+                        const kaal_word *args)
+{
+	do
+		kaal_kernel_syscall(t, num, args);
+	while (*binding && t->status == KAAL_KERNEL_RESTART);
+}
+
+struct kaal_result host_syscall_result(const struct thread *t)
+{
+	struct kaal_result r = {KAAL_OBJECT_DELETED, {0}};
+	if (!t)
+		return r;
+	r.status = t->status;
+	for (unsigned i = 0; i < KAAL_SYSCALL_RESULTS; i++)
+		r.r[i] = t->result[i];
+	return r;
+}
+
 void arch_debug_putchar(char c)
 {
 	putchar(c);

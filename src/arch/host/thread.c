@@ -276,20 +276,16 @@ bool host_threads_release(void)
 struct kaal_result kaal_syscall(kaal_word num, kaal_word a0, kaal_word a1, kaal_word a2,
                                 kaal_word a3, kaal_word a4, kaal_word a5)
 {
-	struct kaal_result r = {KAAL_ILLEGAL_OPERATION, {0}};
+	const struct kaal_result unknown = {KAAL_ILLEGAL_OPERATION, {0}};
 	const kaal_word args[KAAL_SYSCALL_ARGS] = {a0, a1, a2, a3, a4, a5};
 	struct host_thread *ht = current;
 	if (!ht)
-		return r; /* a pthread the simulated system does not know */
+		return unknown; /* a pthread the simulated system does not know */
 	host_kernel_lock();
 	struct thread *t = ht->thread;
 	kaal_paddr ipc = t ? host_ipc_buffer_enter(t) : 0;
-	/* A call stopped at a preemption point is issued again at once, as on return from an IRQ.
-	 */
-	do {
-		if (t)
-			kaal_kernel_syscall(t, num, args);
-	} while (t && ht->thread && t->status == KAAL_KERNEL_RESTART);
+	if (t)
+		host_syscall_issue(t, &ht->thread, num, args);
 	while (ht->thread && kaal_thread_is_blocked(t)) {
 		uint64_t deadline = t->deadline_ns;
 		kaal_atomic_store(&ht->wake, 0, KAAL_RELAXED);
@@ -300,13 +296,7 @@ struct kaal_result kaal_syscall(kaal_word num, kaal_word a0, kaal_word a1, kaal_
 		    arch_time_now_ns() >= deadline)
 			kaal_kernel_timeout(t);
 	}
-	if (ht->thread) {
-		r.status = t->status;
-		for (unsigned i = 0; i < KAAL_SYSCALL_RESULTS; i++)
-			r.r[i] = t->result[i];
-	} else {
-		r.status = KAAL_OBJECT_DELETED;
-	}
+	struct kaal_result r = host_syscall_result(ht->thread);
 	host_ipc_buffer_leave(ipc);
 	host_kernel_unlock();
 	return r;
