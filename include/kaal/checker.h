@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <kaal/atomic.h>
 #include <kaal/status.h>
@@ -78,6 +79,12 @@ struct kaal_check_mutation {
 	int line;
 };
 
+/* A run's choices, the entity that took each step: what replays the run exactly. */
+struct kaal_check_schedule {
+	const uint8_t *choice;
+	unsigned length;
+};
+
 struct kaal_check_config {
 	enum kaal_check_model model;
 	enum kaal_check_strategy strategy;
@@ -87,6 +94,15 @@ struct kaal_check_config {
 	unsigned max_steps; /* a run is stopped after this many (0: 100,000) */
 	struct kaal_check_mutation mutation;
 	struct kaal_check_sites *sites; /* if not NULL, filled with the sites the run met */
+	/*
+	 * If not NULL, the run follows these choices (each one it can still
+	 * make) instead of the strategy's, then takes the default choices: the
+	 * thread that ran last while it can, else the lowest ready thread, else
+	 * the oldest buffered store, else the timer.
+	 */
+	const struct kaal_check_schedule *replay;
+	/* Record every step for kaal_check_print_trace() and kaal_check_write_trace_json(). */
+	bool trace;
 };
 
 struct kaal_check_test {
@@ -127,6 +143,31 @@ kaal_status kaal_check_spawn(void (*fn)(kaal_word), kaal_word arg, const kaal_cp
                              const unsigned *rights, unsigned count);
 /* In a test that boots: the root task's broker, which owns all of boot info. */
 struct kaal_broker *kaal_check_broker(void);
+
+/* The last run's schedule: valid until the next run. */
+struct kaal_check_schedule kaal_check_last_schedule(void);
+
+/*
+ * Shrink the failing run config describes (its seed, or its replay): find a
+ * schedule that fails with the same verdict in fewer steps with fewer
+ * preemptions. *out (valid until the next shrink) and *result describe it;
+ * false if the run does not fail.
+ */
+bool kaal_check_shrink(const struct kaal_check_test *test, const struct kaal_check_config *config,
+                       struct kaal_check_schedule *out, struct kaal_check_result *result);
+
+/* Preemptions in a schedule: steps that switch away from a thread that could go on. */
+unsigned kaal_check_preemptions(void);
+
+/*
+ * The last traced run, a line per step: the entity, the operation and its
+ * source line, the value, and for each load the step whose store it read;
+ * then each reordering the run took (a load that passed an earlier store
+ * of the same thread, still buffered: where a store-load fence belongs).
+ */
+void kaal_check_print_trace(FILE *out);
+/* The last traced run as Chrome trace JSON (Perfetto's UI opens it); false on an I/O error. */
+bool kaal_check_write_trace_json(const char *path);
 
 /* A failed assertion ends the run with KAAL_CHECK_FAILED. */
 void kaal_check_assert_at(bool holds, const char *what, const char *file, int line);

@@ -7,6 +7,8 @@
 #define KAAL_CHECKER_INTERNAL_H
 
 #include <kaal/checker.h>
+#include <kaal/status.h>
+#include <kaal/types.h>
 
 /* A thread's buffered stores, oldest first; more than this drains the oldest. */
 #define STORE_BUFFER_SIZE 32
@@ -15,6 +17,8 @@ struct buffered_store {
 	volatile void *obj;
 	unsigned size;
 	uint64_t value;
+	unsigned step; /* when the thread issued it */
+	struct kaal_check_site site;
 };
 
 struct store_buffer {
@@ -49,8 +53,15 @@ struct run {
 	struct store_buffer buffers[KAAL_CHECK_MAX_THREADS];
 	unsigned current; /* the thread running, or NO_THREAD */
 	unsigned steps;
+	unsigned last_thread; /* the thread that took the latest thread step, or NO_THREAD */
+	unsigned preemptions;
 	uint64_t now; /* virtual time in nanoseconds */
 };
+
+/* Steps a run may take when its config does not say. */
+#define DEFAULT_MAX_STEPS 100000
+/* In a replay's choices: take the default choice at this step. */
+#define DEFAULT_CHOICE 0xFF
 
 extern struct run *checker_run;
 
@@ -60,9 +71,9 @@ void strategy_start(struct strategy_state *s, const struct kaal_check_config *co
 unsigned strategy_pick(struct strategy_state *s, const struct kaal_check_config *config,
                        const unsigned *ready, unsigned n, unsigned step);
 
-/* Memory through thread t's view under the run's model. */
-uint64_t memory_load(unsigned t, const volatile void *obj, unsigned size);
-void memory_store(unsigned t, volatile void *obj, unsigned size, uint64_t value);
+/* Thread t's stores under the run's model. */
+void memory_store(unsigned t, volatile void *obj, unsigned size, uint64_t value,
+                  struct kaal_check_site site);
 void memory_drain_oldest(unsigned t);
 void memory_drain_all(unsigned t);
 
@@ -80,6 +91,20 @@ void sched_wake(unsigned id);
 /* The running thread has ended. */
 _Noreturn void sched_exit(void);
 uint64_t sched_now(void);
+
+/* The trace of a run with config->trace (trace.c); each call is a no-op otherwise. */
+void trace_start(void);
+void trace_load(struct kaal_check_site site, const volatile void *obj, uint64_t value,
+                const struct buffered_store *from, const struct buffered_store *passed);
+void trace_store(struct kaal_check_site site, const volatile void *obj, uint64_t value,
+                 bool buffered);
+void trace_rmw(struct kaal_check_site site, const volatile void *obj, uint64_t old, uint64_t value);
+void trace_fence(struct kaal_check_site site, enum kaal_check_order order, bool dropped);
+void trace_drain(unsigned t, const struct buffered_store *store);
+void trace_timer(unsigned t);
+void trace_syscall(kaal_word num, kaal_status status);
+void trace_block(kaal_word num, uint64_t deadline);
+void trace_end(enum kaal_check_verdict verdict, const char *message);
 
 /* The simulated machine of a test that boots (system.c). */
 bool system_boot(void);

@@ -136,11 +136,13 @@ struct kaal_result kaal_syscall(kaal_word num, kaal_word a0, kaal_word a1, kaal_
 		if (ht->id == NO_THREAD)
 			sched_fail("the root task blocked: setup and the oracle must not wait");
 		uint64_t deadline = t->deadline_ns;
+		trace_block(num, deadline);
 		sched_block(deadline);
 		if (ht->thread && kaal_thread_is_blocked(t) && deadline && sched_now() >= deadline)
 			kaal_kernel_timeout(t);
 	}
 	struct kaal_result r = host_syscall_result(ht->thread);
+	trace_syscall(num, r.status);
 	host_ipc_buffer_leave(ipc);
 	return r;
 }

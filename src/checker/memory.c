@@ -46,15 +46,14 @@ static bool is_thread(unsigned t)
 	return t != NO_THREAD;
 }
 
-uint64_t memory_load(unsigned t, const volatile void *obj, unsigned size)
+/* The newest buffered store of thread t to obj, or NULL. */
+static const struct buffered_store *forwarded(unsigned t, const volatile void *obj)
 {
-	if (!is_thread(t))
-		return read_memory(obj, size);
 	const struct store_buffer *b = &checker_run->buffers[t];
 	for (unsigned i = b->count; i-- > 0;)
 		if (b->entries[i].obj == obj)
-			return b->entries[i].value;
-	return read_memory(obj, size);
+			return &b->entries[i];
+	return NULL;
 }
 
 void memory_drain_oldest(unsigned t)
@@ -63,6 +62,7 @@ void memory_drain_oldest(unsigned t)
 	if (b->count == 0)
 		return;
 	write_memory(b->entries[0].obj, b->entries[0].size, b->entries[0].value);
+	trace_drain(t, &b->entries[0]);
 	memmove(&b->entries[0], &b->entries[1], (b->count - 1) * sizeof b->entries[0]);
 	b->count--;
 }
@@ -73,25 +73,29 @@ void memory_drain_all(unsigned t)
 		memory_drain_oldest(t);
 }
 
-void memory_store(unsigned t, volatile void *obj, unsigned size, uint64_t value)
+void memory_store(unsigned t, volatile void *obj, unsigned size, uint64_t value,
+                  struct kaal_check_site site)
 {
-	if (!buffering() || !is_thread(t)) {
+	bool buffered = buffering() && is_thread(t);
+	trace_store(site, obj, value, buffered);
+	if (!buffered) {
 		write_memory(obj, size, value);
 		return;
 	}
 	struct store_buffer *b = &checker_run->buffers[t];
 	if (b->count == STORE_BUFFER_SIZE)
 		memory_drain_oldest(t);
-	b->entries[b->count++] = (struct buffered_store){obj, size, value};
+	b->entries[b->count++] =
+	    (struct buffered_store){obj, size, value, checker_run->steps, site};
 }
 
-static bool same_site(const struct kaal_check_site_info *a, const struct kaal_check_site *site,
+static bool same_site(const struct kaal_check_site_info *a, struct kaal_check_site site,
                       enum kaal_check_op op)
 {
-	return a->line == site->line && a->op == op && strcmp(a->file, site->file) == 0;
+	return a->line == site.line && a->op == op && strcmp(a->file, site.file) == 0;
 }
 
-static void record_site(const struct kaal_check_site *site, enum kaal_check_op op,
+static void record_site(struct kaal_check_site site, enum kaal_check_op op,
                         enum kaal_check_order order)
 {
 	struct kaal_check_sites *sites = checker_run->config->sites;
@@ -105,17 +109,17 @@ static void record_site(const struct kaal_check_site *site, enum kaal_check_op o
 		return;
 	}
 	sites->site[sites->count++] =
-	    (struct kaal_check_site_info){site->file, site->line, op, order};
+	    (struct kaal_check_site_info){site.file, site.line, op, order};
 }
 
-static bool mutated(const struct kaal_check_site *site, enum kaal_check_mutation_kind kind)
+static bool mutated(struct kaal_check_site site, enum kaal_check_mutation_kind kind)
 {
 	const struct kaal_check_mutation *m = &checker_run->config->mutation;
-	return m->kind == kind && m->line == site->line && strcmp(m->file, site->file) == 0;
+	return m->kind == kind && m->line == site.line && strcmp(m->file, site.file) == 0;
 }
 
 /* A step of the running thread at an atomic operation: the order it keeps after any mutation. */
-static enum kaal_check_order begin_op(const struct kaal_check_site *site, enum kaal_check_op op,
+static enum kaal_check_order begin_op(struct kaal_check_site site, enum kaal_check_op op,
                                       enum kaal_check_order order)
 {
 	record_site(site, op, order);
@@ -124,18 +128,27 @@ static enum kaal_check_order begin_op(const struct kaal_check_site *site, enum k
 }
 
 uint64_t kaal_check_load(const volatile void *obj, unsigned size, enum kaal_check_order order,
-                         const struct kaal_check_site *site)
+                         struct kaal_check_site site)
 {
 	begin_op(site, KAAL_CHECK_OP_LOAD, order);
-	return memory_load(checker_run->current, obj, size);
+	unsigned t = checker_run->current;
+	const struct buffered_store *own = is_thread(t) ? forwarded(t, obj) : NULL;
+	uint64_t value = own ? own->value : read_memory(obj, size);
+	/* A load that goes to memory past a buffered store of its thread: a reordering. */
+	const struct buffered_store *passed =
+	    !own && is_thread(t) && checker_run->buffers[t].count > 0
+	        ? &checker_run->buffers[t].entries[0]
+	        : NULL;
+	trace_load(site, obj, value, own, passed);
+	return value;
 }
 
 void kaal_check_store(volatile void *obj, unsigned size, uint64_t value,
-                      enum kaal_check_order order, const struct kaal_check_site *site)
+                      enum kaal_check_order order, struct kaal_check_site site)
 {
 	order = begin_op(site, KAAL_CHECK_OP_STORE, order);
 	unsigned t = checker_run->current;
-	memory_store(t, obj, size, value);
+	memory_store(t, obj, size, value, site);
 	if (order == KAAL_SEQ_CST)
 		memory_drain_all(t);
 }
@@ -154,36 +167,41 @@ static uint64_t apply(enum kaal_check_rmw op, uint64_t old, uint64_t value)
 }
 
 uint64_t kaal_check_rmw(volatile void *obj, unsigned size, enum kaal_check_rmw op, uint64_t value,
-                        enum kaal_check_order order, const struct kaal_check_site *site)
+                        enum kaal_check_order order, struct kaal_check_site site)
 {
 	/* A locked instruction drains the buffer whatever its order. */
 	begin_op(site, KAAL_CHECK_OP_RMW, order);
 	memory_drain_all(checker_run->current);
 	uint64_t old = read_memory(obj, size);
-	write_memory(obj, size, apply(op, old, value));
+	uint64_t new_value = apply(op, old, value);
+	write_memory(obj, size, new_value);
+	trace_rmw(site, obj, old, new_value);
 	return old;
 }
 
 bool kaal_check_cas(volatile void *obj, unsigned size, void *expected, uint64_t desired,
                     enum kaal_check_order success, enum kaal_check_order failure,
-                    const struct kaal_check_site *site)
+                    struct kaal_check_site site)
 {
 	(void)failure;
 	begin_op(site, KAAL_CHECK_OP_RMW, success);
 	memory_drain_all(checker_run->current);
 	uint64_t old = read_memory(obj, size);
 	uint64_t want = read_memory(expected, size);
-	if (old != want) {
+	bool swapped = old == want;
+	if (swapped)
+		write_memory(obj, size, desired);
+	else
 		write_memory(expected, size, old);
-		return false;
-	}
-	write_memory(obj, size, desired);
-	return true;
+	trace_rmw(site, obj, old, swapped ? desired : old);
+	return swapped;
 }
 
-void kaal_check_fence(enum kaal_check_order order, const struct kaal_check_site *site)
+void kaal_check_fence(enum kaal_check_order order, struct kaal_check_site site)
 {
 	order = begin_op(site, KAAL_CHECK_OP_FENCE, order);
-	if (order == KAAL_SEQ_CST && !mutated(site, KAAL_CHECK_DROP_FENCE))
+	bool dropped = mutated(site, KAAL_CHECK_DROP_FENCE);
+	trace_fence(site, order, dropped);
+	if (order == KAAL_SEQ_CST && !dropped)
 		memory_drain_all(checker_run->current);
 }

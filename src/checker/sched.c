@@ -29,7 +29,6 @@
 #endif
 
 #define THREAD_STACK_SIZE (256 * 1024)
-#define DEFAULT_MAX_STEPS 100000
 
 enum thread_state {
 	THREAD_UNUSED,
@@ -55,6 +54,11 @@ struct run *checker_run;
 static struct checked_thread threads[KAAL_CHECK_MAX_THREADS];
 static void *scheduler_sp;
 static void *test_state;
+/* The choices of the latest run, one entity per step. */
+static uint8_t *choices;
+static unsigned choices_size;
+static unsigned last_steps;
+static unsigned last_preemptions;
 static bool failed;
 static char failure[256];
 
@@ -176,6 +180,32 @@ static unsigned ready_entities(const struct run *r, unsigned *ready)
 	return n;
 }
 
+/* Where ready holds entity, or n. */
+static unsigned index_of(const unsigned *ready, unsigned n, unsigned entity)
+{
+	unsigned i = 0;
+	while (i < n && ready[i] != entity)
+		i++;
+	return i;
+}
+
+/* The default choice: the last thread while it is ready, else the first ready entity. */
+static unsigned default_choice(const struct run *r, const unsigned *ready, unsigned n)
+{
+	unsigned i = index_of(ready, n, r->last_thread);
+	return i < n ? i : 0;
+}
+
+static unsigned choose(struct run *r, const unsigned *ready, unsigned n)
+{
+	const struct kaal_check_schedule *replay = r->config->replay;
+	if (!replay)
+		return strategy_pick(&r->strategy, r->config, ready, n, r->steps);
+	unsigned i =
+	    r->steps <= replay->length ? index_of(ready, n, replay->choice[r->steps - 1]) : n;
+	return i < n ? i : default_choice(r, ready, n);
+}
+
 /* The timer's step: time jumps to the earliest deadline, whose thread runs again. */
 static void timer_step(struct run *r)
 {
@@ -187,11 +217,17 @@ static void timer_step(struct run *r)
 	if (threads[first].deadline > r->now)
 		r->now = threads[first].deadline;
 	threads[first].state = THREAD_READY;
+	trace_timer(first);
+}
+
+static unsigned max_steps_of(const struct kaal_check_config *config)
+{
+	return config->max_steps ? config->max_steps : DEFAULT_MAX_STEPS;
 }
 
 static enum kaal_check_verdict schedule(struct run *r)
 {
-	unsigned max_steps = r->config->max_steps ? r->config->max_steps : DEFAULT_MAX_STEPS;
+	unsigned max_steps = max_steps_of(r->config);
 	unsigned ready[ENTITIES];
 	for (;;) {
 		unsigned n = ready_entities(r, ready);
@@ -200,7 +236,8 @@ static enum kaal_check_verdict schedule(struct run *r)
 		if (r->steps == max_steps)
 			return KAAL_CHECK_STEP_LIMIT;
 		r->steps++;
-		unsigned pick = ready[strategy_pick(&r->strategy, r->config, ready, n, r->steps)];
+		unsigned pick = ready[choose(r, ready, n)];
+		choices[r->steps - 1] = (uint8_t)pick;
 		if (pick == TIMER_ENTITY) {
 			timer_step(r);
 			continue;
@@ -209,6 +246,10 @@ static enum kaal_check_verdict schedule(struct run *r)
 			memory_drain_oldest(pick - KAAL_CHECK_MAX_THREADS);
 			continue;
 		}
+		if (r->last_thread != pick && r->last_thread != NO_THREAD &&
+		    threads[r->last_thread].state == THREAD_READY)
+			r->preemptions++;
+		r->last_thread = pick;
 		r->current = pick;
 		checker_switch(&scheduler_sp, threads[pick].sp);
 		r->current = NO_THREAD;
@@ -259,7 +300,16 @@ bool kaal_check_run(const struct kaal_check_test *test, const struct kaal_check_
 	if (!test || !config || !result || test->threads > KAAL_CHECK_MAX_THREADS ||
 	    (test->threads > 0 && !test->thread))
 		return false;
-	struct run run = {.test = test, .config = config, .current = NO_THREAD};
+	unsigned max_steps = max_steps_of(config);
+	if (choices_size < max_steps) {
+		uint8_t *grown = realloc(choices, max_steps);
+		if (!grown)
+			return false;
+		choices = grown;
+		choices_size = max_steps;
+	}
+	struct run run = {
+	    .test = test, .config = config, .current = NO_THREAD, .last_thread = NO_THREAD};
 	test_state = calloc(1, test->state_size ? test->state_size : 1);
 	if (!test_state)
 		return false;
@@ -267,6 +317,7 @@ bool kaal_check_run(const struct kaal_check_test *test, const struct kaal_check_
 	failed = false;
 	reset_threads();
 	strategy_start(&run.strategy, config);
+	trace_start();
 	enum kaal_check_verdict verdict;
 	if (test->boots && !system_boot()) {
 		record_failure("the simulated machine did not boot");
@@ -276,15 +327,29 @@ bool kaal_check_run(const struct kaal_check_test *test, const struct kaal_check_
 		if (test->boots)
 			system_shutdown();
 	}
+	trace_end(verdict, verdict == KAAL_CHECK_PASSED ? NULL : failure);
 	free(test_state);
 	test_state = NULL;
 	checker_run = NULL;
+	last_steps = run.steps;
+	last_preemptions = run.preemptions;
 	*result = (struct kaal_check_result){
 	    .verdict = verdict,
 	    .steps = run.steps,
 	    .message = verdict == KAAL_CHECK_PASSED ? NULL : failure,
 	};
 	return true;
+}
+
+struct kaal_check_schedule kaal_check_last_schedule(void)
+{
+	struct kaal_check_schedule schedule = {choices, last_steps};
+	return schedule;
+}
+
+unsigned kaal_check_preemptions(void)
+{
+	return last_preemptions;
 }
 
 const char *kaal_check_strategy_name(enum kaal_check_strategy s)

@@ -5,101 +5,27 @@
  * schedules, every run must deliver every element once, in order, and end
  * with nobody asleep: a lost wakeup ends a run as a deadlock.
  */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
-#include <kaal/broker.h>
-#include <kaal/channel.h>
 #include <kaal/checker.h>
-#include <kaal/sdk.h>
 
-#define ITEMS     6
-#define CAPACITY  2
+#include "catalogue.h"
+
 #define SEEDS     150
 #define PCT_DEPTH 3
 /* Schedules per strategy a planted defect may take to be found. */
 #define MUTANT_SEEDS 2000
 /* The channel's sequentially consistent fences (src/runtime/channel.c). */
 #define CHANNEL_FENCES 2
-/* The cptrs each side is given (kaal_check_spawn()): its own notification, then its peer's. */
-#define WAIT_CPTR   1
-#define SIGNAL_CPTR 2
-
-struct channel_test {
-	void *ring;
-	size_t ring_size;
-	uint32_t received;
-};
-
-static void attach(struct kaal_channel *c, struct channel_test *s, enum kaal_ring_role role)
-{
-	kaal_check_assert(
-	    kaal_channel_attach(c, s->ring, s->ring_size, role, WAIT_CPTR, SIGNAL_CPTR) == KAAL_OK);
-	c->spin = 0; /* go to sleep at once: the interesting interleavings are around sleeping */
-}
-
-static void producer(kaal_word arg)
-{
-	struct channel_test *s = (struct channel_test *)(uintptr_t)arg;
-	struct kaal_channel c;
-	attach(&c, s, KAAL_RING_PRODUCER);
-	for (uint32_t i = 0; i < ITEMS; i++)
-		kaal_check_assert(kaal_channel_send(&c, &i, KAAL_CHANNEL_FOREVER) == KAAL_OK);
-}
-
-static void consumer(kaal_word arg)
-{
-	struct channel_test *s = (struct channel_test *)(uintptr_t)arg;
-	struct kaal_channel c;
-	attach(&c, s, KAAL_RING_CONSUMER);
-	for (uint32_t i = 0; i < ITEMS; i++) {
-		uint32_t v = UINT32_MAX;
-		kaal_check_assert(kaal_channel_recv(&c, &v, KAAL_CHANNEL_FOREVER) == KAAL_OK);
-		kaal_check_assert(v == i);
-		s->received++;
-	}
-}
-
-static void setup(void *p)
-{
-	struct channel_test *s = p;
-	struct kaal_broker *b = kaal_check_broker();
-	kaal_cptr frame, ntfn[2];
-	struct kaal_memory mem;
-	kaal_check_assert(kaal_broker_create_frames(b, 1, &frame, &mem) == KAAL_OK);
-	kaal_check_assert(kaal_map(frame, 0, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &s->ring) ==
-	                  KAAL_OK);
-	s->ring_size = kaal_ring_bytes(CAPACITY, sizeof(uint32_t));
-	kaal_check_assert(kaal_ring_create(s->ring, s->ring_size, CAPACITY, sizeof(uint32_t)) ==
-	                  KAAL_OK);
-	for (unsigned i = 0; i < 2; i++)
-		kaal_check_assert(kaal_broker_create_notification(b, &ntfn[i]) == KAAL_OK);
-	const unsigned rights[] = {KAAL_RIGHT_READ, KAAL_RIGHT_WRITE};
-	const kaal_cptr producer_caps[] = {ntfn[0], ntfn[1]};
-	const kaal_cptr consumer_caps[] = {ntfn[1], ntfn[0]};
-	kaal_word arg = (kaal_word)(uintptr_t)s;
-	kaal_check_assert(kaal_check_spawn(producer, arg, producer_caps, rights, 2) == KAAL_OK);
-	kaal_check_assert(kaal_check_spawn(consumer, arg, consumer_caps, rights, 2) == KAAL_OK);
-}
-
-static void finish(void *p)
-{
-	const struct channel_test *s = p;
-	kaal_check_assert(s->received == ITEMS);
-}
-
-static const struct kaal_check_test channel_test = {
-    .name = "channel",
-    .state_size = sizeof(struct channel_test),
-    .boots = true,
-    .setup = setup,
-    .finish = finish,
-};
 
 static struct kaal_check_config channel_config(enum kaal_check_model model,
                                                enum kaal_check_strategy strategy, uint64_t seed)
@@ -119,11 +45,14 @@ static void check_channel(enum kaal_check_model model, enum kaal_check_strategy 
 	for (uint64_t seed = 1; seed <= SEEDS; seed++) {
 		struct kaal_check_config config = channel_config(model, strategy, seed);
 		struct kaal_check_result result;
-		assert_true(kaal_check_run(&channel_test, &config, &result));
+		assert_true(kaal_check_run(&checked_channel, &config, &result));
 		if (result.verdict != KAAL_CHECK_PASSED)
-			fail_msg("seed %llu under %s/%s: %s", (unsigned long long)seed,
-			         kaal_check_model_name(model), kaal_check_strategy_name(strategy),
-			         result.message);
+			fail_msg("%s; replay: kaal-check run channel --model %s --strategy %s "
+			         "--seed %llu "
+			         "--depth %u --pct-steps %u",
+			         result.message, kaal_check_model_name(model),
+			         kaal_check_strategy_name(strategy), (unsigned long long)seed,
+			         config.pct_depth, config.pct_steps);
 	}
 }
 
@@ -152,7 +81,7 @@ static bool ends_with(const char *s, const char *suffix)
 }
 
 /* The first schedule, random or PCT, that fails with mutation planted; false if none does. */
-static bool caught(struct kaal_check_mutation mutation)
+static bool caught(struct kaal_check_mutation mutation, struct kaal_check_config *failing)
 {
 	for (int strategy = KAAL_CHECK_RANDOM; strategy <= KAAL_CHECK_PCT; strategy++) {
 		for (uint64_t seed = 1; seed <= MUTANT_SEEDS; seed++) {
@@ -160,8 +89,9 @@ static bool caught(struct kaal_check_mutation mutation)
 			    KAAL_CHECK_TSO, (enum kaal_check_strategy)strategy, seed);
 			config.mutation = mutation;
 			struct kaal_check_result result;
-			assert_true(kaal_check_run(&channel_test, &config, &result));
+			assert_true(kaal_check_run(&checked_channel, &config, &result));
 			if (result.verdict != KAAL_CHECK_PASSED) {
+				*failing = config;
 				print_message("# %s:%d without its fence: %s/tso seed %llu: %s\n",
 				              mutation.file, mutation.line,
 				              kaal_check_strategy_name(config.strategy),
@@ -173,29 +103,98 @@ static bool caught(struct kaal_check_mutation mutation)
 	return false;
 }
 
+/* The fences the channel's runs meet. */
+static unsigned channel_fences(struct kaal_check_sites *sites, struct kaal_check_mutation *drop)
+{
+	struct kaal_check_config config = channel_config(KAAL_CHECK_TSO, KAAL_CHECK_RANDOM, 1);
+	config.sites = sites;
+	struct kaal_check_result result;
+	assert_true(kaal_check_run(&checked_channel, &config, &result));
+	assert_int_equal(result.verdict, KAAL_CHECK_PASSED);
+	assert_false(sites->overflow);
+	unsigned fences = 0;
+	for (unsigned i = 0; i < sites->count; i++) {
+		const struct kaal_check_site_info *site = &sites->site[i];
+		if (site->op != KAAL_CHECK_OP_FENCE || !ends_with(site->file, "runtime/channel.c"))
+			continue;
+		if (fences < CHANNEL_FENCES)
+			drop[fences] = (struct kaal_check_mutation){KAAL_CHECK_DROP_FENCE,
+			                                            site->file, site->line};
+		fences++;
+	}
+	return fences;
+}
+
 /* Each fence the channel meets, dropped in turn, makes some schedule fail. */
 static void every_channel_fence_guarded(void **state)
 {
 	(void)state;
 	struct kaal_check_sites sites = {0};
-	struct kaal_check_config config = channel_config(KAAL_CHECK_TSO, KAAL_CHECK_RANDOM, 1);
-	config.sites = &sites;
-	struct kaal_check_result result;
-	assert_true(kaal_check_run(&channel_test, &config, &result));
-	assert_int_equal(result.verdict, KAAL_CHECK_PASSED);
-	assert_false(sites.overflow);
-	unsigned fences = 0;
-	for (unsigned i = 0; i < sites.count; i++) {
-		const struct kaal_check_site_info *site = &sites.site[i];
-		if (site->op != KAAL_CHECK_OP_FENCE || !ends_with(site->file, "runtime/channel.c"))
-			continue;
-		fences++;
-		struct kaal_check_mutation drop = {KAAL_CHECK_DROP_FENCE, site->file, site->line};
-		if (!caught(drop))
-			fail_msg("%s:%d: dropping this fence fails no schedule", site->file,
-			         site->line);
+	struct kaal_check_mutation drop[CHANNEL_FENCES];
+	assert_int_equal(channel_fences(&sites, drop), CHANNEL_FENCES);
+	for (unsigned i = 0; i < CHANNEL_FENCES; i++) {
+		struct kaal_check_config failing;
+		if (!caught(drop[i], &failing))
+			fail_msg("%s:%d: dropping this fence fails no schedule", drop[i].file,
+			         drop[i].line);
 	}
-	assert_int_equal(fences, CHANNEL_FENCES);
+}
+
+/* The trace of the last run, as text. */
+static char *last_trace(size_t *size)
+{
+	char *text = NULL;
+	FILE *f = open_memstream(&text, size);
+	assert_non_null(f);
+	kaal_check_print_trace(f);
+	assert_int_equal(fclose(f), 0);
+	return text;
+}
+
+/*
+ * A failing run replays exactly, by its seed and by its schedule: the same
+ * trace byte for byte. Shrunk, it fails the same way with no more
+ * preemptions, and its trace names the store the failing load passed.
+ */
+static void failure_replays_exactly(void **state)
+{
+	(void)state;
+	struct kaal_check_sites sites = {0};
+	struct kaal_check_mutation drop[CHANNEL_FENCES];
+	assert_int_equal(channel_fences(&sites, drop), CHANNEL_FENCES);
+	struct kaal_check_config failing;
+	assert_true(caught(drop[0], &failing));
+	failing.trace = true;
+	struct kaal_check_result first, again;
+	assert_true(kaal_check_run(&checked_channel, &failing, &first));
+	assert_int_not_equal(first.verdict, KAAL_CHECK_PASSED);
+	unsigned preemptions = kaal_check_preemptions();
+	size_t first_size, again_size;
+	char *first_trace = last_trace(&first_size);
+	struct kaal_check_schedule taken = kaal_check_last_schedule();
+	uint8_t *choices = malloc(taken.length);
+	assert_non_null(choices);
+	memcpy(choices, taken.choice, taken.length);
+	struct kaal_check_schedule replay = {choices, taken.length};
+	struct kaal_check_config by_schedule = failing;
+	by_schedule.replay = &replay;
+	by_schedule.seed = 0;
+	assert_true(kaal_check_run(&checked_channel, &by_schedule, &again));
+	char *again_trace = last_trace(&again_size);
+	assert_int_equal(again.verdict, first.verdict);
+	assert_int_equal(again_size, first_size);
+	assert_memory_equal(again_trace, first_trace, first_size);
+
+	struct kaal_check_schedule shrunk;
+	assert_true(kaal_check_shrink(&checked_channel, &failing, &shrunk, &again));
+	assert_int_equal(again.verdict, first.verdict);
+	assert_true(kaal_check_preemptions() <= preemptions);
+	free(again_trace);
+	again_trace = last_trace(&again_size);
+	assert_non_null(strstr(again_trace, "reordering: the load at"));
+	free(again_trace);
+	free(first_trace);
+	free(choices);
 }
 
 int main(void)
@@ -205,6 +204,7 @@ int main(void)
 	    cmocka_unit_test(channel_tso_random),
 	    cmocka_unit_test(channel_tso_pct),
 	    cmocka_unit_test(every_channel_fence_guarded),
+	    cmocka_unit_test(failure_replays_exactly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,18 +33,18 @@ struct kaal_check_site {
 	int line;
 };
 
-#define KAAL_CHECK_SITE (&(const struct kaal_check_site){__FILE__, __LINE__})
+#define KAAL_CHECK_SITE ((struct kaal_check_site){__FILE__, __LINE__})
 
 uint64_t kaal_check_load(const volatile void *obj, unsigned size, enum kaal_check_order order,
-                         const struct kaal_check_site *site);
+                         struct kaal_check_site site);
 void kaal_check_store(volatile void *obj, unsigned size, uint64_t value,
-                      enum kaal_check_order order, const struct kaal_check_site *site);
+                      enum kaal_check_order order, struct kaal_check_site site);
 uint64_t kaal_check_rmw(volatile void *obj, unsigned size, enum kaal_check_rmw op, uint64_t value,
-                        enum kaal_check_order order, const struct kaal_check_site *site);
+                        enum kaal_check_order order, struct kaal_check_site site);
 bool kaal_check_cas(volatile void *obj, unsigned size, void *expected, uint64_t desired,
                     enum kaal_check_order success, enum kaal_check_order failure,
-                    const struct kaal_check_site *site);
-void kaal_check_fence(enum kaal_check_order order, const struct kaal_check_site *site);
+                    struct kaal_check_site site);
+void kaal_check_fence(enum kaal_check_order order, struct kaal_check_site site);
 
 /* The value is converted to the object's own type on the way out. */
 #define kaal_atomic_init(obj, value) ((void)(*(obj) = (value)))

@@ -1,0 +1,22 @@
+/* The checked tests kaal-check knows by name. */
+#include <string.h>
+
+#include "catalogue.h"
+
+static const struct kaal_check_test *const tests[] = {
+    &checked_channel,
+};
+
+const struct kaal_check_test *checked_test_at(unsigned i)
+{
+	return i < sizeof tests / sizeof tests[0] ? tests[i] : NULL;
+}
+
+const struct kaal_check_test *checked_test(const char *name)
+{
+	const struct kaal_check_test *t;
+	for (unsigned i = 0; (t = checked_test_at(i)); i++)
+		if (strcmp(t->name, name) == 0)
+			return t;
+	return NULL;
+}

@@ -1,0 +1,17 @@
+/*
+ * The checked tests that kaal-check runs by name, each defined in a file of
+ * its own here; a new one is one file and one line in catalogue.c.
+ */
+#ifndef KAAL_CHECKED_CATALOGUE_H
+#define KAAL_CHECKED_CATALOGUE_H
+
+#include <kaal/checker.h>
+
+extern const struct kaal_check_test checked_channel;
+
+/* The catalogue, by name; NULL for a name it does not hold. */
+const struct kaal_check_test *checked_test(const char *name);
+/* The i-th test of the catalogue, or NULL past its end. */
+const struct kaal_check_test *checked_test_at(unsigned i);
+
+#endif
