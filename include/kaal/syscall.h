@@ -12,6 +12,9 @@
 #define KAAL_SYSCALL_ARGS    6
 #define KAAL_SYSCALL_RESULTS 4
 
+/* Thread priorities run from 0 to this; the root thread starts at it. */
+#define KAAL_MAX_PRIORITY 255
+
 /*
  * Call numbers. Arguments are listed as a0, a1, ...; "slot" is a pair of
  * words (CNode cptr, index | depth << 56). docs/syscalls.md has the details.

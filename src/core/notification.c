@@ -6,7 +6,6 @@
  */
 #include "notification.h"
 #include "endpoint.h"
-#include "irq.h"
 #include "thread.h"
 
 /* A bound notification's bits reach a receiving thread as a message with this flag. */
@@ -36,7 +35,7 @@ void notification_signal(struct notification *n, uint64_t bits)
 	}
 	struct thread *bound = n->bound;
 	if (bound && bound->state == THREAD_BLOCKED_RECV) {
-		thread_cancel_ipc(bound);
+		endpoint_cancel_ipc(bound);
 		deliver_to_receiver(bound, n->word | bits);
 		n->word = 0;
 		thread_complete(bound, KAAL_OK);
@@ -50,7 +49,6 @@ void notification_wait(struct notification *n, struct thread *t, bool block, uin
 	if (n->word != 0 || !block) {
 		t->result[0] = n->word;
 		n->word = 0;
-		t->status = KAAL_OK;
 		return;
 	}
 	thread_queue_append(&n->waiters, t);
@@ -82,7 +80,6 @@ bool notification_take_bound(struct thread *t)
 		return false;
 	deliver_to_receiver(t, n->word);
 	n->word = 0;
-	t->status = KAAL_OK;
 	return true;
 }
 
@@ -96,5 +93,4 @@ void notification_destroy(struct notification *n)
 	}
 	if (n->bound)
 		notification_unbind(n);
-	irq_forget_notification(n);
 }
