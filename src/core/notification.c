@@ -12,10 +12,8 @@
 static void deliver_to_receiver(struct thread *t, uint64_t bits)
 {
 	struct kaal_ipc_buffer *buf = thread_ipc_buffer(t);
-	t->result[0] = 0;
-	t->result[1] = 0;
-	t->result[2] = 0;
-	t->result[3] = 0;
+	for (unsigned i = 0; i < KAAL_SYSCALL_RESULTS; i++)
+		t->result[i] = 0;
 	if (buf) {
 		buf->badge = bits;
 		buf->info = KAAL_MSG_FROM_NOTIFICATION;
