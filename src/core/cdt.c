@@ -193,8 +193,6 @@ kaal_status cdt_derive(struct cte *dst, struct cte *src, unsigned rights, kaal_w
 
 kaal_status cdt_move(struct cte *dst, struct cte *src, unsigned rights)
 {
-	if (src->cap.type == KAAL_CAP_NULL)
-		return KAAL_SLOT_EMPTY;
 	kaal_status st = check_target(dst, src, rights);
 	if (st != KAAL_OK)
 		return st;

@@ -25,7 +25,10 @@ bool cdt_is_final(const struct cte *slot);
 /* Copy or mint src into dst: rights are masked, a badge is set when set_badge. */
 kaal_status cdt_derive(struct cte *dst, struct cte *src, unsigned rights, kaal_word badge,
                        bool set_badge);
-/* Move src to dst, masking rights (a plain move passes KAAL_RIGHTS_ALL). */
+/*
+ * Move the capability in src, which the caller has checked is not empty, to
+ * dst, masking rights (a plain move passes KAAL_RIGHTS_ALL).
+ */
 kaal_status cdt_move(struct cte *dst, struct cte *src, unsigned rights);
 
 #endif
