@@ -687,6 +687,11 @@ static void revoke_badged_removes_only_its_copies(void **state)
 	/* The capabilities that remain still reach the endpoint. */
 	struct kaal_msg msg = {0};
 	assert_status(KAAL_OK, kaal_nb_send(b2c, &msg));
+	/* Revoking a badge takes its copies and stops at a capability of another badge. */
+	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(b2)));
+	harness_assert_empty(harness_ref(b2c));
+	harness_assert_same_cap(kept_info[2], harness_identify(b1));
+	harness_assert_same_cap(kept_info[5], harness_identify(b1again));
 
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(e)));
 	for (unsigned i = 1; i < 6; i++)

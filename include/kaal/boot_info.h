@@ -82,7 +82,7 @@ _Static_assert(__builtin_offsetof(struct kaal_boot_info, root_vspace_cptr) ==
                    104 + 24 * 48 + 40 * 16,
                "root_vspace_cptr offset");
 _Static_assert(sizeof(struct kaal_boot_info) == 104 + 24 * 48 + 40 * 16 + 16, "boot info size");
-_Static_assert(sizeof(struct kaal_boot_info) <= KAAL_BOOT_INFO_PAGES * 4096u,
+_Static_assert(sizeof(struct kaal_boot_info) <= (KAAL_BOOT_INFO_PAGES << KAAL_PAGE_BITS),
                "boot info fits the pages mapped for it");
 
 #endif

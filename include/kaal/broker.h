@@ -19,7 +19,7 @@
 #define KAAL_BROKER_MAX_SLOTS 4096u
 
 struct kaal_slot_allocator {
-	uint64_t used[KAAL_BROKER_MAX_SLOTS / 64];
+	uint64_t used[KAAL_BROKER_MAX_SLOTS / KAAL_WORD_BITS];
 	kaal_cptr first; /* slots first..end-1 are managed */
 	kaal_cptr end;
 	kaal_cptr hint; /* where the next search starts */
@@ -156,7 +156,8 @@ struct kaal_broker_range {
 };
 
 /* A bit per region, with none to spare: a mask of all regions is a defined shift. */
-_Static_assert(KAAL_BOOT_INFO_MAX_UNTYPED < 64, "a bit of kaal_broker_range.untyped per region");
+_Static_assert(KAAL_BOOT_INFO_MAX_UNTYPED < KAAL_WORD_BITS,
+               "a bit of kaal_broker_range.untyped per region");
 
 /* All that boot info (not NULL) offers a broker: the range kaal_broker_init() takes. */
 static inline struct kaal_broker_range kaal_broker_whole_range(const struct kaal_boot_info *bi)

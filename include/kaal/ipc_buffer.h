@@ -25,6 +25,6 @@ _Static_assert(__builtin_offsetof(struct kaal_ipc_buffer, send_cap) == 528, "ipc
 _Static_assert(__builtin_offsetof(struct kaal_ipc_buffer, receive_root) == 536,
                "ipc receive_root offset");
 _Static_assert(sizeof(struct kaal_ipc_buffer) == 568, "ipc buffer size");
-_Static_assert(sizeof(struct kaal_ipc_buffer) <= 4096, "ipc buffer fits a page");
+_Static_assert(sizeof(struct kaal_ipc_buffer) <= (1u << KAAL_PAGE_BITS), "ipc buffer fits a page");
 
 #endif

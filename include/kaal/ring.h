@@ -24,11 +24,13 @@
 /*
  * Elements of up to KAAL_RING_SEQ_MAX_ELEM bytes: each slot is a u64
  * sequence word, then the element, in the smallest power of two of bytes
- * (16, 32 or 64) that holds both, so a slot never straddles a cache line.
+ * (16, 32 or KAAL_RING_SEQ_MAX_SLOT) that holds both, so a slot never
+ * straddles a cache line.
  * Larger elements: slots are the elements, back to back, without words.
  */
 #define KAAL_RING_SEQ_SIZE     8u
-#define KAAL_RING_SEQ_MAX_ELEM (64u - KAAL_RING_SEQ_SIZE)
+#define KAAL_RING_SEQ_MAX_SLOT 64u
+#define KAAL_RING_SEQ_MAX_ELEM (KAAL_RING_SEQ_MAX_SLOT - KAAL_RING_SEQ_SIZE)
 
 struct kaal_ring_header {
 	/* Written once by kaal_ring_create(), validated by every attach. */

@@ -12,6 +12,12 @@
 #define KAAL_SYSCALL_ARGS    6
 #define KAAL_SYSCALL_RESULTS 4
 
+/* Thread priorities run from 0 to this; the root thread starts at it. */
+#define KAAL_MAX_PRIORITY 255
+
+/* The bits an interrupt signals through an unbadged notification capability. */
+#define KAAL_IRQ_UNBADGED_BITS 1u
+
 /*
  * Call numbers. Arguments are listed as a0, a1, ...; "slot" is a pair of
  * words (CNode cptr, index | depth << 56). docs/syscalls.md has the details.

@@ -42,6 +42,7 @@ enum kaal_rights {
 #define KAAL_SLOT_BITS         6 /* one CNode slot */
 #define KAAL_MIN_UNTYPED_BITS  4
 #define KAAL_MAX_UNTYPED_BITS  47
+#define KAAL_MIN_CNODE_RADIX   1
 #define KAAL_MAX_CNODE_RADIX   20
 /* A VSpace's size is chosen at retype: at least boot info's vspace_bits. */
 #define KAAL_MAX_VSPACE_BITS 28

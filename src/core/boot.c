@@ -3,7 +3,7 @@
  * the start of free RAM, give it capabilities to the devices, and hand it
  * the rest of RAM as untyped regions of aligned power-of-two sizes.
  */
-#include "cnode.h"
+#include "cdt.h"
 #include "cspace.h"
 #include "fastpath.h"
 #include "irq.h"
@@ -133,14 +133,14 @@ kaal_status kaal_kernel_boot(const struct kaal_platform *p, struct kaal_boot_sta
 
 	cspace_set_root(cnode);
 	thread_init(root);
-	cnode_derive(&root->slots[THREAD_SLOT_CSPACE], &cnode[KAAL_ROOT_SLOT_CNODE],
-	             KAAL_RIGHTS_ALL, 0, false);
-	cnode_derive(&root->slots[THREAD_SLOT_IPC_BUFFER], &cnode[KAAL_ROOT_SLOT_IPC_BUFFER],
-	             KAAL_RIGHTS_ALL, 0, false);
-	cnode_derive(&root->slots[THREAD_SLOT_VSPACE], &cnode[KAAL_ROOT_SLOT_VSPACE],
-	             KAAL_RIGHTS_ALL, 0, false);
+	cdt_derive(&root->slots[THREAD_SLOT_CSPACE], &cnode[KAAL_ROOT_SLOT_CNODE], KAAL_RIGHTS_ALL,
+	           0, false);
+	cdt_derive(&root->slots[THREAD_SLOT_IPC_BUFFER], &cnode[KAAL_ROOT_SLOT_IPC_BUFFER],
+	           KAAL_RIGHTS_ALL, 0, false);
+	cdt_derive(&root->slots[THREAD_SLOT_VSPACE], &cnode[KAAL_ROOT_SLOT_VSPACE], KAAL_RIGHTS_ALL,
+	           0, false);
 	root->state = THREAD_RUNNING;
-	root->priority = 255;
+	root->priority = KAAL_MAX_PRIORITY;
 
 	bi->magic = KAAL_BOOT_INFO_MAGIC;
 	bi->version = KAAL_BOOT_INFO_VERSION;

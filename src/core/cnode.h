@@ -1,20 +1,8 @@
-/* CNode operations and the capability derivation tree. */
+/* Deleting and revoking capabilities: where the last capability to an object ends it. */
 #ifndef KAAL_CORE_CNODE_H
 #define KAAL_CORE_CNODE_H
 
 #include "object.h"
-
-/* Place cap in the empty slot dst as a child of src in the derivation tree. */
-void cdt_insert(struct cte *src, struct cte *dst, const struct cap *cap, bool revocable,
-                bool first_badged);
-/* Place a capability to a new object in dst as a child of the untyped in parent. */
-void cdt_insert_new(struct cte *parent, struct cte *dst, const struct cap *cap);
-/* Place a capability with no parent in dst (boot time). */
-void cdt_insert_root(struct cte *dst, const struct cap *cap);
-/* Whether slot has derived capabilities below it. */
-bool cdt_has_children(const struct cte *slot);
-/* Whether slot holds the last capability to its object. */
-bool cdt_is_final(const struct cte *slot);
 
 /* Empty a slot; the last capability to an object destroys the object. */
 void cte_delete(struct cte *slot);
@@ -24,11 +12,5 @@ void cte_delete(struct cte *slot);
  * calling it again goes on from there.
  */
 bool cte_revoke(struct cte *slot);
-
-/* Copy or mint src into dst: rights are masked, a badge is set when badge != 0. */
-kaal_status cnode_derive(struct cte *dst, struct cte *src, unsigned rights, kaal_word badge,
-                         bool set_badge);
-/* Move src to dst, masking rights (a plain move passes KAAL_RIGHTS_ALL). */
-kaal_status cnode_move(struct cte *dst, struct cte *src, unsigned rights);
 
 #endif

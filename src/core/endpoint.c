@@ -6,9 +6,8 @@
  * receiver; using it (or losing it) ends the caller's wait.
  */
 #include "endpoint.h"
-#include "cnode.h"
+#include "cdt.h"
 #include "cspace.h"
-#include "notification.h"
 #include "thread.h"
 
 /* Move one capability named in src's IPC buffer to the slot named in dst's. */
@@ -21,7 +20,7 @@ static bool transfer_cap(struct thread *src, struct thread *dst, struct kaal_ipc
 	if (cspace_lookup_op_slot(dst, dst_buf->receive_root, dst_buf->receive_index,
 	                          dst_buf->receive_depth, &to) != KAAL_OK)
 		return false;
-	return cnode_derive(to, from, from->cap.rights, 0, false) == KAAL_OK;
+	return cdt_derive(to, from, from->cap.rights, 0, false) == KAAL_OK;
 }
 
 static void transfer(struct thread *src, struct thread *dst, kaal_word badge, kaal_word info,
@@ -67,7 +66,6 @@ static struct thread *dequeue(struct endpoint *ep)
 void endpoint_send(struct endpoint *ep, struct thread *t, kaal_word badge, kaal_word info,
                    bool can_grant, bool is_call, bool block)
 {
-	t->status = KAAL_OK;
 	if (ep->state == EP_RECEIVING) {
 		struct thread *receiver = dequeue(ep);
 		transfer(t, receiver, badge, info, can_grant);
@@ -89,9 +87,6 @@ void endpoint_send(struct endpoint *ep, struct thread *t, kaal_word badge, kaal_
 
 void endpoint_recv(struct endpoint *ep, struct thread *t, bool can_grant)
 {
-	/* As in seL4, pending bits of a bound notification come before queued senders. */
-	if (notification_take_bound(t))
-		return;
 	if (ep->state == EP_SENDING) {
 		struct thread *sender = dequeue(ep);
 		transfer(sender, t, sender->ipc_badge, sender->ipc_info, sender->ipc_can_grant);
@@ -99,7 +94,6 @@ void endpoint_recv(struct endpoint *ep, struct thread *t, bool can_grant)
 			set_reply(t, sender, can_grant);
 		else
 			thread_complete(sender, KAAL_OK);
-		t->status = KAAL_OK;
 		return;
 	}
 	t->ipc_can_grant = can_grant;

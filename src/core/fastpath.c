@@ -1,13 +1,14 @@
 /*
- * The fast path of Call and ReplyRecv, the round trip of every client and
- * server. It handles the common case only: a message of at most four words
- * and no capability, an endpoint capability in a one-level CSpace, and a
- * peer that is already waiting. It then does what the general path would
- * do, with fewer checks and no staging of the message; in any other case it
- * changes nothing and hands the call to the general path.
+ * The system call entry and the fast path of Call and ReplyRecv, the round
+ * trip of every client and server. The fast path handles the common case only: a message of at most
+ * four words and no capability, an endpoint capability in a one-level CSpace, and a peer that is
+ * already waiting. It then does what the general path would do, with fewer checks and no staging of
+ * the message; in any other case it changes nothing and hands the call to the general path
+ * (syscall.c).
  */
 #include "fastpath.h"
 #include "kernel.h"
+#include "syscall.h"
 #include "thread.h"
 
 static uint64_t fast_calls;
@@ -38,12 +39,11 @@ static bool register_message(kaal_word info)
 	return kaal_msg_length(info) <= KAAL_MSG_FAST_WORDS && kaal_msg_caps(info) == 0;
 }
 
-/* t blocks as the general path leaves it: results cleared, status as given. */
-static void clear_outcome(struct thread *t, kaal_status status)
+/* t blocks as the general path leaves it: results cleared; its status is written when it wakes. */
+static void clear_results(struct thread *t)
 {
 	for (unsigned i = 0; i < KAAL_SYSCALL_RESULTS; i++)
 		t->result[i] = 0;
-	t->status = status;
 }
 
 /* The message words as results of dst, badge and info in its IPC buffer; dst runs again. */
@@ -68,14 +68,14 @@ void fastpath_call(struct thread *t, const kaal_word *a)
 	struct cte *slot =
 	    register_message(a[1]) ? endpoint_one_level(t, a[0], KAAL_RIGHT_WRITE) : NULL;
 	if (!slot || !(slot->cap.rights & (KAAL_RIGHT_GRANT | KAAL_RIGHT_GRANT_REPLY))) {
-		slowpath(t, KAAL_SYS_CALL, a);
+		syscall_slowpath(t, KAAL_SYS_CALL, a);
 		return;
 	}
 	struct endpoint *ep = (struct endpoint *)slot->cap.object;
 	struct thread *receiver = ep->queue.head;
 	/* A receiver still owing an earlier caller a reply drops it: the general path does that. */
 	if (ep->state != EP_RECEIVING || receiver->reply.type == KAAL_CAP_REPLY) {
-		slowpath(t, KAAL_SYS_CALL, a);
+		syscall_slowpath(t, KAAL_SYS_CALL, a);
 		return;
 	}
 
@@ -86,7 +86,7 @@ void fastpath_call(struct thread *t, const kaal_word *a)
 	receiver->reply.object = (uintptr_t)t;
 	receiver->reply.flags = receiver->ipc_can_grant ? CAP_FLAG_CAN_GRANT : 0;
 	t->replier = receiver;
-	clear_outcome(t, KAAL_OK);
+	clear_results(t);
 	thread_block(t, THREAD_BLOCKED_REPLY, receiver, 0);
 	deliver(receiver, &a[2], a[1], slot->cap.word);
 	fast_calls++;
@@ -100,7 +100,7 @@ void fastpath_reply_recv(struct thread *t, const kaal_word *a)
 	                       : NULL;
 	struct endpoint *ep = slot ? (struct endpoint *)slot->cap.object : NULL;
 	if (!ep || ep->state == EP_SENDING) {
-		slowpath(t, KAAL_SYS_REPLY_RECV, a);
+		syscall_slowpath(t, KAAL_SYS_REPLY_RECV, a);
 		return;
 	}
 
@@ -108,12 +108,23 @@ void fastpath_reply_recv(struct thread *t, const kaal_word *a)
 	t->reply = (struct cap){0};
 	caller->replier = NULL;
 	deliver(caller, &a[2], a[1], 0);
-	clear_outcome(t, KAAL_INVALID_SYSCALL);
+	clear_results(t);
 	t->ipc_can_grant = (slot->cap.rights & KAAL_RIGHT_GRANT) != 0;
 	thread_queue_append(&ep->queue, t);
 	ep->state = EP_RECEIVING;
 	thread_block(t, THREAD_BLOCKED_RECV, ep, 0);
 	fast_calls++;
+}
+
+/* Call and ReplyRecv try the fast path first; it hands back what it cannot take. */
+void kaal_kernel_syscall(struct thread *t, kaal_word num, const kaal_word args[KAAL_SYSCALL_ARGS])
+{
+	if (num == KAAL_SYS_CALL)
+		fastpath_call(t, args);
+	else if (num == KAAL_SYS_REPLY_RECV)
+		fastpath_reply_recv(t, args);
+	else
+		syscall_slowpath(t, num, args);
 }
 
 void fastpath_reset(void)

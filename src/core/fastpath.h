@@ -1,20 +1,21 @@
 /*
- * The two paths of a system call: the fast path of Call and ReplyRecv
- * (fastpath.c), which hands every call it does not take to the general
- * path through the dispatch table (syscall.c).
+ * The fast path of Call and ReplyRecv: kaal_kernel_syscall() (kernel.h) is
+ * defined in fastpath.c, and hands every call the fast path does not take
+ * to the general path (syscall.h).
  */
 #ifndef KAAL_CORE_FASTPATH_H
 #define KAAL_CORE_FASTPATH_H
 
 #include "object.h"
 
+/*
+ * Call and ReplyRecv: done here in the common case, else by the general
+ * path. Out of line, so that the entry's other calls pay nothing for them.
+ */
 void fastpath_call(struct thread *t, const kaal_word *a);
 void fastpath_reply_recv(struct thread *t, const kaal_word *a);
 
 /* Forget the count of fast calls: the kernel is booting. */
 void fastpath_reset(void);
-
-/* Any system call, through the dispatch table. */
-void slowpath(struct thread *t, kaal_word num, const kaal_word *a);
 
 #endif

@@ -22,7 +22,7 @@ void irq_reset(void)
 kaal_status irq_set_notification(uint32_t irq, struct notification *n, kaal_word badge)
 {
 	routes[irq].notification = n;
-	routes[irq].badge = badge ? badge : 1;
+	routes[irq].badge = badge ? badge : KAAL_IRQ_UNBADGED_BITS;
 	return KAAL_OK;
 }
 

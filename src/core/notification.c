@@ -6,17 +6,14 @@
  */
 #include "notification.h"
 #include "endpoint.h"
-#include "irq.h"
 #include "thread.h"
 
 /* A bound notification's bits reach a receiving thread as a message with this flag. */
 static void deliver_to_receiver(struct thread *t, uint64_t bits)
 {
 	struct kaal_ipc_buffer *buf = thread_ipc_buffer(t);
-	t->result[0] = 0;
-	t->result[1] = 0;
-	t->result[2] = 0;
-	t->result[3] = 0;
+	for (unsigned i = 0; i < KAAL_SYSCALL_RESULTS; i++)
+		t->result[i] = 0;
 	if (buf) {
 		buf->badge = bits;
 		buf->info = KAAL_MSG_FROM_NOTIFICATION;
@@ -36,7 +33,7 @@ void notification_signal(struct notification *n, uint64_t bits)
 	}
 	struct thread *bound = n->bound;
 	if (bound && bound->state == THREAD_BLOCKED_RECV) {
-		thread_cancel_ipc(bound);
+		endpoint_cancel_ipc(bound);
 		deliver_to_receiver(bound, n->word | bits);
 		n->word = 0;
 		thread_complete(bound, KAAL_OK);
@@ -50,7 +47,6 @@ void notification_wait(struct notification *n, struct thread *t, bool block, uin
 	if (n->word != 0 || !block) {
 		t->result[0] = n->word;
 		n->word = 0;
-		t->status = KAAL_OK;
 		return;
 	}
 	thread_queue_append(&n->waiters, t);
@@ -82,7 +78,6 @@ bool notification_take_bound(struct thread *t)
 		return false;
 	deliver_to_receiver(t, n->word);
 	n->word = 0;
-	t->status = KAAL_OK;
 	return true;
 }
 
@@ -96,5 +91,4 @@ void notification_destroy(struct notification *n)
 	}
 	if (n->bound)
 		notification_unbind(n);
-	irq_forget_notification(n);
 }

@@ -6,12 +6,12 @@
 
 /* Deliver bits: to the first waiter, else to a bound thread in receive, else OR into the word. */
 void notification_signal(struct notification *n, uint64_t bits);
-/* Wait on n: returns the word in t->result[0], or blocks t until a signal or the deadline. */
+/* Wait on n: the word goes to t->result[0], or t blocks until a signal or the deadline. */
 void notification_wait(struct notification *n, struct thread *t, bool block, uint64_t deadline_ns);
 void notification_cancel_wait(struct thread *t);
 void notification_bind(struct notification *n, struct thread *t);
 void notification_unbind(struct notification *n);
-/* Called when a thread blocks in receive: a pending bound signal completes it at once. */
+/* Called before a thread receives: the pending bits of its bound notification are its message. */
 bool notification_take_bound(struct thread *t);
 void notification_destroy(struct notification *n);
 

@@ -34,6 +34,7 @@ struct cap {
 #define CAP_FLAG_DEVICE    0x01 /* untyped holding device memory */
 #define CAP_FLAG_MAPPED    0x02 /* frame mapped at word */
 #define CAP_FLAG_CAN_GRANT 0x04 /* reply: the caller allowed capability transfer */
+#define CAP_FLAG_ZOMBIE    0x80 /* a slot cte_delete() is emptying the object of */
 
 /* A CNode slot: the capability and its place in the derivation tree. */
 struct cte {
@@ -133,7 +134,7 @@ void kaal_zero(void *p, size_t n);
 
 static inline uint64_t bits_mask(unsigned bits)
 {
-	return bits >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << bits) - 1;
+	return bits >= KAAL_WORD_BITS ? ~UINT64_C(0) : (UINT64_C(1) << bits) - 1;
 }
 
 #endif

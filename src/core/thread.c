@@ -1,40 +1,11 @@
-/* Threads: FIFO wait queues, blocking and completion, and thread lifetime. */
+/*
+ * Threads: initialisation and the blocked-state test hook. Queues, blocking
+ * and completion are inline in thread.h; ending a thread's wait and the
+ * thread itself, which reach the objects it waits in, are objecttype.c's.
+ */
 #include "thread.h"
-#include "cnode.h"
 #include "cspace.h"
-#include "endpoint.h"
 #include "kernel.h"
-#include "notification.h"
-
-void thread_cancel_ipc(struct thread *t)
-{
-	switch (t->state) {
-	case THREAD_BLOCKED_NOTIFICATION:
-		notification_cancel_wait(t);
-		break;
-	case THREAD_BLOCKED_SEND:
-	case THREAD_BLOCKED_RECV:
-		endpoint_cancel_ipc(t);
-		break;
-	case THREAD_BLOCKED_REPLY:
-		endpoint_cancel_reply_wait(t);
-		break;
-	default:
-		break;
-	}
-	t->blocked_on = NULL;
-	t->deadline_ns = 0;
-}
-
-void thread_destroy(struct thread *t)
-{
-	thread_cancel_ipc(t);
-	endpoint_drop_reply(t);
-	if (t->bound)
-		notification_unbind(t->bound);
-	t->state = THREAD_DEAD;
-	arch_thread_destroy(t);
-}
 
 void thread_init(struct thread *t)
 {

@@ -1,4 +1,4 @@
-/* Threads: queues, outcomes of blocking calls, configuration. */
+/* Threads: queues, outcomes of blocking calls, configuration; the bottom of the core. */
 #ifndef KAAL_CORE_THREAD_H
 #define KAAL_CORE_THREAD_H
 
@@ -51,10 +51,6 @@ static inline void thread_complete(struct thread *t, kaal_status status)
 	arch_thread_wake(t);
 }
 
-/* Take a blocked thread out of whatever it waits in, without completing it. */
-void thread_cancel_ipc(struct thread *t);
-/* The object is being destroyed: stop the thread and unlink it from everything. */
-void thread_destroy(struct thread *t);
 /* The thread's IPC buffer in kernel memory, or NULL if it has none. */
 static inline struct kaal_ipc_buffer *thread_ipc_buffer(const struct thread *t)
 {

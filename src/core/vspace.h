@@ -4,8 +4,8 @@
 
 #include "object.h"
 
-#define VSPACE_MAX_LIVE 256u    /* VSpaces alive at once */
-#define VSPACE_MAX_ID   0xFFFFu /* VSpaces made per boot (ids are never reused) */
+#define VSPACE_MAX_LIVE 256u       /* VSpaces alive at once */
+#define VSPACE_MAX_ID   UINT16_MAX /* VSpaces made per boot: ids fit cap.mapped_in, never reused */
 
 /* Forget every VSpace: the kernel is booting. */
 void vspace_reset(void);
