@@ -79,7 +79,7 @@ void memory_drain_all(unsigned t);
 
 /* The running thread gives the scheduler its next step. */
 void sched_point(void);
-/* The running thread's assertion failed: the run ends. */
+/* The running thread (or the root task) failed: the run ends. */
 _Noreturn void sched_fail(const char *message);
 /* A new thread running fn(arg), ready at once; NO_THREAD when all are in use. */
 unsigned sched_spawn(void (*fn)(void *), void *arg);

@@ -7,6 +7,7 @@
  * system call (switch.S), so a run costs little more than the test's own
  * code. Time is virtual: it moves only when the timer takes a step.
  */
+#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,8 @@ static unsigned last_steps;
 static unsigned last_preemptions;
 static bool failed;
 static char failure[256];
+/* Where a failure of the root task (in setup or the oracle) goes: the end of that call. */
+static jmp_buf root_escape;
 
 static void record_failure(const char *message)
 {
@@ -142,6 +145,8 @@ uint64_t sched_now(void)
 _Noreturn void sched_fail(const char *message)
 {
 	record_failure(message);
+	if (checker_run->current == NO_THREAD)
+		longjmp(root_escape, 1);
 	to_scheduler();
 	abort(); /* a failed run's threads are never resumed */
 }
@@ -152,9 +157,15 @@ void kaal_check_assert_at(bool holds, const char *what, const char *file, int li
 		return;
 	char message[sizeof failure];
 	snprintf(message, sizeof message, "assertion failed: %s (%s:%d)", what, file, line);
-	if (checker_run->current != NO_THREAD)
-		sched_fail(message);
-	record_failure(message);
+	sched_fail(message);
+}
+
+/* Runs fn(state) as the root task; false if it failed. */
+static bool root_call(void (*fn)(void *), void *state)
+{
+	if (fn && setjmp(root_escape) == 0)
+		fn(state);
+	return !failed;
 }
 
 static void plain_thread(void *arg)
@@ -278,19 +289,14 @@ static void reset_threads(void)
 static enum kaal_check_verdict run_test(struct run *run)
 {
 	const struct kaal_check_test *test = run->test;
-	if (test->setup)
-		test->setup(test_state);
-	if (failed)
+	if (!root_call(test->setup, test_state))
 		return KAAL_CHECK_FAILED;
 	for (unsigned t = 0; t < test->threads; t++)
 		if (sched_spawn(plain_thread, (void *)(uintptr_t)t) == NO_THREAD)
 			return KAAL_CHECK_FAILED;
 	enum kaal_check_verdict verdict = schedule(run);
-	if (verdict == KAAL_CHECK_PASSED && test->finish) {
-		test->finish(test_state);
-		if (failed)
-			verdict = KAAL_CHECK_FAILED;
-	}
+	if (verdict == KAAL_CHECK_PASSED && !root_call(test->finish, test_state))
+		verdict = KAAL_CHECK_FAILED;
 	return verdict;
 }
 

@@ -46,20 +46,24 @@ bool kaal_check_cas(volatile void *obj, unsigned size, void *expected, uint64_t 
                     struct kaal_check_site site);
 void kaal_check_fence(enum kaal_check_order order, struct kaal_check_site site);
 
-/* The value is converted to the object's own type on the way out. */
+/*
+ * The value is converted to the object's own type on the way out, inside a
+ * statement expression so that a result left unused is no warning.
+ */
+#define KAAL_CHECK_AS(obj, value)    __extension__({ (__typeof__(*(obj)))(value); })
 #define kaal_atomic_init(obj, value) ((void)(*(obj) = (value)))
 #define kaal_atomic_load(obj, order)                                                               \
-	((__typeof__(*(obj)))kaal_check_load((obj), sizeof *(obj), (order), KAAL_CHECK_SITE))
+	KAAL_CHECK_AS((obj), kaal_check_load((obj), sizeof *(obj), (order), KAAL_CHECK_SITE))
 #define kaal_atomic_store(obj, value, order)                                                       \
 	kaal_check_store((obj), sizeof *(obj), (uint64_t)(value), (order), KAAL_CHECK_SITE)
 #define kaal_atomic_exchange(obj, value, order)                                                    \
-	((__typeof__(*(obj)))kaal_check_rmw((obj), sizeof *(obj), KAAL_CHECK_RMW_EXCHANGE,         \
+	KAAL_CHECK_AS((obj), kaal_check_rmw((obj), sizeof *(obj), KAAL_CHECK_RMW_EXCHANGE,         \
 	                                    (uint64_t)(value), (order), KAAL_CHECK_SITE))
 #define kaal_atomic_fetch_add(obj, value, order)                                                   \
-	((__typeof__(*(obj)))kaal_check_rmw((obj), sizeof *(obj), KAAL_CHECK_RMW_ADD,              \
+	KAAL_CHECK_AS((obj), kaal_check_rmw((obj), sizeof *(obj), KAAL_CHECK_RMW_ADD,              \
 	                                    (uint64_t)(value), (order), KAAL_CHECK_SITE))
 #define kaal_atomic_fetch_or(obj, value, order)                                                    \
-	((__typeof__(*(obj)))kaal_check_rmw((obj), sizeof *(obj), KAAL_CHECK_RMW_OR,               \
+	KAAL_CHECK_AS((obj), kaal_check_rmw((obj), sizeof *(obj), KAAL_CHECK_RMW_OR,               \
 	                                    (uint64_t)(value), (order), KAAL_CHECK_SITE))
 #define kaal_atomic_cas(obj, expected, desired, success, failure)                                  \
 	kaal_check_cas((obj), sizeof *(obj), (expected), (uint64_t)(desired), (success),           \
