@@ -25,6 +25,7 @@ coverage_parts=(
 	"src/runtime 90 75"
 	"src/sdk 90 75"
 	"src/arch/host 90 75"
+	"src/checker 90 75"
 	"include/kaal 90 75"
 )
 

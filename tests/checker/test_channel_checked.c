@@ -92,8 +92,10 @@ static bool caught(struct kaal_check_mutation mutation, struct kaal_check_config
 			assert_true(kaal_check_run(&checked_channel, &config, &result));
 			if (result.verdict != KAAL_CHECK_PASSED) {
 				*failing = config;
-				print_message("# %s:%d without its fence: %s/tso seed %llu: %s\n",
-				              mutation.file, mutation.line,
+				print_message("# %s:%d %s: %s/tso seed %llu: %s\n", mutation.file,
+				              mutation.line,
+				              mutation.kind == KAAL_CHECK_DROP_FENCE ? "dropped"
+				                                                     : "relaxed",
 				              kaal_check_strategy_name(config.strategy),
 				              (unsigned long long)seed, result.message);
 				return true;
@@ -125,7 +127,7 @@ static unsigned channel_fences(struct kaal_check_sites *sites, struct kaal_check
 	return fences;
 }
 
-/* Each fence the channel meets, dropped in turn, makes some schedule fail. */
+/* Each fence the channel meets, dropped or weakened in turn, makes some schedule fail. */
 static void every_channel_fence_guarded(void **state)
 {
 	(void)state;
@@ -136,6 +138,12 @@ static void every_channel_fence_guarded(void **state)
 		struct kaal_check_config failing;
 		if (!caught(drop[i], &failing))
 			fail_msg("%s:%d: dropping this fence fails no schedule", drop[i].file,
+			         drop[i].line);
+		/* Weakened to relaxed (or to acquire or release, the same under TSO). */
+		struct kaal_check_mutation relax = drop[i];
+		relax.kind = KAAL_CHECK_RELAX;
+		if (!caught(relax, &failing))
+			fail_msg("%s:%d: weakening this fence fails no schedule", drop[i].file,
 			         drop[i].line);
 	}
 }
