@@ -24,6 +24,7 @@
 enum kaal_check_model {
 	KAAL_CHECK_SC,  /* sequential consistency: every access acts on memory at once */
 	KAAL_CHECK_TSO, /* x86-TSO: a FIFO store buffer per thread, drained by fences and RMWs */
+	KAAL_CHECK_C11, /* C11 release/acquire/relaxed: a load may read an older store */
 };
 
 enum kaal_check_strategy {
@@ -79,7 +80,10 @@ struct kaal_check_mutation {
 	int line;
 };
 
-/* A run's choices, the entity that took each step: what replays the run exactly. */
+/*
+ * A run's decisions: the entity that took each step and, under C11, which
+ * store each load read. What replays the run exactly.
+ */
 struct kaal_check_schedule {
 	const uint8_t *choice;
 	unsigned length;
@@ -173,7 +177,7 @@ bool kaal_check_write_trace_json(const char *path);
 void kaal_check_assert_at(bool holds, const char *what, const char *file, int line);
 #define kaal_check_assert(cond) kaal_check_assert_at((cond), #cond, __FILE__, __LINE__)
 
-/* The strategy and model names used on command lines ("random", "pct"; "sc", "tso"). */
+/* The strategy and model names used on command lines ("random", "pct"; "sc", "tso", "c11"). */
 const char *kaal_check_strategy_name(enum kaal_check_strategy s);
 const char *kaal_check_model_name(enum kaal_check_model m);
 

@@ -53,6 +53,7 @@ struct run {
 	struct store_buffer buffers[KAAL_CHECK_MAX_THREADS];
 	unsigned current; /* the thread running, or NO_THREAD */
 	unsigned steps;
+	unsigned decisions;   /* recorded so far: a step's entity, a load's store */
 	unsigned last_thread; /* the thread that took the latest thread step, or NO_THREAD */
 	unsigned preemptions;
 	uint64_t now; /* virtual time in nanoseconds */
@@ -60,6 +61,8 @@ struct run {
 
 /* Steps a run may take when its config does not say. */
 #define DEFAULT_MAX_STEPS 100000
+/* A run's decisions: one per step, and at most one more (a load's store) within it. */
+#define MAX_DECISIONS(max_steps) (2 * (max_steps) + 1)
 /* In a replay's choices: take the default choice at this step. */
 #define DEFAULT_CHOICE 0xFF
 
@@ -71,6 +74,11 @@ void strategy_start(struct strategy_state *s, const struct kaal_check_config *co
 unsigned strategy_pick(struct strategy_state *s, const struct kaal_check_config *config,
                        const unsigned *ready, unsigned n, unsigned step);
 
+/* The run's memory model begins; a thread starts (what happened before it, it sees). */
+void memory_start(void);
+void memory_thread_start(unsigned t);
+/* A system call: it orders the thread's accesses before it and after it with everyone's. */
+void memory_syscall(unsigned t);
 /* Thread t's stores under the run's model. */
 void memory_store(unsigned t, volatile void *obj, unsigned size, uint64_t value,
                   struct kaal_check_site site);
@@ -85,6 +93,12 @@ _Noreturn void sched_fail(const char *message);
 unsigned sched_spawn(void (*fn)(void *), void *arg);
 /* What thread id's function is given, until it first runs. */
 void sched_set_arg(unsigned id, void *arg);
+/*
+ * A decision among n options that is not a step (which store a load reads):
+ * the strategy's randomness, or the replay's; recorded either way. 0 is the
+ * default choice.
+ */
+unsigned sched_decide(unsigned n);
 /* The running thread sleeps until sched_wake() or, if deadline is not 0, the timer's step. */
 void sched_block(uint64_t deadline);
 void sched_wake(unsigned id);
@@ -92,10 +106,27 @@ void sched_wake(unsigned id);
 _Noreturn void sched_exit(void);
 uint64_t sched_now(void);
 
+/* The C11 model (c11.c), for checked threads; the root task's stores begin a word's history. */
+void c11_start(void);
+void c11_thread_start(unsigned t);
+void c11_root_store(const volatile void *obj, uint64_t value);
+uint64_t c11_load(unsigned t, const volatile void *obj, uint64_t in_memory,
+                  enum kaal_check_order order, unsigned *from_step);
+void c11_store(unsigned t, volatile void *obj, uint64_t in_memory, uint64_t value,
+               enum kaal_check_order order, unsigned step);
+/* Reads the newest store; update says whether to store and what (false: a failed CAS). */
+uint64_t c11_rmw(unsigned t, volatile void *obj, uint64_t in_memory, enum kaal_check_order order,
+                 unsigned step, bool (*update)(uint64_t old, uint64_t *value, void *arg),
+                 void *arg);
+void c11_fence(unsigned t, enum kaal_check_order order);
+
 /* The trace of a run with config->trace (trace.c); each call is a no-op otherwise. */
 void trace_start(void);
 void trace_load(struct kaal_check_site site, const volatile void *obj, uint64_t value,
                 const struct buffered_store *from, const struct buffered_store *passed);
+/* A C11 load: from_step's store is what it read. */
+void trace_load_from(struct kaal_check_site site, const volatile void *obj, uint64_t value,
+                     unsigned from_step);
 void trace_store(struct kaal_check_site site, const volatile void *obj, uint64_t value,
                  bool buffered);
 void trace_rmw(struct kaal_check_site site, const volatile void *obj, uint64_t old, uint64_t value);

@@ -125,9 +125,9 @@ struct kaal_result kaal_syscall(kaal_word num, kaal_word a0, kaal_word a1, kaal_
 	struct host_thread *ht = current_record();
 	if (!ht)
 		return unknown;
-	/* A system call is a step of its own, and orders the thread's earlier stores. */
+	/* A system call is a step of its own, and orders the thread's accesses with everyone's. */
 	sched_point();
-	memory_drain_all(ht->id);
+	memory_syscall(ht->id);
 	struct thread *t = ht->thread;
 	kaal_paddr ipc = t ? host_ipc_buffer_enter(t) : 0;
 	if (t)
@@ -142,6 +142,7 @@ struct kaal_result kaal_syscall(kaal_word num, kaal_word a0, kaal_word a1, kaal_
 			kaal_kernel_timeout(t);
 	}
 	struct kaal_result r = host_syscall_result(ht->thread);
+	memory_syscall(ht->id);
 	trace_syscall(num, r.status);
 	host_ipc_buffer_leave(ipc);
 	return r;

@@ -40,6 +40,30 @@ static bool buffering(void)
 	return checker_run->config->model == KAAL_CHECK_TSO;
 }
 
+/* Whether thread t's accesses go through the C11 model. */
+static bool c11(unsigned t)
+{
+	return checker_run->config->model == KAAL_CHECK_C11 && t != NO_THREAD;
+}
+
+void memory_start(void)
+{
+	c11_start();
+}
+
+void memory_thread_start(unsigned t)
+{
+	c11_thread_start(t);
+}
+
+void memory_syscall(unsigned t)
+{
+	if (c11(t))
+		c11_fence(t, KAAL_SEQ_CST);
+	else
+		memory_drain_all(t);
+}
+
 /* Outside any checked thread (setup, finish) t is NO_THREAD: memory itself. */
 static bool is_thread(unsigned t)
 {
@@ -130,8 +154,14 @@ static enum kaal_check_order begin_op(struct kaal_check_site site, enum kaal_che
 uint64_t kaal_check_load(const volatile void *obj, unsigned size, enum kaal_check_order order,
                          struct kaal_check_site site)
 {
-	begin_op(site, KAAL_CHECK_OP_LOAD, order);
+	order = begin_op(site, KAAL_CHECK_OP_LOAD, order);
 	unsigned t = checker_run->current;
+	if (c11(t)) {
+		unsigned from;
+		uint64_t value = c11_load(t, obj, read_memory(obj, size), order, &from);
+		trace_load_from(site, obj, value, from);
+		return value;
+	}
 	const struct buffered_store *own = is_thread(t) ? forwarded(t, obj) : NULL;
 	uint64_t value = own ? own->value : read_memory(obj, size);
 	/* A load that goes to memory past a buffered store of its thread: a reordering. */
@@ -148,6 +178,14 @@ void kaal_check_store(volatile void *obj, unsigned size, uint64_t value,
 {
 	order = begin_op(site, KAAL_CHECK_OP_STORE, order);
 	unsigned t = checker_run->current;
+	if (c11(t)) {
+		c11_store(t, obj, read_memory(obj, size), value, order, checker_run->steps);
+		trace_store(site, obj, value, false);
+		write_memory(obj, size, value);
+		return;
+	}
+	if (t == NO_THREAD)
+		c11_root_store(obj, value);
 	memory_store(t, obj, size, value, site);
 	if (order == KAAL_SEQ_CST)
 		memory_drain_all(t);
@@ -166,35 +204,77 @@ static uint64_t apply(enum kaal_check_rmw op, uint64_t old, uint64_t value)
 	return value;
 }
 
+struct rmw {
+	enum kaal_check_rmw op;
+	uint64_t value;
+};
+
+static bool rmw_update(uint64_t old, uint64_t *value, void *arg)
+{
+	const struct rmw *r = arg;
+	*value = apply(r->op, old, r->value);
+	return true;
+}
+
+struct cas {
+	uint64_t expected;
+	uint64_t desired;
+};
+
+static bool cas_update(uint64_t old, uint64_t *value, void *arg)
+{
+	const struct cas *c = arg;
+	*value = c->desired;
+	return old == c->expected;
+}
+
+/*
+ * The read-modify-write update(arg) describes, on obj: returns the old
+ * value, and whether it stored. Under SC and TSO a locked instruction
+ * drains the buffer first, whatever its order.
+ */
+static uint64_t read_modify_write(volatile void *obj, unsigned size, enum kaal_check_order order,
+                                  struct kaal_check_site site,
+                                  bool (*update)(uint64_t, uint64_t *, void *), void *arg)
+{
+	unsigned t = checker_run->current;
+	uint64_t old, value = 0;
+	if (c11(t)) {
+		old =
+		    c11_rmw(t, obj, read_memory(obj, size), order, checker_run->steps, update, arg);
+	} else {
+		memory_drain_all(t);
+		old = read_memory(obj, size);
+	}
+	bool stores = update(old, &value, arg);
+	if (stores)
+		write_memory(obj, size, value);
+	if (stores && t == NO_THREAD)
+		c11_root_store(obj, value);
+	trace_rmw(site, obj, old, stores ? value : old);
+	return old;
+}
+
 uint64_t kaal_check_rmw(volatile void *obj, unsigned size, enum kaal_check_rmw op, uint64_t value,
                         enum kaal_check_order order, struct kaal_check_site site)
 {
-	/* A locked instruction drains the buffer whatever its order. */
-	begin_op(site, KAAL_CHECK_OP_RMW, order);
-	memory_drain_all(checker_run->current);
-	uint64_t old = read_memory(obj, size);
-	uint64_t new_value = apply(op, old, value);
-	write_memory(obj, size, new_value);
-	trace_rmw(site, obj, old, new_value);
-	return old;
+	order = begin_op(site, KAAL_CHECK_OP_RMW, order);
+	struct rmw r = {op, value};
+	return read_modify_write(obj, size, order, site, rmw_update, &r);
 }
 
 bool kaal_check_cas(volatile void *obj, unsigned size, void *expected, uint64_t desired,
                     enum kaal_check_order success, enum kaal_check_order failure,
                     struct kaal_check_site site)
 {
-	(void)failure;
-	begin_op(site, KAAL_CHECK_OP_RMW, success);
-	memory_drain_all(checker_run->current);
-	uint64_t old = read_memory(obj, size);
-	uint64_t want = read_memory(expected, size);
-	bool swapped = old == want;
-	if (swapped)
-		write_memory(obj, size, desired);
-	else
-		write_memory(expected, size, old);
-	trace_rmw(site, obj, old, swapped ? desired : old);
-	return swapped;
+	(void)failure; /* a failed compare-and-swap reads with the success order: stronger */
+	success = begin_op(site, KAAL_CHECK_OP_RMW, success);
+	struct cas c = {read_memory(expected, size), desired};
+	uint64_t old = read_modify_write(obj, size, success, site, cas_update, &c);
+	if (old == c.expected)
+		return true;
+	write_memory(expected, size, old);
+	return false;
 }
 
 void kaal_check_fence(enum kaal_check_order order, struct kaal_check_site site)
@@ -202,6 +282,11 @@ void kaal_check_fence(enum kaal_check_order order, struct kaal_check_site site)
 	order = begin_op(site, KAAL_CHECK_OP_FENCE, order);
 	bool dropped = mutated(site, KAAL_CHECK_DROP_FENCE);
 	trace_fence(site, order, dropped);
-	if (order == KAAL_SEQ_CST && !dropped)
-		memory_drain_all(checker_run->current);
+	unsigned t = checker_run->current;
+	if (dropped)
+		return;
+	if (c11(t))
+		c11_fence(t, order);
+	else if (order == KAAL_SEQ_CST)
+		memory_drain_all(t);
 }

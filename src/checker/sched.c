@@ -55,10 +55,10 @@ struct run *checker_run;
 static struct checked_thread threads[KAAL_CHECK_MAX_THREADS];
 static void *scheduler_sp;
 static void *test_state;
-/* The choices of the latest run, one entity per step. */
+/* The decisions of the latest run: the entity of each step, each load's store. */
 static uint8_t *choices;
 static unsigned choices_size;
-static unsigned last_steps;
+static unsigned last_decisions;
 static unsigned last_preemptions;
 static bool failed;
 static char failure[256];
@@ -101,6 +101,7 @@ unsigned sched_spawn(void (*fn)(void *), void *arg)
 	ct->arg = arg;
 	ct->deadline = 0;
 	ct->state = THREAD_READY;
+	memory_thread_start(id);
 	ct->sp = checker_prepare(ct->stack + THREAD_STACK_SIZE, thread_main, ct);
 	return id;
 }
@@ -207,14 +208,39 @@ static unsigned default_choice(const struct run *r, const unsigned *ready, unsig
 	return i < n ? i : 0;
 }
 
-static unsigned choose(struct run *r, const unsigned *ready, unsigned n)
+/* The replay's next decision, or DEFAULT_CHOICE past its end. */
+static unsigned replayed(const struct run *r)
 {
 	const struct kaal_check_schedule *replay = r->config->replay;
-	if (!replay)
+	return r->decisions < replay->length ? replay->choice[r->decisions] : DEFAULT_CHOICE;
+}
+
+static void record_decision(struct run *r, unsigned decision)
+{
+	choices[r->decisions++] = (uint8_t)decision;
+}
+
+static unsigned choose(struct run *r, const unsigned *ready, unsigned n)
+{
+	if (!r->config->replay)
 		return strategy_pick(&r->strategy, r->config, ready, n, r->steps);
-	unsigned i =
-	    r->steps <= replay->length ? index_of(ready, n, replay->choice[r->steps - 1]) : n;
+	unsigned i = index_of(ready, n, replayed(r));
 	return i < n ? i : default_choice(r, ready, n);
+}
+
+unsigned sched_decide(unsigned n)
+{
+	struct run *r = checker_run;
+	unsigned d;
+	if (r->config->replay) {
+		d = replayed(r);
+		if (d >= n)
+			d = 0;
+	} else {
+		d = (unsigned)(strategy_random(&r->strategy) % n);
+	}
+	record_decision(r, d);
+	return d;
 }
 
 /* The timer's step: time jumps to the earliest deadline, whose thread runs again. */
@@ -248,7 +274,7 @@ static enum kaal_check_verdict schedule(struct run *r)
 			return KAAL_CHECK_STEP_LIMIT;
 		r->steps++;
 		unsigned pick = ready[choose(r, ready, n)];
-		choices[r->steps - 1] = (uint8_t)pick;
+		record_decision(r, pick);
 		if (pick == TIMER_ENTITY) {
 			timer_step(r);
 			continue;
@@ -306,13 +332,13 @@ bool kaal_check_run(const struct kaal_check_test *test, const struct kaal_check_
 	if (!test || !config || !result || test->threads > KAAL_CHECK_MAX_THREADS ||
 	    (test->threads > 0 && !test->thread))
 		return false;
-	unsigned max_steps = max_steps_of(config);
-	if (choices_size < max_steps) {
-		uint8_t *grown = realloc(choices, max_steps);
+	unsigned max_decisions = MAX_DECISIONS(max_steps_of(config));
+	if (choices_size < max_decisions) {
+		uint8_t *grown = realloc(choices, max_decisions);
 		if (!grown)
 			return false;
 		choices = grown;
-		choices_size = max_steps;
+		choices_size = max_decisions;
 	}
 	struct run run = {
 	    .test = test, .config = config, .current = NO_THREAD, .last_thread = NO_THREAD};
@@ -323,6 +349,7 @@ bool kaal_check_run(const struct kaal_check_test *test, const struct kaal_check_
 	failed = false;
 	reset_threads();
 	strategy_start(&run.strategy, config);
+	memory_start();
 	trace_start();
 	enum kaal_check_verdict verdict;
 	if (test->boots && !system_boot()) {
@@ -337,7 +364,7 @@ bool kaal_check_run(const struct kaal_check_test *test, const struct kaal_check_
 	free(test_state);
 	test_state = NULL;
 	checker_run = NULL;
-	last_steps = run.steps;
+	last_decisions = run.decisions;
 	last_preemptions = run.preemptions;
 	*result = (struct kaal_check_result){
 	    .verdict = verdict,
@@ -349,7 +376,7 @@ bool kaal_check_run(const struct kaal_check_test *test, const struct kaal_check_
 
 struct kaal_check_schedule kaal_check_last_schedule(void)
 {
-	struct kaal_check_schedule schedule = {choices, last_steps};
+	struct kaal_check_schedule schedule = {choices, last_decisions};
 	return schedule;
 }
 
@@ -365,5 +392,6 @@ const char *kaal_check_strategy_name(enum kaal_check_strategy s)
 
 const char *kaal_check_model_name(enum kaal_check_model m)
 {
-	return m == KAAL_CHECK_TSO ? "tso" : "sc";
+	static const char *const names[] = {"sc", "tso", "c11"};
+	return (unsigned)m < sizeof names / sizeof names[0] ? names[m] : "?";
 }

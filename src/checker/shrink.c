@@ -64,7 +64,7 @@ bool kaal_check_shrink(const struct kaal_check_test *test, const struct kaal_che
 		return false;
 	struct outcome now = {result->verdict, kaal_check_preemptions(), result->steps};
 	/* A replayed run is as long as any run may be. */
-	unsigned size = config->max_steps ? config->max_steps : DEFAULT_MAX_STEPS;
+	unsigned size = MAX_DECISIONS(config->max_steps ? config->max_steps : DEFAULT_MAX_STEPS);
 	if (best_size < size) {
 		uint8_t *b = realloc(best, size), *c = b ? realloc(candidate, size) : NULL;
 		if (b)

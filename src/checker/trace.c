@@ -110,6 +110,18 @@ void trace_load(struct kaal_check_site site, const volatile void *obj, uint64_t 
 	}
 }
 
+void trace_load_from(struct kaal_check_site site, const volatile void *obj, uint64_t value,
+                     unsigned from_step)
+{
+	struct event *e;
+	if (!tracing || !(e = add(EVENT_LOAD)))
+		return;
+	e->site = site;
+	e->word = word_name(word_of(obj));
+	e->value = value;
+	e->from = from_step;
+}
+
 void trace_store(struct kaal_check_site site, const volatile void *obj, uint64_t value,
                  bool buffered)
 {

@@ -6,7 +6,7 @@
  *   kaal-check run TEST [options]       one run; on failure: shrink, print the trace
  *   kaal-check campaign TEST [options]  seeds from --seed on, cycling random and PCT
  *                                       depths 1-3 per model, until --seconds pass
- * Options: --model sc|tso  --strategy random|pct  --seed N  --depth D  --pct-steps K
+ * Options: --model sc|tso|c11  --strategy random|pct  --seed N  --depth D  --pct-steps K
  *          --max-steps N  --mutate FILE:LINE:drop|relax  --json FILE (the trace for Perfetto)
  *          --seconds S (campaign)  --no-shrink
  * A failure prints the command line that replays it.
@@ -84,6 +84,8 @@ static bool parse(struct options *o, int argc, char **argv)
 			o->config.model = KAAL_CHECK_SC;
 		else if (strcmp(arg, "--model") == 0 && strcmp(value, "tso") == 0)
 			o->config.model = KAAL_CHECK_TSO;
+		else if (strcmp(arg, "--model") == 0 && strcmp(value, "c11") == 0)
+			o->config.model = KAAL_CHECK_C11;
 		else if (strcmp(arg, "--strategy") == 0 && strcmp(value, "random") == 0)
 			o->config.strategy = KAAL_CHECK_RANDOM;
 		else if (strcmp(arg, "--strategy") == 0 && strcmp(value, "pct") == 0)
