@@ -2,7 +2,8 @@
  * kaal's only door to atomic operations. Core, arch and runtime code use
  * these wrappers and never <stdatomic.h> directly, so a checker build can
  * replace them (define KAAL_ATOMIC_HOOKS and provide kaal/atomic_hooks.h)
- * to observe and schedule every shared-memory access.
+ * to observe and schedule every shared-memory access, and check the plain
+ * accesses to shared memory marked with kaal_shared_read()/_write().
  */
 #ifndef KAAL_ATOMIC_H
 #define KAAL_ATOMIC_H
@@ -32,7 +33,15 @@ typedef _Atomic uint64_t kaal_atomic_u64;
 #define kaal_atomic_fetch_or(obj, value, order)  atomic_fetch_or_explicit((obj), (value), (order))
 #define kaal_atomic_cas(obj, expected, desired, success, failure)                                  \
 	atomic_compare_exchange_strong_explicit((obj), (expected), (desired), (success), (failure))
-#define kaal_atomic_fence(order) atomic_thread_fence(order)
+#define kaal_atomic_fence(order)     atomic_thread_fence(order)
+
+/*
+ * A plain (not atomic) read or write of size bytes at ptr that another
+ * thread also accesses, ordered by the atomics around it: a checker build
+ * checks each for a data race; other builds compile it to nothing.
+ */
+#define kaal_shared_read(ptr, size)  ((void)(ptr), (void)(size))
+#define kaal_shared_write(ptr, size) ((void)(ptr), (void)(size))
 
 #endif
 #endif

@@ -15,6 +15,8 @@
  * some allowed outcomes are not produced (load buffering, and 2+2W's
  * reordered modification order), never a forbidden one.
  */
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "checker.h"
@@ -71,6 +73,15 @@ static bool releases(enum kaal_check_order o)
 	return o == KAAL_RELEASE || o == KAAL_ACQ_REL || o == KAAL_SEQ_CST;
 }
 
+/*
+ * After a store or a release fence, the thread's later accesses get a new
+ * epoch: a thread that acquires what was released does not see them.
+ */
+static void next_epoch(unsigned t)
+{
+	threads[t].clock[t]++;
+}
+
 void c11_start(void)
 {
 	location_count = 0;
@@ -83,6 +94,7 @@ void c11_thread_start(unsigned t)
 	/* Whatever the starting thread did before its system call happens before the new thread. */
 	memset(&threads[t], 0, sizeof threads[t]);
 	memcpy(threads[t].clock, sc_clock, sizeof sc_clock);
+	next_epoch(t);
 }
 
 static struct c11_store *newest(struct location *l)
@@ -180,11 +192,11 @@ void c11_store(unsigned t, volatile void *obj, uint64_t in_memory, uint64_t valu
                enum kaal_check_order order, unsigned step)
 {
 	struct location *l = location_of(obj, in_memory);
-	threads[t].clock[t]++;
 	if (order == KAAL_SEQ_CST)
 		seq_cst_sync(t);
 	append(l, t, value, releases(order) ? threads[t].clock : threads[t].release_view,
 	       order == KAAL_SEQ_CST, step);
+	next_epoch(t);
 }
 
 uint64_t c11_rmw(unsigned t, volatile void *obj, uint64_t in_memory, enum kaal_check_order order,
@@ -199,12 +211,12 @@ uint64_t c11_rmw(unsigned t, volatile void *obj, uint64_t in_memory, enum kaal_c
 	uint64_t value;
 	if (!update(read.value, &value, arg))
 		return read.value; /* a compare-and-swap that failed: a load of the newest store */
-	threads[t].clock[t]++;
 	/* The store continues the release sequence of the store it read. */
 	vclock view;
 	memcpy(view, releases(order) ? threads[t].clock : threads[t].release_view, sizeof view);
 	join(view, read.view);
 	append(l, t, value, view, order == KAAL_SEQ_CST, step);
+	next_epoch(t);
 	return read.value;
 }
 
@@ -214,6 +226,104 @@ void c11_fence(unsigned t, enum kaal_check_order order)
 		join(threads[t].clock, threads[t].acquirable);
 	if (order == KAAL_SEQ_CST)
 		seq_cst_sync(t);
-	if (releases(order))
+	if (releases(order)) {
 		memcpy(threads[t].release_view, threads[t].clock, sizeof(vclock));
+		next_epoch(t);
+	}
+}
+
+/*
+ * Plain accesses to shared memory, checked for data races in 8-byte
+ * granules: each granule keeps its last write and each thread's last read
+ * (thread, epoch, site). A write races with an earlier access of another
+ * thread, and a read with an earlier write of another thread, that does not
+ * happen before it.
+ */
+#define GRANULE_BITS 3
+#define GRANULES     4096
+
+struct access {
+	uint32_t epoch; /* 0: none */
+	struct kaal_check_site site;
+};
+
+struct granule {
+	uintptr_t key; /* the address >> GRANULE_BITS, 0: unused */
+	unsigned writer;
+	struct access write;
+	struct access reads[KAAL_CHECK_MAX_THREADS];
+};
+
+static struct granule granules[GRANULES];
+
+void c11_plain_start(void)
+{
+	memset(granules, 0, sizeof granules);
+}
+
+static struct granule *granule_of(uintptr_t key)
+{
+	unsigned i = (unsigned)(key * UINT64_C(0x9E3779B97F4A7C15) >> 52) % GRANULES;
+	for (unsigned n = 0; n < GRANULES; n++, i = (i + 1) % GRANULES) {
+		if (granules[i].key == key)
+			return &granules[i];
+		if (granules[i].key == 0) {
+			granules[i].key = key;
+			return &granules[i];
+		}
+	}
+	return NULL; /* every granule in use: this access goes unchecked */
+}
+
+static bool ordered_before(const struct access *a, unsigned by, unsigned t)
+{
+	return a->epoch == 0 || by == t || a->epoch <= threads[t].clock[by];
+}
+
+static _Noreturn void race(const char *kind, unsigned t, struct kaal_check_site site,
+                           unsigned other, struct kaal_check_site other_site)
+{
+	char message[256];
+	snprintf(message, sizeof message,
+	         "data race: thread %u's %s at %s:%d is not ordered after thread %u's access at "
+	         "%s:%d",
+	         t, kind, site.file, site.line, other, other_site.file, other_site.line);
+	sched_fail(message);
+}
+
+void c11_plain(unsigned t, const volatile void *ptr, unsigned long size, bool write,
+               struct kaal_check_site site)
+{
+	uintptr_t first = (uintptr_t)ptr >> GRANULE_BITS;
+	uintptr_t end = ((uintptr_t)ptr + size + (1u << GRANULE_BITS) - 1) >> GRANULE_BITS;
+	for (uintptr_t key = first; size && key < end; key++) {
+		struct granule *g = granule_of(key + 1);
+		if (!g)
+			return;
+		if (!ordered_before(&g->write, g->writer, t))
+			race(write ? "write" : "read", t, site, g->writer, g->write.site);
+		struct access now = {threads[t].clock[t], site};
+		if (!write) {
+			g->reads[t] = now;
+			continue;
+		}
+		for (unsigned u = 0; u < KAAL_CHECK_MAX_THREADS; u++)
+			if (!ordered_before(&g->reads[u], u, t))
+				race("write", t, site, u, g->reads[u].site);
+		g->writer = t;
+		g->write = now;
+		memset(g->reads, 0, sizeof g->reads);
+	}
+}
+
+void c11_plain_root(const volatile void *ptr, unsigned long size)
+{
+	/* The root task's accesses (setup) happen before every thread's: forget the granules'. */
+	uintptr_t first = (uintptr_t)ptr >> GRANULE_BITS;
+	uintptr_t end = ((uintptr_t)ptr + size + (1u << GRANULE_BITS) - 1) >> GRANULE_BITS;
+	for (uintptr_t key = first; size && key < end; key++) {
+		struct granule *g = granule_of(key + 1);
+		if (g)
+			memset(&g->writer, 0, sizeof *g - offsetof(struct granule, writer));
+	}
 }

@@ -119,6 +119,11 @@ uint64_t c11_rmw(unsigned t, volatile void *obj, uint64_t in_memory, enum kaal_c
                  unsigned step, bool (*update)(uint64_t old, uint64_t *value, void *arg),
                  void *arg);
 void c11_fence(unsigned t, enum kaal_check_order order);
+/* Plain accesses: a data race ends the run; the root task's are ordered before all. */
+void c11_plain_start(void);
+void c11_plain(unsigned t, const volatile void *ptr, unsigned long size, bool write,
+               struct kaal_check_site site);
+void c11_plain_root(const volatile void *ptr, unsigned long size);
 
 /* The trace of a run with config->trace (trace.c); each call is a no-op otherwise. */
 void trace_start(void);

@@ -49,6 +49,8 @@ static bool c11(unsigned t)
 void memory_start(void)
 {
 	c11_start();
+	if (checker_run->config->model == KAAL_CHECK_C11)
+		c11_plain_start();
 }
 
 void memory_thread_start(unsigned t)
@@ -289,4 +291,17 @@ void kaal_check_fence(enum kaal_check_order order, struct kaal_check_site site)
 		c11_fence(t, order);
 	else if (order == KAAL_SEQ_CST)
 		memory_drain_all(t);
+}
+
+void kaal_check_plain(const volatile void *ptr, unsigned long size, bool write,
+                      struct kaal_check_site site)
+{
+	/* Only the C11 model knows what happens before what. */
+	if (!checker_run || checker_run->config->model != KAAL_CHECK_C11)
+		return;
+	unsigned t = checker_run->current;
+	if (t == NO_THREAD)
+		c11_plain_root(ptr, size);
+	else
+		c11_plain(t, ptr, size, write, site);
 }

@@ -258,9 +258,11 @@ static void copy_elems(struct kaal_ring *r, uint8_t *buf, uint64_t n, bool into_
 		for (uint64_t k = 0; k < n; k++, i++, buf += size) {
 			uint8_t *s = slot(r, i);
 			if (!into_ring) {
+				kaal_shared_read(s + KAAL_RING_SEQ_SIZE, size);
 				copy_small(buf, s + KAAL_RING_SEQ_SIZE, size);
 				continue;
 			}
+			kaal_shared_write(s + KAAL_RING_SEQ_SIZE, size);
 			copy_small(s + KAAL_RING_SEQ_SIZE, buf, size);
 			kaal_atomic_store(seq_of(s), i + 1, KAAL_RELEASE);
 		}
@@ -273,9 +275,13 @@ static void copy_elems(struct kaal_ring *r, uint8_t *buf, uint64_t n, bool into_
 	size_t first_bytes = (size_t)first * size;
 	size_t rest_bytes = (size_t)(n - first) * size;
 	if (into_ring) {
+		kaal_shared_write(slot(r, r->index), first_bytes);
+		kaal_shared_write(r->data, rest_bytes);
 		memcpy(slot(r, r->index), buf, first_bytes);
 		memcpy(r->data, buf + first_bytes, rest_bytes);
 	} else {
+		kaal_shared_read(slot(r, r->index), first_bytes);
+		kaal_shared_read(r->data, rest_bytes);
 		memcpy(buf, slot(r, r->index), first_bytes);
 		memcpy(buf + first_bytes, r->data, rest_bytes);
 	}
@@ -295,9 +301,11 @@ static inline kaal_status push_one(struct kaal_ring *r, const void *elem)
 	}
 	uint8_t *s = slot(r, r->index);
 	if (r->seq) {
+		kaal_shared_write(s + KAAL_RING_SEQ_SIZE, r->elem_size);
 		copy_small(s + KAAL_RING_SEQ_SIZE, elem, r->elem_size);
 		kaal_atomic_store(seq_of(s), r->index + 1, KAAL_RELEASE);
 	} else {
+		kaal_shared_write(s, r->elem_size);
 		memcpy(s, elem, r->elem_size);
 	}
 	r->index++;
@@ -322,10 +330,13 @@ static inline kaal_status pop_one(struct kaal_ring *r, void *elem)
 				return KAAL_WOULD_BLOCK;
 		}
 	}
-	if (r->seq)
+	if (r->seq) {
+		kaal_shared_read(slot(r, r->index) + KAAL_RING_SEQ_SIZE, r->elem_size);
 		copy_small(elem, slot(r, r->index) + KAAL_RING_SEQ_SIZE, r->elem_size);
-	else
+	} else {
+		kaal_shared_read(slot(r, r->index), r->elem_size);
 		memcpy(elem, slot(r, r->index), r->elem_size);
+	}
 	r->index++;
 	kaal_atomic_store(&r->hdr->tail, r->index, KAAL_RELEASE);
 	return KAAL_OK;

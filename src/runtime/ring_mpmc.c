@@ -117,6 +117,7 @@ kaal_status kaal_mpmc_push(struct kaal_mpmc *q, const void *elem)
 	struct mpmc_slot *s = claim(q, &q->hdr->enqueue_pos, 0, &pos, &st);
 	if (!s)
 		return st;
+	kaal_shared_write(s + 1, q->elem_size);
 	memcpy(s + 1, elem, q->elem_size);
 	kaal_atomic_store(&s->seq, pos + 1, KAAL_RELEASE);
 	return KAAL_OK;
@@ -131,6 +132,7 @@ kaal_status kaal_mpmc_pop(struct kaal_mpmc *q, void *elem)
 	struct mpmc_slot *s = claim(q, &q->hdr->dequeue_pos, 1, &pos, &st);
 	if (!s)
 		return st;
+	kaal_shared_read(s + 1, q->elem_size);
 	memcpy(elem, s + 1, q->elem_size);
 	kaal_atomic_store(&s->seq, pos + q->mask + 1, KAAL_RELEASE);
 	return KAAL_OK;

@@ -45,6 +45,8 @@ bool kaal_check_cas(volatile void *obj, unsigned size, void *expected, uint64_t 
                     enum kaal_check_order success, enum kaal_check_order failure,
                     struct kaal_check_site site);
 void kaal_check_fence(enum kaal_check_order order, struct kaal_check_site site);
+void kaal_check_plain(const volatile void *ptr, unsigned long size, bool write,
+                      struct kaal_check_site site);
 
 /*
  * The value is converted to the object's own type on the way out, inside a
@@ -68,6 +70,8 @@ void kaal_check_fence(enum kaal_check_order order, struct kaal_check_site site);
 #define kaal_atomic_cas(obj, expected, desired, success, failure)                                  \
 	kaal_check_cas((obj), sizeof *(obj), (expected), (uint64_t)(desired), (success),           \
 	               (failure), KAAL_CHECK_SITE)
-#define kaal_atomic_fence(order) kaal_check_fence((order), KAAL_CHECK_SITE)
+#define kaal_atomic_fence(order)     kaal_check_fence((order), KAAL_CHECK_SITE)
+#define kaal_shared_read(ptr, size)  kaal_check_plain((ptr), (size), false, KAAL_CHECK_SITE)
+#define kaal_shared_write(ptr, size) kaal_check_plain((ptr), (size), true, KAAL_CHECK_SITE)
 
 #endif
