@@ -26,6 +26,12 @@ extern struct harness h;
 int harness_setup(void **state);
 int harness_teardown(void **state);
 
+/* A case of a test's list, run between the harness's setup and teardown. */
+#define HARNESS_CASE(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
+
+/* A case run between a test's own setup and teardown, which call the harness's. */
+#define HARNESS_CASE_WITH(fn, setup, teardown) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
 /* A fresh empty slot of the root CNode, and its reference for CNode calls. */
 kaal_cptr harness_slot(void);
 struct kaal_slot_ref harness_ref(kaal_cptr slot);

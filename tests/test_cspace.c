@@ -580,24 +580,22 @@ static void revoked_cspace_root(void **state)
 	harness_assert_same_cap(harness_identify(n), harness_identify_ref(at(r2, 7, 12)));
 }
 
-#define CASE(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    CASE(root_cptr_is_slot_index),
-	    CASE(invocation_error_order),
-	    CASE(invalid_root),
-	    CASE(root_cnode_needs_full_depth),
-	    CASE(two_level_cnode_ops),
-	    CASE(missing_capability),
-	    CASE(depth_mismatch),
-	    CASE(oversized_slot_operands),
-	    CASE(guard_mismatch),
-	    CASE(guard_minting),
-	    CASE(two_level_invocations),
-	    CASE(thread_sees_only_its_cspace),
-	    CASE(revoked_cspace_root),
+	    HARNESS_CASE(root_cptr_is_slot_index),
+	    HARNESS_CASE(invocation_error_order),
+	    HARNESS_CASE(invalid_root),
+	    HARNESS_CASE(root_cnode_needs_full_depth),
+	    HARNESS_CASE(two_level_cnode_ops),
+	    HARNESS_CASE(missing_capability),
+	    HARNESS_CASE(depth_mismatch),
+	    HARNESS_CASE(oversized_slot_operands),
+	    HARNESS_CASE(guard_mismatch),
+	    HARNESS_CASE(guard_minting),
+	    HARNESS_CASE(two_level_invocations),
+	    HARNESS_CASE(thread_sees_only_its_cspace),
+	    HARNESS_CASE(revoked_cspace_root),
 	};
 	return cmocka_run_group_tests_name("cspace", tests, NULL, NULL);
 }

@@ -649,24 +649,22 @@ static void reply_capability_needs_the_servers_grant(void **state)
 	}
 }
 
-#define CASE(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    CASE(round_trips_take_the_fast_path),
-	    CASE(two_level_cspaces_take_the_general_path),
-	    CASE(one_level_cspace_with_a_guard),
-	    CASE(five_words_take_the_general_path),
-	    CASE(call_carrying_a_capability),
-	    CASE(call_without_a_waiting_receiver),
-	    CASE(refused_calls_change_nothing),
-	    CASE(call_to_a_receiver_owing_a_reply),
-	    CASE(reply_recv_without_a_reply_capability),
-	    CASE(reply_recv_with_a_sender_queued),
-	    CASE(reply_recv_with_pending_notification_bits),
-	    CASE(refused_reply_recvs_change_nothing),
-	    CASE(reply_capability_needs_the_servers_grant),
+	    HARNESS_CASE(round_trips_take_the_fast_path),
+	    HARNESS_CASE(two_level_cspaces_take_the_general_path),
+	    HARNESS_CASE(one_level_cspace_with_a_guard),
+	    HARNESS_CASE(five_words_take_the_general_path),
+	    HARNESS_CASE(call_carrying_a_capability),
+	    HARNESS_CASE(call_without_a_waiting_receiver),
+	    HARNESS_CASE(refused_calls_change_nothing),
+	    HARNESS_CASE(call_to_a_receiver_owing_a_reply),
+	    HARNESS_CASE(reply_recv_without_a_reply_capability),
+	    HARNESS_CASE(reply_recv_with_a_sender_queued),
+	    HARNESS_CASE(reply_recv_with_pending_notification_bits),
+	    HARNESS_CASE(refused_reply_recvs_change_nothing),
+	    HARNESS_CASE(reply_capability_needs_the_servers_grant),
 	};
 	return cmocka_run_group_tests_name("fastpath", tests, NULL, NULL);
 }

@@ -402,20 +402,17 @@ static void device_frame_delete(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(map_write_read_unmap, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(copies_share_the_page, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(distinct_frames_do_not_share, harness_setup,
-	                                    harness_teardown),
-	    cmocka_unit_test_setup_teardown(read_only_mapping, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(map_twice_and_unmap_unmapped, harness_setup,
-	                                    harness_teardown),
-	    cmocka_unit_test_setup_teardown(bad_rights_and_addresses, harness_setup,
-	                                    harness_teardown),
-	    cmocka_unit_test_setup_teardown(map_needs_a_frame, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(delete_unmaps, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(move_keeps_mapping, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(device_frame_maps, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(device_frame_delete, harness_setup, harness_teardown),
+	    HARNESS_CASE(map_write_read_unmap),
+	    HARNESS_CASE(copies_share_the_page),
+	    HARNESS_CASE(distinct_frames_do_not_share),
+	    HARNESS_CASE(read_only_mapping),
+	    HARNESS_CASE(map_twice_and_unmap_unmapped),
+	    HARNESS_CASE(bad_rights_and_addresses),
+	    HARNESS_CASE(map_needs_a_frame),
+	    HARNESS_CASE(delete_unmaps),
+	    HARNESS_CASE(move_keeps_mapping),
+	    HARNESS_CASE(device_frame_maps),
+	    HARNESS_CASE(device_frame_delete),
 	};
 	return cmocka_run_group_tests_name("frame", tests, NULL, NULL);
 }

@@ -495,23 +495,21 @@ static void ipc_empty_slot_and_bad_pointers(void **state)
 	assert_status(KAAL_GUARD_MISMATCH, kaal_call(beyond, &m));
 }
 
-#define CASE(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    CASE(ipc_send_needs_write),
-	    CASE(ipc_recv_needs_read),
-	    CASE(ipc_reply_recv_without_read_does_not_reply),
-	    CASE(ipc_call_needs_grant_or_grant_reply),
-	    CASE(ipc_caps_need_grant),
-	    CASE(ipc_reply_caps_need_the_receivers_grant),
-	    CASE(ipc_reply_caps_need_the_receivers_grant_caller_first),
-	    CASE(ipc_reply_grant_is_the_receivers_with_the_receiver_waiting),
-	    CASE(ipc_reply_grant_is_the_receivers_with_the_caller_queued),
-	    CASE(ipc_badged_caps_keep_their_rights),
-	    CASE(ipc_wrong_type),
-	    CASE(ipc_empty_slot_and_bad_pointers),
+	    HARNESS_CASE(ipc_send_needs_write),
+	    HARNESS_CASE(ipc_recv_needs_read),
+	    HARNESS_CASE(ipc_reply_recv_without_read_does_not_reply),
+	    HARNESS_CASE(ipc_call_needs_grant_or_grant_reply),
+	    HARNESS_CASE(ipc_caps_need_grant),
+	    HARNESS_CASE(ipc_reply_caps_need_the_receivers_grant),
+	    HARNESS_CASE(ipc_reply_caps_need_the_receivers_grant_caller_first),
+	    HARNESS_CASE(ipc_reply_grant_is_the_receivers_with_the_receiver_waiting),
+	    HARNESS_CASE(ipc_reply_grant_is_the_receivers_with_the_caller_queued),
+	    HARNESS_CASE(ipc_badged_caps_keep_their_rights),
+	    HARNESS_CASE(ipc_wrong_type),
+	    HARNESS_CASE(ipc_empty_slot_and_bad_pointers),
 	};
 	return cmocka_run_group_tests_name("ipc_rights", tests, NULL, NULL);
 }

@@ -321,24 +321,17 @@ static void routes_end_with_the_system(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(raise_signals_until_ack, harness_setup,
-	                                    harness_teardown),
-	    cmocka_unit_test_setup_teardown(badged_notification, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(wakes_waiting_thread, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(out_of_range_and_unrouted, harness_setup,
-	                                    harness_teardown),
-	    cmocka_unit_test_setup_teardown(reroute, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(deleting_notification_forgets_route, harness_setup,
-	                                    harness_teardown),
-	    cmocka_unit_test_setup_teardown(pending_survives_reroute, harness_setup,
-	                                    harness_teardown),
-	    cmocka_unit_test_setup_teardown(deleting_handler_forgets_route, harness_setup,
-	                                    harness_teardown),
-	    cmocka_unit_test_setup_teardown(wrong_types, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(notification_needs_write, harness_setup,
-	                                    harness_teardown),
-	    cmocka_unit_test_setup_teardown(routes_end_with_the_system, harness_setup,
-	                                    harness_teardown),
+	    HARNESS_CASE(raise_signals_until_ack),
+	    HARNESS_CASE(badged_notification),
+	    HARNESS_CASE(wakes_waiting_thread),
+	    HARNESS_CASE(out_of_range_and_unrouted),
+	    HARNESS_CASE(reroute),
+	    HARNESS_CASE(deleting_notification_forgets_route),
+	    HARNESS_CASE(pending_survives_reroute),
+	    HARNESS_CASE(deleting_handler_forgets_route),
+	    HARNESS_CASE(wrong_types),
+	    HARNESS_CASE(notification_needs_write),
+	    HARNESS_CASE(routes_end_with_the_system),
 	};
 	return cmocka_run_group_tests_name("irq", tests, NULL, NULL);
 }

@@ -739,31 +739,29 @@ static void bound_bits_come_before_a_queued_sender(void **state)
 	assert_status(KAAL_OK, kaal_thread_unbind_notification(root_thread));
 }
 
-#define CASE(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    CASE(configure_rejects_bad_operands),
-	    CASE(failed_configure_keeps_the_configuration),
-	    CASE(start_rejects_bad_operands),
-	    CASE(exited_thread_starts_again),
-	    CASE(set_priority_checks_its_operands),
-	    CASE(bind_notification_errors),
-	    CASE(bound_notification_word_completes_recv),
-	    CASE(bound_notification_signal_ends_a_blocked_recv),
-	    CASE(bound_thread_sending_leaves_the_word),
-	    CASE(destroying_a_waiting_thread),
-	    CASE(destroying_a_sending_thread),
-	    CASE(destroying_a_receiving_thread),
-	    CASE(destroying_a_caller),
-	    CASE(destroying_threads_inside_a_queue),
-	    CASE(bound_thread_without_ipc_buffer),
-	    CASE(destroying_a_bound_thread_unbinds),
-	    CASE(thread_deleting_itself),
-	    CASE(binding_a_waited_on_notification_is_refused),
-	    CASE(bound_bits_come_before_a_queued_sender),
-	    CASE(host_blocked_query),
+	    HARNESS_CASE(configure_rejects_bad_operands),
+	    HARNESS_CASE(failed_configure_keeps_the_configuration),
+	    HARNESS_CASE(start_rejects_bad_operands),
+	    HARNESS_CASE(exited_thread_starts_again),
+	    HARNESS_CASE(set_priority_checks_its_operands),
+	    HARNESS_CASE(bind_notification_errors),
+	    HARNESS_CASE(bound_notification_word_completes_recv),
+	    HARNESS_CASE(bound_notification_signal_ends_a_blocked_recv),
+	    HARNESS_CASE(bound_thread_sending_leaves_the_word),
+	    HARNESS_CASE(destroying_a_waiting_thread),
+	    HARNESS_CASE(destroying_a_sending_thread),
+	    HARNESS_CASE(destroying_a_receiving_thread),
+	    HARNESS_CASE(destroying_a_caller),
+	    HARNESS_CASE(destroying_threads_inside_a_queue),
+	    HARNESS_CASE(bound_thread_without_ipc_buffer),
+	    HARNESS_CASE(destroying_a_bound_thread_unbinds),
+	    HARNESS_CASE(thread_deleting_itself),
+	    HARNESS_CASE(binding_a_waited_on_notification_is_refused),
+	    HARNESS_CASE(bound_bits_come_before_a_queued_sender),
+	    HARNESS_CASE(host_blocked_query),
 	};
 	return cmocka_run_group_tests_name("thread", tests, NULL, NULL);
 }

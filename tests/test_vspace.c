@@ -649,20 +649,18 @@ static void per_boot_limit(void **state)
 	assert_frame_holds(w.before, 5);
 }
 
-#define CASE(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    CASE(retype_sizes),
-	    CASE(set_vspace_errors),
-	    CASE(threads_map_in_their_vspace),
-	    CASE(revoked_vspace_refuses_map),
-	    CASE(deleted_source_cap_keeps_the_vspace),
-	    CASE(frame_outlives_revoked_vspace),
-	    CASE(frame_outlives_deleted_vspace),
-	    CASE(live_limit),
-	    CASE(per_boot_limit),
+	    HARNESS_CASE(retype_sizes),
+	    HARNESS_CASE(set_vspace_errors),
+	    HARNESS_CASE(threads_map_in_their_vspace),
+	    HARNESS_CASE(revoked_vspace_refuses_map),
+	    HARNESS_CASE(deleted_source_cap_keeps_the_vspace),
+	    HARNESS_CASE(frame_outlives_revoked_vspace),
+	    HARNESS_CASE(frame_outlives_deleted_vspace),
+	    HARNESS_CASE(live_limit),
+	    HARNESS_CASE(per_boot_limit),
 	};
 	return cmocka_run_group_tests_name("vspace", tests, NULL, NULL);
 }
