@@ -223,15 +223,6 @@ static void assert_rounds(const struct echo *e, const struct rounds *r, kaal_wor
 	}
 }
 
-/* A copy of the CNode capability cnode in a fresh root slot, with a guard of bits bits. */
-static kaal_cptr guarded(kaal_cptr cnode, unsigned bits, kaal_word guard)
-{
-	kaal_cptr slot = harness_slot();
-	assert_status(KAAL_OK, kaal_cnode_mint(harness_ref(slot), harness_ref(cnode),
-	                                       KAAL_RIGHTS_ALL, kaal_cnode_guard(guard, bits)));
-	return slot;
-}
-
 /* A new CNode of the radix holding copies of caps in its slots 0, 1, ... (cptr 0: none). */
 static kaal_cptr cnode_of(unsigned radix, const kaal_cptr *caps, unsigned count)
 {
@@ -250,7 +241,7 @@ static kaal_cptr cnode_of(unsigned radix, const kaal_cptr *caps, unsigned count)
 
 static kaal_cptr one_level_cspace(const kaal_cptr *caps, unsigned count)
 {
-	return guarded(cnode_of(8, caps, count), 56, GUARD);
+	return harness_guarded(cnode_of(8, caps, count), 56, GUARD);
 }
 
 /*
@@ -262,7 +253,7 @@ static kaal_cptr one_level_cspace(const kaal_cptr *caps, unsigned count)
 static kaal_cptr two_level_cspace(const kaal_cptr *caps, unsigned count, kaal_cptr decoy)
 {
 	const kaal_cptr top[] = {cnode_of(8, caps, count), decoy, decoy, decoy};
-	return guarded(cnode_of(4, top, 4), 52, 0);
+	return harness_guarded(cnode_of(4, top, 4), 52, 0);
 }
 
 /* Every Call and ReplyRecv of a client/server round trip is fast, with the general results. */

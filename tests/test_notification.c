@@ -57,13 +57,6 @@ static void wait_timeout_expires(void **state)
 #define G  KAAL_RIGHT_GRANT
 #define GR KAAL_RIGHT_GRANT_REPLY
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* A waiter thread: one wait (with a deadline if timeout_ns), then report_bit on report. */
 struct waiter {
 	kaal_cptr ntfn;
@@ -78,10 +71,10 @@ struct waiter {
 static void waiter(kaal_word arg)
 {
 	struct waiter *w = PTR(arg);
-	uint64_t start = now_ns();
+	uint64_t start = harness_now_ns();
 	w->st = w->timeout_ns ? kaal_wait_timeout(w->ntfn, w->timeout_ns, &w->bits)
 	                      : kaal_wait(w->ntfn, &w->bits);
-	w->elapsed_ns = now_ns() - start;
+	w->elapsed_ns = harness_now_ns() - start;
 	kaal_signal(w->report, w->report_bit);
 }
 
