@@ -217,6 +217,7 @@ struct bench_peer {
 	double (*mpmc)(uint64_t items);
 };
 
+extern const struct bench_peer bench_kaal;
 extern const struct bench_peer bench_ck;
 extern const struct bench_peer bench_dpdk;
 extern const struct bench_peer bench_boost;

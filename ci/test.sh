@@ -265,9 +265,34 @@ check_same_tap()
 	record "same-tap-$1" "$passed" "$failed" 0
 }
 
+# The packaging tests (tests/packaging/run.sh), once a run whatever the
+# configurations: an installed kaal through pkg-config, and kaal as the
+# subproject of a parent Meson project. One test each.
+check_packaging()
+{
+	local tests=2 output line passed=0 failed=0
+	echo
+	echo "==> packaging"
+	output=$(CC=gcc bash tests/packaging/run.sh build/ci-packaging) || true
+	echo "$output"
+	while IFS= read -r line; do
+		if [[ "$line" =~ ^ok\ [a-z]+$ ]]; then
+			passed=$((passed + 1))
+		elif [[ "$line" =~ ^not\ ok\ [a-z]+$ ]]; then
+			failed=$((failed + 1))
+		fi
+	done <<<"$output"
+	if [[ $((passed + failed)) -ne $tests ]]; then
+		record packaging "$passed" $((tests - passed)) 0 "tests/packaging/run.sh did not report every test"
+		return
+	fi
+	record packaging "$passed" "$failed" 0
+}
+
 for name in "${configs[@]}"; do
 	run_config "$name"
 done
+check_packaging
 # The kernel configurations, whose scenario runs on QEMU are compared with the host's.
 kernel_configs=" aarch64-gcc aarch64-clang "
 for name in "${configs[@]}"; do

@@ -1,11 +1,14 @@
 /* The per-case fixture: boot, slot and object helpers, threads with IPC buffers. */
 #include <pthread.h>
 #include <sched.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "harness.h"
 
 #include <kaal/atomic.h>
+#include <kaal/ring.h>
 
 /* Kernel internals, for harness_fastpath_count() only. */
 #include "host.h"
@@ -60,12 +63,54 @@ struct kaal_slot_ref harness_ref(kaal_cptr slot)
 	return kaal_root_slot(h.root, slot);
 }
 
-kaal_cptr harness_create(unsigned type, unsigned size_bits)
+struct kaal_slot_ref harness_root_node(void)
+{
+	return harness_ref(h.root);
+}
+
+struct kaal_slot_ref harness_at(kaal_cptr cnode, kaal_word index, unsigned depth)
+{
+	struct kaal_slot_ref r = {cnode, index, depth};
+	return r;
+}
+
+kaal_cptr harness_retype(kaal_cptr ut, unsigned type, unsigned size_bits)
 {
 	kaal_cptr slot = harness_slot();
-	assert_status(KAAL_OK, kaal_untyped_retype(h.untyped, type, size_bits, 1,
-	                                           harness_ref(h.root), slot, NULL));
+	assert_status(KAAL_OK,
+	              kaal_untyped_retype(ut, type, size_bits, 1, harness_root_node(), slot, NULL));
 	return slot;
+}
+
+kaal_cptr harness_create(unsigned type, unsigned size_bits)
+{
+	return harness_retype(h.untyped, type, size_bits);
+}
+
+kaal_cptr harness_frame(void)
+{
+	return harness_create(KAAL_CAP_FRAME, KAAL_PAGE_BITS);
+}
+
+uint64_t harness_bytes_left(kaal_cptr ut)
+{
+	struct kaal_untyped_info info;
+	assert_status(KAAL_OK, kaal_untyped_info(ut, &info));
+	return info.bytes_left;
+}
+
+kaal_word harness_mapped_at(kaal_cptr frame)
+{
+	return harness_identify(frame).badge;
+}
+
+const struct kaal_boot_device *harness_device(uint32_t id)
+{
+	for (uint32_t i = 0; i < h.bi->device_count; i++)
+		if (h.bi->device[i].id == id)
+			return &h.bi->device[i];
+	fail_msg("device %u missing from the boot info", id);
+	return NULL;
 }
 
 struct kaal_cap_info harness_identify_ref(struct kaal_slot_ref ref)
@@ -86,6 +131,11 @@ void harness_assert_same_cap(struct kaal_cap_info expected, struct kaal_cap_info
 	assert_int_equal(expected.rights, actual.rights);
 	assert_int_equal(expected.badge, actual.badge);
 	assert_int_equal(expected.object, actual.object);
+}
+
+void harness_assert_holds(kaal_cptr slot, struct kaal_cap_info expected)
+{
+	harness_assert_same_cap(expected, harness_identify(slot));
 }
 
 void harness_assert_empty(struct kaal_slot_ref ref)
@@ -112,6 +162,11 @@ struct kaal_msg harness_message(kaal_word label, unsigned length, kaal_word w0, 
 	return m;
 }
 
+struct kaal_msg harness_word_message(kaal_word label, kaal_word w0)
+{
+	return harness_message(label, 1, w0, 0, 0, 0);
+}
+
 void harness_receive_into(kaal_cptr slot)
 {
 	assert_status(KAAL_OK, kaal_set_receive_slot(harness_ref(slot)));
@@ -127,6 +182,13 @@ kaal_cptr harness_notification(void)
 	return harness_create(KAAL_CAP_NOTIFICATION, 0);
 }
 
+kaal_cptr harness_copy(kaal_cptr src)
+{
+	kaal_cptr slot = harness_slot();
+	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(slot), harness_ref(src)));
+	return slot;
+}
+
 kaal_cptr harness_derive(kaal_cptr src, unsigned rights)
 {
 	kaal_cptr slot = harness_slot();
@@ -140,6 +202,11 @@ kaal_cptr harness_mint(kaal_cptr src, unsigned rights, kaal_word badge)
 	kaal_cptr slot = harness_slot();
 	assert_status(KAAL_OK, kaal_cnode_mint(harness_ref(slot), harness_ref(src), rights, badge));
 	return slot;
+}
+
+kaal_cptr harness_guarded(kaal_cptr cnode, unsigned bits, kaal_word guard)
+{
+	return harness_mint(cnode, KAAL_RIGHTS_ALL, kaal_cnode_guard(guard, bits));
 }
 
 kaal_word harness_peek(kaal_cptr ntfn)
@@ -169,7 +236,7 @@ void *harness_stack(void)
 
 kaal_cptr harness_thread(void (*fn)(kaal_word), kaal_word arg, kaal_cptr cspace)
 {
-	kaal_cptr frame = harness_create(KAAL_CAP_FRAME, KAAL_PAGE_BITS);
+	kaal_cptr frame = harness_frame();
 	void *ipc;
 	assert_status(KAAL_OK, kaal_map(frame, 0, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &ipc));
 	kaal_cptr thread = harness_create(KAAL_CAP_THREAD, 0);
@@ -178,7 +245,7 @@ kaal_cptr harness_thread(void (*fn)(kaal_word), kaal_word arg, kaal_cptr cspace)
 	return thread;
 }
 
-static uint64_t now_ns(void)
+uint64_t harness_now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -187,13 +254,13 @@ static uint64_t now_ns(void)
 
 void harness_wait_blocked(kaal_cptr thread)
 {
-	uint64_t give_up = now_ns() + UINT64_C(10000000000);
+	uint64_t give_up = harness_now_ns() + UINT64_C(10000000000);
 	for (;;) {
 		bool blocked = false;
 		assert_status(KAAL_OK, kaal_host_thread_blocked(thread, &blocked));
 		if (blocked)
 			return;
-		if (now_ns() > give_up)
+		if (harness_now_ns() > give_up)
 			fail_msg("thread %llu never blocked", (unsigned long long)thread);
 		sched_yield();
 	}
@@ -205,6 +272,32 @@ uint64_t harness_fastpath_count(void)
 	uint64_t count = kaal_kernel_fastpath_count();
 	host_kernel_unlock();
 	return count;
+}
+
+/* Canary bytes on each side of a fenced buffer, and their value. */
+#define FENCE_BYTES 256
+#define FENCE_BYTE  0xA5
+
+struct harness_fenced harness_fenced(size_t size)
+{
+	assert_true(size > 0);
+	struct harness_fenced f;
+	f.size = size;
+	f.total = (FENCE_BYTES + size + FENCE_BYTES + KAAL_RING_LINE - 1) / KAAL_RING_LINE *
+	          KAAL_RING_LINE;
+	f.block = aligned_alloc(KAAL_RING_LINE, f.total);
+	assert_non_null(f.block);
+	memset(f.block, FENCE_BYTE, f.total);
+	f.mem = f.block + FENCE_BYTES;
+	return f;
+}
+
+void harness_assert_fences_intact(const struct harness_fenced *f)
+{
+	for (size_t i = 0; i < FENCE_BYTES; i++)
+		assert_int_equal(FENCE_BYTE, f->block[i]);
+	for (size_t i = FENCE_BYTES + f->size; i < f->total; i++)
+		assert_int_equal(FENCE_BYTE, f->block[i]);
 }
 
 void harness_barrier_create(struct harness_barrier *b, unsigned count)

@@ -26,17 +26,38 @@ extern struct harness h;
 int harness_setup(void **state);
 int harness_teardown(void **state);
 
+/* A case of a test's list, run between the harness's setup and teardown. */
+#define HARNESS_CASE(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
+
+/* A case run between a test's own setup and teardown, which call the harness's. */
+#define HARNESS_CASE_WITH(fn, setup, teardown) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
 /* A fresh empty slot of the root CNode, and its reference for CNode calls. */
 kaal_cptr harness_slot(void);
 struct kaal_slot_ref harness_ref(kaal_cptr slot);
+/* The root CNode's reference to itself: where retyped objects go. */
+struct kaal_slot_ref harness_root_node(void);
+/* Slot index of the CNode cnode, reached with depth bits of the index. */
+struct kaal_slot_ref harness_at(kaal_cptr cnode, kaal_word index, unsigned depth);
 
-/* One new object of type from the largest untyped, in a fresh slot. */
+/* One new object of type from the largest untyped, or from untyped ut, in a fresh slot. */
 kaal_cptr harness_create(unsigned type, unsigned size_bits);
+kaal_cptr harness_retype(kaal_cptr ut, unsigned type, unsigned size_bits);
+/* A new frame of one page. */
+kaal_cptr harness_frame(void);
+/* The bytes an untyped has not handed out yet. */
+uint64_t harness_bytes_left(kaal_cptr ut);
+/* Where a frame is mapped (0: nowhere), as its capability's badge says. */
+kaal_word harness_mapped_at(kaal_cptr frame);
+/* The boot info's device with this id; fails when there is none. */
+const struct kaal_boot_device *harness_device(uint32_t id);
 
 /* What a slot holds: by root slot index, or by any slot reference. */
 struct kaal_cap_info harness_identify(kaal_cptr slot);
 struct kaal_cap_info harness_identify_ref(struct kaal_slot_ref ref);
 void harness_assert_same_cap(struct kaal_cap_info expected, struct kaal_cap_info actual);
+/* A root slot still holds the capability it held when expected was read. */
+void harness_assert_holds(kaal_cptr slot, struct kaal_cap_info expected);
 void harness_assert_empty(struct kaal_slot_ref ref);
 /* A root slot holds nothing: no type, no object. */
 void harness_assert_slot_empty(kaal_cptr slot);
@@ -46,16 +67,24 @@ void harness_assert_aligned(kaal_paddr p, unsigned bits);
 /* A message of length words (w0-w3 in its registers) with this label. */
 struct kaal_msg harness_message(kaal_word label, unsigned length, kaal_word w0, kaal_word w1,
                                 kaal_word w2, kaal_word w3);
+/* A message of one word with this label. */
+struct kaal_msg harness_word_message(kaal_word label, kaal_word w0);
 /* Name slot of the root CNode as where a capability this thread receives goes. */
 void harness_receive_into(kaal_cptr slot);
 
 kaal_cptr harness_endpoint(void);
 kaal_cptr harness_notification(void);
-/* A copy of src in a fresh slot with these rights (checked), or minted with a badge. */
+/* A copy of src in a fresh slot: whole, with these rights (checked), or minted with a badge. */
+kaal_cptr harness_copy(kaal_cptr src);
 kaal_cptr harness_derive(kaal_cptr src, unsigned rights);
 kaal_cptr harness_mint(kaal_cptr src, unsigned rights, kaal_word badge);
+/* A copy of the CNode cnode minted with a guard of bits bits. */
+kaal_cptr harness_guarded(kaal_cptr cnode, unsigned bits, kaal_word guard);
 /* The notification's word, not cleared. */
 kaal_word harness_peek(kaal_cptr ntfn);
+
+/* The monotonic clock, in nanoseconds. */
+uint64_t harness_now_ns(void);
 
 /* Long enough for any thread to get to its next step; only a bug waits this long. */
 #define HARNESS_WAIT_NS UINT64_C(10000000000)
@@ -104,6 +133,19 @@ void harness_barrier_destroy(struct harness_barrier *b);
 /* The harness's own barrier, which the test's threads and the test share; gone at teardown. */
 void harness_barrier_init(unsigned count);
 void harness_barrier_wait(void);
+
+/*
+ * A buffer of size bytes at mem, with canary bytes on both sides to catch
+ * stray writes, aligned to a cache line; free(block) releases it.
+ */
+struct harness_fenced {
+	uint8_t *block;
+	void *mem;
+	size_t size;
+	size_t total;
+};
+struct harness_fenced harness_fenced(size_t size);
+void harness_assert_fences_intact(const struct harness_fenced *f);
 
 #define assert_status(expected, expr)                                                              \
 	assert_string_equal(kaal_status_name(expected), kaal_status_name(expr))

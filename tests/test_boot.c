@@ -371,16 +371,11 @@ static void reboot_starts_clean(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(header, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(initial_capabilities, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(untyped_regions, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(devices, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(free_slots, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(second_boot_is_busy, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(custom_ram_size, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(odd_ram_sizes, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(invalid_ram_size, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(reboot_starts_clean, harness_setup, harness_teardown),
+	    HARNESS_CASE(header),           HARNESS_CASE(initial_capabilities),
+	    HARNESS_CASE(untyped_regions),  HARNESS_CASE(devices),
+	    HARNESS_CASE(free_slots),       HARNESS_CASE(second_boot_is_busy),
+	    HARNESS_CASE(custom_ram_size),  HARNESS_CASE(odd_ram_sizes),
+	    HARNESS_CASE(invalid_ram_size), HARNESS_CASE(reboot_starts_clean),
 	};
 	return cmocka_run_group_tests_name("boot", tests, NULL, NULL);
 }

@@ -673,7 +673,7 @@ static void frames_come_from_one_block(void **state)
 	assert_int_equal(slots_before, broker.slots.free_count);
 }
 
-#define BROKER_TEST(fn) cmocka_unit_test_setup_teardown(fn, broker_setup, harness_teardown)
+#define BROKER_TEST(fn) HARNESS_CASE_WITH(fn, broker_setup, harness_teardown)
 
 int main(void)
 {

@@ -291,17 +291,13 @@ static void misuse_is_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(stream_sleeping_sides, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(stream_spinning_sides, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(timeouts_on_empty_and_full, harness_setup,
-	                                    harness_teardown),
-	    cmocka_unit_test_setup_teardown(
-	        timed_recv_returns_an_element_that_arrived_at_its_deadline, harness_setup,
-	        harness_teardown),
-	    cmocka_unit_test_setup_teardown(timed_send_uses_room_freed_at_its_deadline,
-	                                    harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(one_signal_per_sleep, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(misuse_is_refused, harness_setup, harness_teardown),
+	    HARNESS_CASE(stream_sleeping_sides),
+	    HARNESS_CASE(stream_spinning_sides),
+	    HARNESS_CASE(timeouts_on_empty_and_full),
+	    HARNESS_CASE(timed_recv_returns_an_element_that_arrived_at_its_deadline),
+	    HARNESS_CASE(timed_send_uses_room_freed_at_its_deadline),
+	    HARNESS_CASE(one_signal_per_sleep),
+	    HARNESS_CASE(misuse_is_refused),
 	};
 	return cmocka_run_group_tests_name("channel", tests, NULL, NULL);
 }

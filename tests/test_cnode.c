@@ -6,35 +6,12 @@
  */
 #include "harness.h"
 
-/* A slot named through the CNode capability at cptr cnode, resolving depth bits of index. */
-static struct kaal_slot_ref at(kaal_cptr cnode, kaal_word index, unsigned depth)
-{
-	struct kaal_slot_ref r = {cnode, index, depth};
-	return r;
-}
-
-static uint64_t bytes_left(kaal_cptr untyped)
-{
-	struct kaal_untyped_info info;
-	assert_status(KAAL_OK, kaal_untyped_info(untyped, &info));
-	return info.bytes_left;
-}
-
 /* A fresh untyped of 2^bits bytes carved from the largest one, so its accounting starts clean. */
 static kaal_cptr child_untyped(unsigned bits)
 {
 	kaal_cptr u = harness_create(KAAL_CAP_UNTYPED, bits);
-	assert_int_equal(UINT64_C(1) << bits, bytes_left(u));
+	assert_int_equal(UINT64_C(1) << bits, harness_bytes_left(u));
 	return u;
-}
-
-/* One object of type from untyped u into a fresh root slot. */
-static kaal_cptr create_from(kaal_cptr u, unsigned type, unsigned size_bits)
-{
-	kaal_cptr slot = harness_slot();
-	assert_status(KAAL_OK,
-	              kaal_untyped_retype(u, type, size_bits, 1, harness_ref(h.root), slot, NULL));
-	return slot;
 }
 
 /* ---- copy ---- */
@@ -112,14 +89,14 @@ static void copy_untyped_with_children_revoke_first(void **state)
 
 	/* A smaller untyped at the parent's base is a different object: deleting it frees the
 	 * parent. */
-	kaal_cptr low = create_from(u, KAAL_CAP_UNTYPED, 12);
+	kaal_cptr low = harness_retype(u, KAAL_CAP_UNTYPED, 12);
 	assert_int_equal(harness_identify(u).object, harness_identify(low).object);
 	assert_status(KAAL_REVOKE_FIRST, kaal_cnode_copy(harness_ref(dst), harness_ref(u)));
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(low)));
-	assert_int_equal(UINT64_C(1) << 16, bytes_left(u));
+	assert_int_equal(UINT64_C(1) << 16, harness_bytes_left(u));
 
-	kaal_cptr n = create_from(u, KAAL_CAP_NOTIFICATION, 0);
-	uint64_t left = bytes_left(u);
+	kaal_cptr n = harness_retype(u, KAAL_CAP_NOTIFICATION, 0);
+	uint64_t left = harness_bytes_left(u);
 	struct kaal_cap_info before = harness_identify(u);
 	assert_status(KAAL_REVOKE_FIRST, kaal_cnode_copy(harness_ref(dst), harness_ref(u)));
 	assert_status(KAAL_REVOKE_FIRST,
@@ -128,7 +105,7 @@ static void copy_untyped_with_children_revoke_first(void **state)
 	              kaal_cnode_mint(harness_ref(dst), harness_ref(u), KAAL_RIGHTS_ALL, 0));
 	harness_assert_empty(harness_ref(dst));
 	harness_assert_same_cap(before, harness_identify(u));
-	assert_int_equal(left, bytes_left(u));
+	assert_int_equal(left, harness_bytes_left(u));
 	/* Moving it is fine: the children stay its children. */
 	assert_status(KAAL_OK, kaal_cnode_move(harness_ref(dst), harness_ref(u)));
 	assert_status(KAAL_REVOKE_FIRST, kaal_cnode_copy(harness_ref(u), harness_ref(dst)));
@@ -301,18 +278,18 @@ static void move_keeps_derivation(void **state)
 {
 	(void)state;
 	kaal_cptr u = child_untyped(16);
-	kaal_cptr n1 = create_from(u, KAAL_CAP_NOTIFICATION, 0);
-	kaal_cptr e1 = create_from(u, KAAL_CAP_ENDPOINT, 0);
+	kaal_cptr n1 = harness_retype(u, KAAL_CAP_NOTIFICATION, 0);
+	kaal_cptr e1 = harness_retype(u, KAAL_CAP_ENDPOINT, 0);
 	/* A moved child is still revoked with its parent. */
 	kaal_cptr moved = harness_slot();
 	assert_status(KAAL_OK, kaal_cnode_move(harness_ref(moved), harness_ref(n1)));
 	/* A moved parent still has its children and its watermark. */
 	kaal_cptr u2 = harness_slot();
-	uint64_t left = bytes_left(u);
+	uint64_t left = harness_bytes_left(u);
 	assert_true(left < UINT64_C(1) << 16);
 	assert_status(KAAL_OK, kaal_cnode_move(harness_ref(u2), harness_ref(u)));
-	assert_int_equal(left, bytes_left(u2));
-	kaal_cptr n2 = create_from(u2, KAAL_CAP_NOTIFICATION, 0);
+	assert_int_equal(left, harness_bytes_left(u2));
+	kaal_cptr n2 = harness_retype(u2, KAAL_CAP_NOTIFICATION, 0);
 	assert_true(harness_identify(n2).object != harness_identify(moved).object);
 	assert_true(harness_identify(n2).object != harness_identify(e1).object);
 	/* A copy of a moved child is a child too. */
@@ -323,7 +300,7 @@ static void move_keeps_derivation(void **state)
 	harness_assert_empty(harness_ref(copy));
 	harness_assert_empty(harness_ref(e1));
 	harness_assert_empty(harness_ref(n2));
-	assert_int_equal(UINT64_C(1) << 16, bytes_left(u2));
+	assert_int_equal(UINT64_C(1) << 16, harness_bytes_left(u2));
 	assert_int_equal(KAAL_CAP_UNTYPED, harness_identify(u2).type);
 }
 
@@ -415,9 +392,9 @@ static void delete_copy_keeps_object(void **state)
 	kaal_cptr c = harness_create(KAAL_CAP_CNODE, 3);
 	kaal_cptr c2 = harness_slot();
 	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(c2), harness_ref(c)));
-	assert_status(KAAL_OK, kaal_cnode_move(at(c, 5, 3), harness_ref(copy)));
+	assert_status(KAAL_OK, kaal_cnode_move(harness_at(c, 5, 3), harness_ref(copy)));
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(c)));
-	assert_int_equal(KAAL_CAP_NOTIFICATION, harness_identify_ref(at(c2, 5, 3)).type);
+	assert_int_equal(KAAL_CAP_NOTIFICATION, harness_identify_ref(harness_at(c2, 5, 3)).type);
 }
 
 /* A thread that waits on a notification each round and reports how the wait ended. */
@@ -558,43 +535,44 @@ static void revoke_untyped_wakes_receiver(void **state)
 	static struct receiver r;
 	r = (struct receiver){0};
 	kaal_cptr u = child_untyped(12);
-	r.ep = create_from(u, KAAL_CAP_ENDPOINT, 0);
+	r.ep = harness_retype(u, KAAL_CAP_ENDPOINT, 0);
 	r.done = harness_create(KAAL_CAP_NOTIFICATION, 0);
 	start_blocked_receiver(&r);
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(u)));
 	finish_blocked_receiver(&r);
 	harness_assert_empty(harness_ref(r.ep));
-	assert_int_equal(UINT64_C(1) << 12, bytes_left(u));
+	assert_int_equal(UINT64_C(1) << 12, harness_bytes_left(u));
 }
 
 static void delete_cnode_destroys_contents(void **state)
 {
 	(void)state;
 	kaal_cptr u = child_untyped(16);
-	kaal_cptr c = create_from(u, KAAL_CAP_CNODE, 4);
-	kaal_cptr inner = create_from(u, KAAL_CAP_CNODE, 2);
-	kaal_cptr n = create_from(u, KAAL_CAP_NOTIFICATION, 0);
-	kaal_cptr e = create_from(u, KAAL_CAP_ENDPOINT, 0);
-	kaal_cptr f = create_from(u, KAAL_CAP_FRAME, KAAL_PAGE_BITS);
+	kaal_cptr c = harness_retype(u, KAAL_CAP_CNODE, 4);
+	kaal_cptr inner = harness_retype(u, KAAL_CAP_CNODE, 2);
+	kaal_cptr n = harness_retype(u, KAAL_CAP_NOTIFICATION, 0);
+	kaal_cptr e = harness_retype(u, KAAL_CAP_ENDPOINT, 0);
+	kaal_cptr f = harness_retype(u, KAAL_CAP_FRAME, KAAL_PAGE_BITS);
 	void *p;
 	assert_status(KAAL_OK, kaal_map(f, 0, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &p));
-	assert_status(KAAL_OK, kaal_cnode_move(at(c, 1, 4), harness_ref(n)));
-	assert_status(KAAL_OK, kaal_cnode_move(at(inner, 3, 2), harness_ref(e)));
-	assert_status(KAAL_OK, kaal_cnode_move(at(c, 15, 4), harness_ref(inner)));
-	assert_status(KAAL_OK, kaal_cnode_move(at(c, 7, 4), harness_ref(f)));
-	assert_int_equal(KAAL_CAP_ENDPOINT, harness_identify_ref(at(c, (15 << 2) | 3, 6)).type);
-	assert_true(bytes_left(u) < UINT64_C(1) << 16);
+	assert_status(KAAL_OK, kaal_cnode_move(harness_at(c, 1, 4), harness_ref(n)));
+	assert_status(KAAL_OK, kaal_cnode_move(harness_at(inner, 3, 2), harness_ref(e)));
+	assert_status(KAAL_OK, kaal_cnode_move(harness_at(c, 15, 4), harness_ref(inner)));
+	assert_status(KAAL_OK, kaal_cnode_move(harness_at(c, 7, 4), harness_ref(f)));
+	assert_int_equal(KAAL_CAP_ENDPOINT,
+	                 harness_identify_ref(harness_at(c, (15 << 2) | 3, 6)).type);
+	assert_true(harness_bytes_left(u) < UINT64_C(1) << 16);
 	/* The CNode's capability is the last reference to everything in it. */
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(c)));
 	harness_assert_empty(harness_ref(c));
-	assert_int_equal(UINT64_C(1) << 16, bytes_left(u));
+	assert_int_equal(UINT64_C(1) << 16, harness_bytes_left(u));
 	/* The memory is handed out again from the start. */
-	kaal_cptr again = create_from(u, KAAL_CAP_CNODE, 4);
+	kaal_cptr again = harness_retype(u, KAAL_CAP_CNODE, 4);
 	struct kaal_untyped_info ui;
 	assert_status(KAAL_OK, kaal_untyped_info(u, &ui));
 	assert_int_equal(ui.base, harness_identify(again).object);
 	for (unsigned i = 0; i < 16; i++)
-		harness_assert_empty(at(again, i, 4));
+		harness_assert_empty(harness_at(again, i, 4));
 }
 
 /* A thread's capability is the last reference to its CSpace and IPC buffer copies. */
@@ -602,17 +580,17 @@ static void delete_thread_releases_its_slots(void **state)
 {
 	(void)state;
 	kaal_cptr u = child_untyped(16);
-	kaal_cptr c = create_from(u, KAAL_CAP_CNODE, 4);
-	kaal_cptr f = create_from(u, KAAL_CAP_FRAME, KAAL_PAGE_BITS);
-	kaal_cptr t = create_from(u, KAAL_CAP_THREAD, 0);
+	kaal_cptr c = harness_retype(u, KAAL_CAP_CNODE, 4);
+	kaal_cptr f = harness_retype(u, KAAL_CAP_FRAME, KAAL_PAGE_BITS);
+	kaal_cptr t = harness_retype(u, KAAL_CAP_THREAD, 0);
 	assert_status(KAAL_OK, kaal_thread_configure(t, c, f, 10));
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(c)));
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(f)));
 	/* The thread still holds copies: the untyped is not free yet. */
-	assert_true(bytes_left(u) < UINT64_C(1) << 16);
+	assert_true(harness_bytes_left(u) < UINT64_C(1) << 16);
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(t)));
 	harness_assert_empty(harness_ref(t));
-	assert_int_equal(UINT64_C(1) << 16, bytes_left(u));
+	assert_int_equal(UINT64_C(1) << 16, harness_bytes_left(u));
 }
 
 /* ---- revoke ---- */
@@ -705,26 +683,26 @@ static void revoke_untyped_resets_it(void **state)
 	kaal_cptr u = child_untyped(16);
 	struct kaal_untyped_info ui;
 	assert_status(KAAL_OK, kaal_untyped_info(u, &ui));
-	kaal_cptr n = create_from(u, KAAL_CAP_NOTIFICATION, 0);
+	kaal_cptr n = harness_retype(u, KAAL_CAP_NOTIFICATION, 0);
 	assert_int_equal(ui.base, harness_identify(n).object);
 	kaal_cptr objs[4];
 	objs[0] = n;
-	objs[1] = create_from(u, KAAL_CAP_ENDPOINT, 0);
-	objs[2] = create_from(u, KAAL_CAP_FRAME, KAAL_PAGE_BITS);
-	objs[3] = create_from(u, KAAL_CAP_CNODE, 3);
+	objs[1] = harness_retype(u, KAAL_CAP_ENDPOINT, 0);
+	objs[2] = harness_retype(u, KAAL_CAP_FRAME, KAAL_PAGE_BITS);
+	objs[3] = harness_retype(u, KAAL_CAP_CNODE, 3);
 	/* Copies and children of children go too. */
 	kaal_cptr ncopy = harness_slot();
 	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(ncopy), harness_ref(n)));
-	kaal_cptr sub = create_from(u, KAAL_CAP_UNTYPED, 12);
-	kaal_cptr subn = create_from(sub, KAAL_CAP_NOTIFICATION, 0);
+	kaal_cptr sub = harness_retype(u, KAAL_CAP_UNTYPED, 12);
+	kaal_cptr subn = harness_retype(sub, KAAL_CAP_NOTIFICATION, 0);
 	struct kaal_cap_info before = harness_identify(u);
-	assert_true(bytes_left(u) < UINT64_C(1) << 16);
+	assert_true(harness_bytes_left(u) < UINT64_C(1) << 16);
 	/* Once its own child is gone, the inner untyped is whole again despite its older siblings.
 	 */
-	assert_true(bytes_left(sub) < UINT64_C(1) << 12);
+	assert_true(harness_bytes_left(sub) < UINT64_C(1) << 12);
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(subn)));
-	assert_int_equal(UINT64_C(1) << 12, bytes_left(sub));
-	subn = create_from(sub, KAAL_CAP_NOTIFICATION, 0);
+	assert_int_equal(UINT64_C(1) << 12, harness_bytes_left(sub));
+	subn = harness_retype(sub, KAAL_CAP_NOTIFICATION, 0);
 
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(u)));
 	for (unsigned i = 0; i < 4; i++)
@@ -733,9 +711,9 @@ static void revoke_untyped_resets_it(void **state)
 	harness_assert_empty(harness_ref(sub));
 	harness_assert_empty(harness_ref(subn));
 	harness_assert_same_cap(before, harness_identify(u));
-	assert_int_equal(UINT64_C(1) << 16, bytes_left(u));
+	assert_int_equal(UINT64_C(1) << 16, harness_bytes_left(u));
 	/* A retype starts from the base again. */
-	kaal_cptr e = create_from(u, KAAL_CAP_ENDPOINT, 0);
+	kaal_cptr e = harness_retype(u, KAAL_CAP_ENDPOINT, 0);
 	assert_int_equal(ui.base, harness_identify(e).object);
 }
 
@@ -788,26 +766,26 @@ static void two_slot_errors(void **state)
 	kaal_cptr dst = harness_slot();
 	kaal_cptr empty_root = harness_slot();
 	kaal_cptr a = harness_create(KAAL_CAP_CNODE, 4);
-	assert_status(KAAL_OK, kaal_cnode_copy(at(a, 2, 4), harness_ref(occupied)));
+	assert_status(KAAL_OK, kaal_cnode_copy(harness_at(a, 2, 4), harness_ref(occupied)));
 	struct watched w = {0};
 	watch(&w, harness_ref(e));
 	watch(&w, harness_ref(occupied));
 	watch(&w, harness_ref(empty));
 	watch(&w, harness_ref(dst));
 	watch(&w, harness_ref(empty_root));
-	watch(&w, at(a, 2, 4));
-	watch(&w, at(a, 7, 4));
+	watch(&w, harness_at(a, 2, 4));
+	watch(&w, harness_at(a, 7, 4));
 
 	const struct {
 		struct kaal_slot_ref ref;
 		kaal_status status;
 	} bad[] = {
-	    {at(occupied, 0, 4), KAAL_INVALID_ROOT},
-	    {at(empty_root, 0, 4), KAAL_INVALID_ROOT},
-	    {at(a, (7 << 4) | 1, 8), KAAL_MISSING_CAPABILITY},
-	    {at(h.root, e, 32), KAAL_DEPTH_MISMATCH},
-	    {at(a, 2, 3), KAAL_DEPTH_MISMATCH},
-	    {at(a, (2 << 4) | 1, 8), KAAL_DEPTH_MISMATCH},
+	    {harness_at(occupied, 0, 4), KAAL_INVALID_ROOT},
+	    {harness_at(empty_root, 0, 4), KAAL_INVALID_ROOT},
+	    {harness_at(a, (7 << 4) | 1, 8), KAAL_MISSING_CAPABILITY},
+	    {harness_at(h.root, e, 32), KAAL_DEPTH_MISMATCH},
+	    {harness_at(a, 2, 3), KAAL_DEPTH_MISMATCH},
+	    {harness_at(a, (2 << 4) | 1, 8), KAAL_DEPTH_MISMATCH},
 	    {harness_ref(e | (UINT64_C(1) << 40)), KAAL_GUARD_MISMATCH},
 	};
 	for (unsigned o = 0; o < OP_COUNT; o++) {
@@ -815,7 +793,7 @@ static void two_slot_errors(void **state)
 		assert_unchanged(&w);
 		assert_status(KAAL_SLOT_OCCUPIED, run_op(o, harness_ref(occupied), harness_ref(e)));
 		assert_unchanged(&w);
-		assert_status(KAAL_SLOT_OCCUPIED, run_op(o, at(a, 2, 4), harness_ref(e)));
+		assert_status(KAAL_SLOT_OCCUPIED, run_op(o, harness_at(a, 2, 4), harness_ref(e)));
 		assert_unchanged(&w);
 		assert_status(KAAL_SLOT_OCCUPIED, run_op(o, harness_ref(e), harness_ref(e)));
 		assert_unchanged(&w);
@@ -847,24 +825,24 @@ static void delete_revoke_errors(void **state)
 	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(copy), harness_ref(n)));
 	kaal_cptr empty = harness_slot();
 	kaal_cptr a = harness_create(KAAL_CAP_CNODE, 4);
-	assert_status(KAAL_OK, kaal_cnode_copy(at(a, 2, 4), harness_ref(n)));
+	assert_status(KAAL_OK, kaal_cnode_copy(harness_at(a, 2, 4), harness_ref(n)));
 	struct watched w = {0};
 	watch(&w, harness_ref(n));
 	watch(&w, harness_ref(copy));
-	watch(&w, at(a, 2, 4));
+	watch(&w, harness_at(a, 2, 4));
 	const struct {
 		struct kaal_slot_ref ref;
 		kaal_status status;
 	} bad[] = {
 	    {harness_ref(empty), KAAL_SLOT_EMPTY},
-	    {at(a, 9, 4), KAAL_SLOT_EMPTY},
-	    {at(n, 0, 4), KAAL_INVALID_ROOT},
-	    {at(empty, 0, 4), KAAL_INVALID_ROOT},
-	    {at(a, (7 << 4) | 1, 8), KAAL_MISSING_CAPABILITY},
-	    {at(h.root, n, 12), KAAL_DEPTH_MISMATCH},
-	    {at(h.root, 0, 0), KAAL_DEPTH_MISMATCH},
-	    {at(h.root, n, 0), KAAL_INVALID_ARGUMENT}, /* an index in no bits */
-	    {at(a, (2 << 4) | 1, 8), KAAL_DEPTH_MISMATCH},
+	    {harness_at(a, 9, 4), KAAL_SLOT_EMPTY},
+	    {harness_at(n, 0, 4), KAAL_INVALID_ROOT},
+	    {harness_at(empty, 0, 4), KAAL_INVALID_ROOT},
+	    {harness_at(a, (7 << 4) | 1, 8), KAAL_MISSING_CAPABILITY},
+	    {harness_at(h.root, n, 12), KAAL_DEPTH_MISMATCH},
+	    {harness_at(h.root, 0, 0), KAAL_DEPTH_MISMATCH},
+	    {harness_at(h.root, n, 0), KAAL_INVALID_ARGUMENT}, /* an index in no bits */
+	    {harness_at(a, (2 << 4) | 1, 8), KAAL_DEPTH_MISMATCH},
 	    {harness_ref(n | (UINT64_C(1) << 20)), KAAL_GUARD_MISMATCH},
 	};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -886,18 +864,18 @@ static void revoke_many_copies(void **state)
 	kaal_cptr c = harness_create(KAAL_CAP_CNODE, MANY_RADIX);
 	struct kaal_cap_info before = harness_identify(e);
 	for (unsigned i = 0; i < MANY; i++) {
-		struct kaal_slot_ref r = at(c, i, MANY_RADIX);
+		struct kaal_slot_ref r = harness_at(c, i, MANY_RADIX);
 		if (i % 2)
 			assert_status(KAAL_OK, kaal_cnode_copy(r, harness_ref(e)));
 		else
 			assert_status(KAAL_OK,
 			              kaal_cnode_mint(r, harness_ref(e), KAAL_RIGHT_WRITE, i + 1));
 	}
-	assert_int_equal(MANY - 1, harness_identify_ref(at(c, MANY - 2, MANY_RADIX)).badge);
-	assert_int_equal(0, harness_identify_ref(at(c, MANY - 1, MANY_RADIX)).badge);
+	assert_int_equal(MANY - 1, harness_identify_ref(harness_at(c, MANY - 2, MANY_RADIX)).badge);
+	assert_int_equal(0, harness_identify_ref(harness_at(c, MANY - 1, MANY_RADIX)).badge);
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(e)));
 	for (unsigned i = 0; i < MANY; i++)
-		harness_assert_empty(at(c, i, MANY_RADIX));
+		harness_assert_empty(harness_at(c, i, MANY_RADIX));
 	harness_assert_same_cap(before, harness_identify(e));
 	struct kaal_msg msg = {0};
 	assert_status(KAAL_OK, kaal_nb_send(e, &msg));
@@ -943,16 +921,17 @@ static void revoke_many_objects(void **state)
 	uint64_t left = 0;
 	assert_status(KAAL_OK, kaal_untyped_retype(u, KAAL_CAP_NOTIFICATION, 0, MANY,
 	                                           harness_ref(c), 0, &left));
-	assert_int_equal(KAAL_CAP_NOTIFICATION, harness_identify_ref(at(c, 0, MANY_RADIX)).type);
 	assert_int_equal(KAAL_CAP_NOTIFICATION,
-	                 harness_identify_ref(at(c, MANY - 1, MANY_RADIX)).type);
-	harness_assert_empty(at(c, MANY, MANY_RADIX));
+	                 harness_identify_ref(harness_at(c, 0, MANY_RADIX)).type);
+	assert_int_equal(KAAL_CAP_NOTIFICATION,
+	                 harness_identify_ref(harness_at(c, MANY - 1, MANY_RADIX)).type);
+	harness_assert_empty(harness_at(c, MANY, MANY_RADIX));
 	assert_int_equal((UINT64_C(1) << 19) - MANY * (UINT64_C(1) << KAAL_NOTIFICATION_BITS),
-	                 bytes_left(u));
+	                 harness_bytes_left(u));
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(u)));
 	for (unsigned i = 0; i < MANY; i++)
-		harness_assert_empty(at(c, i, MANY_RADIX));
-	assert_int_equal(UINT64_C(1) << 19, bytes_left(u));
+		harness_assert_empty(harness_at(c, i, MANY_RADIX));
+	assert_int_equal(UINT64_C(1) << 19, harness_bytes_left(u));
 }
 
 /* CNodes nested MANY deep, each holding the only capability to the next. */
@@ -966,16 +945,17 @@ static void delete_deep_cnode_chain(void **state)
 		assert_status(KAAL_OK, kaal_untyped_retype(u, KAAL_CAP_CNODE, 1, 1,
 		                                           harness_ref(h.root), fresh, NULL));
 		if (i > 0)
-			assert_status(KAAL_OK, kaal_cnode_move(at(fresh, 0, 1), harness_ref(head)));
+			assert_status(KAAL_OK,
+			              kaal_cnode_move(harness_at(fresh, 0, 1), harness_ref(head)));
 		assert_status(KAAL_OK, kaal_cnode_move(harness_ref(head), harness_ref(fresh)));
 	}
 	assert_int_equal((UINT64_C(1) << 21) - MANY * (UINT64_C(1) << (1 + KAAL_SLOT_BITS)),
-	                 bytes_left(u));
-	assert_int_equal(KAAL_CAP_CNODE, harness_identify_ref(at(head, 0, 1)).type);
-	assert_int_equal(KAAL_CAP_CNODE, harness_identify_ref(at(head, 0, 20)).type);
+	                 harness_bytes_left(u));
+	assert_int_equal(KAAL_CAP_CNODE, harness_identify_ref(harness_at(head, 0, 1)).type);
+	assert_int_equal(KAAL_CAP_CNODE, harness_identify_ref(harness_at(head, 0, 20)).type);
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(head)));
 	harness_assert_empty(harness_ref(head));
-	assert_int_equal(UINT64_C(1) << 21, bytes_left(u));
+	assert_int_equal(UINT64_C(1) << 21, harness_bytes_left(u));
 }
 
 /* Two CNodes, each holding the only capability to the other, reachable from nowhere else. */
@@ -983,31 +963,31 @@ static void cnode_cycle_destroyed(void **state)
 {
 	(void)state;
 	kaal_cptr u = child_untyped(16);
-	kaal_cptr a = create_from(u, KAAL_CAP_CNODE, 2);
-	kaal_cptr b = create_from(u, KAAL_CAP_CNODE, 2);
-	kaal_cptr n = create_from(u, KAAL_CAP_NOTIFICATION, 0);
-	assert_status(KAAL_OK, kaal_cnode_move(at(b, 1, 2), harness_ref(n)));
-	assert_status(KAAL_OK, kaal_cnode_move(at(a, 0, 2), harness_ref(b)));
+	kaal_cptr a = harness_retype(u, KAAL_CAP_CNODE, 2);
+	kaal_cptr b = harness_retype(u, KAAL_CAP_CNODE, 2);
+	kaal_cptr n = harness_retype(u, KAAL_CAP_NOTIFICATION, 0);
+	assert_status(KAAL_OK, kaal_cnode_move(harness_at(b, 1, 2), harness_ref(n)));
+	assert_status(KAAL_OK, kaal_cnode_move(harness_at(a, 0, 2), harness_ref(b)));
 	/* a's slot 0 now leads to b: b's slot 0 receives the last capability to a. */
-	assert_status(KAAL_OK, kaal_cnode_move(at(a, 0, 4), harness_ref(a)));
+	assert_status(KAAL_OK, kaal_cnode_move(harness_at(a, 0, 4), harness_ref(a)));
 	harness_assert_empty(harness_ref(a));
 	harness_assert_empty(harness_ref(b));
-	assert_true(bytes_left(u) < UINT64_C(1) << 16);
+	assert_true(harness_bytes_left(u) < UINT64_C(1) << 16);
 	/* Only the untyped reaches them now; revoking it destroys both. */
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(u)));
-	assert_int_equal(UINT64_C(1) << 16, bytes_left(u));
+	assert_int_equal(UINT64_C(1) << 16, harness_bytes_left(u));
 
 	/* A CNode holding the only capability to itself. */
-	kaal_cptr s = create_from(u, KAAL_CAP_CNODE, 2);
+	kaal_cptr s = harness_retype(u, KAAL_CAP_CNODE, 2);
 	kaal_cptr copy = harness_slot();
 	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(copy), harness_ref(s)));
-	assert_status(KAAL_OK, kaal_cnode_move(at(s, 3, 2), harness_ref(s)));
-	assert_int_equal(KAAL_CAP_CNODE, harness_identify_ref(at(copy, 3, 2)).type);
+	assert_status(KAAL_OK, kaal_cnode_move(harness_at(s, 3, 2), harness_ref(s)));
+	assert_int_equal(KAAL_CAP_CNODE, harness_identify_ref(harness_at(copy, 3, 2)).type);
 	/* Deleting the other copy leaves it reachable only through itself. */
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(copy)));
-	assert_true(bytes_left(u) < UINT64_C(1) << 16);
+	assert_true(harness_bytes_left(u) < UINT64_C(1) << 16);
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(u)));
-	assert_int_equal(UINT64_C(1) << 16, bytes_left(u));
+	assert_int_equal(UINT64_C(1) << 16, harness_bytes_left(u));
 }
 
 /* A CNode and a thread, each holding the only capability to the other. */
@@ -1015,20 +995,21 @@ static void thread_cnode_cycle_destroyed(void **state)
 {
 	(void)state;
 	kaal_cptr u = child_untyped(16);
-	kaal_cptr c = create_from(u, KAAL_CAP_CNODE, 2);
-	kaal_cptr t = create_from(u, KAAL_CAP_THREAD, 0);
-	kaal_cptr holder = create_from(u, KAAL_CAP_CNODE, 1);
+	kaal_cptr c = harness_retype(u, KAAL_CAP_CNODE, 2);
+	kaal_cptr t = harness_retype(u, KAAL_CAP_THREAD, 0);
+	kaal_cptr holder = harness_retype(u, KAAL_CAP_CNODE, 1);
 	/* The thread's CSpace is c; c holds the only capability to the thread. */
 	assert_status(KAAL_OK, kaal_thread_configure(t, c, 0, 10));
-	assert_status(KAAL_OK, kaal_cnode_move(at(c, 2, 2), harness_ref(t)));
+	assert_status(KAAL_OK, kaal_cnode_move(harness_at(c, 2, 2), harness_ref(t)));
 	/* holder holds the only capability to c besides the thread's. */
-	assert_status(KAAL_OK, kaal_cnode_move(at(holder, 1, 1), harness_ref(c)));
-	assert_int_equal(KAAL_CAP_THREAD, harness_identify_ref(at(holder, (1 << 2) | 2, 3)).type);
+	assert_status(KAAL_OK, kaal_cnode_move(harness_at(holder, 1, 1), harness_ref(c)));
+	assert_int_equal(KAAL_CAP_THREAD,
+	                 harness_identify_ref(harness_at(holder, (1 << 2) | 2, 3)).type);
 	/* Deleting holder: c's capability there is not its last, the thread keeps one. */
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(holder)));
-	assert_true(bytes_left(u) < UINT64_C(1) << 16);
+	assert_true(harness_bytes_left(u) < UINT64_C(1) << 16);
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(u)));
-	assert_int_equal(UINT64_C(1) << 16, bytes_left(u));
+	assert_int_equal(UINT64_C(1) << 16, harness_bytes_left(u));
 }
 
 /* IRQ handler capabilities are copied and deleted like any other. */
@@ -1055,40 +1036,38 @@ static void irq_handler_copy_and_delete(void **state)
 	harness_assert_empty(harness_ref(copy));
 }
 
-#define CASE(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    CASE(copy_keeps_badge_and_rights),
-	    CASE(copy_of_mapped_frame_is_unmapped),
-	    CASE(copy_untyped_with_children_revoke_first),
-	    CASE(derive_fewer_rights),
-	    CASE(mint_rights_and_badge),
-	    CASE(mint_badge_needs_badged_type),
-	    CASE(move_empties_source),
-	    CASE(move_keeps_derivation),
-	    CASE(mutate_fewer_rights),
-	    CASE(delete_empties_slot),
-	    CASE(delete_copy_keeps_object),
-	    CASE(delete_notification_wakes_waiter),
-	    CASE(delete_endpoint_wakes_receiver),
-	    CASE(delete_copy_leaves_receiver_waiting),
-	    CASE(revoke_untyped_wakes_receiver),
-	    CASE(delete_cnode_destroys_contents),
-	    CASE(delete_thread_releases_its_slots),
-	    CASE(revoke_removes_children_keeps_cap),
-	    CASE(revoke_badged_removes_only_its_copies),
-	    CASE(revoke_untyped_resets_it),
-	    CASE(two_slot_errors),
-	    CASE(delete_revoke_errors),
-	    CASE(revoke_many_copies),
-	    CASE(revoke_stopped_at_preemption_points_finishes),
-	    CASE(revoke_many_objects),
-	    CASE(delete_deep_cnode_chain),
-	    CASE(cnode_cycle_destroyed),
-	    CASE(thread_cnode_cycle_destroyed),
-	    CASE(irq_handler_copy_and_delete),
+	    HARNESS_CASE(copy_keeps_badge_and_rights),
+	    HARNESS_CASE(copy_of_mapped_frame_is_unmapped),
+	    HARNESS_CASE(copy_untyped_with_children_revoke_first),
+	    HARNESS_CASE(derive_fewer_rights),
+	    HARNESS_CASE(mint_rights_and_badge),
+	    HARNESS_CASE(mint_badge_needs_badged_type),
+	    HARNESS_CASE(move_empties_source),
+	    HARNESS_CASE(move_keeps_derivation),
+	    HARNESS_CASE(mutate_fewer_rights),
+	    HARNESS_CASE(delete_empties_slot),
+	    HARNESS_CASE(delete_copy_keeps_object),
+	    HARNESS_CASE(delete_notification_wakes_waiter),
+	    HARNESS_CASE(delete_endpoint_wakes_receiver),
+	    HARNESS_CASE(delete_copy_leaves_receiver_waiting),
+	    HARNESS_CASE(revoke_untyped_wakes_receiver),
+	    HARNESS_CASE(delete_cnode_destroys_contents),
+	    HARNESS_CASE(delete_thread_releases_its_slots),
+	    HARNESS_CASE(revoke_removes_children_keeps_cap),
+	    HARNESS_CASE(revoke_badged_removes_only_its_copies),
+	    HARNESS_CASE(revoke_untyped_resets_it),
+	    HARNESS_CASE(two_slot_errors),
+	    HARNESS_CASE(delete_revoke_errors),
+	    HARNESS_CASE(revoke_many_copies),
+	    HARNESS_CASE(revoke_stopped_at_preemption_points_finishes),
+	    HARNESS_CASE(revoke_many_objects),
+	    HARNESS_CASE(delete_deep_cnode_chain),
+	    HARNESS_CASE(cnode_cycle_destroyed),
+	    HARNESS_CASE(thread_cnode_cycle_destroyed),
+	    HARNESS_CASE(irq_handler_copy_and_delete),
 	};
 	return cmocka_run_group_tests_name("cnode", tests, NULL, NULL);
 }

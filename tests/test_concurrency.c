@@ -119,7 +119,7 @@ static int concurrency_teardown(void **state)
 	return r;
 }
 
-#define CASE(fn) cmocka_unit_test_setup_teardown(fn, concurrency_setup, concurrency_teardown)
+#define CONCURRENCY_CASE(fn) HARNESS_CASE_WITH(fn, concurrency_setup, concurrency_teardown)
 
 /*
  * Exactly-once delivery of notification bits. Per round, signallers own
@@ -642,11 +642,11 @@ static void deleting_a_notification_wakes_its_waiters(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    CASE(signals_reach_one_waiter_exactly_once),
-	    CASE(timeouts_never_lose_or_duplicate_signals),
-	    CASE(calls_from_badged_clients_in_order),
-	    CASE(calls_spread_over_two_servers),
-	    CASE(deleting_a_notification_wakes_its_waiters),
+	    CONCURRENCY_CASE(signals_reach_one_waiter_exactly_once),
+	    CONCURRENCY_CASE(timeouts_never_lose_or_duplicate_signals),
+	    CONCURRENCY_CASE(calls_from_badged_clients_in_order),
+	    CONCURRENCY_CASE(calls_spread_over_two_servers),
+	    CONCURRENCY_CASE(deleting_a_notification_wakes_its_waiters),
 	};
 	return cmocka_run_group_tests_name("concurrency", tests, NULL, NULL);
 }

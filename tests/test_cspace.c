@@ -4,13 +4,6 @@
  */
 #include "harness.h"
 
-/* A slot named through the CNode capability at cptr cnode, resolving depth bits of index. */
-static struct kaal_slot_ref at(kaal_cptr cnode, kaal_word index, unsigned depth)
-{
-	struct kaal_slot_ref r = {cnode, index, depth};
-	return r;
-}
-
 /*
  * The badge that mints a CNode capability with a guard, packed by hand so
  * that guards kaal_cnode_guard() would refuse reach the kernel's own checks.
@@ -18,15 +11,6 @@ static struct kaal_slot_ref at(kaal_cptr cnode, kaal_word index, unsigned depth)
 static kaal_word guard_of(unsigned bits, kaal_word guard)
 {
 	return (guard << KAAL_GUARD_SIZE_FIELD_BITS) | bits;
-}
-
-/* A copy of the CNode capability in slot cnode, minted with a guard into a fresh root slot. */
-static kaal_cptr guarded(kaal_cptr cnode, unsigned bits, kaal_word guard)
-{
-	kaal_cptr slot = harness_slot();
-	assert_status(KAAL_OK, kaal_cnode_mint(harness_ref(slot), harness_ref(cnode),
-	                                       KAAL_RIGHTS_ALL, kaal_cnode_guard(guard, bits)));
-	return slot;
 }
 
 /* In the root task a cptr is a slot index: every higher bit must match the zero guard. */
@@ -91,7 +75,7 @@ static void invalid_root(void **state)
 	struct kaal_cap_info before = harness_identify(n);
 	const kaal_cptr roots[] = {n, e, f, t, h.untyped, empty, 0, h.bi->root_thread_cptr};
 	for (unsigned i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-		struct kaal_slot_ref bad = at(roots[i], 0, 4);
+		struct kaal_slot_ref bad = harness_at(roots[i], 0, 4);
 		struct kaal_cap_info info;
 		assert_status(KAAL_INVALID_ROOT, kaal_cnode_identify(bad, &info));
 		assert_status(KAAL_INVALID_ROOT, kaal_cnode_copy(bad, harness_ref(n)));
@@ -106,9 +90,9 @@ static void invalid_root(void **state)
 	/* A root cptr that does not resolve reports its own lookup failure. */
 	struct kaal_cap_info info;
 	assert_status(KAAL_GUARD_MISMATCH,
-	              kaal_cnode_identify(at(h.root | (UINT64_C(1) << 12), 1, 64), &info));
+	              kaal_cnode_identify(harness_at(h.root | (UINT64_C(1) << 12), 1, 64), &info));
 	assert_status(KAAL_GUARD_MISMATCH,
-	              kaal_cnode_copy(harness_ref(dst), at(n | (UINT64_C(1) << 30), 0, 4)));
+	              kaal_cnode_copy(harness_ref(dst), harness_at(n | (UINT64_C(1) << 30), 0, 4)));
 	harness_assert_empty(harness_ref(dst));
 }
 
@@ -118,18 +102,20 @@ static void root_cnode_needs_full_depth(void **state)
 	(void)state;
 	kaal_cptr n = harness_create(KAAL_CAP_NOTIFICATION, 0);
 	kaal_cptr dst = harness_slot();
-	assert_int_equal(KAAL_CAP_NOTIFICATION, harness_identify_ref(at(h.root, n, 64)).type);
+	assert_int_equal(KAAL_CAP_NOTIFICATION,
+	                 harness_identify_ref(harness_at(h.root, n, 64)).type);
 	/* Depths in which n's index fits: shorter ones are refused before any lookup. */
 	static const unsigned depths[] = {12, 13, 32, 52, 63};
 	for (unsigned i = 0; i < sizeof(depths) / sizeof(depths[0]); i++) {
 		struct kaal_cap_info info;
 		assert_status(KAAL_DEPTH_MISMATCH,
-		              kaal_cnode_identify(at(h.root, n, depths[i]), &info));
+		              kaal_cnode_identify(harness_at(h.root, n, depths[i]), &info));
 		assert_status(KAAL_DEPTH_MISMATCH,
-		              kaal_cnode_copy(harness_ref(dst), at(h.root, n, depths[i])));
+		              kaal_cnode_copy(harness_ref(dst), harness_at(h.root, n, depths[i])));
 		assert_status(KAAL_DEPTH_MISMATCH,
-		              kaal_cnode_copy(at(h.root, dst, depths[i]), harness_ref(n)));
-		assert_status(KAAL_DEPTH_MISMATCH, kaal_cnode_delete(at(h.root, n, depths[i])));
+		              kaal_cnode_copy(harness_at(h.root, dst, depths[i]), harness_ref(n)));
+		assert_status(KAAL_DEPTH_MISMATCH,
+		              kaal_cnode_delete(harness_at(h.root, n, depths[i])));
 		harness_assert_empty(harness_ref(dst));
 		assert_int_equal(KAAL_CAP_NOTIFICATION, harness_identify(n).type);
 	}
@@ -142,27 +128,27 @@ static void two_level_cnode_ops(void **state)
 	kaal_cptr a = harness_create(KAAL_CAP_CNODE, 4);
 	kaal_cptr b = harness_create(KAAL_CAP_CNODE, 8);
 	kaal_cptr n = harness_create(KAAL_CAP_NOTIFICATION, 0);
-	assert_status(KAAL_OK, kaal_cnode_copy(at(a, 3, 4), harness_ref(b)));
-	struct kaal_cap_info bi = harness_identify_ref(at(a, 3, 4));
+	assert_status(KAAL_OK, kaal_cnode_copy(harness_at(a, 3, 4), harness_ref(b)));
+	struct kaal_cap_info bi = harness_identify_ref(harness_at(a, 3, 4));
 	assert_int_equal(KAAL_CAP_CNODE, bi.type);
 	assert_int_equal(harness_identify(b).object, bi.object);
 
-	struct kaal_slot_ref deep = at(a, (3 << 8) | 0x25, 12);
+	struct kaal_slot_ref deep = harness_at(a, (3 << 8) | 0x25, 12);
 	harness_assert_empty(deep);
 	assert_status(KAAL_OK, kaal_cnode_copy(deep, harness_ref(n)));
 	harness_assert_same_cap(harness_identify(n), harness_identify_ref(deep));
 	/* The same slot through the second CNode's own capability. */
-	harness_assert_same_cap(harness_identify(n), harness_identify_ref(at(b, 0x25, 8)));
+	harness_assert_same_cap(harness_identify(n), harness_identify_ref(harness_at(b, 0x25, 8)));
 	/* Its neighbours stay empty. */
-	harness_assert_empty(at(a, (3 << 8) | 0x24, 12));
-	harness_assert_empty(at(a, (3 << 8) | 0x26, 12));
-	harness_assert_empty(at(b, 0x24, 8));
+	harness_assert_empty(harness_at(a, (3 << 8) | 0x24, 12));
+	harness_assert_empty(harness_at(a, (3 << 8) | 0x26, 12));
+	harness_assert_empty(harness_at(b, 0x24, 8));
 
 	/* Three levels: a -> b -> c. */
 	kaal_cptr c = harness_create(KAAL_CAP_CNODE, 2);
-	assert_status(KAAL_OK, kaal_cnode_move(at(a, (3 << 8) | 0x40, 12), harness_ref(c)));
+	assert_status(KAAL_OK, kaal_cnode_move(harness_at(a, (3 << 8) | 0x40, 12), harness_ref(c)));
 	harness_assert_empty(harness_ref(c));
-	struct kaal_slot_ref deeper = at(a, (((3 << 8) | 0x40) << 2) | 1, 14);
+	struct kaal_slot_ref deeper = harness_at(a, (((3 << 8) | 0x40) << 2) | 1, 14);
 	assert_status(KAAL_OK, kaal_cnode_move(deeper, deep));
 	harness_assert_empty(deep);
 	harness_assert_same_cap(harness_identify(n), harness_identify_ref(deeper));
@@ -179,10 +165,10 @@ static void missing_capability(void **state)
 	kaal_cptr a = harness_create(KAAL_CAP_CNODE, 4);
 	kaal_cptr b = harness_create(KAAL_CAP_CNODE, 8);
 	kaal_cptr n = harness_create(KAAL_CAP_NOTIFICATION, 0);
-	assert_status(KAAL_OK, kaal_cnode_copy(at(a, 3, 4), harness_ref(b)));
+	assert_status(KAAL_OK, kaal_cnode_copy(harness_at(a, 3, 4), harness_ref(b)));
 	struct kaal_cap_info nb = harness_identify(n);
 
-	struct kaal_slot_ref missing = at(a, (7 << 8) | 1, 12);
+	struct kaal_slot_ref missing = harness_at(a, (7 << 8) | 1, 12);
 	struct kaal_cap_info info;
 	assert_status(KAAL_MISSING_CAPABILITY, kaal_cnode_identify(missing, &info));
 	assert_status(KAAL_MISSING_CAPABILITY, kaal_cnode_copy(missing, harness_ref(n)));
@@ -190,21 +176,21 @@ static void missing_capability(void **state)
 	assert_status(KAAL_MISSING_CAPABILITY, kaal_cnode_delete(missing));
 	assert_status(KAAL_MISSING_CAPABILITY, kaal_cnode_revoke(missing));
 	harness_assert_same_cap(nb, harness_identify(n));
-	harness_assert_empty(at(a, 7, 4));
+	harness_assert_empty(harness_at(a, 7, 4));
 
 	/* At the second level: b's slot 0x10 is empty with two bits left. */
-	struct kaal_slot_ref missing2 = at(a, (((3 << 8) | 0x10) << 2) | 1, 14);
+	struct kaal_slot_ref missing2 = harness_at(a, (((3 << 8) | 0x10) << 2) | 1, 14);
 	assert_status(KAAL_MISSING_CAPABILITY, kaal_cnode_identify(missing2, &info));
 	kaal_cptr dst = harness_slot();
 	assert_status(KAAL_MISSING_CAPABILITY, kaal_cnode_copy(harness_ref(dst), missing2));
 	harness_assert_empty(harness_ref(dst));
-	harness_assert_empty(at(b, 0x10, 8));
+	harness_assert_empty(harness_at(b, 0x10, 8));
 
 	/* Once the slot is filled with a CNode the same walk succeeds. */
 	kaal_cptr c = harness_create(KAAL_CAP_CNODE, 2);
-	assert_status(KAAL_OK, kaal_cnode_copy(at(b, 0x10, 8), harness_ref(c)));
+	assert_status(KAAL_OK, kaal_cnode_copy(harness_at(b, 0x10, 8), harness_ref(c)));
 	assert_status(KAAL_OK, kaal_cnode_copy(missing2, harness_ref(n)));
-	harness_assert_same_cap(nb, harness_identify_ref(at(c, 1, 2)));
+	harness_assert_same_cap(nb, harness_identify_ref(harness_at(c, 1, 2)));
 }
 
 /* Depth errors: too few bits for the next level, or bits left at a non-CNode. */
@@ -215,21 +201,21 @@ static void depth_mismatch(void **state)
 	kaal_cptr b = harness_create(KAAL_CAP_CNODE, 8);
 	kaal_cptr c = harness_create(KAAL_CAP_CNODE, 2);
 	kaal_cptr n = harness_create(KAAL_CAP_NOTIFICATION, 0);
-	assert_status(KAAL_OK, kaal_cnode_copy(at(a, 3, 4), harness_ref(b)));
-	assert_status(KAAL_OK, kaal_cnode_copy(at(a, 5, 4), harness_ref(n)));
-	assert_status(KAAL_OK, kaal_cnode_copy(at(b, 9, 8), harness_ref(c)));
-	assert_status(KAAL_OK, kaal_cnode_copy(at(c, 0, 2), harness_ref(n)));
+	assert_status(KAAL_OK, kaal_cnode_copy(harness_at(a, 3, 4), harness_ref(b)));
+	assert_status(KAAL_OK, kaal_cnode_copy(harness_at(a, 5, 4), harness_ref(n)));
+	assert_status(KAAL_OK, kaal_cnode_copy(harness_at(b, 9, 8), harness_ref(c)));
+	assert_status(KAAL_OK, kaal_cnode_copy(harness_at(c, 0, 2), harness_ref(n)));
 	kaal_cptr dst = harness_slot();
 	struct kaal_cap_info info;
 
 	const struct kaal_slot_ref bad[] = {
-	    at(a, 3, 3),                          /* fewer bits than a's radix */
-	    at(a, 0, 1),                          /* likewise */
-	    at(a, (3 << 4) | 1, 8),               /* 4 bits left, b needs 8 */
-	    at(a, (5 << 4) | 1, 8),               /* bits left at a notification */
-	    at(a, (UINT64_C(5) << 52) | 1, 56),   /* likewise: 52 bits left there */
-	    at(a, (((3 << 8) | 9) << 1) | 1, 13), /* 1 bit left, c needs 2 */
-	    at(a, (((3 << 8) | 9) << 3) | 1, 15), /* 1 bit left at n in c's slot 0 */
+	    harness_at(a, 3, 3),                          /* fewer bits than a's radix */
+	    harness_at(a, 0, 1),                          /* likewise */
+	    harness_at(a, (3 << 4) | 1, 8),               /* 4 bits left, b needs 8 */
+	    harness_at(a, (5 << 4) | 1, 8),               /* bits left at a notification */
+	    harness_at(a, (UINT64_C(5) << 52) | 1, 56),   /* likewise: 52 bits left there */
+	    harness_at(a, (((3 << 8) | 9) << 1) | 1, 13), /* 1 bit left, c needs 2 */
+	    harness_at(a, (((3 << 8) | 9) << 3) | 1, 15), /* 1 bit left at n in c's slot 0 */
 	};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_status(KAAL_DEPTH_MISMATCH, kaal_cnode_identify(bad[i], &info));
@@ -239,12 +225,13 @@ static void depth_mismatch(void **state)
 		harness_assert_empty(harness_ref(dst));
 	}
 	/* The exact depths name the slots. */
-	harness_assert_same_cap(harness_identify(n), harness_identify_ref(at(a, 5, 4)));
-	assert_int_equal(KAAL_CAP_CNODE, harness_identify_ref(at(a, 3, 4)).type);
-	assert_int_equal(KAAL_CAP_CNODE, harness_identify_ref(at(a, (3 << 8) | 9, 12)).type);
+	harness_assert_same_cap(harness_identify(n), harness_identify_ref(harness_at(a, 5, 4)));
+	assert_int_equal(KAAL_CAP_CNODE, harness_identify_ref(harness_at(a, 3, 4)).type);
+	assert_int_equal(KAAL_CAP_CNODE,
+	                 harness_identify_ref(harness_at(a, (3 << 8) | 9, 12)).type);
 	harness_assert_same_cap(harness_identify(n),
-	                        harness_identify_ref(at(a, (((3 << 8) | 9) << 2) | 0, 14)));
-	harness_assert_empty(at(a, (((3 << 8) | 9) << 2) | 1, 14));
+	                        harness_identify_ref(harness_at(a, (((3 << 8) | 9) << 2) | 0, 14)));
+	harness_assert_empty(harness_at(a, (((3 << 8) | 9) << 2) | 1, 14));
 }
 
 /*
@@ -257,19 +244,19 @@ static void oversized_slot_operands(void **state)
 	(void)state;
 	const kaal_cptr n = harness_create(KAAL_CAP_NOTIFICATION, 0);
 	const kaal_cptr a = harness_create(KAAL_CAP_CNODE, 4);
-	assert_status(KAAL_OK, kaal_cnode_copy(at(a, 5, 4), harness_ref(n)));
+	assert_status(KAAL_OK, kaal_cnode_copy(harness_at(a, 5, 4), harness_ref(n)));
 	const kaal_cptr dst = harness_slot();
 	const struct kaal_cap_info before = harness_identify(n);
 
 	const struct kaal_slot_ref bad[] = {
-	    at(h.root, (UINT64_C(1) << 60) + n, 64), /* beyond the 56 index bits */
-	    at(h.root, (UINT64_C(1) << 56) | n, 64), /* the lowest bit past them */
-	    at(h.root, n, 65),                       /* more than a word */
-	    at(h.root, n, 255),                      /* the widest depth field */
-	    at(h.root, n, 0),                        /* an index in no bits */
-	    at(a, 5 | (1 << 4), 4),                  /* one bit past a's radix */
-	    at(a, 5 | (UINT64_C(1) << 40), 4),       /* far past it */
-	    at(a, 5 | (UINT64_C(1) << 55), 55),      /* past a 55-bit depth */
+	    harness_at(h.root, (UINT64_C(1) << 60) + n, 64), /* beyond the 56 index bits */
+	    harness_at(h.root, (UINT64_C(1) << 56) | n, 64), /* the lowest bit past them */
+	    harness_at(h.root, n, 65),                       /* more than a word */
+	    harness_at(h.root, n, 255),                      /* the widest depth field */
+	    harness_at(h.root, n, 0),                        /* an index in no bits */
+	    harness_at(a, 5 | (1 << 4), 4),                  /* one bit past a's radix */
+	    harness_at(a, 5 | (UINT64_C(1) << 40), 4),       /* far past it */
+	    harness_at(a, 5 | (UINT64_C(1) << 55), 55),      /* past a 55-bit depth */
 	};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct kaal_cap_info info;
@@ -281,7 +268,7 @@ static void oversized_slot_operands(void **state)
 		assert_status(KAAL_INVALID_ARGUMENT, kaal_cnode_revoke(bad[i]));
 		harness_assert_empty(harness_ref(dst));
 		harness_assert_same_cap(before, harness_identify(n));
-		harness_assert_same_cap(before, harness_identify_ref(at(a, 5, 4)));
+		harness_assert_same_cap(before, harness_identify_ref(harness_at(a, 5, 4)));
 	}
 
 	/* Packed by hand, the same operands still cannot alias a slot. */
@@ -318,23 +305,23 @@ static void guard_mismatch(void **state)
 	kaal_cptr a = harness_create(KAAL_CAP_CNODE, 4);
 	kaal_cptr b = harness_create(KAAL_CAP_CNODE, 4);
 	kaal_cptr n = harness_create(KAAL_CAP_NOTIFICATION, 0);
-	assert_status(KAAL_OK, kaal_cnode_mint(at(a, 3, 4), harness_ref(b), KAAL_RIGHTS_ALL,
+	assert_status(KAAL_OK, kaal_cnode_mint(harness_at(a, 3, 4), harness_ref(b), KAAL_RIGHTS_ALL,
 	                                       guard_of(4, 0xA)));
-	struct kaal_cap_info guarded_info = harness_identify_ref(at(a, 3, 4));
+	struct kaal_cap_info guarded_info = harness_identify_ref(harness_at(a, 3, 4));
 	assert_int_equal(KAAL_CAP_CNODE, guarded_info.type);
 	assert_int_equal(0xA, guarded_info.badge);
 	assert_int_equal(harness_identify(b).object, guarded_info.object);
 
-	struct kaal_slot_ref good = at(a, (3 << 8) | (0xA << 4) | 2, 12);
+	struct kaal_slot_ref good = harness_at(a, (3 << 8) | (0xA << 4) | 2, 12);
 	assert_status(KAAL_OK, kaal_cnode_copy(good, harness_ref(n)));
 	harness_assert_same_cap(harness_identify(n), harness_identify_ref(good));
 	/* b's own capability has no guard. */
-	harness_assert_same_cap(harness_identify(n), harness_identify_ref(at(b, 2, 4)));
+	harness_assert_same_cap(harness_identify(n), harness_identify_ref(harness_at(b, 2, 4)));
 
 	kaal_cptr dst = harness_slot();
 	static const kaal_word wrong[] = {0x0, 0x2, 0x5, 0x8, 0xB, 0xF};
 	for (unsigned i = 0; i < sizeof(wrong) / sizeof(wrong[0]); i++) {
-		struct kaal_slot_ref bad = at(a, (3 << 8) | (wrong[i] << 4) | 2, 12);
+		struct kaal_slot_ref bad = harness_at(a, (3 << 8) | (wrong[i] << 4) | 2, 12);
 		struct kaal_cap_info info;
 		assert_status(KAAL_GUARD_MISMATCH, kaal_cnode_identify(bad, &info));
 		assert_status(KAAL_GUARD_MISMATCH, kaal_cnode_copy(harness_ref(dst), bad));
@@ -346,20 +333,22 @@ static void guard_mismatch(void **state)
 	}
 	/* The guarded level needs its guard's bits too: 4 bits are not enough. */
 	struct kaal_cap_info info;
-	assert_status(KAAL_DEPTH_MISMATCH, kaal_cnode_identify(at(a, (3 << 4) | 2, 8), &info));
+	assert_status(KAAL_DEPTH_MISMATCH,
+	              kaal_cnode_identify(harness_at(a, (3 << 4) | 2, 8), &info));
 
 	/* A guard on the first level as well: 8 bits 0x5A above a's 4. */
-	kaal_cptr ga = guarded(a, 8, 0x5A);
+	kaal_cptr ga = harness_guarded(a, 8, 0x5A);
 	kaal_word top = (0x5A << 4) | 3;
-	harness_assert_same_cap(harness_identify(n),
-	                        harness_identify_ref(at(ga, (top << 8) | (0xA << 4) | 2, 20)));
+	harness_assert_same_cap(harness_identify(n), harness_identify_ref(harness_at(
+	                                                 ga, (top << 8) | (0xA << 4) | 2, 20)));
+	assert_status(KAAL_GUARD_MISMATCH,
+	              kaal_cnode_identify(
+	                  harness_at(ga, (((top ^ 0x100)) << 8) | (0xA << 4) | 2, 20), &info));
+	assert_status(KAAL_GUARD_MISMATCH, kaal_cnode_identify(harness_at(ga, 3, 12), &info));
+	/* The first level's guard is checked before the second level is reached. */
 	assert_status(
 	    KAAL_GUARD_MISMATCH,
-	    kaal_cnode_identify(at(ga, (((top ^ 0x100)) << 8) | (0xA << 4) | 2, 20), &info));
-	assert_status(KAAL_GUARD_MISMATCH, kaal_cnode_identify(at(ga, 3, 12), &info));
-	/* The first level's guard is checked before the second level is reached. */
-	assert_status(KAAL_GUARD_MISMATCH,
-	              kaal_cnode_identify(at(ga, ((top ^ 0x10) << 8) | (0x5 << 4) | 2, 20), &info));
+	    kaal_cnode_identify(harness_at(ga, ((top ^ 0x10) << 8) | (0x5 << 4) | 2, 20), &info));
 }
 
 /* Minting a CNode capability sets its guard, within the bits a word leaves. */
@@ -368,19 +357,19 @@ static void guard_minting(void **state)
 	(void)state;
 	kaal_cptr c = harness_create(KAAL_CAP_CNODE, 4);
 	kaal_cptr n = harness_create(KAAL_CAP_NOTIFICATION, 0);
-	assert_status(KAAL_OK, kaal_cnode_copy(at(c, 6, 4), harness_ref(n)));
+	assert_status(KAAL_OK, kaal_cnode_copy(harness_at(c, 6, 4), harness_ref(n)));
 
 	/* radix 4 + guard 60 = 64: a cptr of the whole word, like the root CNode. */
-	kaal_cptr full = guarded(c, 60, 0);
-	harness_assert_same_cap(harness_identify(n), harness_identify_ref(at(full, 6, 64)));
+	kaal_cptr full = harness_guarded(c, 60, 0);
+	harness_assert_same_cap(harness_identify(n), harness_identify_ref(harness_at(full, 6, 64)));
 	/* A guard reaching bit 55, the highest index bit a slot operand carries. */
 	const kaal_word value = UINT64_C(0xDCBA987654321);
-	kaal_cptr high = guarded(c, 60, value);
+	kaal_cptr high = harness_guarded(c, 60, value);
 	assert_int_equal(value, harness_identify(high).badge);
 	harness_assert_same_cap(harness_identify(n),
-	                        harness_identify_ref(at(high, (value << 4) | 6, 64)));
+	                        harness_identify_ref(harness_at(high, (value << 4) | 6, 64)));
 	struct kaal_cap_info info;
-	assert_status(KAAL_GUARD_MISMATCH, kaal_cnode_identify(at(high, 6, 64), &info));
+	assert_status(KAAL_GUARD_MISMATCH, kaal_cnode_identify(harness_at(high, 6, 64), &info));
 
 	kaal_cptr dst = harness_slot();
 	struct kaal_cap_info cinfo = harness_identify(c);
@@ -422,21 +411,23 @@ static void guard_minting(void **state)
 	harness_assert_empty(harness_ref(dst));
 
 	/* A guarded capability can be minted again with another guard. */
-	kaal_cptr g1 = guarded(c, 4, 0xA);
+	kaal_cptr g1 = harness_guarded(c, 4, 0xA);
 	assert_status(KAAL_OK, kaal_cnode_mint(harness_ref(dst), harness_ref(g1), KAAL_RIGHTS_ALL,
 	                                       guard_of(2, 0x3)));
 	assert_int_equal(0x3, harness_identify(dst).badge);
 	harness_assert_same_cap(harness_identify(n),
-	                        harness_identify_ref(at(dst, (0x3 << 4) | 6, 6)));
+	                        harness_identify_ref(harness_at(dst, (0x3 << 4) | 6, 6)));
 	/* The old guard no longer applies. */
-	assert_status(KAAL_GUARD_MISMATCH, kaal_cnode_identify(at(dst, (0xA << 4) | 6, 8), &info));
+	assert_status(KAAL_GUARD_MISMATCH,
+	              kaal_cnode_identify(harness_at(dst, (0xA << 4) | 6, 8), &info));
 	/* A copy keeps the guard. */
 	kaal_cptr copy = harness_slot();
 	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(copy), harness_ref(g1)));
 	assert_int_equal(0xA, harness_identify(copy).badge);
 	harness_assert_same_cap(harness_identify(n),
-	                        harness_identify_ref(at(copy, (0xA << 4) | 6, 8)));
-	assert_status(KAAL_GUARD_MISMATCH, kaal_cnode_identify(at(copy, (0x3 << 4) | 6, 8), &info));
+	                        harness_identify_ref(harness_at(copy, (0xA << 4) | 6, 8)));
+	assert_status(KAAL_GUARD_MISMATCH,
+	              kaal_cnode_identify(harness_at(copy, (0x3 << 4) | 6, 8), &info));
 }
 
 /*
@@ -466,15 +457,15 @@ static void two_level_invocations(void **state)
 	kaal_cptr x = harness_create(KAAL_CAP_NOTIFICATION, 0);
 	kaal_cptr m = harness_create(KAAL_CAP_NOTIFICATION, 0);
 	assert_true(n < 256);
-	assert_status(KAAL_OK, kaal_cnode_copy(at(a, 3, 4), harness_ref(b)));
-	assert_status(KAAL_OK, kaal_cnode_copy(at(a, 5, 4), harness_ref(x)));
-	assert_status(KAAL_OK, kaal_cnode_mint(at(a, 9, 4), harness_ref(b2), KAAL_RIGHTS_ALL,
-	                                       guard_of(8, 0)));
-	assert_status(KAAL_OK, kaal_cnode_mint(at(a, 10, 4), harness_ref(b3), KAAL_RIGHTS_ALL,
-	                                       guard_of(4, 0xA)));
-	assert_status(KAAL_OK, kaal_cnode_copy(at(b, 0x25, 8), harness_ref(n)));
-	assert_status(KAAL_OK, kaal_cnode_copy(at(b3, 2, 4), harness_ref(m)));
-	kaal_cptr cspace = guarded(a, 52, 0);
+	assert_status(KAAL_OK, kaal_cnode_copy(harness_at(a, 3, 4), harness_ref(b)));
+	assert_status(KAAL_OK, kaal_cnode_copy(harness_at(a, 5, 4), harness_ref(x)));
+	assert_status(KAAL_OK, kaal_cnode_mint(harness_at(a, 9, 4), harness_ref(b2),
+	                                       KAAL_RIGHTS_ALL, guard_of(8, 0)));
+	assert_status(KAAL_OK, kaal_cnode_mint(harness_at(a, 10, 4), harness_ref(b3),
+	                                       KAAL_RIGHTS_ALL, guard_of(4, 0xA)));
+	assert_status(KAAL_OK, kaal_cnode_copy(harness_at(b, 0x25, 8), harness_ref(n)));
+	assert_status(KAAL_OK, kaal_cnode_copy(harness_at(b3, 2, 4), harness_ref(m)));
+	kaal_cptr cspace = harness_guarded(a, 52, 0);
 
 	static const struct {
 		kaal_cptr cptr;
@@ -515,7 +506,7 @@ static void use_own_cspace(kaal_word root_cptr)
 {
 	own_status[0] = kaal_signal(root_cptr, 0x1);
 	own_status[1] = kaal_signal(7, 0x2);
-	own_status[2] = kaal_cnode_copy(at(1, 8, 64), at(1, 7, 64));
+	own_status[2] = kaal_cnode_copy(harness_at(1, 8, 64), harness_at(1, 7, 64));
 	own_status[3] = kaal_signal(8, 0x4);
 	harness_barrier_wait();
 }
@@ -524,13 +515,13 @@ static void thread_sees_only_its_cspace(void **state)
 {
 	(void)state;
 	kaal_cptr r2 = harness_create(KAAL_CAP_CNODE, 12);
-	kaal_cptr cspace = guarded(r2, 52, 0);
+	kaal_cptr cspace = harness_guarded(r2, 52, 0);
 	kaal_cptr n1 = harness_create(KAAL_CAP_NOTIFICATION, 0);
 	kaal_cptr n2 = harness_create(KAAL_CAP_NOTIFICATION, 0);
 	assert_true(n1 != 1 && n1 != 7 && n1 != 8);
-	assert_status(KAAL_OK, kaal_cnode_copy(at(r2, 7, 12), harness_ref(n2)));
-	assert_status(KAAL_OK, kaal_cnode_copy(at(r2, 1, 12), harness_ref(cspace)));
-	harness_assert_empty(at(r2, n1, 12));
+	assert_status(KAAL_OK, kaal_cnode_copy(harness_at(r2, 7, 12), harness_ref(n2)));
+	assert_status(KAAL_OK, kaal_cnode_copy(harness_at(r2, 1, 12), harness_ref(cspace)));
+	harness_assert_empty(harness_at(r2, n1, 12));
 
 	harness_barrier_init(2);
 	harness_thread(use_own_cspace, n1, cspace);
@@ -542,7 +533,7 @@ static void thread_sees_only_its_cspace(void **state)
 	assert_status(KAAL_OK, own_status[3]);
 	assert_int_equal(0, harness_peek(n1));
 	assert_int_equal(0x6, harness_peek(n2));
-	harness_assert_same_cap(harness_identify(n2), harness_identify_ref(at(r2, 8, 12)));
+	harness_assert_same_cap(harness_identify(n2), harness_identify_ref(harness_at(r2, 8, 12)));
 }
 
 /* Revoking a CNode's original capability removes a thread's CSpace copy: its root is gone. */
@@ -561,9 +552,9 @@ static void revoked_cspace_root(void **state)
 {
 	(void)state;
 	kaal_cptr r2 = harness_create(KAAL_CAP_CNODE, 12);
-	kaal_cptr cspace = guarded(r2, 52, 0);
+	kaal_cptr cspace = harness_guarded(r2, 52, 0);
 	kaal_cptr n = harness_create(KAAL_CAP_NOTIFICATION, 0);
-	assert_status(KAAL_OK, kaal_cnode_copy(at(r2, 7, 12), harness_ref(n)));
+	assert_status(KAAL_OK, kaal_cnode_copy(harness_at(r2, 7, 12), harness_ref(n)));
 	harness_barrier_init(2);
 	harness_thread(signal_before_and_after, 7, cspace);
 	harness_barrier_wait();
@@ -577,27 +568,25 @@ static void revoked_cspace_root(void **state)
 	assert_status(KAAL_INVALID_ROOT, revoked_status[1]);
 	assert_int_equal(0x1, harness_peek(n));
 	/* The CNode itself lives on with its contents. */
-	harness_assert_same_cap(harness_identify(n), harness_identify_ref(at(r2, 7, 12)));
+	harness_assert_same_cap(harness_identify(n), harness_identify_ref(harness_at(r2, 7, 12)));
 }
-
-#define CASE(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    CASE(root_cptr_is_slot_index),
-	    CASE(invocation_error_order),
-	    CASE(invalid_root),
-	    CASE(root_cnode_needs_full_depth),
-	    CASE(two_level_cnode_ops),
-	    CASE(missing_capability),
-	    CASE(depth_mismatch),
-	    CASE(oversized_slot_operands),
-	    CASE(guard_mismatch),
-	    CASE(guard_minting),
-	    CASE(two_level_invocations),
-	    CASE(thread_sees_only_its_cspace),
-	    CASE(revoked_cspace_root),
+	    HARNESS_CASE(root_cptr_is_slot_index),
+	    HARNESS_CASE(invocation_error_order),
+	    HARNESS_CASE(invalid_root),
+	    HARNESS_CASE(root_cnode_needs_full_depth),
+	    HARNESS_CASE(two_level_cnode_ops),
+	    HARNESS_CASE(missing_capability),
+	    HARNESS_CASE(depth_mismatch),
+	    HARNESS_CASE(oversized_slot_operands),
+	    HARNESS_CASE(guard_mismatch),
+	    HARNESS_CASE(guard_minting),
+	    HARNESS_CASE(two_level_invocations),
+	    HARNESS_CASE(thread_sees_only_its_cspace),
+	    HARNESS_CASE(revoked_cspace_root),
 	};
 	return cmocka_run_group_tests_name("cspace", tests, NULL, NULL);
 }

@@ -832,32 +832,30 @@ static void thread_without_ipc_buffer(void **state)
 	assert_status(KAAL_OK, b.short_st);
 }
 
-#define CASE(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    CASE(send_delivers_words_label_and_badge),
-	    CASE(call_and_reply_four_words),
-	    CASE(call_and_reply_through_ipc_buffers),
-	    CASE(reply_recv_serves_calls_in_a_loop),
-	    CASE(nb_send_without_receiver_is_dropped),
-	    CASE(nb_send_reaches_a_waiting_receiver),
-	    CASE(oversized_messages_are_rejected),
-	    CASE(reply_needs_a_caller_and_a_valid_message),
-	    CASE(blocked_senders_are_served_in_order),
-	    CASE(blocked_receivers_are_served_in_order),
-	    CASE(capability_transfer_with_grant),
-	    CASE(capability_transfer_without_grant_is_dropped),
-	    CASE(capability_transfer_that_cannot_happen_is_dropped),
-	    CASE(reply_capability_needs_the_servers_grant),
-	    CASE(deleting_an_endpoint_wakes_its_receiver),
-	    CASE(deleting_an_endpoint_wakes_its_senders),
-	    CASE(deleting_an_endpoint_keeps_a_received_call),
-	    CASE(destroying_the_server_fails_its_caller),
-	    CASE(exiting_server_fails_its_caller),
-	    CASE(a_new_call_drops_the_unanswered_one),
-	    CASE(thread_without_ipc_buffer),
+	    HARNESS_CASE(send_delivers_words_label_and_badge),
+	    HARNESS_CASE(call_and_reply_four_words),
+	    HARNESS_CASE(call_and_reply_through_ipc_buffers),
+	    HARNESS_CASE(reply_recv_serves_calls_in_a_loop),
+	    HARNESS_CASE(nb_send_without_receiver_is_dropped),
+	    HARNESS_CASE(nb_send_reaches_a_waiting_receiver),
+	    HARNESS_CASE(oversized_messages_are_rejected),
+	    HARNESS_CASE(reply_needs_a_caller_and_a_valid_message),
+	    HARNESS_CASE(blocked_senders_are_served_in_order),
+	    HARNESS_CASE(blocked_receivers_are_served_in_order),
+	    HARNESS_CASE(capability_transfer_with_grant),
+	    HARNESS_CASE(capability_transfer_without_grant_is_dropped),
+	    HARNESS_CASE(capability_transfer_that_cannot_happen_is_dropped),
+	    HARNESS_CASE(reply_capability_needs_the_servers_grant),
+	    HARNESS_CASE(deleting_an_endpoint_wakes_its_receiver),
+	    HARNESS_CASE(deleting_an_endpoint_wakes_its_senders),
+	    HARNESS_CASE(deleting_an_endpoint_keeps_a_received_call),
+	    HARNESS_CASE(destroying_the_server_fails_its_caller),
+	    HARNESS_CASE(exiting_server_fails_its_caller),
+	    HARNESS_CASE(a_new_call_drops_the_unanswered_one),
+	    HARNESS_CASE(thread_without_ipc_buffer),
 	};
 	return cmocka_run_group_tests_name("endpoint", tests, NULL, NULL);
 }

@@ -223,15 +223,6 @@ static void assert_rounds(const struct echo *e, const struct rounds *r, kaal_wor
 	}
 }
 
-/* A copy of the CNode capability cnode in a fresh root slot, with a guard of bits bits. */
-static kaal_cptr guarded(kaal_cptr cnode, unsigned bits, kaal_word guard)
-{
-	kaal_cptr slot = harness_slot();
-	assert_status(KAAL_OK, kaal_cnode_mint(harness_ref(slot), harness_ref(cnode),
-	                                       KAAL_RIGHTS_ALL, kaal_cnode_guard(guard, bits)));
-	return slot;
-}
-
 /* A new CNode of the radix holding copies of caps in its slots 0, 1, ... (cptr 0: none). */
 static kaal_cptr cnode_of(unsigned radix, const kaal_cptr *caps, unsigned count)
 {
@@ -250,7 +241,7 @@ static kaal_cptr cnode_of(unsigned radix, const kaal_cptr *caps, unsigned count)
 
 static kaal_cptr one_level_cspace(const kaal_cptr *caps, unsigned count)
 {
-	return guarded(cnode_of(8, caps, count), 56, GUARD);
+	return harness_guarded(cnode_of(8, caps, count), 56, GUARD);
 }
 
 /*
@@ -262,7 +253,7 @@ static kaal_cptr one_level_cspace(const kaal_cptr *caps, unsigned count)
 static kaal_cptr two_level_cspace(const kaal_cptr *caps, unsigned count, kaal_cptr decoy)
 {
 	const kaal_cptr top[] = {cnode_of(8, caps, count), decoy, decoy, decoy};
-	return guarded(cnode_of(4, top, 4), 52, 0);
+	return harness_guarded(cnode_of(4, top, 4), 52, 0);
 }
 
 /* Every Call and ReplyRecv of a client/server round trip is fast, with the general results. */
@@ -649,24 +640,22 @@ static void reply_capability_needs_the_servers_grant(void **state)
 	}
 }
 
-#define CASE(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    CASE(round_trips_take_the_fast_path),
-	    CASE(two_level_cspaces_take_the_general_path),
-	    CASE(one_level_cspace_with_a_guard),
-	    CASE(five_words_take_the_general_path),
-	    CASE(call_carrying_a_capability),
-	    CASE(call_without_a_waiting_receiver),
-	    CASE(refused_calls_change_nothing),
-	    CASE(call_to_a_receiver_owing_a_reply),
-	    CASE(reply_recv_without_a_reply_capability),
-	    CASE(reply_recv_with_a_sender_queued),
-	    CASE(reply_recv_with_pending_notification_bits),
-	    CASE(refused_reply_recvs_change_nothing),
-	    CASE(reply_capability_needs_the_servers_grant),
+	    HARNESS_CASE(round_trips_take_the_fast_path),
+	    HARNESS_CASE(two_level_cspaces_take_the_general_path),
+	    HARNESS_CASE(one_level_cspace_with_a_guard),
+	    HARNESS_CASE(five_words_take_the_general_path),
+	    HARNESS_CASE(call_carrying_a_capability),
+	    HARNESS_CASE(call_without_a_waiting_receiver),
+	    HARNESS_CASE(refused_calls_change_nothing),
+	    HARNESS_CASE(call_to_a_receiver_owing_a_reply),
+	    HARNESS_CASE(reply_recv_without_a_reply_capability),
+	    HARNESS_CASE(reply_recv_with_a_sender_queued),
+	    HARNESS_CASE(reply_recv_with_pending_notification_bits),
+	    HARNESS_CASE(refused_reply_recvs_change_nothing),
+	    HARNESS_CASE(reply_capability_needs_the_servers_grant),
 	};
 	return cmocka_run_group_tests_name("fastpath", tests, NULL, NULL);
 }

@@ -7,25 +7,6 @@
 #define LARGE_PAGE (UINT64_C(1) << KAAL_LARGE_PAGE_BITS)
 #define RW         (KAAL_RIGHT_READ | KAAL_RIGHT_WRITE)
 
-static kaal_cptr new_frame(void)
-{
-	return harness_create(KAAL_CAP_FRAME, KAAL_PAGE_BITS);
-}
-
-static kaal_cptr copy_of(kaal_cptr src)
-{
-	kaal_cptr dst = harness_slot();
-	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(dst), harness_ref(src)));
-	return dst;
-}
-
-static kaal_cptr derive_of(kaal_cptr src, unsigned rights)
-{
-	kaal_cptr dst = harness_slot();
-	assert_status(KAAL_OK, kaal_cnode_derive(harness_ref(dst), harness_ref(src), rights));
-	return dst;
-}
-
 static void *map(kaal_cptr frame, unsigned rights)
 {
 	void *p = NULL;
@@ -35,29 +16,13 @@ static void *map(kaal_cptr frame, unsigned rights)
 	return p;
 }
 
-/* Where a frame capability is mapped (0: not mapped), as identify reports it. */
-static kaal_word mapped_at(kaal_cptr frame)
-{
-	return harness_identify(frame).badge;
-}
-
-/* The state a failing call must leave alone. */
-static void assert_same(kaal_cptr slot, struct kaal_cap_info before)
-{
-	struct kaal_cap_info now = harness_identify(slot);
-	assert_int_equal(before.type, now.type);
-	assert_int_equal(before.rights, now.rights);
-	assert_int_equal(before.badge, now.badge);
-	assert_int_equal(before.object, now.object);
-}
-
 static void map_write_read_unmap(void **state)
 {
 	(void)state;
-	kaal_cptr f = new_frame();
-	assert_int_equal(0, mapped_at(f));
+	kaal_cptr f = harness_frame();
+	assert_int_equal(0, harness_mapped_at(f));
 	uint8_t *p = map(f, RW);
-	assert_int_equal((uintptr_t)p, mapped_at(f));
+	assert_int_equal((uintptr_t)p, harness_mapped_at(f));
 	for (unsigned i = 0; i < PAGE; i++)
 		assert_int_equal(0, p[i]);
 	memset(p, 0x3C, PAGE);
@@ -67,7 +32,7 @@ static void map_write_read_unmap(void **state)
 	assert_int_equal(KAAL_CAP_FRAME, ci.type);
 	assert_int_equal(KAAL_RIGHTS_ALL, ci.rights);
 	assert_status(KAAL_OK, kaal_unmap(f));
-	assert_int_equal(0, mapped_at(f));
+	assert_int_equal(0, harness_mapped_at(f));
 
 	/* Mapped again, the same memory still holds what was written. */
 	p = map(f, KAAL_RIGHT_READ);
@@ -80,14 +45,14 @@ static void map_write_read_unmap(void **state)
 static void copies_share_the_page(void **state)
 {
 	(void)state;
-	kaal_cptr a = new_frame();
-	kaal_cptr b = copy_of(a);
+	kaal_cptr a = harness_frame();
+	kaal_cptr b = harness_copy(a);
 	assert_int_equal(harness_identify(a).object, harness_identify(b).object);
 	volatile uint32_t *pa = map(a, RW);
 	volatile uint32_t *pb = map(b, RW);
 	assert_ptr_not_equal(pa, pb);
-	assert_int_equal((uintptr_t)pa, mapped_at(a));
-	assert_int_equal((uintptr_t)pb, mapped_at(b));
+	assert_int_equal((uintptr_t)pa, harness_mapped_at(a));
+	assert_int_equal((uintptr_t)pb, harness_mapped_at(b));
 	pa[0] = 0xCAFEF00D;
 	assert_int_equal(0xCAFEF00D, pb[0]);
 	pb[1023] = 0x12345678;
@@ -95,14 +60,14 @@ static void copies_share_the_page(void **state)
 
 	/* Unmapping one copy leaves the other mapped and working. */
 	assert_status(KAAL_OK, kaal_unmap(a));
-	assert_int_equal(0, mapped_at(a));
-	assert_int_equal((uintptr_t)pb, mapped_at(b));
+	assert_int_equal(0, harness_mapped_at(a));
+	assert_int_equal((uintptr_t)pb, harness_mapped_at(b));
 	pb[2] = 7;
 	assert_int_equal(7, pb[2]);
 
 	/* A copy of a mapped capability is itself unmapped. */
-	kaal_cptr c = copy_of(b);
-	assert_int_equal(0, mapped_at(c));
+	kaal_cptr c = harness_copy(b);
+	assert_int_equal(0, harness_mapped_at(c));
 	volatile uint32_t *pc = map(c, KAAL_RIGHT_READ);
 	assert_int_equal(7, pc[2]);
 	assert_int_equal(0xCAFEF00D, pc[0]);
@@ -112,8 +77,8 @@ static void copies_share_the_page(void **state)
 static void distinct_frames_do_not_share(void **state)
 {
 	(void)state;
-	kaal_cptr a = new_frame();
-	kaal_cptr b = new_frame();
+	kaal_cptr a = harness_frame();
+	kaal_cptr b = harness_frame();
 	assert_int_not_equal(harness_identify(a).object, harness_identify(b).object);
 	uint8_t *pa = map(a, RW);
 	uint8_t *pb = map(b, RW);
@@ -124,20 +89,20 @@ static void distinct_frames_do_not_share(void **state)
 static void read_only_mapping(void **state)
 {
 	(void)state;
-	kaal_cptr f = new_frame();
-	kaal_cptr w = copy_of(f);
+	kaal_cptr f = harness_frame();
+	kaal_cptr w = harness_copy(f);
 	uint8_t *pw = map(w, RW);
 	pw[5] = 0x77;
 	/* A read-only mapping of a capability that has Write too. */
 	const uint8_t *pr = map(f, KAAL_RIGHT_READ);
-	assert_int_equal((uintptr_t)pr, mapped_at(f));
+	assert_int_equal((uintptr_t)pr, harness_mapped_at(f));
 	assert_int_equal(KAAL_RIGHTS_ALL, harness_identify(f).rights);
 	assert_int_equal(0x77, pr[5]);
 	pw[6] = 0x78;
 	assert_int_equal(0x78, pr[6]);
 
 	/* A read-only capability maps for reading only. */
-	kaal_cptr ro = derive_of(f, KAAL_RIGHT_READ);
+	kaal_cptr ro = harness_derive(f, KAAL_RIGHT_READ);
 	struct kaal_cap_info before = harness_identify(ro);
 	assert_int_equal(KAAL_RIGHT_READ, before.rights);
 	assert_int_equal(0, before.badge);
@@ -145,32 +110,32 @@ static void read_only_mapping(void **state)
 	assert_status(KAAL_MISSING_RIGHT, kaal_map(ro, 0, RW, &p));
 	assert_null(p);
 	assert_status(KAAL_MISSING_RIGHT, kaal_map(ro, 0, KAAL_RIGHT_WRITE, &p));
-	assert_same(ro, before);
+	harness_assert_holds(ro, before);
 	const uint8_t *pro = map(ro, KAAL_RIGHT_READ);
 	assert_int_equal(0x77, pro[5]);
 
 	/* A write-only capability maps write-only, and not for reading. */
-	kaal_cptr wo = derive_of(w, KAAL_RIGHT_WRITE);
+	kaal_cptr wo = harness_derive(w, KAAL_RIGHT_WRITE);
 	before = harness_identify(wo);
 	assert_status(KAAL_MISSING_RIGHT, kaal_map(wo, 0, KAAL_RIGHT_READ, &p));
 	assert_status(KAAL_MISSING_RIGHT, kaal_map(wo, 0, RW, &p));
-	assert_same(wo, before);
+	harness_assert_holds(wo, before);
 	assert_status(KAAL_OK, kaal_map(wo, 0, KAAL_RIGHT_WRITE, &p));
-	assert_int_equal((uintptr_t)p, mapped_at(wo));
+	assert_int_equal((uintptr_t)p, harness_mapped_at(wo));
 
 	/* A capability with neither maps nothing. */
-	kaal_cptr none = derive_of(f, KAAL_RIGHT_GRANT);
+	kaal_cptr none = harness_derive(f, KAAL_RIGHT_GRANT);
 	before = harness_identify(none);
 	assert_status(KAAL_MISSING_RIGHT, kaal_map(none, 0, KAAL_RIGHT_READ, &p));
-	assert_same(none, before);
+	harness_assert_holds(none, before);
 }
 
 static void map_twice_and_unmap_unmapped(void **state)
 {
 	(void)state;
-	kaal_cptr f = new_frame();
+	kaal_cptr f = harness_frame();
 	assert_status(KAAL_ILLEGAL_OPERATION, kaal_unmap(f));
-	assert_int_equal(0, mapped_at(f));
+	assert_int_equal(0, harness_mapped_at(f));
 	uint8_t *p = map(f, RW);
 	struct kaal_cap_info before = harness_identify(f);
 	void *q = NULL;
@@ -179,17 +144,17 @@ static void map_twice_and_unmap_unmapped(void **state)
 	/* Even with arguments that are wrong as well: the mapped state is reported. */
 	assert_status(KAAL_ILLEGAL_OPERATION, kaal_map(f, 0, 0, &q));
 	assert_null(q);
-	assert_same(f, before);
+	harness_assert_holds(f, before);
 	p[0] = 9; /* the first mapping is still there */
 	assert_status(KAAL_OK, kaal_unmap(f));
 	assert_status(KAAL_ILLEGAL_OPERATION, kaal_unmap(f));
-	assert_int_equal(0, mapped_at(f));
+	assert_int_equal(0, harness_mapped_at(f));
 }
 
 static void bad_rights_and_addresses(void **state)
 {
 	(void)state;
-	kaal_cptr f = new_frame();
+	kaal_cptr f = harness_frame();
 	struct kaal_cap_info before = harness_identify(f);
 	void *p = NULL;
 	const unsigned bad_rights[] = {0,
@@ -201,19 +166,19 @@ static void bad_rights_and_addresses(void **state)
 	                               0x80000000u};
 	for (unsigned i = 0; i < sizeof(bad_rights) / sizeof(bad_rights[0]); i++) {
 		assert_status(KAAL_INVALID_ARGUMENT, kaal_map(f, 0, bad_rights[i], &p));
-		assert_same(f, before);
+		harness_assert_holds(f, before);
 	}
 	/* Rights wider than 32 bits are not truncated into valid ones. */
 	struct kaal_result r =
 	    kaal_syscall(KAAL_SYS_MAP, f, 0, (UINT64_C(1) << 32) | KAAL_RIGHT_READ, 0, 0, 0);
 	assert_status(KAAL_INVALID_ARGUMENT, r.status);
-	assert_same(f, before);
+	harness_assert_holds(f, before);
 
 	/* A fixed address must be aligned to the frame. */
 	const kaal_word bad_vaddr[] = {0x10000001, 0x10000800, 0x10000FFF, 8};
 	for (unsigned i = 0; i < sizeof(bad_vaddr) / sizeof(bad_vaddr[0]); i++) {
 		assert_status(KAAL_INVALID_ARGUMENT, kaal_map(f, bad_vaddr[i], RW, &p));
-		assert_same(f, before);
+		harness_assert_holds(f, before);
 	}
 	assert_null(p);
 
@@ -222,11 +187,11 @@ static void bad_rights_and_addresses(void **state)
 	struct kaal_cap_info big_before = harness_identify(big);
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_map(big, 0x40001000, RW, &p));
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_map(big, 0x40100000, RW, &p));
-	assert_same(big, big_before);
+	harness_assert_holds(big, big_before);
 	uint8_t *q = map(big, RW);
 	q[LARGE_PAGE - 1] = 0xEE;
 	assert_int_equal(0xEE, q[LARGE_PAGE - 1]);
-	assert_int_equal((uintptr_t)q, mapped_at(big));
+	assert_int_equal((uintptr_t)q, harness_mapped_at(big));
 }
 
 /* Only frames map; lookups fail in the usual order. */
@@ -258,9 +223,9 @@ static void map_needs_a_frame(void **state)
 static void delete_unmaps(void **state)
 {
 	(void)state;
-	kaal_cptr a = new_frame();
-	kaal_cptr b = new_frame();
-	kaal_cptr c = new_frame();
+	kaal_cptr a = harness_frame();
+	kaal_cptr b = harness_frame();
+	kaal_cptr c = harness_frame();
 	uint8_t *pa = map(a, RW);
 	pa[0] = 0xAA;
 	kaal_word at = (uintptr_t)pa;
@@ -269,13 +234,13 @@ static void delete_unmaps(void **state)
 	void *p = NULL;
 	struct kaal_cap_info before = harness_identify(b);
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_map(b, at, RW, &p));
-	assert_same(b, before);
+	harness_assert_holds(b, before);
 	assert_int_equal(0xAA, pa[0]);
 
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(a)));
 	assert_status(KAAL_OK, kaal_map(b, at, RW, &p));
 	assert_int_equal(at, (uintptr_t)p);
-	assert_int_equal(at, mapped_at(b));
+	assert_int_equal(at, harness_mapped_at(b));
 	uint8_t *pb = p;
 	assert_int_equal(0, pb[0]); /* b's own page, not a's */
 	pb[1] = 0xBB;
@@ -296,7 +261,7 @@ static void delete_unmaps(void **state)
 	kaal_word fat = (uintptr_t)pf;
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(ut)));
 	assert_int_equal(KAAL_CAP_NULL, harness_identify(f).type);
-	kaal_cptr d = new_frame();
+	kaal_cptr d = harness_frame();
 	assert_status(KAAL_OK, kaal_map(d, fat, RW, &p));
 	assert_int_equal(fat, (uintptr_t)p);
 	assert_int_equal(0, ((uint8_t *)p)[0]);
@@ -306,44 +271,35 @@ static void delete_unmaps(void **state)
 static void move_keeps_mapping(void **state)
 {
 	(void)state;
-	kaal_cptr a = new_frame();
+	kaal_cptr a = harness_frame();
 	uint8_t *p = map(a, RW);
 	kaal_cptr b = harness_slot();
 	assert_status(KAAL_OK, kaal_cnode_move(harness_ref(b), harness_ref(a)));
 	assert_int_equal(KAAL_CAP_NULL, harness_identify(a).type);
-	assert_int_equal((uintptr_t)p, mapped_at(b));
+	assert_int_equal((uintptr_t)p, harness_mapped_at(b));
 	p[0] = 3;
 	assert_status(KAAL_ILLEGAL_OPERATION, kaal_map(b, 0, RW, &(void *){NULL}));
 	assert_status(KAAL_OK, kaal_unmap(b));
-	assert_int_equal(0, mapped_at(b));
-}
-
-static const struct kaal_boot_device *uart0(void)
-{
-	for (uint32_t i = 0; i < h.bi->device_count; i++)
-		if (h.bi->device[i].id == KAAL_DEVICE_UART0)
-			return &h.bi->device[i];
-	fail_msg("no UART0 in the boot info");
-	return NULL;
+	assert_int_equal(0, harness_mapped_at(b));
 }
 
 static void device_frame_maps(void **state)
 {
 	(void)state;
-	const struct kaal_boot_device *d = uart0();
+	const struct kaal_boot_device *d = harness_device(KAAL_DEVICE_UART0);
 	kaal_cptr f = d->frame_cptr;
 	struct kaal_cap_info ci = harness_identify(f);
 	assert_int_equal(KAAL_CAP_DEVICE_FRAME, ci.type);
 	assert_int_equal(0x09000000, ci.object);
 	volatile uint32_t *regs = map(f, RW);
-	assert_int_equal((uintptr_t)regs, mapped_at(f));
+	assert_int_equal((uintptr_t)regs, harness_mapped_at(f));
 	regs[0] = 'k';
 	regs[0x18 / 4] = 0x90;
 	assert_int_equal('k', regs[0]);
 	assert_int_equal(0x90, regs[0x18 / 4]);
 
 	/* A second copy maps the same fake MMIO page. */
-	kaal_cptr g = copy_of(f);
+	kaal_cptr g = harness_copy(f);
 	assert_int_equal(KAAL_CAP_DEVICE_FRAME, harness_identify(g).type);
 	assert_int_equal(0x09000000, harness_identify(g).object);
 	volatile uint32_t *again = map(g, KAAL_RIGHT_READ);
@@ -363,12 +319,12 @@ static void device_frame_maps(void **state)
 		assert_int_equal('k', regs[0]);
 		assert_status(KAAL_OK, kaal_unmap(o->frame_cptr));
 	}
-	kaal_cptr ram = new_frame();
+	kaal_cptr ram = harness_frame();
 	volatile uint32_t *rp = map(ram, RW);
 	assert_int_equal(0, rp[0]);
 
 	/* The device capability has no Grant, and a read-only copy stays read-only. */
-	kaal_cptr ro = derive_of(f, KAAL_RIGHT_READ);
+	kaal_cptr ro = harness_derive(f, KAAL_RIGHT_READ);
 	void *p = NULL;
 	assert_status(KAAL_MISSING_RIGHT, kaal_map(ro, 0, RW, &p));
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_map(ro, 0x10000800, KAAL_RIGHT_READ, &p));
@@ -386,8 +342,8 @@ static void device_frame_maps(void **state)
 static void device_frame_delete(void **state)
 {
 	(void)state;
-	kaal_cptr f = uart0()->frame_cptr;
-	kaal_cptr g = copy_of(f);
+	kaal_cptr f = harness_device(KAAL_DEVICE_UART0)->frame_cptr;
+	kaal_cptr g = harness_copy(f);
 	volatile uint32_t *p = map(g, RW);
 	p[0] = 0x42;
 	kaal_word at = (uintptr_t)p;
@@ -402,20 +358,17 @@ static void device_frame_delete(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(map_write_read_unmap, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(copies_share_the_page, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(distinct_frames_do_not_share, harness_setup,
-	                                    harness_teardown),
-	    cmocka_unit_test_setup_teardown(read_only_mapping, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(map_twice_and_unmap_unmapped, harness_setup,
-	                                    harness_teardown),
-	    cmocka_unit_test_setup_teardown(bad_rights_and_addresses, harness_setup,
-	                                    harness_teardown),
-	    cmocka_unit_test_setup_teardown(map_needs_a_frame, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(delete_unmaps, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(move_keeps_mapping, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(device_frame_maps, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(device_frame_delete, harness_setup, harness_teardown),
+	    HARNESS_CASE(map_write_read_unmap),
+	    HARNESS_CASE(copies_share_the_page),
+	    HARNESS_CASE(distinct_frames_do_not_share),
+	    HARNESS_CASE(read_only_mapping),
+	    HARNESS_CASE(map_twice_and_unmap_unmapped),
+	    HARNESS_CASE(bad_rights_and_addresses),
+	    HARNESS_CASE(map_needs_a_frame),
+	    HARNESS_CASE(delete_unmaps),
+	    HARNESS_CASE(move_keeps_mapping),
+	    HARNESS_CASE(device_frame_maps),
+	    HARNESS_CASE(device_frame_delete),
 	};
 	return cmocka_run_group_tests_name("frame", tests, NULL, NULL);
 }

@@ -48,16 +48,6 @@ static uintptr_t home_offset(kaal_cptr frame)
 	return in_page(harness_identify(frame).object);
 }
 
-static kaal_word mapped_at(kaal_cptr frame)
-{
-	return harness_identify(frame).badge;
-}
-
-static kaal_cptr new_frame(void)
-{
-	return harness_create(KAAL_CAP_FRAME, KAAL_PAGE_BITS);
-}
-
 /* Map at vaddr (0: anywhere) and return the address, which must be vaddr if given. */
 static uintptr_t map_at(kaal_cptr frame, kaal_word vaddr, unsigned rights)
 {
@@ -65,7 +55,7 @@ static uintptr_t map_at(kaal_cptr frame, kaal_word vaddr, unsigned rights)
 	assert_status(KAAL_OK, kaal_map(frame, vaddr, rights, &p));
 	if (vaddr)
 		assert_int_equal(vaddr, (uintptr_t)p);
-	assert_int_equal((uintptr_t)p, mapped_at(frame));
+	assert_int_equal((uintptr_t)p, harness_mapped_at(frame));
 	return (uintptr_t)p;
 }
 
@@ -93,7 +83,7 @@ static void anywhere_keeps_the_offset(void **state)
 {
 	(void)state;
 	for (unsigned i = 0; i < 2 * page / FRAME; i++) {
-		kaal_cptr f = new_frame();
+		kaal_cptr f = harness_frame();
 		volatile uint32_t *p = (volatile uint32_t *)map_at(f, 0, RW);
 		assert_int_equal(home_offset(f), in_page((uintptr_t)p));
 		p[0] = i;
@@ -114,7 +104,7 @@ static void another_offset_moves_the_frame(void **state)
 {
 	(void)state;
 	uintptr_t base = free_range();
-	kaal_cptr f = new_frame();
+	kaal_cptr f = harness_frame();
 	uintptr_t home = home_offset(f);
 	memset((void *)map_at(f, 0, RW), 0x5A, FRAME);
 	assert_status(KAAL_OK, kaal_unmap(f));
@@ -148,7 +138,7 @@ static void refused_where_the_offset_cannot_follow(void **state)
 {
 	(void)state;
 	uintptr_t base = free_range();
-	kaal_cptr f = new_frame(), other = new_frame();
+	kaal_cptr f = harness_frame(), other = harness_frame();
 	uintptr_t home = home_offset(f);
 	uintptr_t p = map_at(f, 0, RW);
 	*(volatile uint8_t *)p = 7;
@@ -157,11 +147,11 @@ static void refused_where_the_offset_cannot_follow(void **state)
 	uintptr_t elsewhere = base + other_offset(home, home);
 	void *q = NULL;
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_map(g, elsewhere, RW, &q));
-	assert_int_equal(0, mapped_at(g));
+	assert_int_equal(0, harness_mapped_at(g));
 	/* f's host page shows its neighbours in RAM beside it, never `other` at another offset. */
 	uintptr_t beside = p - in_page(p) + other_offset(home, home_offset(other));
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_map(other, beside, RW, &q));
-	assert_int_equal(0, mapped_at(other));
+	assert_int_equal(0, harness_mapped_at(other));
 	assert_null(q);
 
 	/* Unmapped, the frame moves where it was refused, with its bytes. */
@@ -182,7 +172,7 @@ static void frames_share_a_host_page(void **state)
 	kaal_cptr f[COUNT], g[COUNT];
 	volatile uint32_t *p[COUNT], *q[COUNT];
 	for (unsigned i = 0; i < COUNT; i++)
-		f[i] = new_frame();
+		f[i] = harness_frame();
 	for (unsigned i = 0; i < COUNT; i++) {
 		unsigned rights = i == 1 ? KAAL_RIGHT_READ : RW;
 		p[i] = (volatile uint32_t *)map_at(f[i], base + i * FRAME, rights);
@@ -267,7 +257,7 @@ static void moved_ipc_buffer_carries_messages(void **state)
 {
 	(void)state;
 	uintptr_t base = free_range();
-	kaal_cptr frame = new_frame();
+	kaal_cptr frame = harness_frame();
 	uintptr_t at = base + other_offset(home_offset(frame), home_offset(frame));
 	struct kaal_ipc_buffer *ipc = (struct kaal_ipc_buffer *)map_at(frame, at, RW);
 	static struct echo e;

@@ -14,12 +14,6 @@
 #define G  KAAL_RIGHT_GRANT
 #define GR KAAL_RIGHT_GRANT_REPLY
 
-static struct kaal_msg message(kaal_word label, kaal_word w0)
-{
-	struct kaal_msg m = {kaal_msg_info(label, 1, 0), {w0, 0, 0, 0}, 0};
-	return m;
-}
-
 static struct kaal_msg message_with_cap(kaal_word label, kaal_cptr cap)
 {
 	kaal_ipc_buffer()->send_cap = cap;
@@ -107,13 +101,13 @@ static void ipc_send_needs_write(void **state)
 	const unsigned no_write[] = {0, R, G, GR, R | G | GR};
 	for (unsigned i = 0; i < sizeof(no_write) / sizeof(no_write[0]); i++) {
 		kaal_cptr cap = harness_derive(ep, no_write[i]);
-		struct kaal_msg m = message(1, 1);
+		struct kaal_msg m = harness_word_message(1, 1);
 		assert_status(KAAL_MISSING_RIGHT, kaal_send(cap, &m));
 		assert_status(KAAL_MISSING_RIGHT, kaal_nb_send(cap, &m));
 		assert_status(KAAL_MISSING_RIGHT, kaal_call(cap, &m));
 	}
 	/* None of those reached the receiver: the first message it gets is this one. */
-	struct kaal_msg m = message(2, 22);
+	struct kaal_msg m = harness_word_message(2, 22);
 	assert_status(KAAL_OK, kaal_send(harness_derive(ep, W), &m));
 	harness_await_bits(p.done, 1);
 	assert_status(KAAL_OK, p.st[0]);
@@ -129,16 +123,16 @@ static void ipc_recv_needs_read(void **state)
 	static struct sender s;
 	s.ep = ep;
 	s.done = harness_create(KAAL_CAP_NOTIFICATION, 0);
-	s.m = message(3, 33);
+	s.m = harness_word_message(3, 33);
 	harness_wait_blocked(harness_thread(sender, ARG(&s), 0));
 
 	const unsigned no_read[] = {0, W, G, GR, W | G | GR};
 	for (unsigned i = 0; i < sizeof(no_read) / sizeof(no_read[0]); i++) {
 		kaal_cptr cap = harness_derive(ep, no_read[i]);
-		struct kaal_msg m = message(0, 0);
+		struct kaal_msg m = harness_word_message(0, 0);
 		assert_status(KAAL_MISSING_RIGHT, kaal_recv(cap, &m));
 		assert_int_equal(0, m.mr[0]);
-		m = message(0, 0);
+		m = harness_word_message(0, 0);
 		assert_status(KAAL_MISSING_RIGHT, kaal_reply_recv(cap, &m));
 	}
 	kaal_word bits = 0;
@@ -162,16 +156,16 @@ static void ipc_reply_recv_without_read_does_not_reply(void **state)
 	c.ep = ep;
 	c.call = true;
 	c.done = harness_create(KAAL_CAP_NOTIFICATION, 0);
-	c.m = message(4, 44);
+	c.m = harness_word_message(4, 44);
 	harness_thread(sender, ARG(&c), 0);
 	struct kaal_msg m;
 	assert_status(KAAL_OK, kaal_recv(ep, &m));
 	assert_int_equal(44, m.mr[0]);
 
-	m = message(5, 55);
+	m = harness_word_message(5, 55);
 	assert_status(KAAL_MISSING_RIGHT, kaal_reply_recv(harness_derive(ep, W | G | GR), &m));
 	/* The reply is still owed: this one is the first the caller gets. */
-	m = message(6, 66);
+	m = harness_word_message(6, 66);
 	assert_status(KAAL_OK, kaal_reply(&m));
 	harness_await_bits(c.done, 1);
 	assert_status(KAAL_OK, c.st);
@@ -191,12 +185,12 @@ static void ipc_call_needs_grant_or_grant_reply(void **state)
 
 	const unsigned refused[] = {W, R | W, R | G | GR};
 	for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		struct kaal_msg m = message(9, 9);
+		struct kaal_msg m = harness_word_message(9, 9);
 		assert_status(KAAL_MISSING_RIGHT, kaal_call(harness_derive(ep, refused[i]), &m));
 	}
 	const unsigned allowed[] = {W | GR, W | G, KAAL_RIGHTS_ALL};
 	for (unsigned i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
-		struct kaal_msg m = message(10 + i, i);
+		struct kaal_msg m = harness_word_message(10 + i, i);
 		assert_status(KAAL_OK, kaal_call(harness_derive(ep, allowed[i]), &m));
 		assert_int_equal(kaal_msg_info(110 + i, 1, 0), m.info);
 		assert_int_equal(i, m.mr[0]);
@@ -264,7 +258,7 @@ static void ipc_reply_caps_need_the_receivers_grant(void **state)
 	for (unsigned i = 0; i < 3; i++) {
 		kaal_cptr into = harness_slot();
 		harness_receive_into(into);
-		struct kaal_msg m = message(i, i);
+		struct kaal_msg m = harness_word_message(i, i);
 		assert_status(KAAL_OK, kaal_call(ep, &m));
 		bool granted = i == 2;
 		assert_int_equal(granted ? kaal_msg_info(100 + i, 1, 1) | KAAL_MSG_CAP_RECEIVED
@@ -290,7 +284,7 @@ static void ipc_reply_caps_need_the_receivers_grant_caller_first(void **state)
 		c[i].done = harness_create(KAAL_CAP_NOTIFICATION, 0);
 		c[i].into = harness_slot();
 		c[i].call = true;
-		c[i].m = message(i, i);
+		c[i].m = harness_word_message(i, i);
 		harness_wait_blocked(harness_thread(sender, ARG(&c[i]), 0));
 
 		struct kaal_msg m;
@@ -422,14 +416,14 @@ static void ipc_badged_caps_keep_their_rights(void **state)
 	(void)state;
 	kaal_cptr ep = harness_create(KAAL_CAP_ENDPOINT, 0);
 	kaal_cptr read_only = harness_mint(ep, R, 0x10), write_only = harness_mint(ep, W, 0x20);
-	struct kaal_msg m = message(1, 1);
+	struct kaal_msg m = harness_word_message(1, 1);
 	assert_status(KAAL_MISSING_RIGHT, kaal_send(read_only, &m));
 	assert_status(KAAL_MISSING_RIGHT, kaal_recv(write_only, &m));
 
 	static struct sender s;
 	s.ep = write_only;
 	s.done = harness_create(KAAL_CAP_NOTIFICATION, 0);
-	s.m = message(5, 55);
+	s.m = harness_word_message(5, 55);
 	harness_thread(sender, ARG(&s), 0);
 	assert_status(KAAL_OK, kaal_recv(read_only, &m));
 	assert_int_equal(0x20, m.badge); /* the sender's badge, not the receiver's */
@@ -448,13 +442,13 @@ static void ipc_wrong_type(void **state)
 	    n, n_no_rights, h.root, h.bi->root_thread_cptr, h.untyped, h.bi->ipc_buffer_cptr};
 	for (unsigned i = 0; i < sizeof(not_endpoints) / sizeof(not_endpoints[0]); i++) {
 		kaal_cptr c = not_endpoints[i];
-		struct kaal_msg m = message(1, 1);
+		struct kaal_msg m = harness_word_message(1, 1);
 		assert_status(KAAL_WRONG_TYPE, kaal_send(c, &m));
 		assert_status(KAAL_WRONG_TYPE, kaal_nb_send(c, &m));
-		m = message(1, 1);
+		m = harness_word_message(1, 1);
 		assert_status(KAAL_WRONG_TYPE, kaal_call(c, &m));
 		assert_status(KAAL_WRONG_TYPE, kaal_recv(c, &m));
-		m = message(1, 1);
+		m = harness_word_message(1, 1);
 		assert_status(KAAL_WRONG_TYPE, kaal_reply_recv(c, &m));
 	}
 	/* Nothing reached the notification's word. */
@@ -464,7 +458,7 @@ static void ipc_wrong_type(void **state)
 
 	/* An endpoint with no rights at all fails on the right instead. */
 	kaal_cptr ep = harness_create(KAAL_CAP_ENDPOINT, 0);
-	struct kaal_msg m = message(1, 1);
+	struct kaal_msg m = harness_word_message(1, 1);
 	assert_status(KAAL_MISSING_RIGHT, kaal_send(harness_derive(ep, 0), &m));
 }
 
@@ -475,12 +469,12 @@ static void ipc_empty_slot_and_bad_pointers(void **state)
 	kaal_cptr empty = harness_slot();
 	const kaal_cptr cptrs[] = {0, empty};
 	for (unsigned i = 0; i < 2; i++) {
-		struct kaal_msg m = message(1, 1);
+		struct kaal_msg m = harness_word_message(1, 1);
 		assert_status(KAAL_SLOT_EMPTY, kaal_send(cptrs[i], &m));
 		assert_status(KAAL_SLOT_EMPTY, kaal_nb_send(cptrs[i], &m));
 		assert_status(KAAL_SLOT_EMPTY, kaal_call(cptrs[i], &m));
 		assert_status(KAAL_SLOT_EMPTY, kaal_recv(cptrs[i], &m));
-		m = message(1, 1);
+		m = harness_word_message(1, 1);
 		assert_status(KAAL_SLOT_EMPTY, kaal_reply_recv(cptrs[i], &m));
 	}
 	assert_int_equal(KAAL_CAP_NULL, harness_identify(empty).type);
@@ -488,30 +482,28 @@ static void ipc_empty_slot_and_bad_pointers(void **state)
 	/* Bits above the root CNode's radix must match its (zero) guard. */
 	kaal_cptr ep = harness_create(KAAL_CAP_ENDPOINT, 0);
 	kaal_cptr beyond = ep | (UINT64_C(1) << 63);
-	struct kaal_msg m = message(1, 1);
+	struct kaal_msg m = harness_word_message(1, 1);
 	assert_status(KAAL_GUARD_MISMATCH, kaal_send(beyond, &m));
 	assert_status(KAAL_GUARD_MISMATCH, kaal_recv(beyond, &m));
-	m = message(1, 1);
+	m = harness_word_message(1, 1);
 	assert_status(KAAL_GUARD_MISMATCH, kaal_call(beyond, &m));
 }
-
-#define CASE(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    CASE(ipc_send_needs_write),
-	    CASE(ipc_recv_needs_read),
-	    CASE(ipc_reply_recv_without_read_does_not_reply),
-	    CASE(ipc_call_needs_grant_or_grant_reply),
-	    CASE(ipc_caps_need_grant),
-	    CASE(ipc_reply_caps_need_the_receivers_grant),
-	    CASE(ipc_reply_caps_need_the_receivers_grant_caller_first),
-	    CASE(ipc_reply_grant_is_the_receivers_with_the_receiver_waiting),
-	    CASE(ipc_reply_grant_is_the_receivers_with_the_caller_queued),
-	    CASE(ipc_badged_caps_keep_their_rights),
-	    CASE(ipc_wrong_type),
-	    CASE(ipc_empty_slot_and_bad_pointers),
+	    HARNESS_CASE(ipc_send_needs_write),
+	    HARNESS_CASE(ipc_recv_needs_read),
+	    HARNESS_CASE(ipc_reply_recv_without_read_does_not_reply),
+	    HARNESS_CASE(ipc_call_needs_grant_or_grant_reply),
+	    HARNESS_CASE(ipc_caps_need_grant),
+	    HARNESS_CASE(ipc_reply_caps_need_the_receivers_grant),
+	    HARNESS_CASE(ipc_reply_caps_need_the_receivers_grant_caller_first),
+	    HARNESS_CASE(ipc_reply_grant_is_the_receivers_with_the_receiver_waiting),
+	    HARNESS_CASE(ipc_reply_grant_is_the_receivers_with_the_caller_queued),
+	    HARNESS_CASE(ipc_badged_caps_keep_their_rights),
+	    HARNESS_CASE(ipc_wrong_type),
+	    HARNESS_CASE(ipc_empty_slot_and_bad_pointers),
 	};
 	return cmocka_run_group_tests_name("ipc_rights", tests, NULL, NULL);
 }

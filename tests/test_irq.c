@@ -4,32 +4,11 @@
 #define UART0_IRQ 33
 #define RTC_IRQ   34
 
-static const struct kaal_boot_device *device(uint32_t id)
-{
-	for (uint32_t i = 0; i < h.bi->device_count; i++)
-		if (h.bi->device[i].id == id)
-			return &h.bi->device[i];
-	fail_msg("device %u missing from the boot info", id);
-	return NULL;
-}
-
 static kaal_cptr uart_irq(void)
 {
-	const struct kaal_boot_device *d = device(KAAL_DEVICE_UART0);
+	const struct kaal_boot_device *d = harness_device(KAAL_DEVICE_UART0);
 	assert_int_equal(UART0_IRQ, d->irq);
 	return d->irq_cptr;
-}
-
-static kaal_cptr new_ntfn(void)
-{
-	return harness_create(KAAL_CAP_NOTIFICATION, 0);
-}
-
-static kaal_cptr derive_of(kaal_cptr src, unsigned rights)
-{
-	kaal_cptr dst = harness_slot();
-	assert_status(KAAL_OK, kaal_cnode_derive(harness_ref(dst), harness_ref(src), rights));
-	return dst;
 }
 
 static kaal_cptr mint_of(kaal_cptr src, kaal_word badge)
@@ -51,7 +30,7 @@ static void raise_signals_until_ack(void **state)
 {
 	(void)state;
 	kaal_cptr irq = uart_irq();
-	kaal_cptr n = new_ntfn();
+	kaal_cptr n = harness_notification();
 	/* No notification yet: the interrupt has nowhere to go. */
 	assert_status(KAAL_BUSY, kaal_host_raise_irq(UART0_IRQ));
 	assert_int_equal(0, poll(n));
@@ -89,14 +68,14 @@ static void badged_notification(void **state)
 {
 	(void)state;
 	kaal_cptr irq = uart_irq();
-	kaal_cptr n = new_ntfn();
+	kaal_cptr n = harness_notification();
 	kaal_cptr badged = mint_of(n, 0x40);
 	assert_status(KAAL_OK, kaal_irq_set_notification(irq, badged));
 	assert_status(KAAL_OK, kaal_host_raise_irq(UART0_IRQ));
 	assert_int_equal(0x40, poll(n));
 
 	/* Two interrupts, one notification, a badge each. */
-	kaal_cptr rtc = device(KAAL_DEVICE_RTC)->irq_cptr;
+	kaal_cptr rtc = harness_device(KAAL_DEVICE_RTC)->irq_cptr;
 	assert_status(KAAL_OK, kaal_irq_set_notification(rtc, mint_of(n, 0x2)));
 	assert_status(KAAL_OK, kaal_irq_ack(irq));
 	assert_status(KAAL_OK, kaal_host_raise_irq(UART0_IRQ));
@@ -124,8 +103,8 @@ static void wakes_waiting_thread(void **state)
 {
 	(void)state;
 	kaal_cptr irq = uart_irq();
-	kaal_cptr n = new_ntfn();
-	kaal_cptr done = new_ntfn();
+	kaal_cptr n = harness_notification();
+	kaal_cptr done = harness_notification();
 	assert_status(KAAL_OK, kaal_irq_set_notification(irq, mint_of(n, 0x8)));
 	kaal_cptr t = harness_thread(irq_waiter, n | done << 16, 0);
 	harness_wait_blocked(t);
@@ -147,7 +126,7 @@ static void out_of_range_and_unrouted(void **state)
 		assert_status(KAAL_INVALID_ARGUMENT, kaal_host_raise_irq(invalid[i]));
 
 	/* Routing one interrupt routes no other. */
-	kaal_cptr n = new_ntfn();
+	kaal_cptr n = harness_notification();
 	assert_status(KAAL_OK, kaal_irq_set_notification(uart_irq(), n));
 	assert_status(KAAL_BUSY, kaal_host_raise_irq(RTC_IRQ));
 	assert_int_equal(0, poll(n));
@@ -158,8 +137,8 @@ static void reroute(void **state)
 {
 	(void)state;
 	kaal_cptr irq = uart_irq();
-	kaal_cptr a = new_ntfn();
-	kaal_cptr b = new_ntfn();
+	kaal_cptr a = harness_notification();
+	kaal_cptr b = harness_notification();
 	assert_status(KAAL_OK, kaal_irq_set_notification(irq, a));
 	assert_status(KAAL_OK, kaal_irq_set_notification(irq, b));
 	assert_status(KAAL_OK, kaal_host_raise_irq(UART0_IRQ));
@@ -172,8 +151,8 @@ static void deleting_notification_forgets_route(void **state)
 {
 	(void)state;
 	kaal_cptr irq = uart_irq();
-	kaal_cptr n = new_ntfn();
-	kaal_cptr copy = derive_of(n, KAAL_RIGHTS_ALL);
+	kaal_cptr n = harness_notification();
+	kaal_cptr copy = harness_derive(n, KAAL_RIGHTS_ALL);
 	assert_status(KAAL_OK, kaal_irq_set_notification(irq, n));
 
 	/* Deleting the capability that set the route is not the end of the object. */
@@ -187,7 +166,7 @@ static void deleting_notification_forgets_route(void **state)
 	assert_status(KAAL_BUSY, kaal_host_raise_irq(UART0_IRQ));
 
 	/* New memory in the old place is a new notification, not routed. */
-	kaal_cptr fresh = new_ntfn();
+	kaal_cptr fresh = harness_notification();
 	assert_status(KAAL_BUSY, kaal_host_raise_irq(UART0_IRQ));
 	assert_int_equal(0, poll(fresh));
 	assert_status(KAAL_OK, kaal_irq_set_notification(irq, fresh));
@@ -200,8 +179,8 @@ static void pending_survives_reroute(void **state)
 {
 	(void)state;
 	kaal_cptr irq = uart_irq();
-	kaal_cptr a = new_ntfn();
-	kaal_cptr b = new_ntfn();
+	kaal_cptr a = harness_notification();
+	kaal_cptr b = harness_notification();
 	assert_status(KAAL_OK, kaal_irq_set_notification(irq, a));
 	assert_status(KAAL_OK, kaal_host_raise_irq(UART0_IRQ));
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(a)));
@@ -218,8 +197,8 @@ static void deleting_handler_forgets_route(void **state)
 {
 	(void)state;
 	kaal_cptr irq = uart_irq();
-	kaal_cptr n = new_ntfn();
-	kaal_cptr copy = derive_of(irq, 0);
+	kaal_cptr n = harness_notification();
+	kaal_cptr copy = harness_derive(irq, 0);
 	/* A handler capability needs no rights. */
 	assert_status(KAAL_OK, kaal_irq_set_notification(copy, n));
 	assert_status(KAAL_OK, kaal_host_raise_irq(UART0_IRQ));
@@ -238,7 +217,8 @@ static void deleting_handler_forgets_route(void **state)
 	assert_status(KAAL_BUSY, kaal_host_raise_irq(UART0_IRQ));
 	assert_int_equal(0, poll(n));
 	/* Other handlers are untouched. */
-	assert_status(KAAL_OK, kaal_irq_set_notification(device(KAAL_DEVICE_RTC)->irq_cptr, n));
+	assert_status(KAAL_OK,
+	              kaal_irq_set_notification(harness_device(KAAL_DEVICE_RTC)->irq_cptr, n));
 	assert_status(KAAL_OK, kaal_host_raise_irq(RTC_IRQ));
 	assert_int_equal(1, poll(n));
 }
@@ -247,10 +227,10 @@ static void wrong_types(void **state)
 {
 	(void)state;
 	kaal_cptr irq = uart_irq();
-	kaal_cptr n = new_ntfn();
+	kaal_cptr n = harness_notification();
 	kaal_cptr ep = harness_create(KAAL_CAP_ENDPOINT, 0);
 	kaal_cptr empty = harness_slot();
-	kaal_cptr frame = device(KAAL_DEVICE_UART0)->frame_cptr;
+	kaal_cptr frame = harness_device(KAAL_DEVICE_UART0)->frame_cptr;
 
 	assert_status(KAAL_WRONG_TYPE, kaal_irq_set_notification(n, n));
 	assert_status(KAAL_WRONG_TYPE, kaal_irq_set_notification(frame, n));
@@ -278,19 +258,19 @@ static void notification_needs_write(void **state)
 {
 	(void)state;
 	kaal_cptr irq = uart_irq();
-	kaal_cptr n = new_ntfn();
-	kaal_cptr read_only = derive_of(n, KAAL_RIGHT_READ);
-	kaal_cptr no_rights = derive_of(n, 0);
+	kaal_cptr n = harness_notification();
+	kaal_cptr read_only = harness_derive(n, KAAL_RIGHT_READ);
+	kaal_cptr no_rights = harness_derive(n, 0);
 	assert_status(KAAL_MISSING_RIGHT, kaal_irq_set_notification(irq, read_only));
 	assert_status(KAAL_MISSING_RIGHT, kaal_irq_set_notification(irq, no_rights));
 	assert_status(KAAL_BUSY, kaal_host_raise_irq(UART0_IRQ));
 	assert_int_equal(0, poll(n));
 
 	/* A refused change leaves an existing route in place. */
-	kaal_cptr write_only = derive_of(n, KAAL_RIGHT_WRITE);
+	kaal_cptr write_only = harness_derive(n, KAAL_RIGHT_WRITE);
 	assert_status(KAAL_OK, kaal_irq_set_notification(irq, write_only));
-	kaal_cptr other = new_ntfn();
-	kaal_cptr other_ro = derive_of(other, KAAL_RIGHT_READ);
+	kaal_cptr other = harness_notification();
+	kaal_cptr other_ro = harness_derive(other, KAAL_RIGHT_READ);
 	assert_status(KAAL_MISSING_RIGHT, kaal_irq_set_notification(irq, other_ro));
 	assert_status(KAAL_OK, kaal_host_raise_irq(UART0_IRQ));
 	assert_int_equal(1, poll(n));
@@ -301,7 +281,7 @@ static void notification_needs_write(void **state)
 static void routes_end_with_the_system(void **state)
 {
 	(void)state;
-	kaal_cptr n = new_ntfn();
+	kaal_cptr n = harness_notification();
 	assert_status(KAAL_OK, kaal_irq_set_notification(uart_irq(), n));
 	assert_status(KAAL_OK, kaal_host_shutdown());
 	assert_status(KAAL_ILLEGAL_OPERATION, kaal_host_raise_irq(UART0_IRQ));
@@ -312,7 +292,7 @@ static void routes_end_with_the_system(void **state)
 	h.bi = bi;
 	h.next_slot = bi->first_free_slot;
 	assert_status(KAAL_BUSY, kaal_host_raise_irq(UART0_IRQ));
-	n = new_ntfn();
+	n = harness_notification();
 	assert_status(KAAL_OK, kaal_irq_set_notification(uart_irq(), n));
 	assert_status(KAAL_OK, kaal_host_raise_irq(UART0_IRQ));
 	assert_int_equal(1, poll(n));
@@ -321,24 +301,17 @@ static void routes_end_with_the_system(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(raise_signals_until_ack, harness_setup,
-	                                    harness_teardown),
-	    cmocka_unit_test_setup_teardown(badged_notification, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(wakes_waiting_thread, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(out_of_range_and_unrouted, harness_setup,
-	                                    harness_teardown),
-	    cmocka_unit_test_setup_teardown(reroute, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(deleting_notification_forgets_route, harness_setup,
-	                                    harness_teardown),
-	    cmocka_unit_test_setup_teardown(pending_survives_reroute, harness_setup,
-	                                    harness_teardown),
-	    cmocka_unit_test_setup_teardown(deleting_handler_forgets_route, harness_setup,
-	                                    harness_teardown),
-	    cmocka_unit_test_setup_teardown(wrong_types, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(notification_needs_write, harness_setup,
-	                                    harness_teardown),
-	    cmocka_unit_test_setup_teardown(routes_end_with_the_system, harness_setup,
-	                                    harness_teardown),
+	    HARNESS_CASE(raise_signals_until_ack),
+	    HARNESS_CASE(badged_notification),
+	    HARNESS_CASE(wakes_waiting_thread),
+	    HARNESS_CASE(out_of_range_and_unrouted),
+	    HARNESS_CASE(reroute),
+	    HARNESS_CASE(deleting_notification_forgets_route),
+	    HARNESS_CASE(pending_survives_reroute),
+	    HARNESS_CASE(deleting_handler_forgets_route),
+	    HARNESS_CASE(wrong_types),
+	    HARNESS_CASE(notification_needs_write),
+	    HARNESS_CASE(routes_end_with_the_system),
 	};
 	return cmocka_run_group_tests_name("irq", tests, NULL, NULL);
 }

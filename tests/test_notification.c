@@ -52,19 +52,10 @@ static void wait_timeout_expires(void **state)
 	assert_int_equal(8, bits);
 }
 
-#define CASE(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
-
 #define R  KAAL_RIGHT_READ
 #define W  KAAL_RIGHT_WRITE
 #define G  KAAL_RIGHT_GRANT
 #define GR KAAL_RIGHT_GRANT_REPLY
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* A waiter thread: one wait (with a deadline if timeout_ns), then report_bit on report. */
 struct waiter {
@@ -80,10 +71,10 @@ struct waiter {
 static void waiter(kaal_word arg)
 {
 	struct waiter *w = PTR(arg);
-	uint64_t start = now_ns();
+	uint64_t start = harness_now_ns();
 	w->st = w->timeout_ns ? kaal_wait_timeout(w->ntfn, w->timeout_ns, &w->bits)
 	                      : kaal_wait(w->ntfn, &w->bits);
-	w->elapsed_ns = now_ns() - start;
+	w->elapsed_ns = harness_now_ns() - start;
 	kaal_signal(w->report, w->report_bit);
 }
 
@@ -429,21 +420,21 @@ static void wrong_type_and_empty_slot(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(seed_sequence, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(peek_does_not_clear, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(wait_timeout_expires, harness_setup, harness_teardown),
-	    CASE(signal_needs_write),
-	    CASE(receiving_needs_read),
-	    CASE(badged_capability_signals_its_badge),
-	    CASE(zero_bits_signal_nothing),
-	    CASE(signal_goes_to_the_first_waiter_only),
-	    CASE(wait_timeout_ended_by_a_signal),
-	    CASE(timed_out_waiter_leaves_the_queue),
-	    CASE(deleting_a_notification_wakes_its_waiters),
-	    CASE(deleting_a_bound_notification_unbinds_it),
-	    CASE(waiter_comes_before_the_bound_receiver),
-	    CASE(pending_bits_reach_the_bound_receiver_with_the_next_signal),
-	    CASE(wrong_type_and_empty_slot),
+	    HARNESS_CASE(seed_sequence),
+	    HARNESS_CASE(peek_does_not_clear),
+	    HARNESS_CASE(wait_timeout_expires),
+	    HARNESS_CASE(signal_needs_write),
+	    HARNESS_CASE(receiving_needs_read),
+	    HARNESS_CASE(badged_capability_signals_its_badge),
+	    HARNESS_CASE(zero_bits_signal_nothing),
+	    HARNESS_CASE(signal_goes_to_the_first_waiter_only),
+	    HARNESS_CASE(wait_timeout_ended_by_a_signal),
+	    HARNESS_CASE(timed_out_waiter_leaves_the_queue),
+	    HARNESS_CASE(deleting_a_notification_wakes_its_waiters),
+	    HARNESS_CASE(deleting_a_bound_notification_unbinds_it),
+	    HARNESS_CASE(waiter_comes_before_the_bound_receiver),
+	    HARNESS_CASE(pending_bits_reach_the_bound_receiver_with_the_next_signal),
+	    HARNESS_CASE(wrong_type_and_empty_slot),
 	};
 	return cmocka_run_group_tests_name("notification", tests, NULL, NULL);
 }

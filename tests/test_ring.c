@@ -7,40 +7,14 @@
 
 #include <kaal/ring.h>
 
-#define CANARY      0xA5
-#define CANARY_SIZE 256
-
-/* A ring in a buffer with canary bytes on both sides, to catch stray writes. */
-struct fenced {
-	uint8_t *block;
-	void *mem;
-	size_t size;
-};
-
-static struct fenced fenced_ring(uint32_t capacity, uint32_t elem_size)
+static struct harness_fenced fenced_ring(uint32_t capacity, uint32_t elem_size)
 {
-	struct fenced f;
-	f.size = kaal_ring_bytes(capacity, elem_size);
-	assert_true(f.size > 0);
-	size_t total = CANARY_SIZE + f.size + CANARY_SIZE;
-	total = (total + KAAL_RING_LINE - 1) / KAAL_RING_LINE * KAAL_RING_LINE;
-	f.block = aligned_alloc(KAAL_RING_LINE, total);
-	assert_non_null(f.block);
-	memset(f.block, CANARY, total);
-	f.mem = f.block + CANARY_SIZE;
+	struct harness_fenced f = harness_fenced(kaal_ring_bytes(capacity, elem_size));
 	assert_status(KAAL_OK, kaal_ring_create(f.mem, f.size, capacity, elem_size));
 	return f;
 }
 
-static void assert_fences_intact(const struct fenced *f)
-{
-	for (size_t i = 0; i < CANARY_SIZE; i++) {
-		assert_int_equal(CANARY, f->block[i]);
-		assert_int_equal(CANARY, f->block[CANARY_SIZE + f->size + i]);
-	}
-}
-
-static void attach_both(struct fenced *f, struct kaal_ring *prod, struct kaal_ring *cons)
+static void attach_both(struct harness_fenced *f, struct kaal_ring *prod, struct kaal_ring *cons)
 {
 	assert_status(KAAL_OK, kaal_ring_attach(prod, f->mem, f->size, KAAL_RING_PRODUCER));
 	assert_status(KAAL_OK, kaal_ring_attach(cons, f->mem, f->size, KAAL_RING_CONSUMER));
@@ -74,7 +48,7 @@ static void geometry_is_checked(void **state)
 static void attach_rejects_bad_headers(void **state)
 {
 	(void)state;
-	struct fenced f = fenced_ring(16, 8);
+	struct harness_fenced f = fenced_ring(16, 8);
 	struct kaal_ring r;
 	struct kaal_ring_header *hdr = f.mem;
 	struct kaal_ring_header good = *hdr;
@@ -125,14 +99,14 @@ static void attach_rejects_bad_headers(void **state)
 	kaal_atomic_store(&hdr->tail, 0, KAAL_RELAXED);
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_attach(&r, f.mem, f.size, 7));
 	assert_status(KAAL_OK, kaal_ring_attach(&r, f.mem, f.size, KAAL_RING_PRODUCER));
-	assert_fences_intact(&f);
+	harness_assert_fences_intact(&f);
 	free(f.block);
 }
 
 static void fifo_order_and_full_capacity(void **state)
 {
 	(void)state;
-	struct fenced f = fenced_ring(8, sizeof(uint64_t));
+	struct harness_fenced f = fenced_ring(8, sizeof(uint64_t));
 	struct kaal_ring prod, cons;
 	attach_both(&f, &prod, &cons);
 	uint64_t v;
@@ -151,7 +125,7 @@ static void fifo_order_and_full_capacity(void **state)
 		}
 		assert_status(KAAL_WOULD_BLOCK, kaal_ring_pop(&cons, &v));
 	}
-	assert_fences_intact(&f);
+	harness_assert_fences_intact(&f);
 	free(f.block);
 }
 
@@ -171,7 +145,7 @@ static void every_element_size_round_trips(void **state)
 	(void)state;
 	enum { CAP = 8, SIZE_MAX_TESTED = 72, LAPS = 3 };
 	for (uint32_t size = 1; size <= SIZE_MAX_TESTED; size++) {
-		struct fenced f = fenced_ring(CAP, size);
+		struct harness_fenced f = fenced_ring(CAP, size);
 		struct kaal_ring prod, cons;
 		attach_both(&f, &prod, &cons);
 		uint8_t in[CAP * SIZE_MAX_TESTED], out[CAP * SIZE_MAX_TESTED];
@@ -203,7 +177,7 @@ static void every_element_size_round_trips(void **state)
 			}
 			assert_status(KAAL_WOULD_BLOCK, kaal_ring_pop(&cons, out));
 		}
-		assert_fences_intact(&f);
+		harness_assert_fences_intact(&f);
 		free(f.block);
 	}
 }
@@ -223,7 +197,7 @@ enum dirt { DIRT_USED_RING, DIRT_ONES, DIRT_RANDOM, DIRT_KINDS };
  * (so its sequence word is what the first lap of a new ring expects),
  * half of them taken, both waiting flags up.
  */
-static void use_ring(struct fenced *f, uint32_t elem_size)
+static void use_ring(struct harness_fenced *f, uint32_t elem_size)
 {
 	struct kaal_ring prod, cons;
 	attach_both(f, &prod, &cons);
@@ -239,7 +213,7 @@ static void use_ring(struct fenced *f, uint32_t elem_size)
 	kaal_atomic_store(&prod.hdr->consumer_waiting, 1, KAAL_RELAXED);
 }
 
-static void make_dirty(struct fenced *f, enum dirt dirt, uint32_t elem_size)
+static void make_dirty(struct harness_fenced *f, enum dirt dirt, uint32_t elem_size)
 {
 	uint8_t *bytes = f->mem;
 	uint64_t x = DIRT_SEED;
@@ -267,7 +241,7 @@ static void make_dirty(struct fenced *f, enum dirt dirt, uint32_t elem_size)
  * at any slot before the producer fills it, whatever the slot held, and
  * the producer gets the full capacity.
  */
-static void assert_created_empty(struct fenced *f, uint32_t elem_size)
+static void assert_created_empty(struct harness_fenced *f, uint32_t elem_size)
 {
 	const uint32_t capacity = DIRT_CAPACITY;
 	assert_status(KAAL_OK, kaal_ring_create(f->mem, f->size, capacity, elem_size));
@@ -318,10 +292,10 @@ static void create_over_dirty_memory_gives_an_empty_ring(void **state)
 	(void)state;
 	for (uint32_t size = 1; size <= DIRT_ELEM_MAX; size++) {
 		for (int dirt = 0; dirt < DIRT_KINDS; dirt++) {
-			struct fenced f = fenced_ring(DIRT_CAPACITY, size);
+			struct harness_fenced f = fenced_ring(DIRT_CAPACITY, size);
 			make_dirty(&f, (enum dirt)dirt, size);
 			assert_created_empty(&f, size);
-			assert_fences_intact(&f);
+			harness_assert_fences_intact(&f);
 			free(f.block);
 		}
 	}
@@ -331,7 +305,7 @@ static void create_over_dirty_memory_gives_an_empty_ring(void **state)
 static void one_element_calls_check_their_arguments(void **state)
 {
 	(void)state;
-	struct fenced f = fenced_ring(8, sizeof(uint64_t));
+	struct harness_fenced f = fenced_ring(8, sizeof(uint64_t));
 	struct kaal_ring prod, cons;
 	attach_both(&f, &prod, &cons);
 	uint64_t v = 7;
@@ -352,7 +326,7 @@ static void one_element_calls_check_their_arguments(void **state)
 	v = 0;
 	assert_status(KAAL_OK, kaal_ring_pop(&cons, &v));
 	assert_int_equal(7, v);
-	assert_fences_intact(&f);
+	harness_assert_fences_intact(&f);
 	free(f.block);
 }
 
@@ -363,7 +337,7 @@ static void one_element_calls_check_their_arguments(void **state)
 static void ready_follows_a_sequence_word(void **state)
 {
 	(void)state;
-	struct fenced f = fenced_ring(8, sizeof(uint64_t));
+	struct harness_fenced f = fenced_ring(8, sizeof(uint64_t));
 	struct kaal_ring prod, cons;
 	attach_both(&f, &prod, &cons);
 	uint64_t v = 42;
@@ -375,14 +349,14 @@ static void ready_follows_a_sequence_word(void **state)
 	assert_status(KAAL_OK, kaal_ring_pop(&cons, &v));
 	assert_int_equal(42, v);
 	assert_int_equal(0, kaal_ring_ready(&cons));
-	assert_fences_intact(&f);
+	harness_assert_fences_intact(&f);
 	free(f.block);
 }
 
 static void bursts_take_what_fits(void **state)
 {
 	(void)state;
-	struct fenced f = fenced_ring(16, sizeof(uint32_t));
+	struct harness_fenced f = fenced_ring(16, sizeof(uint32_t));
 	struct kaal_ring prod, cons;
 	attach_both(&f, &prod, &cons);
 	uint32_t in[40], out[40];
@@ -401,14 +375,14 @@ static void bursts_take_what_fits(void **state)
 	assert_int_equal(16, done);
 	for (uint32_t i = 0; i < 20; i++)
 		assert_int_equal(i, out[i]);
-	assert_fences_intact(&f);
+	harness_assert_fences_intact(&f);
 	free(f.block);
 }
 
 static void zero_copy_on_both_sides(void **state)
 {
 	(void)state;
-	struct fenced f = fenced_ring(8, sizeof(uint64_t));
+	struct harness_fenced f = fenced_ring(8, sizeof(uint64_t));
 	struct kaal_ring prod, cons;
 	attach_both(&f, &prod, &cons);
 	uint64_t next = 0, expect = 0;
@@ -459,7 +433,7 @@ static void zero_copy_on_both_sides(void **state)
 	size_t got;
 	assert_status(KAAL_WOULD_BLOCK, kaal_ring_reserve(&cons, 1, &p, &got));
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_reserve(&cons, 0, &p, &got));
-	assert_fences_intact(&f);
+	harness_assert_fences_intact(&f);
 	free(f.block);
 }
 
@@ -473,7 +447,7 @@ static uint32_t seq_stride(uint32_t elem_size)
 }
 
 /* The sequence word of the slot for index i (tests play the hostile producer with it). */
-static kaal_atomic_u64 *seq_word(struct fenced *f, uint64_t i, uint32_t capacity,
+static kaal_atomic_u64 *seq_word(struct harness_fenced *f, uint64_t i, uint32_t capacity,
                                  uint32_t elem_size)
 {
 	uint32_t stride = seq_stride(elem_size);
@@ -486,7 +460,7 @@ static void hostile_indices_are_contained(void **state)
 {
 	(void)state;
 	const uint64_t garbage[] = {UINT64_MAX, UINT64_MAX / 2, 1000, 17, 9};
-	struct fenced f = fenced_ring(8, 16);
+	struct harness_fenced f = fenced_ring(8, 16);
 	struct kaal_ring prod, cons;
 	attach_both(&f, &prod, &cons);
 	struct kaal_ring_header *hdr = f.mem;
@@ -551,7 +525,7 @@ static void hostile_indices_are_contained(void **state)
 	assert_status(KAAL_OK, kaal_ring_pop_burst(&cons, many, 8, &done));
 	assert_int_equal(8, done);
 	assert_status(KAAL_WOULD_BLOCK, kaal_ring_pop(&cons, elem));
-	assert_fences_intact(&f);
+	harness_assert_fences_intact(&f);
 	free(f.block);
 }
 
@@ -563,7 +537,7 @@ static void hostile_indices_are_contained(void **state)
 static void hostile_sequence_words_are_contained(void **state)
 {
 	(void)state;
-	struct fenced f = fenced_ring(8, 16);
+	struct harness_fenced f = fenced_ring(8, 16);
 	struct kaal_ring prod, cons;
 	attach_both(&f, &prod, &cons);
 	struct kaal_ring_header *hdr = f.mem;
@@ -617,7 +591,7 @@ static void hostile_sequence_words_are_contained(void **state)
 	/* And the honest producer at 8 finds the consumer ahead of it. */
 	assert_status(KAAL_CORRUPT_RING, kaal_ring_push(&prod, elem));
 	assert_int_equal(0, kaal_ring_ready(&prod));
-	assert_fences_intact(&f);
+	harness_assert_fences_intact(&f);
 	free(f.block);
 }
 
@@ -630,7 +604,7 @@ struct elem64 {
 static void zero_copy_runs_of_large_elements(void **state)
 {
 	(void)state;
-	struct fenced f = fenced_ring(8, sizeof(struct elem64));
+	struct harness_fenced f = fenced_ring(8, sizeof(struct elem64));
 	struct kaal_ring prod, cons;
 	attach_both(&f, &prod, &cons);
 	assert_int_equal(0, prod.seq);
@@ -667,7 +641,7 @@ static void zero_copy_runs_of_large_elements(void **state)
 	}
 	assert_true(wrapped_run);
 	assert_int_equal(next, expect);
-	assert_fences_intact(&f);
+	harness_assert_fences_intact(&f);
 	free(f.block);
 }
 
@@ -675,7 +649,7 @@ static void zero_copy_runs_of_large_elements(void **state)
 static void hostile_heads_without_sequence_words(void **state)
 {
 	(void)state;
-	struct fenced f = fenced_ring(8, sizeof(struct elem64));
+	struct harness_fenced f = fenced_ring(8, sizeof(struct elem64));
 	struct kaal_ring prod, cons;
 	attach_both(&f, &prod, &cons);
 	struct kaal_ring_header *hdr = f.mem;
@@ -715,7 +689,7 @@ static void hostile_heads_without_sequence_words(void **state)
 	assert_status(KAAL_OK, kaal_ring_pop_burst(&cons, many, 8, &done));
 	assert_int_equal(8, done);
 	assert_status(KAAL_WOULD_BLOCK, kaal_ring_pop(&cons, &elem));
-	assert_fences_intact(&f);
+	harness_assert_fences_intact(&f);
 	free(f.block);
 }
 
@@ -756,7 +730,7 @@ static void *stress_producer(void *arg)
 
 static void stress_in_order(uint32_t elem_size)
 {
-	struct fenced f = fenced_ring(256, elem_size);
+	struct harness_fenced f = fenced_ring(256, elem_size);
 	struct stress s = {.elem_size = elem_size};
 	struct kaal_ring cons;
 	attach_both(&f, &s.prod, &cons);
@@ -781,7 +755,7 @@ static void stress_in_order(uint32_t elem_size)
 	pthread_join(t, NULL);
 	assert_true(in_order);
 	assert_int_equal(STRESS_COUNT, expect);
-	assert_fences_intact(&f);
+	harness_assert_fences_intact(&f);
 	free(f.block);
 }
 

@@ -8,37 +8,11 @@
 
 #include <kaal/ring_mpmc.h>
 
-#define CANARY      0x5A
-#define CANARY_SIZE 256
-
-struct fenced {
-	uint8_t *block;
-	void *mem;
-	size_t size;
-	size_t total;
-};
-
-static struct fenced fenced_queue(uint32_t capacity, uint32_t elem_size)
+static struct harness_fenced fenced_queue(uint32_t capacity, uint32_t elem_size)
 {
-	struct fenced f;
-	f.size = kaal_mpmc_bytes(capacity, elem_size);
-	assert_true(f.size > 0);
-	f.total = (CANARY_SIZE + f.size + CANARY_SIZE + KAAL_RING_LINE - 1) / KAAL_RING_LINE *
-	          KAAL_RING_LINE;
-	f.block = aligned_alloc(KAAL_RING_LINE, f.total);
-	assert_non_null(f.block);
-	memset(f.block, CANARY, f.total);
-	f.mem = f.block + CANARY_SIZE;
+	struct harness_fenced f = harness_fenced(kaal_mpmc_bytes(capacity, elem_size));
 	assert_status(KAAL_OK, kaal_mpmc_create(f.mem, f.size, capacity, elem_size));
 	return f;
-}
-
-static void assert_fences_intact(const struct fenced *f)
-{
-	for (size_t i = 0; i < CANARY_SIZE; i++)
-		assert_int_equal(CANARY, f->block[i]);
-	for (size_t i = CANARY_SIZE + f->size; i < f->total; i++)
-		assert_int_equal(CANARY, f->block[i]);
 }
 
 static void geometry_and_attach(void **state)
@@ -47,7 +21,7 @@ static void geometry_and_attach(void **state)
 	assert_int_equal(0, kaal_mpmc_bytes(6, 8));
 	assert_int_equal(0, kaal_mpmc_bytes(8, 0));
 	assert_int_equal(KAAL_RING_DATA_OFFSET + 8 * 16, kaal_mpmc_bytes(8, 5));
-	struct fenced f = fenced_queue(8, 12);
+	struct harness_fenced f = fenced_queue(8, 12);
 	struct kaal_mpmc q;
 	struct kaal_mpmc_header *hdr = f.mem;
 	struct kaal_mpmc_header good = *hdr;
@@ -63,14 +37,14 @@ static void geometry_and_attach(void **state)
 	*hdr = good;
 	assert_status(KAAL_CORRUPT_RING, kaal_mpmc_attach(&q, f.mem, f.size - 8));
 	assert_status(KAAL_OK, kaal_mpmc_attach(&q, f.mem, f.size));
-	assert_fences_intact(&f);
+	harness_assert_fences_intact(&f);
 	free(f.block);
 }
 
 static void fifo_full_and_empty(void **state)
 {
 	(void)state;
-	struct fenced f = fenced_queue(4, sizeof(uint32_t));
+	struct harness_fenced f = fenced_queue(4, sizeof(uint32_t));
 	struct kaal_mpmc q;
 	assert_status(KAAL_OK, kaal_mpmc_attach(&q, f.mem, f.size));
 	uint32_t v;
@@ -87,14 +61,14 @@ static void fifo_full_and_empty(void **state)
 		}
 		assert_status(KAAL_WOULD_BLOCK, kaal_mpmc_pop(&q, &v));
 	}
-	assert_fences_intact(&f);
+	harness_assert_fences_intact(&f);
 	free(f.block);
 }
 
 static void hostile_positions_stay_in_bounds(void **state)
 {
 	(void)state;
-	struct fenced f = fenced_queue(8, 24);
+	struct harness_fenced f = fenced_queue(8, 24);
 	struct kaal_mpmc q;
 	struct kaal_mpmc_header *hdr = f.mem;
 	assert_status(KAAL_OK, kaal_mpmc_attach(&q, f.mem, f.size));
@@ -121,7 +95,7 @@ static void hostile_positions_stay_in_bounds(void **state)
 	hdr->slot_stride = 4096;
 	kaal_mpmc_push(&q, elem);
 	kaal_mpmc_pop(&q, elem);
-	assert_fences_intact(&f);
+	harness_assert_fences_intact(&f);
 	free(f.block);
 }
 
@@ -175,7 +149,7 @@ static void *mpmc_consumer(void *p)
 static void two_producers_two_consumers(void **state)
 {
 	(void)state;
-	struct fenced f = fenced_queue(64, sizeof(uint32_t));
+	struct harness_fenced f = fenced_queue(64, sizeof(uint32_t));
 	struct mpmc_run run;
 	assert_status(KAAL_OK, kaal_mpmc_attach(&run.q, f.mem, f.size));
 	run.seen = calloc(PER_PRODUCER * PRODUCERS, 1);
@@ -200,7 +174,7 @@ static void two_producers_two_consumers(void **state)
 	for (uint32_t v = 0; v < PER_PRODUCER * PRODUCERS; v++)
 		assert_int_equal(1, run.seen[v]);
 	free(run.seen);
-	assert_fences_intact(&f);
+	harness_assert_fences_intact(&f);
 	free(f.block);
 }
 

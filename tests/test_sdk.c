@@ -141,15 +141,13 @@ static void helpers_check_their_operands(void **state)
 	assert_int_equal(slot, buf->receive_index);
 }
 
-#define CASE(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    CASE(send_carries_one_capability),
-	    CASE(reply_carries_one_capability),
-	    CASE(plain_message_carries_none),
-	    CASE(helpers_check_their_operands),
+	    HARNESS_CASE(send_carries_one_capability),
+	    HARNESS_CASE(reply_carries_one_capability),
+	    HARNESS_CASE(plain_message_carries_none),
+	    HARNESS_CASE(helpers_check_their_operands),
 	};
 	return cmocka_run_group_tests_name("sdk", tests, NULL, NULL);
 }

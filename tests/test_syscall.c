@@ -489,18 +489,16 @@ static void operands_are_checked(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(unknown_numbers, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(results_are_cleared, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(yield, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(debug_putchar, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(shutdown_request, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(shutdown_from_thread, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(shutdown_refused_to_process, harness_setup,
-	                                    harness_teardown),
-	    cmocka_unit_test_setup_teardown(status_names, harness_setup, harness_teardown),
-	    cmocka_unit_test_setup_teardown(unbound_pthread_is_refused, harness_setup,
-	                                    harness_teardown),
-	    cmocka_unit_test_setup_teardown(operands_are_checked, harness_setup, harness_teardown),
+	    HARNESS_CASE(unknown_numbers),
+	    HARNESS_CASE(results_are_cleared),
+	    HARNESS_CASE(yield),
+	    HARNESS_CASE(debug_putchar),
+	    HARNESS_CASE(shutdown_request),
+	    HARNESS_CASE(shutdown_from_thread),
+	    HARNESS_CASE(shutdown_refused_to_process),
+	    HARNESS_CASE(status_names),
+	    HARNESS_CASE(unbound_pthread_is_refused),
+	    HARNESS_CASE(operands_are_checked),
 	};
 	return cmocka_run_group_tests_name("syscall", tests, NULL, NULL);
 }

@@ -13,12 +13,6 @@
 
 #include "harness.h"
 
-static struct kaal_msg message(kaal_word label, kaal_word w0)
-{
-	struct kaal_msg m = {kaal_msg_info(label, 1, 0), {w0, 0, 0, 0}, 0};
-	return m;
-}
-
 /* A frame mapped for the test to look into, usable as an IPC buffer. */
 static kaal_cptr new_ipc_frame(struct kaal_ipc_buffer **mapped)
 {
@@ -130,7 +124,7 @@ static void failed_configure_keeps_the_configuration(void **state)
 	w.ep = UINT64_C(1) << 60;
 	w.done = UINT64_C(2) << 60;
 	assert_status(KAAL_OK, kaal_thread_start(t, receive_once, harness_stack(), ARG(&w), w.ipc));
-	struct kaal_msg m = message(3, 33);
+	struct kaal_msg m = harness_word_message(3, 33);
 	assert_status(KAAL_OK, kaal_send(harness_mint(ep, KAAL_RIGHT_WRITE, 0x42), &m));
 	harness_await_bits(done, 1);
 	assert_status(KAAL_OK, w.st[0]);
@@ -223,7 +217,7 @@ static void exited_thread_starts_again(void **state)
 	for (unsigned run = 0; run < 3; run++) {
 		assert_status(
 		    KAAL_OK, kaal_thread_start(t, serve_then_end, harness_stack(), ARG(&w), w.ipc));
-		struct kaal_msg m = message(run, 100 + run);
+		struct kaal_msg m = harness_word_message(run, 100 + run);
 		assert_status(KAAL_OBJECT_DELETED, kaal_call(w.ep, &m));
 		assert_int_equal(run + 1, w.runs);
 		assert_status(KAAL_OK, w.st[run % 2]);
@@ -304,7 +298,7 @@ static void bound_notification_word_completes_recv(void **state)
 
 	/* reply_recv with no caller receives the same way; a badged cap gives its badge. */
 	assert_status(KAAL_OK, kaal_signal(harness_mint(n, KAAL_RIGHT_WRITE, 0x100), 0));
-	m = message(0, 0);
+	m = harness_word_message(0, 0);
 	assert_status(KAAL_OK, kaal_reply_recv(ep, &m));
 	assert_from_notification(&m, 0x100);
 	assert_int_equal(0, harness_peek(n));
@@ -353,7 +347,7 @@ static void bound_notification_signal_ends_a_blocked_recv(void **state)
 
 	/* Now waiting on the gate: the endpoint has no receiver and the bits stay. */
 	harness_wait_blocked(t);
-	struct kaal_msg m = message(9, 99);
+	struct kaal_msg m = harness_word_message(9, 99);
 	assert_status(KAAL_OK, kaal_nb_send(w.ep, &m));
 	assert_status(KAAL_OK, kaal_signal(n, 0x1));
 	assert_int_equal(0x1, harness_peek(n));
@@ -362,7 +356,7 @@ static void bound_notification_signal_ends_a_blocked_recv(void **state)
 	assert_int_equal(0x1, bits);
 
 	assert_status(KAAL_OK, kaal_signal(w.gate, 1));
-	m = message(5, 7);
+	m = harness_word_message(5, 7);
 	assert_status(KAAL_OK, kaal_send(w.ep, &m));
 	harness_await_bits(w.done, 2);
 	assert_status(KAAL_OK, w.st[1]);
@@ -375,7 +369,7 @@ static void bound_notification_signal_ends_a_blocked_recv(void **state)
 static void send_once(kaal_word arg)
 {
 	struct worker *w = PTR(arg);
-	struct kaal_msg m = message(4, 44);
+	struct kaal_msg m = harness_word_message(4, 44);
 	w->st[0] = kaal_send(w->ep, &m);
 	kaal_signal(w->done, 1);
 }
@@ -441,7 +435,7 @@ static void destroying_a_waiting_thread(void **state)
 static void send_then_report(kaal_word arg)
 {
 	struct worker *w = PTR(arg);
-	struct kaal_msg m = message(1, 11);
+	struct kaal_msg m = harness_word_message(1, 11);
 	w->st[0] = w->runs ? kaal_call(w->ep, &m) : kaal_send(w->ep, &m);
 	harness_barrier_wait();
 }
@@ -472,7 +466,7 @@ static void destroying_a_sending_thread(void **state)
 static void send_badged(kaal_word arg)
 {
 	struct worker *w = PTR(arg);
-	struct kaal_msg m = message(w->arg, w->arg);
+	struct kaal_msg m = harness_word_message(w->arg, w->arg);
 	w->st[0] = kaal_send(w->ep, &m);
 	harness_barrier_wait();
 }
@@ -556,12 +550,12 @@ static void destroying_a_receiving_thread(void **state)
 	assert_status(KAAL_OBJECT_DELETED, w.st[0]);
 
 	/* Nobody receives now: nb_send drops its message. */
-	struct kaal_msg m = message(8, 88);
+	struct kaal_msg m = harness_word_message(8, 88);
 	assert_status(KAAL_OK, kaal_nb_send(w.ep, &m));
 	next.ep = w.ep;
 	next.done = harness_notification();
 	harness_thread(receive_once, ARG(&next), 0);
-	m = message(2, 22);
+	m = harness_word_message(2, 22);
 	assert_status(KAAL_OK, kaal_send(w.ep, &m));
 	harness_await_bits(next.done, 1);
 	assert_status(KAAL_OK, next.st[0]);
@@ -584,7 +578,7 @@ static void destroying_a_caller(void **state)
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(t)));
 	harness_barrier_wait();
 	assert_status(KAAL_OBJECT_DELETED, w.st[0]);
-	m = message(1, 1);
+	m = harness_word_message(1, 1);
 	assert_status(KAAL_ILLEGAL_OPERATION, kaal_reply(&m));
 }
 
@@ -610,7 +604,7 @@ static void destroying_a_bound_thread_unbinds(void **state)
 	assert_status(KAAL_OK, kaal_thread_bind_notification(t3, n3));
 	assert_status(KAAL_OK,
 	              kaal_thread_start(t3, serve_then_end, harness_stack(), ARG(&w), w.ipc));
-	struct kaal_msg m = message(1, 1);
+	struct kaal_msg m = harness_word_message(1, 1);
 	assert_status(KAAL_OBJECT_DELETED, kaal_call(w.ep, &m));
 	assert_status(KAAL_ILLEGAL_OPERATION,
 	              kaal_thread_bind_notification(h.bi->root_thread_cptr, n3));
@@ -739,31 +733,29 @@ static void bound_bits_come_before_a_queued_sender(void **state)
 	assert_status(KAAL_OK, kaal_thread_unbind_notification(root_thread));
 }
 
-#define CASE(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    CASE(configure_rejects_bad_operands),
-	    CASE(failed_configure_keeps_the_configuration),
-	    CASE(start_rejects_bad_operands),
-	    CASE(exited_thread_starts_again),
-	    CASE(set_priority_checks_its_operands),
-	    CASE(bind_notification_errors),
-	    CASE(bound_notification_word_completes_recv),
-	    CASE(bound_notification_signal_ends_a_blocked_recv),
-	    CASE(bound_thread_sending_leaves_the_word),
-	    CASE(destroying_a_waiting_thread),
-	    CASE(destroying_a_sending_thread),
-	    CASE(destroying_a_receiving_thread),
-	    CASE(destroying_a_caller),
-	    CASE(destroying_threads_inside_a_queue),
-	    CASE(bound_thread_without_ipc_buffer),
-	    CASE(destroying_a_bound_thread_unbinds),
-	    CASE(thread_deleting_itself),
-	    CASE(binding_a_waited_on_notification_is_refused),
-	    CASE(bound_bits_come_before_a_queued_sender),
-	    CASE(host_blocked_query),
+	    HARNESS_CASE(configure_rejects_bad_operands),
+	    HARNESS_CASE(failed_configure_keeps_the_configuration),
+	    HARNESS_CASE(start_rejects_bad_operands),
+	    HARNESS_CASE(exited_thread_starts_again),
+	    HARNESS_CASE(set_priority_checks_its_operands),
+	    HARNESS_CASE(bind_notification_errors),
+	    HARNESS_CASE(bound_notification_word_completes_recv),
+	    HARNESS_CASE(bound_notification_signal_ends_a_blocked_recv),
+	    HARNESS_CASE(bound_thread_sending_leaves_the_word),
+	    HARNESS_CASE(destroying_a_waiting_thread),
+	    HARNESS_CASE(destroying_a_sending_thread),
+	    HARNESS_CASE(destroying_a_receiving_thread),
+	    HARNESS_CASE(destroying_a_caller),
+	    HARNESS_CASE(destroying_threads_inside_a_queue),
+	    HARNESS_CASE(bound_thread_without_ipc_buffer),
+	    HARNESS_CASE(destroying_a_bound_thread_unbinds),
+	    HARNESS_CASE(thread_deleting_itself),
+	    HARNESS_CASE(binding_a_waited_on_notification_is_refused),
+	    HARNESS_CASE(bound_bits_come_before_a_queued_sender),
+	    HARNESS_CASE(host_blocked_query),
 	};
 	return cmocka_run_group_tests_name("thread", tests, NULL, NULL);
 }

@@ -19,32 +19,9 @@
 #define MAX_LIVE     256u
 #define MAX_PER_BOOT 65535u
 
-static struct kaal_slot_ref root_node(void)
-{
-	return harness_ref(h.root);
-}
-
-static uint64_t left_in(kaal_cptr ut)
-{
-	struct kaal_untyped_info info;
-	assert_status(KAAL_OK, kaal_untyped_info(ut, &info));
-	return info.bytes_left;
-}
-
 static kaal_cptr new_vspace(void)
 {
 	return harness_create(KAAL_CAP_VSPACE, h.bi->vspace_bits);
-}
-
-static kaal_cptr new_frame(void)
-{
-	return harness_create(KAAL_CAP_FRAME, KAAL_PAGE_BITS);
-}
-
-/* Where a frame capability is mapped (0: not mapped), as identify reports it. */
-static kaal_word mapped_at(kaal_cptr frame)
-{
-	return harness_identify(frame).badge;
 }
 
 static volatile uint32_t *map_rw(kaal_cptr frame)
@@ -52,21 +29,8 @@ static volatile uint32_t *map_rw(kaal_cptr frame)
 	void *p = NULL;
 	assert_status(KAAL_OK, kaal_map(frame, 0, RW, &p));
 	assert_non_null(p);
-	assert_int_equal((uintptr_t)p, mapped_at(frame));
+	assert_int_equal((uintptr_t)p, harness_mapped_at(frame));
 	return p;
-}
-
-static kaal_cptr copy_of(kaal_cptr src)
-{
-	kaal_cptr dst = harness_slot();
-	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(dst), harness_ref(src)));
-	return dst;
-}
-
-/* What a slot held before a failing call, which must leave it alone. */
-static void assert_same(kaal_cptr slot, struct kaal_cap_info before)
-{
-	harness_assert_same_cap(before, harness_identify(slot));
 }
 
 /*
@@ -125,7 +89,7 @@ static void run_worker(kaal_word arg)
 /* A configured, inactive thread with an IPC buffer the test mapped, and w's notifications. */
 static kaal_cptr new_thread(struct worker *w)
 {
-	kaal_cptr frame = new_frame();
+	kaal_cptr frame = harness_frame();
 	void *ipc = NULL;
 	assert_status(KAAL_OK, kaal_map(frame, 0, RW, &ipc));
 	w->ipc = ipc;
@@ -150,7 +114,7 @@ static void await_end(const struct worker *w)
 /* The root reads what a thread wrote through a frame, through a mapping of its own. */
 static void assert_frame_holds(kaal_cptr frame, uint32_t value)
 {
-	kaal_cptr mine = copy_of(frame);
+	kaal_cptr mine = harness_copy(frame);
 	volatile uint32_t *p = map_rw(mine);
 	assert_int_equal(value, p[0]);
 	assert_status(KAAL_OK, kaal_unmap(mine));
@@ -170,9 +134,9 @@ static void retype_sizes(void **state)
 	assert_status(KAAL_OK, kaal_untyped_info(ut, &ui));
 	/* An endpoint first, so the next object has to be aligned past it. */
 	kaal_cptr ep = harness_slot();
-	assert_status(KAAL_OK,
-	              kaal_untyped_retype(ut, KAAL_CAP_ENDPOINT, 0, 1, root_node(), ep, NULL));
-	uint64_t left = left_in(ut);
+	assert_status(KAAL_OK, kaal_untyped_retype(ut, KAAL_CAP_ENDPOINT, 0, 1, harness_root_node(),
+	                                           ep, NULL));
+	uint64_t left = harness_bytes_left(ut);
 	assert_int_equal((UINT64_C(1) << 18) - (UINT64_C(1) << KAAL_ENDPOINT_BITS), left);
 
 	kaal_cptr s = harness_slot();
@@ -180,50 +144,50 @@ static void retype_sizes(void **state)
 	static const unsigned refused[] = {
 	    0, 1, KAAL_PAGE_BITS - 1, KAAL_MAX_VSPACE_BITS + 1, KAAL_MAX_UNTYPED_BITS, 255};
 	for (unsigned i = 0; i < sizeof refused / sizeof refused[0]; i++) {
-		assert_status(
-		    KAAL_INVALID_ARGUMENT,
-		    kaal_untyped_retype(ut, KAAL_CAP_VSPACE, refused[i], 1, root_node(), s, NULL));
+		assert_status(KAAL_INVALID_ARGUMENT,
+		              kaal_untyped_retype(ut, KAAL_CAP_VSPACE, refused[i], 1,
+		                                  harness_root_node(), s, NULL));
 		harness_assert_slot_empty(s);
-		assert_int_equal(left, left_in(ut));
+		assert_int_equal(left, harness_bytes_left(ut));
 	}
 
 	/* The largest size is valid; this untyped is just too small for it. */
 	uint64_t reported = 0;
 	assert_status(KAAL_UNTYPED_EXHAUSTED,
-	              kaal_untyped_retype(ut, KAAL_CAP_VSPACE, KAAL_MAX_VSPACE_BITS, 1, root_node(),
-	                                  s, &reported));
+	              kaal_untyped_retype(ut, KAAL_CAP_VSPACE, KAAL_MAX_VSPACE_BITS, 1,
+	                                  harness_root_node(), s, &reported));
 	assert_int_equal(left, reported);
 	harness_assert_slot_empty(s);
-	assert_int_equal(left, left_in(ut));
+	assert_int_equal(left, harness_bytes_left(ut));
 
 	/* The smallest: past the endpoint, at the next page. */
-	assert_status(KAAL_OK,
-	              kaal_untyped_retype(ut, KAAL_CAP_VSPACE, min, 1, root_node(), s, NULL));
+	assert_status(KAAL_OK, kaal_untyped_retype(ut, KAAL_CAP_VSPACE, min, 1, harness_root_node(),
+	                                           s, NULL));
 	struct kaal_cap_info v = harness_identify(s);
 	assert_int_equal(KAAL_CAP_VSPACE, v.type);
 	assert_int_equal(KAAL_RIGHTS_ALL, v.rights);
 	assert_int_equal(0, v.badge);
 	harness_assert_aligned(v.object, min);
 	assert_int_equal(ui.base + (UINT64_C(1) << min), v.object);
-	assert_int_equal((UINT64_C(1) << 18) - 2 * (UINT64_C(1) << min), left_in(ut));
+	assert_int_equal((UINT64_C(1) << 18) - 2 * (UINT64_C(1) << min), harness_bytes_left(ut));
 	assert_int_not_equal(harness_identify(h.bi->root_vspace_cptr).object, v.object);
 
 	/* A larger one is aligned to its own size: the next 64 KiB boundary. */
 	kaal_cptr big = harness_slot();
-	assert_status(KAAL_OK,
-	              kaal_untyped_retype(ut, KAAL_CAP_VSPACE, 16, 1, root_node(), big, NULL));
+	assert_status(KAAL_OK, kaal_untyped_retype(ut, KAAL_CAP_VSPACE, 16, 1, harness_root_node(),
+	                                           big, NULL));
 	struct kaal_cap_info b = harness_identify(big);
 	assert_int_equal(KAAL_CAP_VSPACE, b.type);
 	assert_int_equal(KAAL_RIGHTS_ALL, b.rights);
 	harness_assert_aligned(b.object, 16);
 	assert_int_equal(ui.base + (UINT64_C(1) << 16), b.object);
-	assert_int_equal((UINT64_C(1) << 18) - 2 * (UINT64_C(1) << 16), left_in(ut));
+	assert_int_equal((UINT64_C(1) << 18) - 2 * (UINT64_C(1) << 16), harness_bytes_left(ut));
 
 	/* Two at once sit next to each other. */
 	kaal_cptr pair = harness_slot();
 	harness_slot();
-	assert_status(KAAL_OK,
-	              kaal_untyped_retype(ut, KAAL_CAP_VSPACE, min, 2, root_node(), pair, NULL));
+	assert_status(KAAL_OK, kaal_untyped_retype(ut, KAAL_CAP_VSPACE, min, 2, harness_root_node(),
+	                                           pair, NULL));
 	assert_int_equal(ui.base + 2 * (UINT64_C(1) << 16), harness_identify(pair).object);
 	assert_int_equal(ui.base + 2 * (UINT64_C(1) << 16) + (UINT64_C(1) << min),
 	                 harness_identify(pair + 1).object);
@@ -241,14 +205,14 @@ static void set_vspace_errors(void **state)
 	static struct worker w, running;
 	kaal_cptr t = new_thread(&w);
 	kaal_cptr v = new_vspace(), other = new_vspace();
-	kaal_cptr ep = harness_endpoint(), frame = new_frame(), empty = harness_slot();
+	kaal_cptr ep = harness_endpoint(), frame = harness_frame(), empty = harness_slot();
 	kaal_cptr root_thread = h.bi->root_thread_cptr;
 	kaal_cptr far = UINT64_C(1) << 40; /* beyond the root CNode's guard */
 	struct kaal_cap_info v_was = harness_identify(v), other_was = harness_identify(other);
 	struct kaal_cap_info ep_was = harness_identify(ep), t_was = harness_identify(t);
 
 	assert_status(KAAL_OK, kaal_thread_set_vspace(t, v));
-	assert_same(v, v_was);
+	harness_assert_holds(v, v_was);
 
 	/* The thread operand. */
 	assert_status(KAAL_WRONG_TYPE, kaal_thread_set_vspace(ep, other));
@@ -269,48 +233,48 @@ static void set_vspace_errors(void **state)
 	              kaal_thread_set_vspace(root_thread, h.bi->root_vspace_cptr));
 
 	harness_assert_slot_empty(empty);
-	assert_same(v, v_was);
-	assert_same(other, other_was);
-	assert_same(ep, ep_was);
-	assert_same(t, t_was);
-	assert_int_equal(0, mapped_at(frame));
+	harness_assert_holds(v, v_was);
+	harness_assert_holds(other, other_was);
+	harness_assert_holds(ep, ep_was);
+	harness_assert_holds(t, t_was);
+	assert_int_equal(0, harness_mapped_at(frame));
 
 	/* A started thread: just started, then blocked on its gate. */
 	kaal_cptr r = new_thread(&running);
 	running.gate = harness_notification();
-	running.after = new_frame();
+	running.after = harness_frame();
 	start(r, &running);
 	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_set_vspace(r, other));
 	harness_await_bits(running.done, 1);
 	harness_wait_blocked(r);
 	assert_status(KAAL_ILLEGAL_OPERATION, kaal_thread_set_vspace(r, other));
-	assert_same(other, other_was);
+	harness_assert_holds(other, other_was);
 
 	/*
 	 * Had any refused call given other to r or to the root, revoking it
 	 * would take their VSpace away; r still runs in the root's.
 	 */
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(other)));
-	assert_same(other, other_was);
+	harness_assert_holds(other, other_was);
 	assert_status(KAAL_OK, kaal_signal(running.gate, 1));
 	harness_await_bits(running.done, 2);
 	assert_status(KAAL_OK, running.gate_st);
 	assert_status(KAAL_OK, running.st[1]);
-	assert_int_equal((uintptr_t)running.p[1], mapped_at(running.after));
-	map_rw(new_frame());
+	assert_int_equal((uintptr_t)running.p[1], harness_mapped_at(running.after));
+	map_rw(harness_frame());
 
 	/* And t still has v's copy: once v is revoked under it, its map fails. */
 	w.gate = harness_notification();
-	w.after = new_frame();
+	w.after = harness_frame();
 	start(t, &w);
 	harness_await_bits(w.done, 1);
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(v)));
 	assert_status(KAAL_OK, kaal_signal(w.gate, 1));
 	harness_await_bits(w.done, 2);
 	assert_status(KAAL_ILLEGAL_OPERATION, w.st[1]);
-	assert_int_equal(0, mapped_at(w.after));
+	assert_int_equal(0, harness_mapped_at(w.after));
 	/* The root's own VSpace was never v's either. */
-	map_rw(new_frame());
+	map_rw(harness_frame());
 }
 
 /*
@@ -327,8 +291,8 @@ static void threads_map_in_their_vspace(void **state)
 	/* Setting it again replaces the copy; a derived, read-only cap serves too. */
 	kaal_cptr v_read = harness_derive(v, KAAL_RIGHT_READ);
 	assert_status(KAAL_OK, kaal_thread_set_vspace(t, v_read));
-	given.before = new_frame();
-	given.after = new_frame();
+	given.before = harness_frame();
+	given.after = harness_frame();
 	given.value = 0x5EED0000;
 	start(t, &given);
 	harness_await_bits(given.done, 3);
@@ -337,25 +301,25 @@ static void threads_map_in_their_vspace(void **state)
 	assert_non_null(given.p[0]);
 	assert_non_null(given.p[1]);
 	assert_ptr_not_equal(given.p[0], given.p[1]);
-	assert_int_equal((uintptr_t)given.p[0], mapped_at(given.before));
-	assert_int_equal((uintptr_t)given.p[1], mapped_at(given.after));
+	assert_int_equal((uintptr_t)given.p[0], harness_mapped_at(given.before));
+	assert_int_equal((uintptr_t)given.p[1], harness_mapped_at(given.after));
 	assert_frame_holds(given.before, 0x5EED0000);
 	assert_frame_holds(given.after, 0x5EED0001);
 	/* The root can unmap a frame mapped in another VSpace, and map that cap itself. */
 	assert_status(KAAL_OK, kaal_unmap(given.before));
-	assert_int_equal(0, mapped_at(given.before));
+	assert_int_equal(0, harness_mapped_at(given.before));
 	assert_int_equal(0x5EED0000, map_rw(given.before)[0]);
 
 	kaal_cptr u = new_thread(&inherited);
-	inherited.before = new_frame();
+	inherited.before = harness_frame();
 	inherited.value = 0x1F00;
 	start(u, &inherited);
 	harness_await_bits(inherited.done, 3);
 	assert_status(KAAL_OK, inherited.st[0]);
-	assert_int_equal((uintptr_t)inherited.p[0], mapped_at(inherited.before));
+	assert_int_equal((uintptr_t)inherited.p[0], harness_mapped_at(inherited.before));
 	assert_frame_holds(inherited.before, 0x1F00);
 	assert_status(KAAL_OK, kaal_unmap(inherited.before));
-	assert_int_equal(0, mapped_at(inherited.before));
+	assert_int_equal(0, harness_mapped_at(inherited.before));
 }
 
 /*
@@ -371,26 +335,26 @@ static void revoked_vspace_refuses_map(void **state)
 	kaal_cptr c = new_thread(&child);
 	kaal_cptr v = new_vspace();
 	assert_status(KAAL_OK, kaal_thread_set_vspace(t, v));
-	w.before = new_frame();
-	w.after = new_frame();
+	w.before = harness_frame();
+	w.after = harness_frame();
 	w.gate = harness_notification();
 	w.child = c;
 	w.child_work = &child;
 	w.value = 0x44;
 	child.gate = harness_notification();
-	child.after = new_frame();
+	child.after = harness_frame();
 	start(t, &w);
 	harness_await_bits(w.done, 1);
 	harness_await_bits(child.done, 1);
 	assert_status(KAAL_OK, w.child_st);
 	assert_status(KAAL_OK, w.st[0]);
-	assert_int_equal((uintptr_t)w.p[0], mapped_at(w.before));
+	assert_int_equal((uintptr_t)w.p[0], harness_mapped_at(w.before));
 
 	struct kaal_cap_info v_was = harness_identify(v);
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(v)));
 	/* The revoked cap itself stays, and so does the VSpace. */
-	assert_same(v, v_was);
-	assert_int_equal((uintptr_t)w.p[0], mapped_at(w.before));
+	harness_assert_holds(v, v_was);
+	assert_int_equal((uintptr_t)w.p[0], harness_mapped_at(w.before));
 
 	assert_status(KAAL_OK, kaal_signal(w.gate, 1));
 	assert_status(KAAL_OK, kaal_signal(child.gate, 1));
@@ -399,10 +363,10 @@ static void revoked_vspace_refuses_map(void **state)
 	assert_status(KAAL_OK, w.gate_st);
 	assert_status(KAAL_ILLEGAL_OPERATION, w.st[1]);
 	assert_null(w.p[1]);
-	assert_int_equal(0, mapped_at(w.after));
+	assert_int_equal(0, harness_mapped_at(w.after));
 	assert_status(KAAL_OK, child.gate_st);
 	assert_status(KAAL_ILLEGAL_OPERATION, child.st[1]);
-	assert_int_equal(0, mapped_at(child.after));
+	assert_int_equal(0, harness_mapped_at(child.after));
 
 	/* The frames are not spoilt: the root maps both, and the one mapped before still holds. */
 	map_rw(w.after);
@@ -422,7 +386,7 @@ static void deleted_source_cap_keeps_the_vspace(void **state)
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(v)));
 	harness_assert_slot_empty(v);
 	w.gate = harness_notification();
-	w.after = new_frame();
+	w.after = harness_frame();
 	w.value = 77;
 	start(t, &w);
 	harness_await_bits(w.done, 1);
@@ -444,27 +408,27 @@ static void frame_outlives_revoked_vspace(void **state)
 	kaal_cptr ut = harness_create(KAAL_CAP_UNTYPED, 16);
 	kaal_cptr v = harness_slot();
 	assert_status(KAAL_OK, kaal_untyped_retype(ut, KAAL_CAP_VSPACE, h.bi->vspace_bits, 1,
-	                                           root_node(), v, NULL));
+	                                           harness_root_node(), v, NULL));
 	kaal_cptr t = new_thread(&w);
 	assert_status(KAAL_OK, kaal_thread_set_vspace(t, v));
-	w.before = new_frame();
+	w.before = harness_frame();
 	w.ep = harness_endpoint();
 	w.value = 0xAB00;
 	start(t, &w);
 	harness_await_bits(w.done, 3);
 	assert_status(KAAL_OK, w.st[0]);
 	kaal_word at = (uintptr_t)w.p[0];
-	assert_int_equal(at, mapped_at(w.before));
+	assert_int_equal(at, harness_mapped_at(w.before));
 	await_end(&w);
 
 	/* V goes with its untyped: its cap and the thread's copy. */
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(ut)));
 	harness_assert_slot_empty(v);
-	assert_int_equal(UINT64_C(1) << 16, left_in(ut));
+	assert_int_equal(UINT64_C(1) << 16, harness_bytes_left(ut));
 	/* The frame's cap still says where it was mapped. */
-	assert_int_equal(at, mapped_at(w.before));
+	assert_int_equal(at, harness_mapped_at(w.before));
 	assert_status(KAAL_OK, kaal_unmap(w.before));
-	assert_int_equal(0, mapped_at(w.before));
+	assert_int_equal(0, harness_mapped_at(w.before));
 	assert_status(KAAL_ILLEGAL_OPERATION, kaal_unmap(w.before));
 
 	/* The root maps it and finds what the thread wrote. */
@@ -477,7 +441,7 @@ static void frame_outlives_revoked_vspace(void **state)
 	 */
 	kaal_cptr v2 = harness_slot();
 	assert_status(KAAL_OK, kaal_untyped_retype(ut, KAAL_CAP_VSPACE, h.bi->vspace_bits, 1,
-	                                           root_node(), v2, NULL));
+	                                           harness_root_node(), v2, NULL));
 	assert_status(KAAL_OK, kaal_thread_set_vspace(t, v2));
 	again = w;
 	again.before = 0;
@@ -487,7 +451,7 @@ static void frame_outlives_revoked_vspace(void **state)
 	start(t, &again);
 	harness_await_bits(again.done, 3);
 	assert_status(KAAL_OK, again.st[1]);
-	assert_int_equal((uintptr_t)again.p[1], mapped_at(w.before));
+	assert_int_equal((uintptr_t)again.p[1], harness_mapped_at(w.before));
 	await_end(&again);
 	assert_frame_holds(w.before, 0xAB21);
 }
@@ -504,11 +468,11 @@ static void frame_outlives_deleted_vspace(void **state)
 	kaal_cptr t = new_thread(&w);
 	kaal_cptr v = new_vspace();
 	assert_status(KAAL_OK, kaal_thread_set_vspace(t, v));
-	w.before = new_frame();
-	w.after = new_frame();
+	w.before = harness_frame();
+	w.after = harness_frame();
 	w.ep = harness_endpoint();
 	w.value = 0xD00;
-	kaal_cptr after_copy = copy_of(w.after);
+	kaal_cptr after_copy = harness_copy(w.after);
 	start(t, &w);
 	harness_await_bits(w.done, 3);
 	assert_status(KAAL_OK, w.st[0]);
@@ -522,13 +486,13 @@ static void frame_outlives_deleted_vspace(void **state)
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(t)));
 	harness_assert_slot_empty(t);
 
-	assert_int_equal((uintptr_t)w.p[0], mapped_at(w.before));
+	assert_int_equal((uintptr_t)w.p[0], harness_mapped_at(w.before));
 	assert_status(KAAL_OK, kaal_unmap(w.before));
-	assert_int_equal(0, mapped_at(w.before));
+	assert_int_equal(0, harness_mapped_at(w.before));
 	volatile uint32_t *p = map_rw(w.before);
 	assert_int_equal(0xD00, p[0]);
 
-	assert_int_equal((uintptr_t)w.p[1], mapped_at(w.after));
+	assert_int_equal((uintptr_t)w.p[1], harness_mapped_at(w.after));
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(w.after)));
 	harness_assert_slot_empty(w.after);
 	assert_int_equal(0xD01, map_rw(after_copy)[0]);
@@ -537,9 +501,9 @@ static void frame_outlives_deleted_vspace(void **state)
 /* Retype as many VSpaces as count asks, expecting status; on failure nothing is made. */
 static void retype_vspaces(kaal_status expected, kaal_cptr first, unsigned count)
 {
-	uint64_t left = left_in(h.untyped);
+	uint64_t left = harness_bytes_left(h.untyped);
 	assert_status(expected, kaal_untyped_retype(h.untyped, KAAL_CAP_VSPACE, h.bi->vspace_bits,
-	                                            count, root_node(), first, NULL));
+	                                            count, harness_root_node(), first, NULL));
 	for (unsigned i = 0; i < count; i++) {
 		if (expected == KAAL_OK)
 			assert_int_equal(KAAL_CAP_VSPACE, harness_identify(first + i).type);
@@ -547,10 +511,10 @@ static void retype_vspaces(kaal_status expected, kaal_cptr first, unsigned count
 			harness_assert_slot_empty(first + i);
 	}
 	if (expected == KAAL_OK) {
-		assert_true(left_in(h.untyped) <=
+		assert_true(harness_bytes_left(h.untyped) <=
 		            left - count * (UINT64_C(1) << h.bi->vspace_bits));
 	} else {
-		assert_int_equal(left, left_in(h.untyped));
+		assert_int_equal(left, harness_bytes_left(h.untyped));
 	}
 }
 
@@ -577,7 +541,7 @@ static void live_limit(void **state)
 	kaal_cptr ep = harness_endpoint();
 
 	/* A copy keeps its VSpace alive. */
-	kaal_cptr copy = copy_of(base);
+	kaal_cptr copy = harness_copy(base);
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(base)));
 	retype_vspaces(KAAL_LIMIT_REACHED, spare, 1);
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(copy)));
@@ -591,7 +555,7 @@ static void live_limit(void **state)
 	assert_status(KAAL_OK, kaal_cnode_delete(harness_ref(base + 1)));
 	retype_vspaces(KAAL_LIMIT_REACHED, base, 1);
 	kaal_cptr u = new_thread(&inherited);
-	inherited.before = new_frame();
+	inherited.before = harness_frame();
 	start(u, &inherited);
 	harness_await_bits(inherited.done, 3);
 	assert_status(KAAL_OK, inherited.st[0]);
@@ -618,7 +582,7 @@ static void per_boot_limit(void **state)
 	unsigned made = 1; /* the root's */
 	while (MAX_PER_BOOT - made >= batch) {
 		assert_status(KAAL_OK, kaal_untyped_retype(ut, KAAL_CAP_VSPACE, h.bi->vspace_bits,
-		                                           batch, root_node(), base, NULL));
+		                                           batch, harness_root_node(), base, NULL));
 		made += batch;
 		assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(ut)));
 	}
@@ -627,21 +591,21 @@ static void per_boot_limit(void **state)
 	/* One more than the boot has left is refused, with room for it alive. */
 	assert_status(KAAL_LIMIT_REACHED,
 	              kaal_untyped_retype(ut, KAAL_CAP_VSPACE, h.bi->vspace_bits, rest + 1,
-	                                  root_node(), base, NULL));
+	                                  harness_root_node(), base, NULL));
 	harness_assert_slot_empty(base);
-	assert_int_equal(UINT64_C(1) << (KAAL_PAGE_BITS + 8), left_in(ut));
+	assert_int_equal(UINT64_C(1) << (KAAL_PAGE_BITS + 8), harness_bytes_left(ut));
 	assert_status(KAAL_OK, kaal_untyped_retype(ut, KAAL_CAP_VSPACE, h.bi->vspace_bits, rest,
-	                                           root_node(), base, NULL));
+	                                           harness_root_node(), base, NULL));
 	assert_status(KAAL_OK, kaal_cnode_revoke(harness_ref(ut)));
 	assert_status(KAAL_LIMIT_REACHED,
-	              kaal_untyped_retype(ut, KAAL_CAP_VSPACE, h.bi->vspace_bits, 1, root_node(),
-	                                  base, NULL));
+	              kaal_untyped_retype(ut, KAAL_CAP_VSPACE, h.bi->vspace_bits, 1,
+	                                  harness_root_node(), base, NULL));
 	harness_assert_slot_empty(base);
 
 	/* Threads still get VSpaces by inheriting copies, and map in them. */
 	static struct worker w;
 	kaal_cptr t = new_thread(&w);
-	w.before = new_frame();
+	w.before = harness_frame();
 	w.value = 5;
 	start(t, &w);
 	harness_await_bits(w.done, 3);
@@ -649,20 +613,18 @@ static void per_boot_limit(void **state)
 	assert_frame_holds(w.before, 5);
 }
 
-#define CASE(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    CASE(retype_sizes),
-	    CASE(set_vspace_errors),
-	    CASE(threads_map_in_their_vspace),
-	    CASE(revoked_vspace_refuses_map),
-	    CASE(deleted_source_cap_keeps_the_vspace),
-	    CASE(frame_outlives_revoked_vspace),
-	    CASE(frame_outlives_deleted_vspace),
-	    CASE(live_limit),
-	    CASE(per_boot_limit),
+	    HARNESS_CASE(retype_sizes),
+	    HARNESS_CASE(set_vspace_errors),
+	    HARNESS_CASE(threads_map_in_their_vspace),
+	    HARNESS_CASE(revoked_vspace_refuses_map),
+	    HARNESS_CASE(deleted_source_cap_keeps_the_vspace),
+	    HARNESS_CASE(frame_outlives_revoked_vspace),
+	    HARNESS_CASE(frame_outlives_deleted_vspace),
+	    HARNESS_CASE(live_limit),
+	    HARNESS_CASE(per_boot_limit),
 	};
 	return cmocka_run_group_tests_name("vspace", tests, NULL, NULL);
 }
