@@ -101,7 +101,7 @@ static inline void aarch64_set_ttbr0(uint64_t ttbr)
 }
 /*
  * Pages of the embedded user program that are writable (each VSpace gets
- * copies of them), 0 when the image has none (user.c, selftest.c).
+ * copies of them), 0 when the image has none (root_task_loader.c, tests/qemu/selftest.c).
  */
 unsigned aarch64_program_writable_pages(void);
 /* The loaded user program's range; false before one is loaded (thread.c). */
@@ -151,8 +151,8 @@ uint64_t aarch64_svc_count(void);
 
 /*
  * The root task, run by the root thread, one per image: the self-test
- * (selftest.c), which returns the number of failed checks, or the loader
- * of the embedded user program (user.c), which enters it at EL0 and does
+ * (tests/qemu/selftest.c), which returns the number of failed checks, or the loader
+ * of the embedded user program (root_task_loader.c), which enters it at EL0 and does
  * not return.
  */
 unsigned aarch64_root_task(const struct kaal_boot_info *bi, const struct virt_machine *m,
@@ -181,7 +181,7 @@ void aarch64_thread_trampoline(void);
 _Noreturn void aarch64_thread_begin(uint64_t entry, uint64_t arg);
 
 /*
- * EL0. Once a user program is loaded (user.c) at [lo, hi) with its ELF
+ * EL0. Once a user program is loaded (root_task_loader.c) at [lo, hi) with its ELF
  * entry at entry, kaal_thread_start() entries inside it run at EL0,
  * entered at the program's entry with x0 = the argument and x1 = the
  * function; entries outside it are refused (thread.c).

@@ -2,7 +2,7 @@
  * Threads, the scheduler and the system call entry.
  *
  * Threads run at EL1 on their own stacks (the self-test), or at EL0 in the
- * user program loaded into their VSpace (user.c, mmu.c), each with a kernel
+ * user program loaded into their VSpace (root_task_loader.c, mmu.c), each with a kernel
  * stack from a fixed pool for its exceptions. kaal_syscall() enters with
  * svc #0; the handler dispatches for the current thread (IRQs masked) and,
  * while that thread is blocked, switches to the highest-priority runnable

@@ -38,9 +38,7 @@
 #include <kaal/sdk.h>
 #include <kaal/tap.h>
 
-#include "user_abi.h"
-
-int kaal_user_main(const struct kaal_boot_info *bi);
+#include "root_task.h"
 
 #define PAGE  4096u
 #define RADIX 6 /* each process's CNode: 64 slots, cptr = slot index (a guard of 58 zero bits) */
@@ -280,7 +278,7 @@ static void attempt(unsigned which)
 		(void)*(volatile const kaal_word *)(uintptr_t)VICTIM_VADDR;
 		break;
 	case P_WRITE_ROOT_STACK:
-		*(volatile kaal_word *)(uintptr_t)(USER_STACK_TOP - 64u) = 0;
+		*(volatile kaal_word *)(uintptr_t)(ROOT_TASK_STACK_TOP - 64u) = 0;
 		break;
 	case P_WRITE_TEXT:
 		*(volatile uint32_t *)(uintptr_t)attempt = 0;
@@ -843,7 +841,7 @@ static bool ended(kaal_cptr thread, kaal_cptr vspace, kaal_cptr nap)
 static struct cap_view views_before[MAX_NAMES], views_after[MAX_NAMES];
 static struct inbox inbox;
 
-int kaal_user_main(const struct kaal_boot_info *bi)
+int kaal_root_task_main(const struct kaal_boot_info *bi)
 {
 	kaal_tap_plan(PROBES + 12u);
 	root = bi->root_cnode_cptr;
