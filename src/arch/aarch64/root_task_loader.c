@@ -182,12 +182,11 @@ unsigned aarch64_root_task(const struct kaal_boot_info *bi, const struct virt_ma
 	uint64_t top = aarch64_kernel_stack_top(aarch64_current());
 	if (!top)
 		fail("no kernel stack");
-	uint64_t *frame = (uint64_t *)(uintptr_t)(top - 36u * 8u);
-	for (unsigned i = 0; i < 36; i++)
-		frame[i] = 0;
-	frame[0] = KAAL_BOOT_INFO_VADDR; /* x0 */
-	frame[31] = eh.entry;            /* ELR_EL1 */
-	frame[32] = 0;                   /* SPSR_EL1: EL0t, interrupts unmasked */
-	frame[33] = ROOT_TASK_STACK_TOP; /* SP_EL0 */
+	struct aarch64_frame *frame = (struct aarch64_frame *)(uintptr_t)top - 1;
+	*frame = (struct aarch64_frame){0};
+	frame->x[0] = KAAL_BOOT_INFO_VADDR;
+	frame->elr = eh.entry;
+	frame->spsr = SPSR_EL0T;
+	frame->sp = ROOT_TASK_STACK_TOP;
 	aarch64_enter_user(frame);
 }
