@@ -22,5 +22,5 @@ fi
 meson compile -C "$dir" kaal-aarch64-bench >&2
 
 KAAL_QEMU_TIMEOUT=${KAAL_QEMU_TIMEOUT:-300} \
-	exec bash ci/qemu-aarch64.sh "$dir/src/arch/aarch64/kaal-aarch64-bench.elf" \
+	exec bash ci/qemu-aarch64.sh "$dir/benchmarks/qemu/kaal-aarch64-bench.elf" \
 	"${1:-cortex-a53}" 2 -icount shift=0

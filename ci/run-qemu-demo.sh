@@ -19,5 +19,5 @@ fi
 meson compile -C "$dir" kaal-aarch64-demo
 
 KAAL_QEMU_TIMEOUT=${KAAL_QEMU_TIMEOUT:-60} \
-	exec bash ci/qemu-aarch64.sh "$dir/src/arch/aarch64/kaal-aarch64-demo.elf" \
+	exec bash ci/qemu-aarch64.sh "$dir/demo/kaal-aarch64-demo.elf" \
 	"${1:-cortex-a53}" "${2:-2}"

@@ -1,7 +1,7 @@
 /* The user SDK: thin wrappers that pack arguments into one system call each. */
 #include <kaal/sdk.h>
 
-#include "sdk_trap.h" /* the backend's trap, from its sdk/ folder */
+#include "sdk_trap.h" /* the backend's trap, from src/sdk/arch/<backend>/ */
 
 #define CALL(num, a0, a1, a2, a3, a4, a5)                                                          \
 	sdk_trap((num), (kaal_word)(a0), (kaal_word)(a1), (kaal_word)(a2), (kaal_word)(a3),        \

@@ -8,6 +8,8 @@
 #include <kaal/boot_info.h>
 #include <kaal/types.h>
 
+#include "frame.h"
+
 /*
  * QEMU virt's fixed memory map, used when the device tree cannot be read.
  * QEMU only promises flash at 0 and RAM at 0x4000_0000; the rest is what
@@ -101,7 +103,7 @@ static inline void aarch64_set_ttbr0(uint64_t ttbr)
 }
 /*
  * Pages of the embedded user program that are writable (each VSpace gets
- * copies of them), 0 when the image has none (user.c, selftest.c).
+ * copies of them), 0 when the image has none (root_task_loader.c, tests/qemu/selftest.c).
  */
 unsigned aarch64_program_writable_pages(void);
 /* The loaded user program's range; false before one is loaded (thread.c). */
@@ -151,8 +153,8 @@ uint64_t aarch64_svc_count(void);
 
 /*
  * The root task, run by the root thread, one per image: the self-test
- * (selftest.c), which returns the number of failed checks, or the loader
- * of the embedded user program (user.c), which enters it at EL0 and does
+ * (tests/qemu/selftest.c), which returns the number of failed checks, or the loader
+ * of the embedded user program (root_task_loader.c), which enters it at EL0 and does
  * not return.
  */
 unsigned aarch64_root_task(const struct kaal_boot_info *bi, const struct virt_machine *m,
@@ -160,11 +162,10 @@ unsigned aarch64_root_task(const struct kaal_boot_info *bi, const struct virt_ma
 
 /* Boot entry from start.S; the exception entry from vectors.S. */
 _Noreturn void kaal_aarch64_main(uint64_t dtb, uint64_t entry_el);
-struct exception_frame;
-_Noreturn void kaal_aarch64_exception(struct exception_frame *f, uint64_t vector);
+_Noreturn void kaal_aarch64_exception(const struct aarch64_frame *f, uint64_t vector);
 void kaal_aarch64_irq(void);
-/* A system call from svc #0: regs is the saved x0-x30 frame; results go back in it. */
-void kaal_aarch64_svc(uint64_t *regs);
+/* A system call from svc #0: f is the caller's saved frame; results go back in it. */
+void kaal_aarch64_svc(struct aarch64_frame *f);
 /* Save the callee-saved registers on this stack into *save_sp, resume next_sp (vectors.S). */
 void aarch64_switch(uint64_t *save_sp, uint64_t next_sp);
 /*
@@ -173,15 +174,16 @@ void aarch64_switch(uint64_t *save_sp, uint64_t next_sp);
  * (aarch64_switch) returns the first thread from its call through
  * aarch64_svc_return(); the second returns from its call now (vectors.S).
  */
-_Noreturn void aarch64_resume_frame(uint64_t *save_sp, uint64_t *frame, uint64_t *next_frame);
+_Noreturn void aarch64_resume_frame(uint64_t *save_sp, struct aarch64_frame *frame,
+                                    struct aarch64_frame *next_frame);
 /* Put the running thread's status and results in its system call frame. */
-void aarch64_svc_return(uint64_t *regs);
+void aarch64_svc_return(struct aarch64_frame *f);
 /* Where a new thread's first switch returns to: calls aarch64_thread_begin(x19, x20). */
 void aarch64_thread_trampoline(void);
 _Noreturn void aarch64_thread_begin(uint64_t entry, uint64_t arg);
 
 /*
- * EL0. Once a user program is loaded (user.c) at [lo, hi) with its ELF
+ * EL0. Once a user program is loaded (root_task_loader.c) at [lo, hi) with its ELF
  * entry at entry, kaal_thread_start() entries inside it run at EL0,
  * entered at the program's entry with x0 = the argument and x1 = the
  * function; entries outside it are refused (thread.c).
@@ -189,15 +191,13 @@ _Noreturn void aarch64_thread_begin(uint64_t entry, uint64_t arg);
 void aarch64_set_user_program(uint64_t lo, uint64_t hi, uint64_t entry);
 /* The running thread. */
 struct thread *aarch64_current(void);
-/* Enter EL0 from the exception frame at frame (vectors.S); never returns. */
-_Noreturn void aarch64_enter_user(uint64_t *frame);
+/* Enter EL0 from the frame at f (vectors.S); never returns. */
+_Noreturn void aarch64_enter_user(struct aarch64_frame *f);
 /* The exception return path (vectors.S): restores the frame at sp and erets. */
 void aarch64_restore_frame(void);
-/*
- * A synchronous exception from EL0 other than svc #0 (frame laid out as
- * struct exception_frame): one line on the console, then the thread ends.
- */
-void kaal_aarch64_user_fault(uint64_t *frame);
+/* A synchronous exception from EL0 other than svc #0: one line on the console, then the thread
+ * ends. */
+void kaal_aarch64_user_fault(const struct aarch64_frame *f);
 /* End the current thread as kaal_thread_exit() would, and run another (thread.c). */
 void aarch64_end_current(void);
 /* The kernel stack an EL0 thread t enters the kernel on (thread.c); 0 when none is left. */

@@ -8,17 +8,6 @@
  */
 #include "aarch64.h"
 
-/* Laid out by vectors.S. */
-struct exception_frame {
-	uint64_t x[31];
-	uint64_t sp;
-	uint64_t elr;
-	uint64_t spsr;
-	uint64_t esr;
-	uint64_t far;
-};
-_Static_assert(sizeof(struct exception_frame) == 288, "the frame vectors.S builds");
-
 static const char *const vector_names[16] = {
     "synchronous, current EL, SP_EL0", "IRQ, current EL, SP_EL0",
     "FIQ, current EL, SP_EL0",         "SError, current EL, SP_EL0",
@@ -72,7 +61,7 @@ static void field(const char *name, uint64_t v)
 	console_hex(v);
 }
 
-_Noreturn void kaal_aarch64_exception(struct exception_frame *f, uint64_t vector)
+_Noreturn void kaal_aarch64_exception(const struct aarch64_frame *f, uint64_t vector)
 {
 	unsigned ec = (unsigned)(f->esr >> 26) & 0x3f;
 	console_puts("\n# kaal: unexpected exception: ");
@@ -91,7 +80,7 @@ _Noreturn void kaal_aarch64_exception(struct exception_frame *f, uint64_t vector
 	field("SPSR_EL1", f->spsr);
 	console_puts(" ");
 	field("SP", f->sp);
-	for (unsigned i = 0; i < 31; i++) {
+	for (unsigned i = 0; i < FRAME_X_REGISTERS; i++) {
 		console_puts(i % 4 == 0 ? "\n# " : " ");
 		console_puts("x");
 		console_dec(i);
@@ -109,9 +98,8 @@ static bool far_valid(unsigned ec)
 	       ec == 0x35;
 }
 
-void kaal_aarch64_user_fault(uint64_t *frame)
+void kaal_aarch64_user_fault(const struct aarch64_frame *f)
 {
-	const struct exception_frame *f = (const struct exception_frame *)frame;
 	unsigned ec = (unsigned)(f->esr >> 26) & 0x3f;
 	console_puts("# kaal: EL0 fault, thread ended: thread=");
 	console_hex((uintptr_t)aarch64_current());

@@ -419,7 +419,7 @@ void arch_frame_unmap(struct vspace *v, kaal_word vaddr, unsigned size_bits)
 }
 
 /*
- * A page of a user program (user.c): EL0 read+execute text, EL0 read-only
+ * A page of a user program (root_task_loader.c): EL0 read+execute text, EL0 read-only
  * data, or EL0 read-write data, never executable at EL1 and never both
  * writable and executable. Outside the kernel's map, like frames.
  */

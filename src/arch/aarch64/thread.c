@@ -2,7 +2,7 @@
  * Threads, the scheduler and the system call entry.
  *
  * Threads run at EL1 on their own stacks (the self-test), or at EL0 in the
- * user program loaded into their VSpace (user.c, mmu.c), each with a kernel
+ * user program loaded into their VSpace (root_task_loader.c, mmu.c), each with a kernel
  * stack from a fixed pool for its exceptions. kaal_syscall() enters with
  * svc #0; the handler dispatches for the current thread (IRQs masked) and,
  * while that thread is blocked, switches to the highest-priority runnable
@@ -28,13 +28,8 @@
 #include "kernel.h"
 #include "vspace.h"
 
-#define TICK_NS 10000000u /* 10 ms */
-/* The frame vectors.S saves on entry (x0-x30, then ELR, SPSR, SP_EL0, ...). */
-#define FRAME_WORDS      36u
-#define FRAME_ELR        31u
-#define FRAME_SPSR       32u
-#define FRAME_SP_EL0     33u
-#define SVC_BYTES        4u /* svc #0: ELR - 4 issues it again */
+#define TICK_NS          10000000u /* 10 ms */
+#define SVC_BYTES        4u        /* svc #0: ELR - 4 issues it again */
 #define ISR_EL1_I        (UINT64_C(1) << 7)
 #define PRIORITY_LEVELS  256u
 #define BITMAP_WORDS     (PRIORITY_LEVELS / 64)
@@ -241,24 +236,24 @@ static void switch_to(struct thread *next)
 }
 
 /* The outcome of t's system call, into the registers its frame gives back. */
-static inline __attribute__((always_inline)) void put_results(uint64_t *regs,
+static inline __attribute__((always_inline)) void put_results(struct aarch64_frame *f,
                                                               const struct thread *t)
 {
 	_Static_assert(KAAL_SYSCALL_RESULTS == 4, "x0 status, x1-x4 results");
 	/* Stopped at a preemption point: the arguments stay, and the svc runs again on return. */
 	if (t->status == KAAL_KERNEL_RESTART) {
-		regs[FRAME_ELR] -= SVC_BYTES;
+		f->elr -= SVC_BYTES;
 		restart_count++;
 		return;
 	}
 	/* All loads before the stores: the compiler cannot tell the frame from the thread. */
 	uint64_t status = t->status, r0 = t->result[0], r1 = t->result[1], r2 = t->result[2],
 	         r3 = t->result[3];
-	regs[0] = status;
-	regs[1] = r0;
-	regs[2] = r1;
-	regs[3] = r2;
-	regs[4] = r3;
+	f->x[0] = status;
+	f->x[1] = r0;
+	f->x[2] = r1;
+	f->x[3] = r2;
+	f->x[4] = r3;
 }
 
 /*
@@ -424,13 +419,13 @@ uint64_t aarch64_restart_count(void)
  * frame on its stack (IRQs are masked from there on) and calls this with
  * it. Status and results go back in x0-x4 when the frame is restored.
  */
-void kaal_aarch64_svc(uint64_t *regs)
+void kaal_aarch64_svc(struct aarch64_frame *f)
 {
 	struct thread *t = current;
 	svc_count++;
-	t->arch.svc_frame = regs;
+	t->arch.svc_frame = f;
 	/* The arguments are read in place, x0-x5 of the frame: results go there only afterwards. */
-	kaal_kernel_syscall(t, regs[8], regs);
+	kaal_kernel_syscall(t, f->x[8], f->x);
 	/* Blocked, ended or destroyed: another thread runs until this one is woken. */
 	bool stopped = t->state != THREAD_RUNNING;
 	if (stopped && t == root && !kaal_thread_is_blocked(t))
@@ -451,12 +446,12 @@ void kaal_aarch64_svc(uint64_t *regs)
 		schedule();
 	else if (woken || run_words)
 		preempt(false);
-	put_results(regs, t);
+	put_results(f, t);
 }
 
-void aarch64_svc_return(uint64_t *regs)
+void aarch64_svc_return(struct aarch64_frame *f)
 {
-	put_results(regs, current);
+	put_results(f, current);
 }
 
 uint64_t aarch64_svc_count(void)
@@ -531,9 +526,6 @@ void aarch64_end_current(void)
 	stuck("an ended thread ran again");
 }
 
-/* The registers a new EL0 thread gets in its first frame. */
-#define SPSR_EL0T 0u /* EL0 with SP_EL0, interrupts unmasked */
-
 /*
  * A new EL1 thread's stack starts with the frame aarch64_switch() restores;
  * a new EL0 thread's kernel stack with that frame returning to an exception
@@ -542,32 +534,29 @@ void aarch64_end_current(void)
 kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack, kaal_word arg,
                               kaal_word ipc_buffer)
 {
-	uint64_t *frame;
+	struct aarch64_switch_frame *frame;
 	if (user_hi) {
 		if (entry < user_lo || entry >= user_hi)
 			return KAAL_INVALID_ARGUMENT;
 		uint64_t top = aarch64_kernel_stack_top(t);
 		if (!top)
 			return KAAL_ILLEGAL_OPERATION; /* the kernel stack pool is used up */
-		uint64_t *user = (uint64_t *)(uintptr_t)(top - FRAME_WORDS * 8u);
-		for (unsigned i = 0; i < FRAME_WORDS; i++)
-			user[i] = 0;
-		user[0] = arg;
-		user[1] = entry;
-		user[FRAME_ELR] = user_entry;
-		user[FRAME_SPSR] = SPSR_EL0T;
-		user[FRAME_SP_EL0] = stack & ~(kaal_word)15;
-		frame = user - 12;
-		for (unsigned i = 0; i < 12; i++)
-			frame[i] = 0;
-		frame[11] = (uintptr_t)aarch64_restore_frame; /* x30 */
+		struct aarch64_frame *user = (struct aarch64_frame *)(uintptr_t)top - 1;
+		*user = (struct aarch64_frame){0};
+		user->x[0] = arg;
+		user->x[1] = entry;
+		user->elr = user_entry;
+		user->spsr = SPSR_EL0T;
+		user->sp = stack & ~(kaal_word)15;
+		frame = (struct aarch64_switch_frame *)user - 1;
+		*frame = (struct aarch64_switch_frame){0};
+		frame->x30 = (uintptr_t)aarch64_restore_frame;
 	} else {
-		frame = (uint64_t *)(uintptr_t)((stack & ~(kaal_word)15) - 96);
-		for (unsigned i = 0; i < 12; i++)
-			frame[i] = 0;
-		frame[0] = entry;                                 /* x19 */
-		frame[1] = arg;                                   /* x20 */
-		frame[11] = (uintptr_t)aarch64_thread_trampoline; /* x30 */
+		frame = (struct aarch64_switch_frame *)(uintptr_t)(stack & ~(kaal_word)15) - 1;
+		*frame = (struct aarch64_switch_frame){0};
+		frame->x19 = entry;
+		frame->x20 = arg;
+		frame->x30 = (uintptr_t)aarch64_thread_trampoline;
 	}
 	t->arch.sp = (uintptr_t)frame;
 	t->arch.tpidr = ipc_buffer; /* the SDK reads its IPC buffer pointer here */

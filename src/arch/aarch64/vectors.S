@@ -13,62 +13,58 @@
  * the frame is restored with the results in x0-x4. Any other synchronous
  * exception from EL0 goes to kaal_aarch64_user_fault(), which ends the
  * thread. Every other entry saves the registers in an exception frame and
- * calls kaal_aarch64_exception(), which reports them and stops QEMU. The
- * exception frame layout is struct exception_frame in exception.c.
+ * calls kaal_aarch64_exception(), which reports them and stops QEMU. Every
+ * frame is a struct aarch64_frame, its offsets the FRAME_ macros (frame.h).
  */
-
-#define FRAME_SIZE 288 /* x0-x30, sp, elr, spsr, esr, far: 36 words */
+#include "frame.h"
 
 	/* x2-x29 at their place in any frame (x0 and x1 are saved by the vector). */
 	.macro	save_x2_x29
-	stp	x2, x3, [sp, #16]
-	stp	x4, x5, [sp, #32]
-	stp	x6, x7, [sp, #48]
-	stp	x8, x9, [sp, #64]
-	stp	x10, x11, [sp, #80]
-	stp	x12, x13, [sp, #96]
-	stp	x14, x15, [sp, #112]
-	stp	x16, x17, [sp, #128]
-	stp	x18, x19, [sp, #144]
-	stp	x20, x21, [sp, #160]
-	stp	x22, x23, [sp, #176]
-	stp	x24, x25, [sp, #192]
-	stp	x26, x27, [sp, #208]
-	stp	x28, x29, [sp, #224]
+	stp	x2, x3, [sp, #FRAME_X(2)]
+	stp	x4, x5, [sp, #FRAME_X(4)]
+	stp	x6, x7, [sp, #FRAME_X(6)]
+	stp	x8, x9, [sp, #FRAME_X(8)]
+	stp	x10, x11, [sp, #FRAME_X(10)]
+	stp	x12, x13, [sp, #FRAME_X(12)]
+	stp	x14, x15, [sp, #FRAME_X(14)]
+	stp	x16, x17, [sp, #FRAME_X(16)]
+	stp	x18, x19, [sp, #FRAME_X(18)]
+	stp	x20, x21, [sp, #FRAME_X(20)]
+	stp	x22, x23, [sp, #FRAME_X(22)]
+	stp	x24, x25, [sp, #FRAME_X(24)]
+	stp	x26, x27, [sp, #FRAME_X(26)]
+	stp	x28, x29, [sp, #FRAME_X(28)]
 	.endm
 
-	/*
-	 * The rest of a thread frame once x0, x1 are saved: x2-x30, then ELR,
-	 * SPSR and SP_EL0 (x0-x30 at 0-240, ELR at 248, SPSR at 256, SP_EL0 at 264).
-	 */
+	/* The rest of a frame once x0, x1 are saved: x2-x30, ELR, SPSR and SP_EL0. */
 	.macro	save_frame_rest
 	save_x2_x29
 	mrs	x2, elr_el1
 	mrs	x3, spsr_el1
-	stp	x30, x2, [sp, #240]
+	stp	x30, x2, [sp, #FRAME_X30]	/* x30, ELR */
 	mrs	x4, sp_el0
-	stp	x3, x4, [sp, #256]
+	stp	x3, x4, [sp, #FRAME_SPSR]	/* SPSR, SP */
 	.endm
 
 	/*
-	 * The rest of an exception frame (struct exception_frame) once x0-x29
-	 * are saved and x2 holds the interrupted stack pointer; x0 = the frame.
+	 * The rest of a fault's or an exception's frame once x0-x29 are saved
+	 * and x2 holds the interrupted stack pointer; x0 = the frame.
 	 */
 	.macro	save_exception_rest
-	stp	x30, x2, [sp, #240]
-	mrs	x2, elr_el1
+	mrs	x3, elr_el1
+	stp	x30, x3, [sp, #FRAME_X30]	/* x30, ELR */
 	mrs	x3, spsr_el1
-	stp	x2, x3, [sp, #256]
+	stp	x3, x2, [sp, #FRAME_SPSR]	/* SPSR, SP */
 	mrs	x2, esr_el1
 	mrs	x3, far_el1
-	stp	x2, x3, [sp, #272]
+	stp	x2, x3, [sp, #FRAME_ESR]	/* ESR, FAR */
 	mov	x0, sp
 	.endm
 
 	.macro	vector_entry index
 	.balign	0x80
 	sub	sp, sp, #FRAME_SIZE
-	stp	x0, x1, [sp, #0]
+	stp	x0, x1, [sp, #FRAME_X(0)]
 	mov	x1, #\index
 	b	exception_entry
 	.endm
@@ -77,7 +73,7 @@
 	.macro	sync_vector_entry
 	.balign	0x80
 	sub	sp, sp, #FRAME_SIZE
-	stp	x0, x1, [sp, #0]
+	stp	x0, x1, [sp, #FRAME_X(0)]
 	mrs	x0, esr_el1
 	lsr	x0, x0, #26
 	cmp	x0, #0x15
@@ -90,7 +86,7 @@
 	.macro	lower_sync_vector_entry
 	.balign	0x80
 	sub	sp, sp, #FRAME_SIZE
-	stp	x0, x1, [sp, #0]
+	stp	x0, x1, [sp, #FRAME_X(0)]
 	mrs	x0, esr_el1
 	lsr	x0, x0, #26
 	cmp	x0, #0x15
@@ -102,7 +98,7 @@
 	.macro	irq_vector_entry
 	.balign	0x80
 	sub	sp, sp, #FRAME_SIZE
-	stp	x0, x1, [sp, #0]
+	stp	x0, x1, [sp, #FRAME_X(0)]
 	b	irq_entry
 	.endm
 
@@ -156,33 +152,32 @@ svc_entry:
 	bl	kaal_aarch64_svc
 	b	restore_frame
 
-	/* x0-x30 at 0-240, then ELR at 248, SPSR at 256 and SP_EL0 at 264. */
 irq_entry:
 	save_frame_rest
 	bl	kaal_aarch64_irq
 	.global aarch64_restore_frame
 aarch64_restore_frame:
 restore_frame:
-	ldp	x3, x4, [sp, #256]
-	ldp	x30, x2, [sp, #240]
+	ldp	x3, x4, [sp, #FRAME_SPSR]	/* SPSR, SP */
+	ldp	x30, x2, [sp, #FRAME_X30]	/* x30, ELR */
 	msr	elr_el1, x2
 	msr	spsr_el1, x3
 	msr	sp_el0, x4
-	ldp	x2, x3, [sp, #16]
-	ldp	x4, x5, [sp, #32]
-	ldp	x6, x7, [sp, #48]
-	ldp	x8, x9, [sp, #64]
-	ldp	x10, x11, [sp, #80]
-	ldp	x12, x13, [sp, #96]
-	ldp	x14, x15, [sp, #112]
-	ldp	x16, x17, [sp, #128]
-	ldp	x18, x19, [sp, #144]
-	ldp	x20, x21, [sp, #160]
-	ldp	x22, x23, [sp, #176]
-	ldp	x24, x25, [sp, #192]
-	ldp	x26, x27, [sp, #208]
-	ldp	x28, x29, [sp, #224]
-	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #FRAME_X(2)]
+	ldp	x4, x5, [sp, #FRAME_X(4)]
+	ldp	x6, x7, [sp, #FRAME_X(6)]
+	ldp	x8, x9, [sp, #FRAME_X(8)]
+	ldp	x10, x11, [sp, #FRAME_X(10)]
+	ldp	x12, x13, [sp, #FRAME_X(12)]
+	ldp	x14, x15, [sp, #FRAME_X(14)]
+	ldp	x16, x17, [sp, #FRAME_X(16)]
+	ldp	x18, x19, [sp, #FRAME_X(18)]
+	ldp	x20, x21, [sp, #FRAME_X(20)]
+	ldp	x22, x23, [sp, #FRAME_X(22)]
+	ldp	x24, x25, [sp, #FRAME_X(24)]
+	ldp	x26, x27, [sp, #FRAME_X(26)]
+	ldp	x28, x29, [sp, #FRAME_X(28)]
+	ldp	x0, x1, [sp, #FRAME_X(0)]
 	add	sp, sp, #FRAME_SIZE
 	eret
 
@@ -194,8 +189,6 @@ aarch64_enter_user:
 	b	restore_frame
 	.size aarch64_enter_user, . - aarch64_enter_user
 
-#define SWITCH_FRAME 96 /* x19-x30 */
-
 	/*
 	 * void aarch64_switch(uint64_t *save_sp, uint64_t next_sp): called with
 	 * IRQs masked; the caller-saved registers are the caller's business.
@@ -204,23 +197,23 @@ aarch64_enter_user:
 	.global aarch64_switch
 	.type aarch64_switch, %function
 aarch64_switch:
-	sub	sp, sp, #SWITCH_FRAME
-	stp	x19, x20, [sp, #0]
-	stp	x21, x22, [sp, #16]
-	stp	x23, x24, [sp, #32]
-	stp	x25, x26, [sp, #48]
-	stp	x27, x28, [sp, #64]
-	stp	x29, x30, [sp, #80]
+	sub	sp, sp, #SWITCH_FRAME_SIZE
+	stp	x19, x20, [sp, #SWITCH_FRAME_X(19)]
+	stp	x21, x22, [sp, #SWITCH_FRAME_X(21)]
+	stp	x23, x24, [sp, #SWITCH_FRAME_X(23)]
+	stp	x25, x26, [sp, #SWITCH_FRAME_X(25)]
+	stp	x27, x28, [sp, #SWITCH_FRAME_X(27)]
+	stp	x29, x30, [sp, #SWITCH_FRAME_X(29)]
 	mov	x9, sp
 	str	x9, [x0]
 	mov	sp, x1
-	ldp	x19, x20, [sp, #0]
-	ldp	x21, x22, [sp, #16]
-	ldp	x23, x24, [sp, #32]
-	ldp	x25, x26, [sp, #48]
-	ldp	x27, x28, [sp, #64]
-	ldp	x29, x30, [sp, #80]
-	add	sp, sp, #SWITCH_FRAME
+	ldp	x19, x20, [sp, #SWITCH_FRAME_X(19)]
+	ldp	x21, x22, [sp, #SWITCH_FRAME_X(21)]
+	ldp	x23, x24, [sp, #SWITCH_FRAME_X(23)]
+	ldp	x25, x26, [sp, #SWITCH_FRAME_X(25)]
+	ldp	x27, x28, [sp, #SWITCH_FRAME_X(27)]
+	ldp	x29, x30, [sp, #SWITCH_FRAME_X(29)]
+	add	sp, sp, #SWITCH_FRAME_SIZE
 	ret
 	.size aarch64_switch, . - aarch64_switch
 
@@ -233,9 +226,9 @@ aarch64_switch:
 	.global aarch64_resume_frame
 	.type aarch64_resume_frame, %function
 aarch64_resume_frame:
-	sub	x3, x1, #SWITCH_FRAME
+	sub	x3, x1, #SWITCH_FRAME_SIZE
 	adr	x4, svc_resume
-	str	x4, [x3, #88]		/* x30 of the switch frame */
+	str	x4, [x3, #SWITCH_FRAME_X(30)]
 	str	x3, [x0]
 	mov	sp, x2
 	b	restore_frame

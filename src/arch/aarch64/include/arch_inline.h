@@ -13,6 +13,7 @@
 #include <kaal/types.h>
 
 struct thread;
+struct aarch64_frame;
 
 /*
  * A thread's scheduling state (src/arch/aarch64/thread.c). Threads run at
@@ -31,8 +32,8 @@ struct arch_thread {
 	uint8_t queue_priority;
 	uint8_t kstack; /* an EL0 thread's kernel stack: pool index + 1, 0 for none */
 	uint8_t pad[4];
-	uint64_t tpidr;      /* TPIDR_EL0 while switched out: the SDK's IPC buffer pointer */
-	uint64_t *svc_frame; /* the saved registers of its last system call */
+	uint64_t tpidr; /* TPIDR_EL0 while switched out: the SDK's IPC buffer pointer */
+	struct aarch64_frame *svc_frame; /* the saved registers of its last system call */
 };
 
 /* A VSpace's translation tables (src/arch/aarch64/mmu.c). */

@@ -38,9 +38,7 @@
 #include <kaal/sdk.h>
 #include <kaal/tap.h>
 
-#include "user_abi.h"
-
-int kaal_user_main(const struct kaal_boot_info *bi);
+#include "root_task.h"
 
 #define PAGE  4096u
 #define RADIX 6 /* each process's CNode: 64 slots, cptr = slot index (a guard of 58 zero bits) */
@@ -280,7 +278,7 @@ static void attempt(unsigned which)
 		(void)*(volatile const kaal_word *)(uintptr_t)VICTIM_VADDR;
 		break;
 	case P_WRITE_ROOT_STACK:
-		*(volatile kaal_word *)(uintptr_t)(USER_STACK_TOP - 64u) = 0;
+		*(volatile kaal_word *)(uintptr_t)(ROOT_TASK_STACK_TOP - 64u) = 0;
 		break;
 	case P_WRITE_TEXT:
 		*(volatile uint32_t *)(uintptr_t)attempt = 0;
@@ -693,27 +691,21 @@ static kaal_status create(unsigned type, unsigned size_bits, kaal_cptr *slot)
 	return st;
 }
 
-struct process {
-	kaal_cptr cnode;  /* as retyped: the root names its slots at depth RADIX */
-	kaal_cptr cspace; /* the same CNode minted with a guard: the process's CSpace root */
-	kaal_cptr vspace;
-};
-
-static struct kaal_slot_ref in_process(const struct process *p, kaal_word index)
+/*
+ * A's CSpace, without the broker's process: A's three threads share it,
+ * and A's VSpace may copy this program only once the attack is written
+ * (below), after A's capabilities exist.
+ */
+static kaal_status cspace_create(struct kaal_process *p)
 {
-	struct kaal_slot_ref s = {p->cnode, index, RADIX};
-	return s;
-}
-
-static kaal_status cspace_create(struct process *p)
-{
+	p->radix = RADIX;
 	kaal_status st = create(KAAL_CAP_CNODE, RADIX, &p->cnode);
 	if (st == KAAL_OK)
 		st = kaal_broker_alloc_slot(&broker, &p->cspace);
-	/* A CNode's badge is its guard: size in bits 0-5, the guard's value (0) above. */
+	/* A zero guard over the bits the radix leaves makes every cptr a slot index. */
 	if (st == KAAL_OK)
 		st = kaal_cnode_mint(slot_of(p->cspace), slot_of(p->cnode), KAAL_RIGHTS_ALL,
-		                     KAAL_WORD_BITS - RADIX);
+		                     kaal_cnode_guard(0, KAAL_WORD_BITS - RADIX));
 	return st;
 }
 
@@ -843,7 +835,7 @@ static bool ended(kaal_cptr thread, kaal_cptr vspace, kaal_cptr nap)
 static struct cap_view views_before[MAX_NAMES], views_after[MAX_NAMES];
 static struct inbox inbox;
 
-int kaal_user_main(const struct kaal_boot_info *bi)
+int kaal_root_task_main(const struct kaal_boot_info *bi)
 {
 	kaal_tap_plan(PROBES + 12u);
 	root = bi->root_cnode_cptr;
@@ -856,8 +848,9 @@ int kaal_user_main(const struct kaal_boot_info *bi)
 
 	/* 1: the root's objects, B and A, each with a CSpace and a VSpace of its own. */
 	kaal_cptr reports = 0, probe_ntfn = 0, ready = 0, stop = 0, nap = 0, b_frame = 0;
-	kaal_cptr b_thread = 0, a_probe = 0, a_prober = 0, a_fuzzer = 0, dog = 0;
-	struct process a = {0}, b = {0};
+	kaal_cptr a_probe = 0, a_prober = 0, a_fuzzer = 0, dog = 0;
+	struct kaal_process a = {0}, b = {0};
+	struct kaal_memory b_frame_memory;
 	kaal_status st = kaal_broker_create_endpoint(&broker, &reports);
 	kaal_cptr *ntfns[] = {&probe_ntfn, &ready, &stop, &nap, &alarm_ntfn, &watch_ntfn};
 	for (unsigned i = 0; i < sizeof(ntfns) / sizeof(ntfns[0]) && st == KAAL_OK; i++)
@@ -867,25 +860,21 @@ int kaal_user_main(const struct kaal_boot_info *bi)
 	if (st == KAAL_OK)
 		st = thread_create(root, WATCHDOG_PRIORITY, &dog);
 	if (st == KAAL_OK)
-		st = cspace_create(&b);
+		st = kaal_broker_create_process(&broker, RADIX, WORK_PRIORITY, 0, &b);
 	if (st == KAAL_OK)
-		st = thread_create(b.cspace, WORK_PRIORITY, &b_thread);
+		st = kaal_broker_create_frames(&broker, 1, &b_frame, &b_frame_memory);
 	if (st == KAAL_OK)
-		st = create(KAAL_CAP_FRAME, KAAL_PAGE_BITS, &b_frame);
-	if (st == KAAL_OK)
-		st = kaal_broker_create_vspace(&broker, &b.vspace);
-	if (st == KAAL_OK)
-		st = kaal_thread_set_vspace(b_thread, b.vspace);
-	if (st == KAAL_OK)
-		st = kaal_cnode_derive(in_process(&b, B_FRAME), slot_of(b_frame),
+		st = kaal_cnode_derive(kaal_process_slot(&b, B_FRAME), slot_of(b_frame),
 		                       KAAL_RIGHT_READ | KAAL_RIGHT_WRITE);
 	if (st == KAAL_OK)
-		st = kaal_cnode_mint(in_process(&b, B_REPORT), slot_of(reports), KAAL_RIGHT_WRITE,
-		                     BADGE_B);
+		st = kaal_cnode_mint(kaal_process_slot(&b, B_REPORT), slot_of(reports),
+		                     KAAL_RIGHT_WRITE, BADGE_B);
 	if (st == KAAL_OK)
-		st = kaal_cnode_derive(in_process(&b, B_READY), slot_of(ready), KAAL_RIGHT_WRITE);
+		st = kaal_cnode_derive(kaal_process_slot(&b, B_READY), slot_of(ready),
+		                       KAAL_RIGHT_WRITE);
 	if (st == KAAL_OK)
-		st = kaal_cnode_derive(in_process(&b, B_STOP), slot_of(stop), KAAL_RIGHT_READ);
+		st = kaal_cnode_derive(kaal_process_slot(&b, B_STOP), slot_of(stop),
+		                       KAAL_RIGHT_READ);
 	if (st == KAAL_OK)
 		st = cspace_create(&a);
 	if (st == KAAL_OK)
@@ -895,10 +884,10 @@ int kaal_user_main(const struct kaal_boot_info *bi)
 	if (st == KAAL_OK)
 		st = thread_create(a.cspace, WORK_PRIORITY, &a_fuzzer);
 	if (st == KAAL_OK)
-		st = kaal_cnode_mint(in_process(&a, A_REPORT), slot_of(reports), KAAL_RIGHT_WRITE,
-		                     BADGE_A);
+		st = kaal_cnode_mint(kaal_process_slot(&a, A_REPORT), slot_of(reports),
+		                     KAAL_RIGHT_WRITE, BADGE_A);
 	if (st == KAAL_OK)
-		st = kaal_cnode_derive(in_process(&a, A_SIGNAL), slot_of(probe_ntfn),
+		st = kaal_cnode_derive(kaal_process_slot(&a, A_SIGNAL), slot_of(probe_ntfn),
 		                       KAAL_RIGHT_WRITE);
 	/* What A will know: written before its VSpace copies this program's data. */
 	struct kaal_cap_info frame_info = {0};
@@ -921,7 +910,8 @@ int kaal_user_main(const struct kaal_boot_info *bi)
 	                           b.cnode,
 	                           b.cspace,
 	                           b.vspace,
-	                           b_thread,
+	                           b.thread,
+	                           b.ipc_buffer,
 	                           b_frame,
 	                           a.cnode,
 	                           a.cspace,
@@ -958,7 +948,7 @@ int kaal_user_main(const struct kaal_boot_info *bi)
 	uint64_t start = kaal_time_ns();
 	st = kaal_thread_start(dog, watchdog, watchdog_stack + sizeof(watchdog_stack), 0, NULL);
 	if (st == KAAL_OK)
-		st = kaal_thread_start(b_thread, victim, victim_stack + sizeof(victim_stack), 0,
+		st = kaal_thread_start(b.thread, victim, victim_stack + sizeof(victim_stack), 0,
 		                       NULL);
 	kaal_word bits = 0;
 	if (st == KAAL_OK)

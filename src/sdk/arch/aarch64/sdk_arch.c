@@ -1,7 +1,7 @@
 /*
  * The SDK's arch half on aarch64, at EL1 and EL0 alike: kaal_syscall() for
  * programs that trap without the SDK's calls, and the IPC buffer pointer,
- * which lives in TPIDR_EL0 (sdk/sdk_trap.h).
+ * which lives in TPIDR_EL0 (sdk_trap.h).
  */
 #include "sdk_trap.h"
 

@@ -37,7 +37,7 @@
 #include <kaal/sdk.h>
 #include <kaal/tap.h>
 
-int kaal_user_main(const struct kaal_boot_info *bi);
+#include "root_task.h"
 
 #define BATCHES        101u
 #define OPS            64u /* operations or samples per batch */
@@ -712,7 +712,7 @@ static bool setup(const struct kaal_boot_info *bi, struct objects *o, struct sha
 	return true;
 }
 
-int kaal_user_main(const struct kaal_boot_info *bi)
+int kaal_root_task_main(const struct kaal_boot_info *bi)
 {
 	if (kaal_thread_set_priority(bi->root_thread_cptr, PRIO_ROOT) != KAAL_OK) {
 		kaal_print("bench: the root thread cannot take its priority\n");

@@ -12,10 +12,12 @@
 #include <kaal/sdk.h>
 #include <kaal/tap.h>
 
-#define SCENARIO_PRIORITY 100 /* as user_scenario.c: the scenarios' threads share the CPU */
-#define SCENARIOS         3u
+#include "root_task.h"
 
-int kaal_user_main(const struct kaal_boot_info *bi);
+#define SCENARIO_PRIORITY                                                                          \
+	100 /* as scenarios/aarch64_main.c: the scenarios' threads share the CPU */
+#define SCENARIOS 3u
+
 int kaal_demo_broker(const struct kaal_boot_info *bi);
 int kaal_demo_notification(const struct kaal_boot_info *bi);
 int kaal_demo_ipc(const struct kaal_boot_info *bi);
@@ -59,7 +61,7 @@ static void split(const struct kaal_boot_info *bi)
 	}
 }
 
-int kaal_user_main(const struct kaal_boot_info *bi)
+int kaal_root_task_main(const struct kaal_boot_info *bi)
 {
 	if (kaal_thread_set_priority(bi->root_thread_cptr, SCENARIO_PRIORITY) != KAAL_OK) {
 		kaal_tap_diag("the root thread cannot take the scenarios' priority");

@@ -1,24 +1,24 @@
 /*
  * The root task as a user program: the kernel image carries a static ELF
- * (user.ld, embedded by user_image.S) that this loads into frames from a
+ * (el0_program.ld, embedded by root_task_image.S) that this loads into frames from a
  * pool the kernel keeps, maps at its link addresses for EL0 (text
  * read+execute, read-only data read-only, data and .bss read-write, never
  * writable and executable at once), gives a stack, the boot info page
  * (read-only, KAAL_BOOT_INFO_VADDR) and its IPC buffer (read-write,
- * USER_IPC_BUFFER_VADDR), and enters at EL0 as the root thread with
+ * ROOT_TASK_IPC_BUFFER_VADDR), and enters at EL0 as the root thread with
  * x0 = the boot info address.
  */
 #include <kaal/sdk.h>
 
 #include "aarch64.h"
 #include "kernel.h"
-#include "user_abi.h"
+#include "root_task.h"
 #include "vspace.h"
 
 #define PAGE_SIZE   UINT64_C(0x1000)
 #define USER_FRAMES 512u /* program pages and the stack */
 
-extern const uint8_t kaal_user_image[], kaal_user_image_end[];
+extern const uint8_t kaal_root_task_image[], kaal_root_task_image_end[];
 
 static uint8_t frames[USER_FRAMES][4096] __attribute__((aligned(4096)));
 static unsigned frames_used;
@@ -51,7 +51,7 @@ static _Noreturn void fail(const char *why)
 
 static uint64_t image_size(void)
 {
-	return (uint64_t)(kaal_user_image_end - kaal_user_image);
+	return (uint64_t)(kaal_root_task_image_end - kaal_root_task_image);
 }
 
 static struct elf_header elf_header(void)
@@ -60,7 +60,7 @@ static struct elf_header elf_header(void)
 	struct elf_header eh;
 	if (size < sizeof(eh))
 		fail("no ELF header");
-	__builtin_memcpy(&eh, kaal_user_image, sizeof(eh));
+	__builtin_memcpy(&eh, kaal_root_task_image, sizeof(eh));
 	if (eh.ident[0] != 0x7f || eh.ident[1] != 'E' || eh.ident[2] != 'L' || eh.ident[3] != 'F' ||
 	    eh.ident[4] != 2 || eh.machine != EM_AARCH64 ||
 	    eh.phentsize != sizeof(struct elf_phdr) || eh.phoff > size ||
@@ -72,7 +72,7 @@ static struct elf_header elf_header(void)
 /* Program header i, when it is a segment to load. */
 static bool loadable(const struct elf_header *eh, unsigned i, struct elf_phdr *ph)
 {
-	__builtin_memcpy(ph, kaal_user_image + eh->phoff + i * sizeof(*ph), sizeof(*ph));
+	__builtin_memcpy(ph, kaal_root_task_image + eh->phoff + i * sizeof(*ph), sizeof(*ph));
 	return ph->type == PT_LOAD && ph->memsz != 0;
 }
 
@@ -131,7 +131,7 @@ static uint64_t load_segment(const struct elf_phdr *ph, uint64_t size)
 	for (uint64_t off = 0; off < ph->memsz; off += PAGE_SIZE) {
 		uint8_t *f = frame_alloc();
 		for (uint64_t i = 0; i < PAGE_SIZE && off + i < ph->filesz; i++)
-			f[i] = kaal_user_image[ph->offset + off + i];
+			f[i] = kaal_root_task_image[ph->offset + off + i];
 		if (kind == USER_PAGE_TEXT)
 			sync_text(f);
 		map(ph->vaddr + off, f, kind);
@@ -162,14 +162,14 @@ unsigned aarch64_root_task(const struct kaal_boot_info *bi, const struct virt_ma
 		fail("the entry is outside the program");
 	__asm__ volatile("ic iallu\n\tdsb ish\n\tisb" ::: "memory");
 
-	for (unsigned i = 1; i <= USER_STACK_PAGES; i++)
-		map(USER_STACK_TOP - i * PAGE_SIZE, frame_alloc(), USER_PAGE_RW);
+	for (unsigned i = 1; i <= ROOT_TASK_STACK_PAGES; i++)
+		map(ROOT_TASK_STACK_TOP - i * PAGE_SIZE, frame_alloc(), USER_PAGE_RW);
 	map(KAAL_BOOT_INFO_VADDR, bi, USER_PAGE_RO);
 	struct kaal_cap_info ipc;
 	if (kaal_cnode_identify(kaal_root_slot(bi->root_cnode_cptr, bi->ipc_buffer_cptr), &ipc) !=
 	    KAAL_OK)
 		fail("no IPC buffer");
-	map(USER_IPC_BUFFER_VADDR, (const void *)(uintptr_t)ipc.object, USER_PAGE_RW);
+	map(ROOT_TASK_IPC_BUFFER_VADDR, (const void *)(uintptr_t)ipc.object, USER_PAGE_RW);
 	aarch64_set_user_program(lo, hi, eh.entry);
 
 	console_puts("# kaal: user program at ");
@@ -182,12 +182,11 @@ unsigned aarch64_root_task(const struct kaal_boot_info *bi, const struct virt_ma
 	uint64_t top = aarch64_kernel_stack_top(aarch64_current());
 	if (!top)
 		fail("no kernel stack");
-	uint64_t *frame = (uint64_t *)(uintptr_t)(top - 36u * 8u);
-	for (unsigned i = 0; i < 36; i++)
-		frame[i] = 0;
-	frame[0] = KAAL_BOOT_INFO_VADDR; /* x0 */
-	frame[31] = eh.entry;            /* ELR_EL1 */
-	frame[32] = 0;                   /* SPSR_EL1: EL0t, interrupts unmasked */
-	frame[33] = USER_STACK_TOP;      /* SP_EL0 */
+	struct aarch64_frame *frame = (struct aarch64_frame *)(uintptr_t)top - 1;
+	*frame = (struct aarch64_frame){0};
+	frame->x[0] = KAAL_BOOT_INFO_VADDR;
+	frame->elr = eh.entry;
+	frame->spsr = SPSR_EL0T;
+	frame->sp = ROOT_TASK_STACK_TOP;
 	aarch64_enter_user(frame);
 }

@@ -10,11 +10,11 @@
 #include <kaal/sdk.h>
 #include <kaal/tap.h>
 
+#include "root_task.h"
+
 #define SCENARIO_PRIORITY 100
 
-int kaal_user_main(const struct kaal_boot_info *bi);
-
-int kaal_user_main(const struct kaal_boot_info *bi)
+int kaal_root_task_main(const struct kaal_boot_info *bi)
 {
 	if (kaal_thread_set_priority(bi->root_thread_cptr, SCENARIO_PRIORITY) != KAAL_OK) {
 		kaal_tap_diag("the root thread cannot take the scenarios' priority");

@@ -1,6 +1,6 @@
 /*
  * The part of <string.h> the user runtime needs in the aarch64 image, which
- * has no libc: the memory functions lib.c defines.
+ * has no libc: the memory functions string.c defines.
  */
 #ifndef KAAL_AARCH64_STRING_H
 #define KAAL_AARCH64_STRING_H

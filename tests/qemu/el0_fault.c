@@ -10,7 +10,7 @@
 #include <kaal/sdk.h>
 #include <kaal/tap.h>
 
-int kaal_user_main(const struct kaal_boot_info *bi);
+#include "root_task.h"
 
 enum fault { READ_KERNEL, WRITE_TEXT, EXECUTE_DATA, UNDEFINED, UNALIGNED, FAULTS };
 
@@ -52,7 +52,7 @@ static void faulter(kaal_word which)
 	survived[which] = 1;
 }
 
-int kaal_user_main(const struct kaal_boot_info *bi)
+int kaal_root_task_main(const struct kaal_boot_info *bi)
 {
 	kaal_tap_plan(2 + 2 * FAULTS);
 	kaal_tap_ok(bi->magic == KAAL_BOOT_INFO_MAGIC, "the boot info page is readable at EL0");
