@@ -113,7 +113,7 @@ struct kaal_check_test {
 	const char *name;
 	/* Threads the checker starts, running thread() (0 to KAAL_CHECK_MAX_THREADS in all). */
 	unsigned threads;
-	size_t state_size;
+	size_t state_size; /* zeroed and page aligned before each run */
 	/*
 	 * Boot a simulated kaal machine for each run: setup runs as its root
 	 * task and may start kaal threads (kaal_check_spawn()), which the checker

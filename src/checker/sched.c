@@ -7,10 +7,12 @@
  * system call (switch.S), so a run costs little more than the test's own
  * code. Time is virtual: it moves only when the timer takes a step.
  */
+#define _POSIX_C_SOURCE 200809L /* posix_memalign */
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "checker.h"
 
@@ -30,6 +32,7 @@
 #endif
 
 #define THREAD_STACK_SIZE (256 * 1024)
+#define STATE_ALIGN       4096
 
 enum thread_state {
 	THREAD_UNUSED,
@@ -342,9 +345,11 @@ bool kaal_check_run(const struct kaal_check_test *test, const struct kaal_check_
 	}
 	struct run run = {
 	    .test = test, .config = config, .current = NO_THREAD, .last_thread = NO_THREAD};
-	test_state = calloc(1, test->state_size ? test->state_size : 1);
-	if (!test_state)
+	/* Page aligned: a test's state may hold a ring, which wants a cache line of its own. */
+	size_t state_size = test->state_size ? test->state_size : 1;
+	if (posix_memalign(&test_state, STATE_ALIGN, state_size) != 0)
 		return false;
+	memset(test_state, 0, state_size);
 	checker_run = &run;
 	failed = false;
 	reset_threads();
