@@ -52,7 +52,7 @@ static void spsc_thread(unsigned id, void *p)
 		kaal_status st;
 		while ((st = id == 0 ? kaal_ring_push(&r, &v) : kaal_ring_pop(&r, &v)) ==
 		       KAAL_WOULD_BLOCK)
-			;
+			kaal_check_yield();
 		kaal_check_assert(st == KAAL_OK && v == i);
 	}
 	if (id == 1)

@@ -148,6 +148,14 @@ kaal_status kaal_check_spawn(void (*fn)(kaal_word), kaal_word arg, const kaal_cp
 /* In a test that boots: the root task's broker, which owns all of boot info. */
 struct kaal_broker *kaal_check_broker(void);
 
+/*
+ * In a checked thread that waits by spinning (polling until another thread
+ * acts): a step of its own, and under PCT the thread drops below every
+ * other, so a high-priority spinner cannot starve the thread it waits for.
+ * Outside a checked thread it does nothing.
+ */
+void kaal_check_yield(void);
+
 /* The last run's schedule: valid until the next run. */
 struct kaal_check_schedule kaal_check_last_schedule(void);
 

@@ -70,6 +70,8 @@ extern struct run *checker_run;
 
 uint64_t strategy_random(struct strategy_state *s);
 void strategy_start(struct strategy_state *s, const struct kaal_check_config *config);
+/* A thread that waits by spinning says so: PCT puts it below everyone else. */
+void strategy_yield(struct strategy_state *s, unsigned entity);
 /* One of the n entities ready this step (n >= 1). */
 unsigned strategy_pick(struct strategy_state *s, const struct kaal_check_config *config,
                        const unsigned *ready, unsigned n, unsigned step);

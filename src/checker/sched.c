@@ -120,6 +120,14 @@ void sched_point(void)
 		to_scheduler();
 }
 
+void kaal_check_yield(void)
+{
+	if (!checker_run || checker_run->current == NO_THREAD)
+		return;
+	strategy_yield(&checker_run->strategy, checker_run->current);
+	to_scheduler();
+}
+
 void sched_block(uint64_t deadline)
 {
 	struct checked_thread *ct = &threads[checker_run->current];
@@ -273,8 +281,15 @@ static enum kaal_check_verdict schedule(struct run *r)
 		unsigned n = ready_entities(r, ready);
 		if (n == 0)
 			break;
-		if (r->steps == max_steps)
+		if (r->steps == max_steps) {
+			char message[sizeof failure];
+			snprintf(message, sizeof message,
+			         "step limit: %u steps and not finished (a thread spinning without "
+			         "kaal_check_yield()?)",
+			         max_steps);
+			record_failure(message);
 			return KAAL_CHECK_STEP_LIMIT;
+		}
 		r->steps++;
 		unsigned pick = ready[choose(r, ready, n)];
 		record_decision(r, pick);

@@ -48,6 +48,21 @@ void strategy_start(struct strategy_state *s, const struct kaal_check_config *co
 		s->change_at[i] = 1 + below(s, steps);
 }
 
+void strategy_yield(struct strategy_state *s, unsigned entity)
+{
+	/* Below every other, as a change point would put it: a spinning thread lets the others go.
+	 */
+	unsigned lowest = s->priority[entity];
+	for (unsigned i = 0; i < ENTITIES; i++)
+		if (s->priority[i] < lowest)
+			lowest = s->priority[i];
+	if (lowest > 0)
+		s->priority[entity] = lowest - 1;
+	else
+		for (unsigned i = 0; i < ENTITIES; i++)
+			s->priority[i] += i != entity;
+}
+
 static unsigned highest(const struct strategy_state *s, const unsigned *ready, unsigned n)
 {
 	unsigned best = 0;

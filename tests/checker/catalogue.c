@@ -5,6 +5,7 @@
 
 static const struct kaal_check_test *const tests[] = {
     &checked_channel,
+    &checked_mpmc,
 };
 
 const struct kaal_check_test *checked_test_at(unsigned i)

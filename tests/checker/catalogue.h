@@ -8,6 +8,7 @@
 #include <kaal/checker.h>
 
 extern const struct kaal_check_test checked_channel;
+extern const struct kaal_check_test checked_mpmc;
 
 /* The catalogue, by name; NULL for a name it does not hold. */
 const struct kaal_check_test *checked_test(const char *name);

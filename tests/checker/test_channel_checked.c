@@ -19,6 +19,7 @@
 #include <kaal/checker.h>
 
 #include "catalogue.h"
+#include "sweep.h"
 
 #define SEEDS     150
 #define PCT_DEPTH 3
@@ -76,35 +77,11 @@ static void channel_tso_pct(void **state)
 	check_channel(KAAL_CHECK_TSO, KAAL_CHECK_PCT);
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* The first schedule, random or PCT, that fails with mutation planted; false if none does. */
+/* The first schedule, random or PCT, that fails with mutation planted under TSO. */
 static bool caught(struct kaal_check_mutation mutation, struct kaal_check_config *failing)
 {
-	for (int strategy = KAAL_CHECK_RANDOM; strategy <= KAAL_CHECK_PCT; strategy++) {
-		for (uint64_t seed = 1; seed <= MUTANT_SEEDS; seed++) {
-			struct kaal_check_config config = channel_config(
-			    KAAL_CHECK_TSO, (enum kaal_check_strategy)strategy, seed);
-			config.mutation = mutation;
-			struct kaal_check_result result;
-			assert_true(kaal_check_run(&checked_channel, &config, &result));
-			if (result.verdict != KAAL_CHECK_PASSED) {
-				*failing = config;
-				print_message("# %s:%d %s: %s/tso seed %llu: %s\n", mutation.file,
-				              mutation.line,
-				              mutation.kind == KAAL_CHECK_DROP_FENCE ? "dropped"
-				                                                     : "relaxed",
-				              kaal_check_strategy_name(config.strategy),
-				              (unsigned long long)seed, result.message);
-				return true;
-			}
-		}
-	}
-	return false;
+	struct kaal_check_config base = channel_config(KAAL_CHECK_TSO, KAAL_CHECK_RANDOM, 1);
+	return checked_caught(&checked_channel, &base, mutation, MUTANT_SEEDS, failing);
 }
 
 /* The fences the channel's runs meet. */
@@ -119,7 +96,8 @@ static unsigned channel_fences(struct kaal_check_sites *sites, struct kaal_check
 	unsigned fences = 0;
 	for (unsigned i = 0; i < sites->count; i++) {
 		const struct kaal_check_site_info *site = &sites->site[i];
-		if (site->op != KAAL_CHECK_OP_FENCE || !ends_with(site->file, "runtime/channel.c"))
+		if (site->op != KAAL_CHECK_OP_FENCE ||
+		    !checked_ends_with(site->file, "runtime/channel.c"))
 			continue;
 		if (fences < CHANNEL_FENCES)
 			drop[fences] = (struct kaal_check_mutation){KAAL_CHECK_DROP_FENCE,
@@ -207,66 +185,30 @@ static void failure_replays_exactly(void **state)
 	free(choices);
 }
 
-/* Whether some schedule under C11, random or PCT, fails with mutation planted. */
-static bool caught_c11(struct kaal_check_mutation mutation, const char **how, uint64_t *seed)
+/* Release stores (publishing an index or a sequence word) and seq_cst fences. */
+static bool publishes(const struct kaal_check_site_info *site)
 {
-	for (int strategy = KAAL_CHECK_RANDOM; strategy <= KAAL_CHECK_PCT; strategy++) {
-		for (*seed = 1; *seed <= ORDER_SEEDS; (*seed)++) {
-			struct kaal_check_config config = channel_config(
-			    KAAL_CHECK_C11, (enum kaal_check_strategy)strategy, *seed);
-			config.mutation = mutation;
-			struct kaal_check_result result;
-			assert_true(kaal_check_run(&checked_channel, &config, &result));
-			if (result.verdict != KAAL_CHECK_PASSED) {
-				*how = kaal_check_strategy_name(config.strategy);
-				return true;
-			}
-		}
-	}
-	return false;
+	return site->op == KAAL_CHECK_OP_STORE ||
+	       (site->op == KAAL_CHECK_OP_FENCE && site->order == KAAL_SEQ_CST);
 }
 
 /*
  * Under C11, each ordering the channel's runs meet in the ring and the
- * channel is relaxed in turn. Every release store (publishing an index or a
- * sequence word) and every seq_cst fence must be caught: a data race on a
- * slot, a lost wakeup, or a wrong element. The rest are printed with what
- * caught them; those no schedule catches are listed, not failed.
+ * channel is relaxed in turn. Every release store and every seq_cst fence
+ * must be caught: a data race on a slot, a lost wakeup, or a wrong element.
+ * The rest are printed with what caught them, or that nothing did.
  */
 static void ring_and_channel_orderings_guarded(void **state)
 {
 	(void)state;
-	struct kaal_check_sites sites = {0};
-	struct kaal_check_config config = channel_config(KAAL_CHECK_C11, KAAL_CHECK_RANDOM, 1);
-	config.sites = &sites;
-	struct kaal_check_result result;
-	assert_true(kaal_check_run(&checked_channel, &config, &result));
-	assert_int_equal(result.verdict, KAAL_CHECK_PASSED);
-	unsigned must = 0;
-	for (unsigned i = 0; i < sites.count; i++) {
-		const struct kaal_check_site_info *site = &sites.site[i];
-		if (site->order == KAAL_RELAXED || (!ends_with(site->file, "runtime/ring.c") &&
-		                                    !ends_with(site->file, "runtime/channel.c")))
-			continue;
-		bool required = site->op == KAAL_CHECK_OP_STORE ||
-		                (site->op == KAAL_CHECK_OP_FENCE && site->order == KAAL_SEQ_CST);
-		const char *how = NULL;
-		uint64_t seed = 0;
-		struct kaal_check_mutation relax = {KAAL_CHECK_RELAX, site->file, site->line};
-		bool found = caught_c11(relax, &how, &seed);
-		if (found)
-			print_message("# %s:%d relaxed: caught by %s/c11 seed %llu\n", site->file,
-			              site->line, how, (unsigned long long)seed);
-		else
-			print_message("# %s:%d relaxed: no schedule fails\n", site->file,
-			              site->line);
-		if (required && !found)
-			fail_msg("%s:%d: relaxing this ordering fails no schedule", site->file,
-			         site->line);
-		must += required;
-	}
+	static const char *const files[] = {"runtime/ring.c", "runtime/channel.c"};
+	struct kaal_check_config base = channel_config(KAAL_CHECK_C11, KAAL_CHECK_RANDOM, 1);
+	struct checked_sweep sweep;
+	assert_true(
+	    checked_sweep(&checked_channel, &base, files, 2, ORDER_SEEDS, publishes, &sweep));
+	assert_int_equal(sweep.missed, 0);
 	/* The ring publishes and consumes with release stores; the channel has two fences. */
-	assert_true(must >= CHANNEL_FENCES + 2);
+	assert_true(sweep.required >= CHANNEL_FENCES + 2);
 }
 
 int main(void)

@@ -1,0 +1,43 @@
+/*
+ * Showing which orderings a checked test guards: record the sites of a
+ * passing run, relax each ordering (or drop each fence) in given files in
+ * turn, and search for a schedule that fails.
+ */
+#ifndef KAAL_CHECKED_SWEEP_H
+#define KAAL_CHECKED_SWEEP_H
+
+#include <kaal/checker.h>
+
+/* Whether a file as the compiler named it ends with suffix. */
+bool checked_ends_with(const char *file, const char *suffix);
+
+/*
+ * The first schedule, random then PCT (seeds 1 to seeds each, the rest of
+ * base as given), that fails with mutation planted; false if none does.
+ * *failing is that schedule's config.
+ */
+bool checked_caught(const struct kaal_check_test *test, const struct kaal_check_config *base,
+                    struct kaal_check_mutation mutation, unsigned seeds,
+                    struct kaal_check_config *failing);
+
+struct checked_sweep {
+	unsigned sites;    /* orderings relaxed */
+	unsigned caught;   /* ... that some schedule caught */
+	unsigned required; /* ... that had to be caught */
+	unsigned missed;   /* required ones no schedule caught */
+};
+
+/*
+ * Relaxes, one at a time, every ordering other than relaxed that a passing
+ * run of test under base meets in a file ending with one of suffixes[0..n),
+ * and searches seeds schedules per strategy for a failure. Prints a line
+ * per site ("# file:line relaxed: caught by ..." or "no schedule fails");
+ * required(site) says whether it had to be caught. false if the passing run
+ * did not pass.
+ */
+bool checked_sweep(const struct kaal_check_test *test, const struct kaal_check_config *base,
+                   const char *const *suffixes, unsigned n, unsigned seeds,
+                   bool (*required)(const struct kaal_check_site_info *site),
+                   struct checked_sweep *out);
+
+#endif
