@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include <kaal/atomic.h>
+#include <kaal/sdk.h>
 #include <kaal/status.h>
 #include <kaal/types.h>
 
@@ -109,6 +110,18 @@ struct kaal_check_config {
 	bool trace;
 };
 
+/*
+ * A system call of a checked thread, as a test's reference model sees it:
+ * once in the same step as the kernel runs it, before (result NULL), and
+ * once when it returns (a blocking call: when the thread runs again).
+ */
+struct kaal_check_syscall {
+	unsigned thread; /* the checker's thread id */
+	kaal_word num;
+	const kaal_word *args; /* KAAL_SYSCALL_ARGS words */
+	const struct kaal_result *result;
+};
+
 struct kaal_check_test {
 	const char *name;
 	/* Threads the checker starts, running thread() (0 to KAAL_CHECK_MAX_THREADS in all). */
@@ -126,6 +139,8 @@ struct kaal_check_test {
 	void (*thread)(unsigned id, void *state);
 	/* After every thread finished and every store reached memory (may be NULL). */
 	void (*finish)(void *state);
+	/* Each system call of a checked thread, for a reference model (may be NULL). */
+	void (*observe)(void *state, const struct kaal_check_syscall *call);
 };
 
 struct kaal_check_result {
@@ -155,6 +170,9 @@ struct kaal_broker *kaal_check_broker(void);
  * Outside a checked thread it does nothing.
  */
 void kaal_check_yield(void);
+
+/* The run's seed, for a test whose threads draw random operations from it. */
+uint64_t kaal_check_seed(void);
 
 /* The last run's schedule: valid until the next run. */
 struct kaal_check_schedule kaal_check_last_schedule(void);

@@ -107,6 +107,8 @@ void sched_wake(unsigned id);
 /* The running thread has ended. */
 _Noreturn void sched_exit(void);
 uint64_t sched_now(void);
+/* The running thread's system call, before the kernel runs it (result NULL) and after. */
+void sched_observe(kaal_word num, const kaal_word *args, const struct kaal_result *result);
 
 /* The C11 model (c11.c), for checked threads; the root task's stores begin a word's history. */
 void c11_start(void);

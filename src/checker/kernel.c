@@ -128,6 +128,7 @@ struct kaal_result kaal_syscall(kaal_word num, kaal_word a0, kaal_word a1, kaal_
 	/* A system call is a step of its own, and orders the thread's accesses with everyone's. */
 	sched_point();
 	memory_syscall(ht->id);
+	sched_observe(num, args, NULL);
 	struct thread *t = ht->thread;
 	kaal_paddr ipc = t ? host_ipc_buffer_enter(t) : 0;
 	if (t)
@@ -144,6 +145,7 @@ struct kaal_result kaal_syscall(kaal_word num, kaal_word a0, kaal_word a1, kaal_
 	struct kaal_result r = host_syscall_result(ht->thread);
 	memory_syscall(ht->id);
 	trace_syscall(num, r.status);
+	sched_observe(num, args, &r);
 	host_ipc_buffer_leave(ipc);
 	return r;
 }

@@ -120,6 +120,20 @@ void sched_point(void)
 		to_scheduler();
 }
 
+uint64_t kaal_check_seed(void)
+{
+	return checker_run ? checker_run->config->seed : 0;
+}
+
+void sched_observe(kaal_word num, const kaal_word *args, const struct kaal_result *result)
+{
+	void (*observe)(void *, const struct kaal_check_syscall *) = checker_run->test->observe;
+	if (!observe || checker_run->current == NO_THREAD)
+		return;
+	const struct kaal_check_syscall call = {checker_run->current, num, args, result};
+	observe(test_state, &call);
+}
+
 void kaal_check_yield(void)
 {
 	if (!checker_run || checker_run->current == NO_THREAD)

@@ -6,6 +6,7 @@
 static const struct kaal_check_test *const tests[] = {
     &checked_channel,
     &checked_mpmc,
+    &checked_notification,
 };
 
 const struct kaal_check_test *checked_test_at(unsigned i)

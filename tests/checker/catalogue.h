@@ -9,6 +9,7 @@
 
 extern const struct kaal_check_test checked_channel;
 extern const struct kaal_check_test checked_mpmc;
+extern const struct kaal_check_test checked_notification;
 
 /* The catalogue, by name; NULL for a name it does not hold. */
 const struct kaal_check_test *checked_test(const char *name);

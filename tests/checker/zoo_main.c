@@ -1,9 +1,9 @@
 /*
  * One defect of the bug zoo (tests/checker/zoo/): this program is linked with
- * the channel as the defect's .zoo file plants it, runs the channel's
- * checked test under the model and strategy its meson test names, and
- * passes when a schedule within the budget fails.
- *   zoo_DEFECT DEFECT MODEL STRATEGY
+ * the source its .zoo file plants the defect in, runs the checked test of
+ * the catalogue its meson test names under the model and strategy it names,
+ * and passes when a schedule within the budget fails.
+ *   zoo_DEFECT DEFECT TEST MODEL STRATEGY
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,13 +19,17 @@
 
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: zoo_DEFECT DEFECT sc|tso random|pct\n");
+	const struct kaal_check_test *test = argc == 5 ? checked_test(argv[2]) : NULL;
+	if (!test) {
+		fprintf(stderr, "usage: zoo_DEFECT DEFECT TEST sc|tso|c11 random|pct\n");
 		return 2;
 	}
+	const char *model = argv[3], *strategy = argv[4];
 	struct kaal_check_config config = {
-	    .model = strcmp(argv[2], "tso") == 0 ? KAAL_CHECK_TSO : KAAL_CHECK_SC,
-	    .strategy = strcmp(argv[3], "pct") == 0 ? KAAL_CHECK_PCT : KAAL_CHECK_RANDOM,
+	    .model = strcmp(model, "tso") == 0   ? KAAL_CHECK_TSO
+	             : strcmp(model, "c11") == 0 ? KAAL_CHECK_C11
+	                                         : KAAL_CHECK_SC,
+	    .strategy = strcmp(strategy, "pct") == 0 ? KAAL_CHECK_PCT : KAAL_CHECK_RANDOM,
 	    .pct_depth = PCT_DEPTH,
 	    .pct_steps = PCT_STEPS,
 	};
@@ -33,17 +37,17 @@ int main(int argc, char **argv)
 	for (uint64_t seed = 1; seed <= ZOO_BUDGET; seed++) {
 		config.seed = seed;
 		struct kaal_check_result result;
-		if (!kaal_check_run(&checked_channel, &config, &result)) {
-			printf("not ok 1 - %s: the channel test cannot run\n", argv[1]);
+		if (!kaal_check_run(test, &config, &result)) {
+			printf("not ok 1 - %s: the %s test cannot run\n", argv[1], test->name);
 			return 1;
 		}
 		if (result.verdict != KAAL_CHECK_PASSED) {
 			printf("ok 1 - %s found by %s/%s after %llu schedules: %s\n", argv[1],
-			       argv[3], argv[2], (unsigned long long)seed, result.message);
+			       strategy, model, (unsigned long long)seed, result.message);
 			return 0;
 		}
 	}
-	printf("not ok 1 - %s: %d schedules of %s/%s found nothing\n", argv[1], ZOO_BUDGET, argv[3],
-	       argv[2]);
+	printf("not ok 1 - %s: %d schedules of %s/%s found nothing\n", argv[1], ZOO_BUDGET,
+	       strategy, model);
 	return 1;
 }
