@@ -174,6 +174,23 @@ void kaal_check_yield(void);
 /* The run's seed, for a test whose threads draw random operations from it. */
 uint64_t kaal_check_seed(void);
 
+struct kaal_check_exploration {
+	unsigned long runs;              /* executions, those the sleep sets cut short included */
+	bool complete;                   /* every schedule within the bound was covered */
+	struct kaal_check_result result; /* of the last run: the failing one, if any */
+};
+
+/*
+ * Explore every schedule of test within preemption_bound preemptions, up to
+ * max_runs runs, by depth-first search over its decisions; sleep sets skip
+ * schedules that only reorder steps that commute. Stops at the first
+ * failing run, which kaal_check_last_schedule() then replays (as
+ * config.replay). config's model applies; its strategy and seed do not.
+ */
+bool kaal_check_explore(const struct kaal_check_test *test, const struct kaal_check_config *config,
+                        unsigned preemption_bound, unsigned long max_runs,
+                        struct kaal_check_exploration *out);
+
 /* The last run's schedule: valid until the next run. */
 struct kaal_check_schedule kaal_check_last_schedule(void);
 

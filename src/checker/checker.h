@@ -45,6 +45,28 @@ struct strategy_state {
 	unsigned changes;
 };
 
+/* The access a thread's next step begins with, for telling steps that commute. */
+enum pending_kind {
+	PENDING_ANY,  /* a system call, a fence: depends on everything */
+	PENDING_NONE, /* a thread's start, a yield: no shared access (kaal's code is race free) */
+	PENDING_READ,
+	PENDING_WRITE,
+};
+
+struct pending {
+	enum pending_kind kind;
+	const volatile void *obj;
+};
+
+/* Makes a run's decisions in place of its strategy or replay (explore.c). */
+struct controller {
+	/* The index into ready[0..n) to take, or n to stop the run here. */
+	unsigned (*step)(void *ctx, const unsigned *ready, unsigned n);
+	/* A decision that is not a step, among n options. */
+	unsigned (*value)(void *ctx, unsigned n);
+	void *ctx;
+};
+
 /* The run in progress. */
 struct run {
 	const struct kaal_check_test *test;
@@ -56,7 +78,11 @@ struct run {
 	unsigned decisions;   /* recorded so far: a step's entity, a load's store */
 	unsigned last_thread; /* the thread that took the latest thread step, or NO_THREAD */
 	unsigned preemptions;
-	uint64_t now; /* virtual time in nanoseconds */
+	uint64_t now;                        /* virtual time in nanoseconds */
+	const struct controller *controller; /* NULL: the strategy, or the replay */
+	bool stopped;                        /* the controller ended the run early */
+	struct pending pending[KAAL_CHECK_MAX_THREADS];
+	unsigned yielded; /* the thread whose step ended in kaal_check_yield(), or NO_THREAD */
 };
 
 /* Steps a run may take when its config does not say. */
@@ -89,6 +115,11 @@ void memory_drain_all(unsigned t);
 
 /* The running thread gives the scheduler its next step. */
 void sched_point(void);
+/* As sched_point(), saying what the thread's next step begins with. */
+void sched_point_at(enum pending_kind kind, const volatile void *obj);
+/* One run of test, its decisions made by controller (NULL: as config says). */
+bool sched_run(const struct kaal_check_test *test, const struct kaal_check_config *config,
+               const struct controller *controller, struct kaal_check_result *result);
 /* The running thread (or the root task) failed: the run ends. */
 _Noreturn void sched_fail(const char *message);
 /* A new thread running fn(arg), ready at once; NO_THREAD when all are in use. */

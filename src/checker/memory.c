@@ -146,17 +146,20 @@ static bool mutated(struct kaal_check_site site, enum kaal_check_mutation_kind k
 
 /* A step of the running thread at an atomic operation: the order it keeps after any mutation. */
 static enum kaal_check_order begin_op(struct kaal_check_site site, enum kaal_check_op op,
-                                      enum kaal_check_order order)
+                                      enum kaal_check_order order, const volatile void *obj)
 {
 	record_site(site, op, order);
-	sched_point();
+	enum pending_kind kind = op == KAAL_CHECK_OP_LOAD    ? PENDING_READ
+	                         : op == KAAL_CHECK_OP_FENCE ? PENDING_ANY
+	                                                     : PENDING_WRITE;
+	sched_point_at(kind, obj);
 	return mutated(site, KAAL_CHECK_RELAX) ? KAAL_RELAXED : order;
 }
 
 uint64_t kaal_check_load(const volatile void *obj, unsigned size, enum kaal_check_order order,
                          struct kaal_check_site site)
 {
-	order = begin_op(site, KAAL_CHECK_OP_LOAD, order);
+	order = begin_op(site, KAAL_CHECK_OP_LOAD, order, obj);
 	unsigned t = checker_run->current;
 	if (c11(t)) {
 		unsigned from;
@@ -178,7 +181,7 @@ uint64_t kaal_check_load(const volatile void *obj, unsigned size, enum kaal_chec
 void kaal_check_store(volatile void *obj, unsigned size, uint64_t value,
                       enum kaal_check_order order, struct kaal_check_site site)
 {
-	order = begin_op(site, KAAL_CHECK_OP_STORE, order);
+	order = begin_op(site, KAAL_CHECK_OP_STORE, order, obj);
 	unsigned t = checker_run->current;
 	if (c11(t)) {
 		c11_store(t, obj, read_memory(obj, size), value, order, checker_run->steps);
@@ -260,7 +263,7 @@ static uint64_t read_modify_write(volatile void *obj, unsigned size, enum kaal_c
 uint64_t kaal_check_rmw(volatile void *obj, unsigned size, enum kaal_check_rmw op, uint64_t value,
                         enum kaal_check_order order, struct kaal_check_site site)
 {
-	order = begin_op(site, KAAL_CHECK_OP_RMW, order);
+	order = begin_op(site, KAAL_CHECK_OP_RMW, order, obj);
 	struct rmw r = {op, value};
 	return read_modify_write(obj, size, order, site, rmw_update, &r);
 }
@@ -270,7 +273,7 @@ bool kaal_check_cas(volatile void *obj, unsigned size, void *expected, uint64_t 
                     struct kaal_check_site site)
 {
 	(void)failure; /* a failed compare-and-swap reads with the success order: stronger */
-	success = begin_op(site, KAAL_CHECK_OP_RMW, success);
+	success = begin_op(site, KAAL_CHECK_OP_RMW, success, obj);
 	struct cas c = {read_memory(expected, size), desired};
 	uint64_t old = read_modify_write(obj, size, success, site, cas_update, &c);
 	if (old == c.expected)
@@ -281,7 +284,7 @@ bool kaal_check_cas(volatile void *obj, unsigned size, void *expected, uint64_t 
 
 void kaal_check_fence(enum kaal_check_order order, struct kaal_check_site site)
 {
-	order = begin_op(site, KAAL_CHECK_OP_FENCE, order);
+	order = begin_op(site, KAAL_CHECK_OP_FENCE, order, NULL);
 	bool dropped = mutated(site, KAAL_CHECK_DROP_FENCE);
 	trace_fence(site, order, dropped);
 	unsigned t = checker_run->current;

@@ -104,6 +104,7 @@ unsigned sched_spawn(void (*fn)(void *), void *arg)
 	ct->arg = arg;
 	ct->deadline = 0;
 	ct->state = THREAD_READY;
+	checker_run->pending[id] = (struct pending){PENDING_NONE, NULL};
 	memory_thread_start(id);
 	ct->sp = checker_prepare(ct->stack + THREAD_STACK_SIZE, thread_main, ct);
 	return id;
@@ -114,10 +115,18 @@ void sched_set_arg(unsigned id, void *arg)
 	threads[id].arg = arg;
 }
 
+void sched_point_at(enum pending_kind kind, const volatile void *obj)
+{
+	unsigned t = checker_run->current;
+	if (t == NO_THREAD)
+		return;
+	checker_run->pending[t] = (struct pending){kind, obj};
+	to_scheduler();
+}
+
 void sched_point(void)
 {
-	if (checker_run->current != NO_THREAD)
-		to_scheduler();
+	sched_point_at(PENDING_ANY, NULL);
 }
 
 uint64_t kaal_check_seed(void)
@@ -139,7 +148,8 @@ void kaal_check_yield(void)
 	if (!checker_run || checker_run->current == NO_THREAD)
 		return;
 	strategy_yield(&checker_run->strategy, checker_run->current);
-	to_scheduler();
+	checker_run->yielded = checker_run->current;
+	sched_point_at(PENDING_NONE, NULL);
 }
 
 void sched_block(uint64_t deadline)
@@ -247,6 +257,8 @@ static void record_decision(struct run *r, unsigned decision)
 
 static unsigned choose(struct run *r, const unsigned *ready, unsigned n)
 {
+	if (r->controller)
+		return r->controller->step(r->controller->ctx, ready, n);
 	if (!r->config->replay)
 		return strategy_pick(&r->strategy, r->config, ready, n, r->steps);
 	unsigned i = index_of(ready, n, replayed(r));
@@ -257,7 +269,9 @@ unsigned sched_decide(unsigned n)
 {
 	struct run *r = checker_run;
 	unsigned d;
-	if (r->config->replay) {
+	if (r->controller) {
+		d = r->controller->value(r->controller->ctx, n);
+	} else if (r->config->replay) {
 		d = replayed(r);
 		if (d >= n)
 			d = 0;
@@ -305,7 +319,12 @@ static enum kaal_check_verdict schedule(struct run *r)
 			return KAAL_CHECK_STEP_LIMIT;
 		}
 		r->steps++;
-		unsigned pick = ready[choose(r, ready, n)];
+		unsigned i = choose(r, ready, n);
+		if (i >= n) {
+			r->stopped = true;
+			return KAAL_CHECK_PASSED;
+		}
+		unsigned pick = ready[i];
 		record_decision(r, pick);
 		if (pick == TIMER_ENTITY) {
 			timer_step(r);
@@ -316,10 +335,11 @@ static enum kaal_check_verdict schedule(struct run *r)
 			continue;
 		}
 		if (r->last_thread != pick && r->last_thread != NO_THREAD &&
-		    threads[r->last_thread].state == THREAD_READY)
+		    r->last_thread != r->yielded && threads[r->last_thread].state == THREAD_READY)
 			r->preemptions++;
 		r->last_thread = pick;
 		r->current = pick;
+		r->yielded = NO_THREAD;
 		checker_switch(&scheduler_sp, threads[pick].sp);
 		r->current = NO_THREAD;
 		if (failed)
@@ -353,13 +373,19 @@ static enum kaal_check_verdict run_test(struct run *run)
 		if (sched_spawn(plain_thread, (void *)(uintptr_t)t) == NO_THREAD)
 			return KAAL_CHECK_FAILED;
 	enum kaal_check_verdict verdict = schedule(run);
-	if (verdict == KAAL_CHECK_PASSED && !root_call(test->finish, test_state))
+	if (verdict == KAAL_CHECK_PASSED && !run->stopped && !root_call(test->finish, test_state))
 		verdict = KAAL_CHECK_FAILED;
 	return verdict;
 }
 
 bool kaal_check_run(const struct kaal_check_test *test, const struct kaal_check_config *config,
                     struct kaal_check_result *result)
+{
+	return sched_run(test, config, NULL, result);
+}
+
+bool sched_run(const struct kaal_check_test *test, const struct kaal_check_config *config,
+               const struct controller *controller, struct kaal_check_result *result)
 {
 	if (!test || !config || !result || test->threads > KAAL_CHECK_MAX_THREADS ||
 	    (test->threads > 0 && !test->thread))
@@ -372,8 +398,12 @@ bool kaal_check_run(const struct kaal_check_test *test, const struct kaal_check_
 		choices = grown;
 		choices_size = max_decisions;
 	}
-	struct run run = {
-	    .test = test, .config = config, .current = NO_THREAD, .last_thread = NO_THREAD};
+	struct run run = {.test = test,
+	                  .config = config,
+	                  .current = NO_THREAD,
+	                  .last_thread = NO_THREAD,
+	                  .yielded = NO_THREAD,
+	                  .controller = controller};
 	/* Page aligned: a test's state may hold a ring, which wants a cache line of its own. */
 	size_t state_size = test->state_size ? test->state_size : 1;
 	if (posix_memalign(&test_state, STATE_ALIGN, state_size) != 0)

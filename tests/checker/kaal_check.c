@@ -6,6 +6,8 @@
  *   kaal-check run TEST [options]       one run; on failure: shrink, print the trace
  *   kaal-check campaign TEST [options]  seeds from --seed on, cycling random and PCT
  *                                       depths 1-3 per model, until --seconds pass
+ *   kaal-check explore TEST [options]   every schedule within --bound preemptions
+ *                                       (default 2), up to --max-runs runs
  * Options: --model sc|tso|c11  --strategy random|pct  --seed N  --depth D  --pct-steps K
  *          --max-steps N  --mutate FILE:LINE:drop|relax  --json FILE (the trace for Perfetto)
  *          --seconds S (campaign)  --no-shrink
@@ -26,18 +28,22 @@
 #define DEFAULT_SECONDS   10
 #define MAX_PCT_DEPTH     3
 #define NS_PER_S          1000000000.0
+#define DEFAULT_BOUND     2
+#define DEFAULT_MAX_RUNS  1000000
 
 struct options {
 	struct kaal_check_config config;
 	const char *json;
 	double seconds;
 	bool shrink;
+	unsigned bound;
+	unsigned long max_runs;
 	char mutation_file[256];
 };
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: kaal-check list | run TEST [options] | campaign TEST [options]\n"
+	fprintf(stderr, "usage: kaal-check list | run|campaign|explore TEST [options]\n"
 	                "see the top of tests/checker/kaal_check.c, or docs/checker.md\n");
 	return 2;
 }
@@ -67,7 +73,10 @@ static bool parse_mutation(struct options *o, const char *text)
 
 static bool parse(struct options *o, int argc, char **argv)
 {
-	*o = (struct options){.seconds = DEFAULT_SECONDS, .shrink = true};
+	*o = (struct options){.seconds = DEFAULT_SECONDS,
+	                      .shrink = true,
+	                      .bound = DEFAULT_BOUND,
+	                      .max_runs = DEFAULT_MAX_RUNS};
 	o->config.seed = 1;
 	o->config.pct_depth = DEFAULT_PCT_DEPTH;
 	o->config.pct_steps = DEFAULT_PCT_STEPS;
@@ -100,6 +109,10 @@ static bool parse(struct options *o, int argc, char **argv)
 			o->config.max_steps = (unsigned)atoi(value);
 		else if (strcmp(arg, "--seconds") == 0)
 			o->seconds = atof(value);
+		else if (strcmp(arg, "--bound") == 0)
+			o->bound = (unsigned)atoi(value);
+		else if (strcmp(arg, "--max-runs") == 0)
+			o->max_runs = strtoul(value, NULL, 0);
 		else if (strcmp(arg, "--json") == 0)
 			o->json = value;
 		else if (strcmp(arg, "--mutate") == 0 && parse_mutation(o, value))
@@ -202,6 +215,34 @@ static int campaign(const struct kaal_check_test *test, struct options *o)
 	}
 }
 
+static int explore(const struct kaal_check_test *test, struct options *o)
+{
+	struct kaal_check_exploration x;
+	if (!kaal_check_explore(test, &o->config, o->bound, o->max_runs, &x))
+		return 2;
+	if (x.result.verdict == KAAL_CHECK_PASSED) {
+		printf("%s: %lu runs, %s within %u preemptions, no failure\n", test->name, x.runs,
+		       x.complete ? "every schedule" : "not every schedule", o->bound);
+		return 0;
+	}
+	printf("%s: run %lu failed: %s\n", test->name, x.runs, x.result.message);
+	/* The failing run's decisions replay it; its trace follows. */
+	struct kaal_check_schedule found = kaal_check_last_schedule();
+	uint8_t *copy = malloc(found.length ? found.length : 1);
+	if (!copy)
+		return 2;
+	memcpy(copy, found.choice, found.length);
+	struct kaal_check_schedule replay = {copy, found.length};
+	struct kaal_check_config traced = o->config;
+	traced.replay = &replay;
+	traced.trace = true;
+	struct kaal_check_result result;
+	if (kaal_check_run(test, &traced, &result))
+		kaal_check_print_trace(stdout);
+	free(copy);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "list") == 0) {
@@ -220,5 +261,7 @@ int main(int argc, char **argv)
 		return run(test, &o);
 	if (strcmp(argv[1], "campaign") == 0)
 		return campaign(test, &o);
+	if (strcmp(argv[1], "explore") == 0)
+		return explore(test, &o);
 	return usage();
 }
