@@ -18,6 +18,7 @@
 #include <kaal/ring.h>
 
 #include "catalogue.h"
+#include "sweep.h"
 
 #define ELEMENTS        100
 #define CAPACITY        8
@@ -28,6 +29,7 @@
 #define SEED_RANGE      100000 /* seeds a range holds: a defect must be found before its end */
 #define FIND_BUDGET     2000   /* schedules a search may take */
 #define NS_PER_S        1e9
+#define MAX_FENCES      4
 
 struct spsc {
 	_Alignas(KAAL_RING_LINE) uint8_t ring[4096];
@@ -153,27 +155,14 @@ static void find(struct kaal_check_mutation mutation, enum kaal_check_model mode
 	*seconds = times[SEED_RANGES / 2];
 }
 
-/* The channel's fences, from a passing run's sites. */
-static unsigned channel_fences(struct kaal_check_mutation *out, unsigned max)
-{
-	struct kaal_check_sites sites = {0};
-	struct kaal_check_config config = {.model = KAAL_CHECK_TSO, .seed = 1, .sites = &sites};
-	struct kaal_check_result result;
-	unsigned n = 0;
-	if (!kaal_check_run(&checked_channel, &config, &result))
-		return 0;
-	for (unsigned i = 0; i < sites.count && n < max; i++)
-		if (sites.site[i].op == KAAL_CHECK_OP_FENCE &&
-		    strstr(sites.site[i].file, "channel.c"))
-			out[n++] = (struct kaal_check_mutation){
-			    KAAL_CHECK_DROP_FENCE, sites.site[i].file, sites.site[i].line};
-	return n;
-}
-
 static void detection(void)
 {
-	struct kaal_check_mutation fences[4];
-	unsigned n = channel_fences(fences, 4);
+	struct kaal_check_mutation fences[MAX_FENCES];
+	const struct kaal_check_config base = {.model = KAAL_CHECK_TSO, .seed = 1};
+	unsigned n =
+	    checked_fences(&checked_channel, &base, "runtime/channel.c", fences, MAX_FENCES);
+	if (n > MAX_FENCES)
+		n = MAX_FENCES;
 	printf("\nplanted defect (channel test, TSO)          strategy   schedules   seconds"
 	       " (medians of %d seed ranges; - : none within %d)\n",
 	       SEED_RANGES, FIND_BUDGET);

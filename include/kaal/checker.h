@@ -191,6 +191,14 @@ bool kaal_check_explore(const struct kaal_check_test *test, const struct kaal_ch
                         unsigned preemption_bound, unsigned long max_runs,
                         struct kaal_check_exploration *out);
 
+/*
+ * The command line that replays a run of the named test under config
+ * ("kaal-check run NAME --model ... --seed ..."), written into out (size
+ * bytes, always terminated). Returns out.
+ */
+const char *kaal_check_replay_command(char *out, size_t size, const char *test,
+                                      const struct kaal_check_config *config);
+
 /* The last run's schedule: valid until the next run. */
 struct kaal_check_schedule kaal_check_last_schedule(void);
 

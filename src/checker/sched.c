@@ -449,6 +449,25 @@ unsigned kaal_check_preemptions(void)
 	return last_preemptions;
 }
 
+const char *kaal_check_replay_command(char *out, size_t size, const char *test,
+                                      const struct kaal_check_config *c)
+{
+	int n =
+	    snprintf(out, size,
+	             "kaal-check run %s --model %s --strategy %s --seed %llu --depth %u "
+	             "--pct-steps %u",
+	             test, kaal_check_model_name(c->model), kaal_check_strategy_name(c->strategy),
+	             (unsigned long long)c->seed, c->pct_depth, c->pct_steps);
+	size_t used = n > 0 && (size_t)n < size ? (size_t)n : size;
+	if (c->max_steps && used < size)
+		used += (size_t)snprintf(out + used, size - used, " --max-steps %u", c->max_steps);
+	if (c->mutation.kind != KAAL_CHECK_MUTATE_NONE && used < size)
+		snprintf(out + used, size - used, " --mutate %s:%d:%s", c->mutation.file,
+		         c->mutation.line,
+		         c->mutation.kind == KAAL_CHECK_DROP_FENCE ? "drop" : "relax");
+	return out;
+}
+
 const char *kaal_check_strategy_name(enum kaal_check_strategy s)
 {
 	return s == KAAL_CHECK_PCT ? "pct" : "random";

@@ -125,16 +125,8 @@ static bool parse(struct options *o, int argc, char **argv)
 
 static void print_replay(const char *test, const struct kaal_check_config *c)
 {
-	printf("replay: kaal-check run %s --model %s --strategy %s --seed %llu --depth %u "
-	       "--pct-steps %u",
-	       test, kaal_check_model_name(c->model), kaal_check_strategy_name(c->strategy),
-	       (unsigned long long)c->seed, c->pct_depth, c->pct_steps);
-	if (c->max_steps)
-		printf(" --max-steps %u", c->max_steps);
-	if (c->mutation.kind != KAAL_CHECK_MUTATE_NONE)
-		printf(" --mutate %s:%d:%s", c->mutation.file, c->mutation.line,
-		       c->mutation.kind == KAAL_CHECK_DROP_FENCE ? "drop" : "relax");
-	printf("\n");
+	char command[512];
+	printf("replay: %s\n", kaal_check_replay_command(command, sizeof command, test, c));
 }
 
 /* A failing run, shrunk unless asked not to, with its trace. */

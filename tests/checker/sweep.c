@@ -38,6 +38,29 @@ bool checked_caught(const struct kaal_check_test *test, const struct kaal_check_
 	return false;
 }
 
+unsigned checked_fences(const struct kaal_check_test *test, const struct kaal_check_config *base,
+                        const char *suffix, struct kaal_check_mutation *out, unsigned max)
+{
+	struct kaal_check_sites sites = {0};
+	struct kaal_check_config config = *base;
+	config.sites = &sites;
+	struct kaal_check_result result;
+	if (!kaal_check_run(test, &config, &result) || result.verdict != KAAL_CHECK_PASSED ||
+	    sites.overflow)
+		return 0;
+	unsigned fences = 0;
+	for (unsigned i = 0; i < sites.count; i++) {
+		const struct kaal_check_site_info *site = &sites.site[i];
+		if (site->op != KAAL_CHECK_OP_FENCE || !checked_ends_with(site->file, suffix))
+			continue;
+		if (fences < max)
+			out[fences] = (struct kaal_check_mutation){KAAL_CHECK_DROP_FENCE,
+			                                           site->file, site->line};
+		fences++;
+	}
+	return fences;
+}
+
 static bool in_files(const char *file, const char *const *suffixes, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)

@@ -20,6 +20,14 @@ bool checked_caught(const struct kaal_check_test *test, const struct kaal_check_
                     struct kaal_check_mutation mutation, unsigned seeds,
                     struct kaal_check_config *failing);
 
+/*
+ * The fences a passing run of test under base meets in files ending with
+ * suffix, as KAAL_CHECK_DROP_FENCE mutations in out (at most max). Returns
+ * how many there are; 0 when the run does not pass.
+ */
+unsigned checked_fences(const struct kaal_check_test *test, const struct kaal_check_config *base,
+                        const char *suffix, struct kaal_check_mutation *out, unsigned max);
+
 struct checked_sweep {
 	unsigned sites;    /* orderings relaxed */
 	unsigned caught;   /* ... that some schedule caught */

@@ -14,7 +14,7 @@
 
 #include "catalogue.h"
 
-#define SEEDS     60
+#define SEEDS     150
 #define PCT_DEPTH 3
 #define PCT_STEPS 300
 
@@ -34,15 +34,12 @@ static void every_test_passes(void **state)
 				for (config.seed = 1; config.seed <= SEEDS; config.seed++) {
 					struct kaal_check_result result;
 					assert_true(kaal_check_run(test, &config, &result));
+					char command[512];
 					if (result.verdict != KAAL_CHECK_PASSED)
-						fail_msg("%s; replay: kaal-check run %s --model %s "
-						         "--strategy %s "
-						         "--seed %llu --depth %u --pct-steps %u",
-						         result.message, test->name,
-						         kaal_check_model_name(config.model),
-						         kaal_check_strategy_name(config.strategy),
-						         (unsigned long long)config.seed, PCT_DEPTH,
-						         PCT_STEPS);
+						fail_msg("%s; replay: %s", result.message,
+						         kaal_check_replay_command(
+						             command, sizeof command, test->name,
+						             &config));
 				}
 			}
 		}

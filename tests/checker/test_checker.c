@@ -56,6 +56,19 @@ static void refuses_what_it_cannot_run(void **state)
 	assert_null(kaal_check_broker());
 	assert_string_equal(kaal_check_model_name(KAAL_CHECK_TSO), "tso");
 	assert_string_equal(kaal_check_strategy_name(KAAL_CHECK_PCT), "pct");
+	struct kaal_check_config c = {.model = KAAL_CHECK_C11,
+	                              .strategy = KAAL_CHECK_PCT,
+	                              .seed = 7,
+	                              .pct_depth = 2,
+	                              .pct_steps = 50,
+	                              .max_steps = 900,
+	                              .mutation = {KAAL_CHECK_RELAX, "ring.c", 12}};
+	char command[160];
+	assert_string_equal(kaal_check_replay_command(command, sizeof command, "mpmc", &c),
+	                    "kaal-check run mpmc --model c11 --strategy pct --seed 7 --depth 2 "
+	                    "--pct-steps 50 --max-steps 900 --mutate ring.c:12:relax");
+	/* Cut short, still terminated. */
+	assert_int_equal(strlen(kaal_check_replay_command(command, 20, "mpmc", &c)), 19);
 }
 
 /* Waits for a word nobody sets. */

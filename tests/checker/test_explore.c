@@ -15,9 +15,9 @@
 
 #include <kaal/checker.h>
 
-#define STEPS      50
-#define BOUND      2
-#define MAX_RUNS   100000
+#define STEPS    50
+#define BOUND    2
+#define MAX_RUNS 100000
 /* Two threads on words of their own: runs grow with the steps, not with the interleavings. */
 #define SMALL_RUNS (2 * STEPS)
 
