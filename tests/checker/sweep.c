@@ -38,15 +38,23 @@ bool checked_caught(const struct kaal_check_test *test, const struct kaal_check_
 	return false;
 }
 
+/* The sites a run of test under base meets; false unless it passes and all were recorded. */
+static bool passing_sites(const struct kaal_check_test *test, const struct kaal_check_config *base,
+                          struct kaal_check_sites *sites)
+{
+	*sites = (struct kaal_check_sites){0};
+	struct kaal_check_config config = *base;
+	config.sites = sites;
+	struct kaal_check_result result;
+	return kaal_check_run(test, &config, &result) && result.verdict == KAAL_CHECK_PASSED &&
+	       !sites->overflow;
+}
+
 unsigned checked_fences(const struct kaal_check_test *test, const struct kaal_check_config *base,
                         const char *suffix, struct kaal_check_mutation *out, unsigned max)
 {
-	struct kaal_check_sites sites = {0};
-	struct kaal_check_config config = *base;
-	config.sites = &sites;
-	struct kaal_check_result result;
-	if (!kaal_check_run(test, &config, &result) || result.verdict != KAAL_CHECK_PASSED ||
-	    sites.overflow)
+	struct kaal_check_sites sites;
+	if (!passing_sites(test, base, &sites))
 		return 0;
 	unsigned fences = 0;
 	for (unsigned i = 0; i < sites.count; i++) {
@@ -74,13 +82,9 @@ bool checked_sweep(const struct kaal_check_test *test, const struct kaal_check_c
                    bool (*required)(const struct kaal_check_site_info *site),
                    struct checked_sweep *out)
 {
-	struct kaal_check_sites sites = {0};
-	struct kaal_check_config config = *base;
-	config.sites = &sites;
-	struct kaal_check_result result;
+	struct kaal_check_sites sites;
 	*out = (struct checked_sweep){0};
-	if (!kaal_check_run(test, &config, &result) || result.verdict != KAAL_CHECK_PASSED ||
-	    sites.overflow)
+	if (!passing_sites(test, base, &sites))
 		return false;
 	for (unsigned i = 0; i < sites.count; i++) {
 		const struct kaal_check_site_info *site = &sites.site[i];
