@@ -114,7 +114,12 @@ struct kaal_check_config {
  * A system call of a checked thread, as a test's reference model sees it:
  * once in the same step as the kernel runs it, before (result NULL), and
  * once when it returns (a blocking call: when the thread runs again).
+ * The timer's step is seen too, as num KAAL_CHECK_TIMER_FIRED: thread's
+ * wait has reached its deadline (args and result NULL); the observer runs
+ * outside every thread, so its atomic loads read memory itself.
  */
+#define KAAL_CHECK_TIMER_FIRED ((kaal_word)-1)
+
 struct kaal_check_syscall {
 	unsigned thread; /* the checker's thread id */
 	kaal_word num;

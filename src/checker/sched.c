@@ -294,6 +294,10 @@ static void timer_step(struct run *r)
 		r->now = threads[first].deadline;
 	threads[first].state = THREAD_READY;
 	trace_timer(first);
+	if (r->test->observe) {
+		const struct kaal_check_syscall fired = {first, KAAL_CHECK_TIMER_FIRED, NULL, NULL};
+		r->test->observe(test_state, &fired);
+	}
 }
 
 static unsigned max_steps_of(const struct kaal_check_config *config)

@@ -5,8 +5,10 @@
 
 static const struct kaal_check_test *const tests[] = {
     &checked_channel,
+    &checked_channel_timeout,
     &checked_mpmc,
     &checked_notification,
+    &checked_notification_delete,
 };
 
 const struct kaal_check_test *checked_test_at(unsigned i)

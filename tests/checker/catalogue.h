@@ -8,8 +8,10 @@
 #include <kaal/checker.h>
 
 extern const struct kaal_check_test checked_channel;
+extern const struct kaal_check_test checked_channel_timeout;
 extern const struct kaal_check_test checked_mpmc;
 extern const struct kaal_check_test checked_notification;
+extern const struct kaal_check_test checked_notification_delete;
 
 /* The catalogue, by name; NULL for a name it does not hold. */
 const struct kaal_check_test *checked_test(const char *name);

@@ -4,6 +4,12 @@
  * on its notification in the kernel as soon as it must (no spinning). The
  * oracle: every element arrives once, in order, and nobody is left asleep
  * (a lost wakeup ends the run as a deadlock).
+ *
+ * channel_timeout: the consumer receives with a timeout and tries again
+ * after each KAAL_TIMEOUT. A timeout is only right if no element was there
+ * when it fired: when the timer ends the consumer's wait after the
+ * producer published the element it wants and then took the consumer's
+ * waiting flag, the receive must return that element.
  */
 #include <stdint.h>
 
@@ -18,11 +24,15 @@
 /* The cptrs each side is given (kaal_check_spawn()): its own notification, then its peer's. */
 #define WAIT_CPTR   1
 #define SIGNAL_CPTR 2
+#define WAIT_NS     1000 /* channel_timeout's receive timeout */
 
 struct channel_test {
 	void *ring;
 	size_t ring_size;
 	uint32_t received;
+	uint64_t recv_timeout;
+	/* channel_timeout: the consumer's flag was taken when its timer last fired */
+	bool published_at_timeout;
 };
 
 static void attach(struct kaal_channel *c, struct channel_test *s, enum kaal_ring_role role)
@@ -41,6 +51,7 @@ static void producer(kaal_word arg)
 		kaal_check_assert(kaal_channel_send(&c, &i, KAAL_CHANNEL_FOREVER) == KAAL_OK);
 }
 
+/* Receives with the test's timeout, again after each KAAL_TIMEOUT. */
 static void consumer(kaal_word arg)
 {
 	struct channel_test *s = (struct channel_test *)(uintptr_t)arg;
@@ -48,15 +59,38 @@ static void consumer(kaal_word arg)
 	attach(&c, s, KAAL_RING_CONSUMER);
 	for (uint32_t i = 0; i < ITEMS; i++) {
 		uint32_t v = UINT32_MAX;
-		kaal_check_assert(kaal_channel_recv(&c, &v, KAAL_CHANNEL_FOREVER) == KAAL_OK);
+		kaal_status st;
+		do {
+			s->published_at_timeout = false;
+			st = kaal_channel_recv(&c, &v, s->recv_timeout);
+			kaal_check_assert(st != KAAL_TIMEOUT || !s->published_at_timeout);
+			if (st == KAAL_TIMEOUT)
+				kaal_check_yield(); /* retrying polls: let the producer run */
+		} while (st == KAAL_TIMEOUT);
+		kaal_check_assert(st == KAAL_OK);
 		kaal_check_assert(v == i);
 		s->received++;
 	}
 }
 
-static void setup(void *p)
+/*
+ * Only the consumer waits with a deadline. An element it still wants was
+ * published before the timer fired if the producer has pushed past it and
+ * has taken the consumer's flag (which it does after its fence).
+ */
+static void observe_timeout(void *p, const struct kaal_check_syscall *call)
 {
 	struct channel_test *s = p;
+	if (call->num != KAAL_CHECK_TIMER_FIRED)
+		return;
+	const struct kaal_ring_header *h = s->ring;
+	s->published_at_timeout = kaal_atomic_load(&h->consumer_waiting, KAAL_RELAXED) == 0 &&
+	                          kaal_atomic_load(&h->head, KAAL_RELAXED) > s->received;
+}
+
+static void spawn_sides(struct channel_test *s, uint64_t recv_timeout)
+{
+	s->recv_timeout = recv_timeout;
 	struct kaal_broker *b = kaal_check_broker();
 	kaal_cptr frame, ntfn[2];
 	struct kaal_memory mem;
@@ -76,6 +110,16 @@ static void setup(void *p)
 	kaal_check_assert(kaal_check_spawn(consumer, arg, consumer_caps, rights, 2) == KAAL_OK);
 }
 
+static void setup(void *p)
+{
+	spawn_sides(p, KAAL_CHANNEL_FOREVER);
+}
+
+static void setup_timed(void *p)
+{
+	spawn_sides(p, WAIT_NS);
+}
+
 static void finish(void *p)
 {
 	const struct channel_test *s = p;
@@ -88,4 +132,13 @@ const struct kaal_check_test checked_channel = {
     .boots = true,
     .setup = setup,
     .finish = finish,
+};
+
+const struct kaal_check_test checked_channel_timeout = {
+    .name = "channel_timeout",
+    .state_size = sizeof(struct channel_test),
+    .boots = true,
+    .setup = setup_timed,
+    .finish = finish,
+    .observe = observe_timeout,
 };
