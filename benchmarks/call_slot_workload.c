@@ -29,21 +29,39 @@ static void attach(struct kaal_call_slot *h, enum kaal_call_slot_role role)
 	h->spin = POLL_FOREVER;
 }
 
+uint64_t bench_call_slot_calls(struct kaal_call_slot *h, uint64_t trips)
+{
+	uint64_t sum = 0;
+	for (uint64_t i = 1; i <= trips; i++) {
+		uint64_t answer = 0;
+		size_t n;
+		if (kaal_call_slot_call(h, &i, sizeof i, &answer, sizeof answer, &n,
+		                        KAAL_CALL_SLOT_FOREVER) != KAAL_OK)
+			break;
+		sum += answer;
+	}
+	return sum;
+}
+
+void bench_call_slot_serve(struct kaal_call_slot *h, uint64_t calls)
+{
+	for (uint64_t i = 0; i < calls; i++) {
+		uint64_t v;
+		size_t n;
+		if (kaal_call_slot_receive(h, &v, sizeof v, &n, KAAL_CALL_SLOT_FOREVER) !=
+		        KAAL_OK ||
+		    kaal_call_slot_reply(h, &v, sizeof v) != KAAL_OK)
+			break;
+	}
+}
+
 static void slot_client(void *arg)
 {
 	(void)arg;
 	struct kaal_call_slot h;
 	attach(&h, KAAL_CALL_SLOT_CLIENT);
-	uint64_t sum = 0;
-	for (uint64_t i = 1; i <= slot_trips; i++) {
-		uint64_t answer = 0;
-		size_t n;
-		if (kaal_call_slot_call(&h, &i, sizeof i, &answer, sizeof answer, &n,
-		                        KAAL_CALL_SLOT_FOREVER) != KAAL_OK)
-			break;
-		sum += answer;
-	}
-	bench_check("kaal call slot", sum, bench_expected_sum(slot_trips));
+	bench_check("kaal call slot", bench_call_slot_calls(&h, slot_trips),
+	            bench_expected_sum(slot_trips));
 }
 
 static void slot_server(void *arg)
@@ -51,14 +69,7 @@ static void slot_server(void *arg)
 	(void)arg;
 	struct kaal_call_slot h;
 	attach(&h, KAAL_CALL_SLOT_SERVER);
-	for (uint64_t i = 0; i < slot_trips; i++) {
-		uint64_t v;
-		size_t n;
-		if (kaal_call_slot_receive(&h, &v, sizeof v, &n, KAAL_CALL_SLOT_FOREVER) !=
-		        KAAL_OK ||
-		    kaal_call_slot_reply(&h, &v, sizeof v) != KAAL_OK)
-			break;
-	}
+	bench_call_slot_serve(&h, slot_trips);
 }
 
 static double call_slot_run(uint64_t trips)

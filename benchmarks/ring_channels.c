@@ -160,28 +160,13 @@ static void slot_server(kaal_word arg)
 	(void)arg;
 	struct kaal_call_slot h;
 	attach_slot(&h, KAAL_CALL_SLOT_SERVER);
-	for (uint64_t i = 0; i < echo_total; i++) {
-		uint64_t v;
-		size_t n;
-		if (kaal_call_slot_receive(&h, &v, sizeof v, &n, KAAL_CALL_SLOT_FOREVER) !=
-		        KAAL_OK ||
-		    kaal_call_slot_reply(&h, &v, sizeof v) != KAAL_OK)
-			break;
-	}
+	bench_call_slot_serve(&h, echo_total);
 }
 
 static double slot_round_trip_run(uint64_t trips)
 {
-	uint64_t sum = 0;
 	uint64_t t0 = bench_now_ns();
-	for (uint64_t i = 1; i <= trips; i++) {
-		uint64_t v;
-		size_t n;
-		if (kaal_call_slot_call(&slot_client, &i, sizeof i, &v, sizeof v, &n,
-		                        KAAL_CALL_SLOT_FOREVER) != KAAL_OK)
-			break;
-		sum += v;
-	}
+	uint64_t sum = bench_call_slot_calls(&slot_client, trips);
 	double ns = (double)(bench_now_ns() - t0);
 	bench_check("kaal call slot", sum, bench_expected_sum(trips));
 	return ns;

@@ -80,6 +80,11 @@ double bench_one_line_round_trips(uint64_t trips);
 
 /* Spin round trip through a call slot, beside the one-line ping-pong floor. */
 void bench_call_slot_round_trips(void);
+struct kaal_call_slot;
+/* Client: calls 1 .. trips, each 8 bytes, and returns the sum of the answers. */
+uint64_t bench_call_slot_calls(struct kaal_call_slot *h, uint64_t trips);
+/* Server: answers calls calls with their own request. */
+void bench_call_slot_serve(struct kaal_call_slot *h, uint64_t calls);
 
 /* ------------------------------------------- kaal channels (ring_channels.c) */
 

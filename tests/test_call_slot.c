@@ -25,17 +25,30 @@ static struct kaal_call_slot_line *line_of(struct harness_fenced *f)
 	return f->mem;
 }
 
+static void attach_both(struct harness_fenced *f, struct kaal_call_slot *client,
+                        struct kaal_call_slot *server)
+{
+	assert_status(KAAL_OK, kaal_call_slot_attach(client, f->mem, f->size, KAAL_CALL_SLOT_CLIENT,
+	                                             NO_NTFN, NO_NTFN));
+	assert_status(KAAL_OK, kaal_call_slot_attach(server, f->mem, f->size, KAAL_CALL_SLOT_SERVER,
+	                                             NO_NTFN, NO_NTFN));
+}
+
 /* A slot between canaries, and a client and a server attached to it. */
 static struct harness_fenced fenced_slot(struct kaal_call_slot *client,
                                          struct kaal_call_slot *server)
 {
 	struct harness_fenced f = harness_fenced(KAAL_CALL_SLOT_LINE);
 	assert_status(KAAL_OK, kaal_call_slot_create(f.mem, f.size));
-	assert_status(KAAL_OK, kaal_call_slot_attach(client, f.mem, f.size, KAAL_CALL_SLOT_CLIENT,
-	                                             NO_NTFN, NO_NTFN));
-	assert_status(KAAL_OK, kaal_call_slot_attach(server, f.mem, f.size, KAAL_CALL_SLOT_SERVER,
-	                                             NO_NTFN, NO_NTFN));
+	attach_both(&f, client, server);
 	return f;
+}
+
+/* Nothing outside the line was written; the slot is done with. */
+static void check_and_free(struct harness_fenced *f)
+{
+	harness_assert_fences_intact(f);
+	free(f->block);
 }
 
 /* A request of len bytes, each derived from the call number k. */
@@ -170,8 +183,7 @@ static void misuse_is_refused_and_changes_nothing(void **state)
 	        kaal_call_slot_wait(&client, buf, KAAL_CALL_SLOT_PAYLOAD - 1, &n, 0));
 	assert_int_equal(KAAL_CALL_SLOT_PAYLOAD, n);
 	assert_status(KAAL_OK, kaal_call_slot_wait(&client, buf, KAAL_CALL_SLOT_PAYLOAD, &n, 0));
-	harness_assert_fences_intact(&f);
-	free(f.block);
+	check_and_free(&f);
 }
 
 /* Every length from empty to a full payload, in both directions. */
@@ -183,8 +195,7 @@ static void calls_carry_every_length(void **state)
 	for (uint32_t len = 0; len <= KAAL_CALL_SLOT_PAYLOAD; len++)
 		one_call(&client, &server, len, len);
 	assert_int_equal(0, client.sleeps + server.sleeps + client.signals + server.signals);
-	harness_assert_fences_intact(&f);
-	free(f.block);
+	check_and_free(&f);
 }
 
 /* The phase count wraps within its bits of the state word and calls go on. */
@@ -195,15 +206,11 @@ static void phases_wrap(void **state)
 	assert_status(KAAL_OK, kaal_call_slot_create(f.mem, f.size));
 	kaal_atomic_store(&line_of(&f)->state, pack(PHASE_MASK - 3, 0), KAAL_RELAXED);
 	struct kaal_call_slot client, server;
-	assert_status(KAAL_OK, kaal_call_slot_attach(&client, f.mem, f.size, KAAL_CALL_SLOT_CLIENT,
-	                                             NO_NTFN, NO_NTFN));
-	assert_status(KAAL_OK, kaal_call_slot_attach(&server, f.mem, f.size, KAAL_CALL_SLOT_SERVER,
-	                                             NO_NTFN, NO_NTFN));
+	attach_both(&f, &client, &server);
 	for (uint32_t k = 0; k < 4; k++)
 		one_call(&client, &server, 8, k);
 	assert_int_equal(pack(4, 8), kaal_atomic_load(&line_of(&f)->state, KAAL_RELAXED));
-	harness_assert_fences_intact(&f);
-	free(f.block);
+	check_and_free(&f);
 }
 
 /* A side attaching mid-call: a client collects the posted request's response, a server takes it. */
@@ -232,6 +239,28 @@ static void attach_mid_call(void **state)
 }
 
 /*
+ * The waiting side (a server receiving, a client waiting) reports each
+ * word as KAAL_CORRUPT_RING, without a deadline too (it does not sleep on
+ * a corrupt word), and changes nothing.
+ */
+static void reports_corrupt_words(struct kaal_call_slot *side, struct harness_fenced *f,
+                                  const uint32_t *words, size_t count)
+{
+	static const uint64_t timeouts[] = {0, KAAL_CALL_SLOT_FOREVER};
+	uint8_t buf[KAAL_CALL_SLOT_PAYLOAD];
+	size_t n = 0;
+	bool server = side->role == KAAL_CALL_SLOT_SERVER;
+	for (size_t i = 0; i < count; i++) {
+		kaal_atomic_store(&line_of(f)->state, words[i], KAAL_RELAXED);
+		for (size_t t = 0; t < sizeof timeouts / sizeof timeouts[0]; t++)
+			REFUSED(KAAL_CORRUPT_RING, side, f,
+			        server
+			            ? kaal_call_slot_receive(side, buf, sizeof buf, &n, timeouts[t])
+			            : kaal_call_slot_wait(side, buf, sizeof buf, &n, timeouts[t]));
+	}
+}
+
+/*
  * A hostile peer's state words: lengths over the payload and phases that
  * are neither this side's nor the next. The honest side reports
  * KAAL_CORRUPT_RING, changes nothing, and writes nothing outside the line;
@@ -254,15 +283,7 @@ static void hostile_state_words_are_reported(void **state)
 	    pack(PHASE_MASK, 0),
 	    UINT32_MAX,
 	};
-	for (size_t i = 0; i < sizeof to_server / sizeof to_server[0]; i++) {
-		kaal_atomic_store(word, to_server[i], KAAL_RELAXED);
-		REFUSED(KAAL_CORRUPT_RING, &server, &f,
-		        kaal_call_slot_receive(&server, buf, sizeof buf, &n, 0));
-		/* With a deadline the side does not sleep on a corrupt word either. */
-		REFUSED(
-		    KAAL_CORRUPT_RING, &server, &f,
-		    kaal_call_slot_receive(&server, buf, sizeof buf, &n, KAAL_CALL_SLOT_FOREVER));
-	}
+	reports_corrupt_words(&server, &f, to_server, sizeof to_server / sizeof to_server[0]);
 	kaal_atomic_store(word, pack(0, 0), KAAL_RELAXED);
 	assert_status(KAAL_OK, kaal_call_slot_post(&client, buf, 4));
 	const uint32_t to_client[] = {
@@ -273,15 +294,8 @@ static void hostile_state_words_are_reported(void **state)
 	    pack(PHASE_MASK, 8),
 	    UINT32_MAX,
 	};
-	for (size_t i = 0; i < sizeof to_client / sizeof to_client[0]; i++) {
-		kaal_atomic_store(word, to_client[i], KAAL_RELAXED);
-		REFUSED(KAAL_CORRUPT_RING, &client, &f,
-		        kaal_call_slot_wait(&client, buf, sizeof buf, &n, 0));
-		REFUSED(KAAL_CORRUPT_RING, &client, &f,
-		        kaal_call_slot_wait(&client, buf, sizeof buf, &n, KAAL_CALL_SLOT_FOREVER));
-	}
-	/* A response of a full payload, whatever its bytes, is read from the line and no further.
-	 */
+	reports_corrupt_words(&client, &f, to_client, sizeof to_client / sizeof to_client[0]);
+	/* A full payload, whatever its bytes, is read from the line and no further. */
 	memset(line_of(&f)->payload, 0xEE, KAAL_CALL_SLOT_PAYLOAD);
 	kaal_atomic_store(word, pack(2, KAAL_CALL_SLOT_PAYLOAD), KAAL_RELAXED);
 	assert_status(KAAL_OK, kaal_call_slot_wait(&client, buf, sizeof buf, &n, 0));
@@ -299,8 +313,7 @@ static void hostile_state_words_are_reported(void **state)
 	assert_status(
 	    KAAL_CORRUPT_RING,
 	    kaal_call_slot_attach(&late, f.mem, f.size, KAAL_CALL_SLOT_SERVER, NO_NTFN, NO_NTFN));
-	harness_assert_fences_intact(&f);
-	free(f.block);
+	check_and_free(&f);
 }
 
 /* A slot in a frame mapped at two addresses, one side per mapping, a notification each. */
@@ -315,13 +328,7 @@ struct shared_slot {
 static struct shared_slot slot_in_frame(void)
 {
 	struct shared_slot s;
-	kaal_cptr frame = harness_frame();
-	kaal_cptr copy = harness_copy(frame);
-	assert_status(KAAL_OK,
-	              kaal_map(frame, 0, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &s.client_view));
-	assert_status(KAAL_OK,
-	              kaal_map(copy, 0, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &s.server_view));
-	assert_ptr_not_equal(s.client_view, s.server_view);
+	harness_frame_twice(&s.client_view, &s.server_view);
 	s.size = 1u << KAAL_PAGE_BITS;
 	assert_status(KAAL_OK, kaal_call_slot_create(s.server_view, s.size));
 	s.client_ntfn = harness_notification();
