@@ -254,6 +254,15 @@ void bench_print_targets(void)
 		printf("---- spin round trip: kaal %.1f ns = %.2fx the two-line ping-pong floor "
 		       "(no target: one line each way, what two rings need at least)\n",
 		       rt->median, rt->median / two_row->median);
+	const struct bench_row *slot =
+	    bench_find_row("call slot spin round trip", "kaal call slot");
+	const struct bench_row *one_line =
+	    bench_find_row("call slot spin round trip", "one-line ping-pong");
+	if (slot && one_line)
+		target(slot->median <= 1.15 * one_line->median,
+		       "call slot spin round trip: %.1f ns = %.2fx the one-line ping-pong floor "
+		       "(target <= 1.15x)",
+		       slot->median, slot->median / one_line->median);
 	const struct bench_row *ipw = bench_find_row("saturated, sleeping cons.", "kaal");
 	if (ipw)
 		target(ipw->median >= 32,
@@ -267,4 +276,10 @@ void bench_print_targets(void)
 		       "blocking round trip: kaal channel %.1f us = %.2fx the raw futex round trip "
 		       "(target <= 1.1x)",
 		       brt->median / 1e3, brt->median / fx->median);
+	const struct bench_row *bslot = bench_find_row("blocking round trip", "kaal call slot");
+	if (bslot && fx)
+		printf(
+		    "---- blocking round trip: kaal call slot %.1f us = %.2fx the raw futex round "
+		    "trip (no target)\n",
+		    bslot->median / 1e3, bslot->median / fx->median);
 }

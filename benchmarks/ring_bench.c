@@ -5,7 +5,9 @@
  * - SharedRing SPSC throughput, one element at a time and in bursts;
  * - spin round trip over two SPSC rings, beside one cache line flipped
  *   between two threads and two lines written one each way;
- * - blocking round trip through two kaal channels whose sides sleep,
+ * - spin round trip through a call slot, beside the one flipped line;
+ * - blocking round trip through two kaal channels, and through a call
+ *   slot, whose sides sleep,
  *   beside futex, eventfd and pipe round trips;
  * - wakeups per item on a channel with a sleeping consumer and a producer
  *   that never pauses;
@@ -88,6 +90,7 @@ int main(int argc, char **argv)
 
 	bench_spsc();
 	bench_spin_round_trips();
+	bench_call_slot_round_trips();
 	bench_mpmc();
 	bench_blocking_round_trips();
 	bench_sleeping_consumer();

@@ -1,7 +1,7 @@
 /*
- * kaal's channels, measured on a booted host system: a blocking round trip
- * beside the kernel's futex, eventfd and pipe, and a sleeping consumer
- * under saturating load.
+ * kaal's channels and call slot, measured on a booted host system: a
+ * blocking round trip beside the kernel's futex, eventfd and pipe, and a
+ * sleeping consumer under saturating load.
  */
 #define _GNU_SOURCE
 #include <sched.h>
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <kaal/call_slot.h>
 #include <kaal/channel.h>
 #include <kaal/sdk.h>
 
@@ -40,7 +41,8 @@ struct kaal_worker {
 	_Alignas(16) uint8_t stack[4096];
 };
 
-static struct kaal_worker workers[2];
+/* The channel's echo server, the saturated consumer, the call slot's server. */
+static struct kaal_worker workers[3];
 
 static void worker_main(kaal_word index)
 {
@@ -136,6 +138,40 @@ static double channel_round_trip_run(uint64_t trips)
 	return ns;
 }
 
+/* The same round trip through a call slot whose sides sleep on every trip. */
+static void *slot_mem;
+static kaal_cptr slot_client_ntfn, slot_server_ntfn;
+static struct kaal_call_slot slot_client;
+
+static void attach_slot(struct kaal_call_slot *h, enum kaal_call_slot_role role)
+{
+	bool client = role == KAAL_CALL_SLOT_CLIENT;
+	if (kaal_call_slot_attach(h, slot_mem, KAAL_CALL_SLOT_LINE, role,
+	                          client ? slot_client_ntfn : slot_server_ntfn,
+	                          client ? slot_server_ntfn : slot_client_ntfn) != KAAL_OK) {
+		fprintf(stderr, "ring-bench: call slot attach failed\n");
+		exit(1);
+	}
+	h->spin = 0;
+}
+
+static void slot_server(kaal_word arg)
+{
+	(void)arg;
+	struct kaal_call_slot h;
+	attach_slot(&h, KAAL_CALL_SLOT_SERVER);
+	bench_call_slot_serve(&h, echo_total);
+}
+
+static double slot_round_trip_run(uint64_t trips)
+{
+	uint64_t t0 = bench_now_ns();
+	uint64_t sum = bench_call_slot_calls(&slot_client, trips);
+	double ns = (double)(bench_now_ns() - t0);
+	bench_check("kaal call slot", sum, bench_expected_sum(trips));
+	return ns;
+}
+
 /*
  * Saturating load: the producer (cpu0) sends without pause through a
  * channel whose consumer (a kaal thread on cpu1) sleeps whenever the ring
@@ -207,16 +243,28 @@ void bench_blocking_round_trips(void)
 	attach(&pong_in, &pong_ring, KAAL_RING_CONSUMER, 0);
 	echo_total = (uint64_t)(bench_options.runs + 1) * BLOCKING_TRIPS;
 	start_worker(0, echo_server);
+	slot_mem = bench_alloc(KAAL_CALL_SLOT_LINE);
+	slot_client_ntfn = create(KAAL_CAP_NOTIFICATION, 0);
+	slot_server_ntfn = create(KAAL_CAP_NOTIFICATION, 0);
+	if (kaal_call_slot_create(slot_mem, KAAL_CALL_SLOT_LINE) != KAAL_OK) {
+		fprintf(stderr, "ring-bench: call slot setup failed\n");
+		exit(1);
+	}
+	attach_slot(&slot_client, KAAL_CALL_SLOT_CLIENT);
+	start_worker(2, slot_server);
 	struct bench_row *kc = bench_add_row("blocking round trip", "kaal channel", "ns", false);
+	struct bench_row *ks = bench_add_row("blocking round trip", "kaal call slot", "ns", false);
 	struct bench_row *fx = bench_add_row("blocking round trip", "futex", "ns", true);
 	struct bench_row *ev = bench_add_row("blocking round trip", "eventfd", "ns", true);
 	struct bench_row *pp = bench_add_row("blocking round trip", "pipe", "ns", true);
 	channel_round_trip_run(BLOCKING_TRIPS);
+	slot_round_trip_run(BLOCKING_TRIPS);
 	bench_futex_round_trips(BLOCKING_TRIPS);
 	bench_eventfd_round_trips(BLOCKING_TRIPS);
 	bench_pipe_round_trips(BLOCKING_TRIPS);
 	for (unsigned i = 0; i < bench_options.runs; i++) {
 		kc->v[kc->n++] = channel_round_trip_run(BLOCKING_TRIPS) / BLOCKING_TRIPS;
+		ks->v[ks->n++] = slot_round_trip_run(BLOCKING_TRIPS) / BLOCKING_TRIPS;
 		fx->v[fx->n++] = bench_futex_round_trips(BLOCKING_TRIPS) / BLOCKING_TRIPS;
 		ev->v[ev->n++] = bench_eventfd_round_trips(BLOCKING_TRIPS) / BLOCKING_TRIPS;
 		pp->v[pp->n++] = bench_pipe_round_trips(BLOCKING_TRIPS) / BLOCKING_TRIPS;

@@ -73,12 +73,24 @@ void bench_spsc(void);
 void bench_spin_round_trips(void);
 /* Two producers and two consumers on one queue. */
 void bench_mpmc(void);
+/* trips round trips of one cache line flipped between cpu0 and cpu1; nanoseconds in all. */
+double bench_one_line_round_trips(uint64_t trips);
+
+/* ----------------------------------------- call slot (call_slot_workload.c) */
+
+/* Spin round trip through a call slot, beside the one-line ping-pong floor. */
+void bench_call_slot_round_trips(void);
+struct kaal_call_slot;
+/* Client: calls 1 .. trips, each 8 bytes, and returns the sum of the answers. */
+uint64_t bench_call_slot_calls(struct kaal_call_slot *h, uint64_t trips);
+/* Server: answers calls calls with their own request. */
+void bench_call_slot_serve(struct kaal_call_slot *h, uint64_t calls);
 
 /* ------------------------------------------- kaal channels (ring_channels.c) */
 
 /* The booted system whose objects the channel workloads create. */
 void bench_channels_init(const struct kaal_boot_info *bi);
-/* Blocking round trip through two kaal channels, beside the kernel's own. */
+/* Blocking round trip through two kaal channels and a call slot, beside the kernel's own. */
 void bench_blocking_round_trips(void);
 /* A sleeping consumer under saturating load. */
 void bench_sleeping_consumer(void);

@@ -115,7 +115,7 @@ static void flip_pong(void *arg)
 	}
 }
 
-static double ping_pong_run(uint64_t trips)
+double bench_one_line_round_trips(uint64_t trips)
 {
 	atomic_store(&flip, 0);
 	flip_trips = trips;
@@ -187,7 +187,7 @@ void bench_spin_round_trips(void)
 		return;
 	peer_workload("spin round trip", "ns", round_trip_one, &trips, "n/a");
 	floor_samples(bench_add_row("spin round trip", "cache-line ping-pong", "ns", true),
-	              ping_pong_run, SPIN_TRIPS);
+	              bench_one_line_round_trips, SPIN_TRIPS);
 	floor_samples(bench_add_row("spin round trip", "two-line ping-pong", "ns", true),
 	              two_line_run, SPIN_TRIPS);
 }

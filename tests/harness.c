@@ -92,6 +92,15 @@ kaal_cptr harness_frame(void)
 	return harness_create(KAAL_CAP_FRAME, KAAL_PAGE_BITS);
 }
 
+void harness_frame_twice(void **first, void **second)
+{
+	kaal_cptr frame = harness_frame();
+	kaal_cptr copy = harness_copy(frame);
+	assert_status(KAAL_OK, kaal_map(frame, 0, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, first));
+	assert_status(KAAL_OK, kaal_map(copy, 0, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, second));
+	assert_ptr_not_equal(*first, *second);
+}
+
 uint64_t harness_bytes_left(kaal_cptr ut)
 {
 	struct kaal_untyped_info info;

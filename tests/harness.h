@@ -45,6 +45,8 @@ kaal_cptr harness_create(unsigned type, unsigned size_bits);
 kaal_cptr harness_retype(kaal_cptr ut, unsigned type, unsigned size_bits);
 /* A new frame of one page. */
 kaal_cptr harness_frame(void);
+/* A new frame of one page mapped twice, read and write: shared memory as two processes see it. */
+void harness_frame_twice(void **first, void **second);
 /* The bytes an untyped has not handed out yet. */
 uint64_t harness_bytes_left(kaal_cptr ut);
 /* Where a frame is mapped (0: nowhere), as its capability's badge says. */

@@ -19,14 +19,7 @@ struct shared_ring {
 static struct shared_ring ring_in_frame(uint32_t capacity, uint32_t elem_size)
 {
 	struct shared_ring s;
-	kaal_cptr frame = harness_create(KAAL_CAP_FRAME, KAAL_PAGE_BITS);
-	kaal_cptr copy = harness_slot();
-	assert_status(KAAL_OK, kaal_cnode_copy(harness_ref(copy), harness_ref(frame)));
-	assert_status(KAAL_OK,
-	              kaal_map(frame, 0, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &s.producer_view));
-	assert_status(KAAL_OK,
-	              kaal_map(copy, 0, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &s.consumer_view));
-	assert_ptr_not_equal(s.producer_view, s.consumer_view);
+	harness_frame_twice(&s.producer_view, &s.consumer_view);
 	s.size = 1u << KAAL_PAGE_BITS;
 	assert_status(KAAL_OK, kaal_ring_create(s.producer_view, s.size, capacity, elem_size));
 	s.data_ntfn = harness_create(KAAL_CAP_NOTIFICATION, 0);

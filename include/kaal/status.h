@@ -26,7 +26,7 @@ typedef enum kaal_status {
 	KAAL_TIMEOUT = 15,
 	KAAL_OBJECT_DELETED = 16, /* the object was destroyed while waiting */
 	KAAL_BUSY = 17,           /* held by someone else */
-	KAAL_CORRUPT_RING = 18,   /* a shared ring header failed validation */
+	KAAL_CORRUPT_RING = 18,   /* a shared ring or call slot failed validation */
 	KAAL_WOULD_BLOCK = 19,    /* a ring is full (to its producer) or empty (to its consumer) */
 	KAAL_OUT_OF_SLOTS = 20,   /* no free capability slot is left to allocate */
 	KAAL_LIMIT_REACHED = 21,  /* a fixed kernel limit (live address spaces) is reached */

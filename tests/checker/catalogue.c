@@ -5,6 +5,7 @@
 
 static const struct kaal_check_test *const tests[] = {
     &checked_channel,
+    &checked_call_slot,
     &checked_channel_timeout,
     &checked_mpmc,
     &checked_notification,

@@ -8,6 +8,7 @@
 #include <kaal/checker.h>
 
 extern const struct kaal_check_test checked_channel;
+extern const struct kaal_check_test checked_call_slot;
 extern const struct kaal_check_test checked_channel_timeout;
 extern const struct kaal_check_test checked_mpmc;
 extern const struct kaal_check_test checked_notification;
