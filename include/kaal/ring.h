@@ -33,8 +33,8 @@
 #define KAAL_RING_SEQ_MAX_ELEM (KAAL_RING_SEQ_MAX_SLOT - KAAL_RING_SEQ_SIZE)
 
 struct kaal_ring_header {
-	/* Written once by kaal_ring_create(), validated by every attach. */
-	uint32_t magic;
+	/* Written once by kaal_ring_create(), validated by every attach; magic last. */
+	kaal_atomic_u32 magic;
 	uint32_t version;
 	uint32_t capacity;  /* elements, a power of two */
 	uint32_t elem_size; /* bytes per element */

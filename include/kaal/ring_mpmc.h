@@ -17,7 +17,7 @@
 #define KAAL_MPMC_VERSION 1u
 
 struct kaal_mpmc_header {
-	uint32_t magic;
+	kaal_atomic_u32 magic; /* stored last by kaal_mpmc_create(), loaded first by attach */
 	uint32_t version;
 	uint32_t capacity;  /* slots, a power of two */
 	uint32_t elem_size; /* bytes per element */

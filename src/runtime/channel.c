@@ -39,13 +39,17 @@ static kaal_atomic_u32 *peer_flag(struct kaal_channel *c)
 	return c->ring.role == KAAL_RING_PRODUCER ? &h->consumer_waiting : &h->producer_waiting;
 }
 
-/* After progress: wake the peer if, and only if, it announced it may sleep. */
+/*
+ * After progress: wake the peer if, and only if, it announced it may sleep.
+ * Taking the flag orders nothing: the fence above published the progress,
+ * and the signal that follows is a system call.
+ */
 static kaal_status wake_peer(struct kaal_channel *c)
 {
 	kaal_atomic_fence(KAAL_SEQ_CST);
 	kaal_atomic_u32 *flag = peer_flag(c);
 	if (kaal_atomic_load(flag, KAAL_RELAXED) == 0 ||
-	    kaal_atomic_exchange(flag, 0, KAAL_ACQ_REL) == 0)
+	    kaal_atomic_exchange(flag, 0, KAAL_RELAXED) == 0)
 		return KAAL_OK;
 	c->signals++;
 	return kaal_signal(c->signal_ntfn, 1);

@@ -19,6 +19,10 @@
 
 #include <kaal/ring.h>
 
+/* The header's fields after the magic that create writes once and attach validates. */
+#define GEOMETRY_BYTES                                                                             \
+	(offsetof(struct kaal_ring_header, pad0) - offsetof(struct kaal_ring_header, version))
+
 static bool is_power_of_two(uint64_t x)
 {
 	return x != 0 && (x & (x - 1)) == 0;
@@ -54,7 +58,9 @@ kaal_status kaal_ring_create(void *mem, size_t size, uint32_t capacity, uint32_t
 	if (!mem || ((uintptr_t)mem % KAAL_RING_LINE) != 0 || bytes == 0 || size < bytes)
 		return KAAL_INVALID_ARGUMENT;
 	struct kaal_ring_header *h = mem;
-	memset(h, 0, sizeof(*h));
+	kaal_atomic_store(&h->magic, 0, KAAL_RELAXED);
+	kaal_shared_write(&h->version, GEOMETRY_BYTES);
+	memset(&h->version, 0, sizeof(*h) - offsetof(struct kaal_ring_header, version));
 	h->version = KAAL_RING_VERSION;
 	h->capacity = capacity;
 	h->elem_size = elem_size;
@@ -72,8 +78,7 @@ kaal_status kaal_ring_create(void *mem, size_t size, uint32_t capacity, uint32_t
 			kaal_atomic_store(seq_of(data + s * h->slot_stride), 0, KAAL_RELAXED);
 	}
 	/* The magic goes last: an attach that sees it sees a whole header. */
-	kaal_atomic_fence(KAAL_RELEASE);
-	h->magic = KAAL_RING_MAGIC;
+	kaal_atomic_store(&h->magic, KAAL_RING_MAGIC, KAAL_RELEASE);
 	return KAAL_OK;
 }
 
@@ -85,10 +90,12 @@ kaal_status kaal_ring_attach(struct kaal_ring *r, void *mem, size_t size, enum k
 	if (size < sizeof(struct kaal_ring_header))
 		return KAAL_CORRUPT_RING;
 	struct kaal_ring_header *h = mem;
+	if (kaal_atomic_load(&h->magic, KAAL_ACQUIRE) != KAAL_RING_MAGIC)
+		return KAAL_CORRUPT_RING;
+	kaal_shared_read(&h->version, GEOMETRY_BYTES);
 	uint32_t capacity = h->capacity, elem_size = h->elem_size;
-	kaal_atomic_fence(KAAL_ACQUIRE);
 	size_t bytes = kaal_ring_bytes(capacity, elem_size);
-	if (h->magic != KAAL_RING_MAGIC || h->version != KAAL_RING_VERSION || bytes == 0 ||
+	if (h->version != KAAL_RING_VERSION || bytes == 0 ||
 	    h->data_offset != KAAL_RING_DATA_OFFSET || h->total_size != bytes ||
 	    h->slot_stride != stride_for(elem_size) || bytes > size)
 		return KAAL_CORRUPT_RING;

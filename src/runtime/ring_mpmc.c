@@ -11,6 +11,10 @@
 /* Consecutive lost races after which an operation gives up with KAAL_BUSY. */
 #define MAX_RETRIES (1u << 20)
 
+/* The header's fields after the magic that create writes once and attach validates. */
+#define GEOMETRY_BYTES                                                                             \
+	(offsetof(struct kaal_mpmc_header, pad0) - offsetof(struct kaal_mpmc_header, version))
+
 struct mpmc_slot {
 	kaal_atomic_u64 seq;
 };
@@ -40,7 +44,9 @@ kaal_status kaal_mpmc_create(void *mem, size_t size, uint32_t capacity, uint32_t
 	if (!mem || ((uintptr_t)mem % KAAL_RING_LINE) != 0 || bytes == 0 || size < bytes)
 		return KAAL_INVALID_ARGUMENT;
 	struct kaal_mpmc_header *h = mem;
-	memset(h, 0, sizeof(*h));
+	kaal_atomic_store(&h->magic, 0, KAAL_RELAXED);
+	kaal_shared_write(&h->version, GEOMETRY_BYTES);
+	memset(&h->version, 0, sizeof(*h) - offsetof(struct kaal_mpmc_header, version));
 	h->version = KAAL_MPMC_VERSION;
 	h->capacity = capacity;
 	h->elem_size = elem_size;
@@ -52,8 +58,8 @@ kaal_status kaal_mpmc_create(void *mem, size_t size, uint32_t capacity, uint32_t
 		kaal_atomic_store(&slot_at(slots, h->slot_stride, i)->seq, i, KAAL_RELAXED);
 	kaal_atomic_store(&h->enqueue_pos, 0, KAAL_RELAXED);
 	kaal_atomic_store(&h->dequeue_pos, 0, KAAL_RELAXED);
-	kaal_atomic_fence(KAAL_RELEASE);
-	h->magic = KAAL_MPMC_MAGIC;
+	/* The magic goes last: an attach that sees it sees a whole header. */
+	kaal_atomic_store(&h->magic, KAAL_MPMC_MAGIC, KAAL_RELEASE);
 	return KAAL_OK;
 }
 
@@ -64,10 +70,12 @@ kaal_status kaal_mpmc_attach(struct kaal_mpmc *q, void *mem, size_t size)
 	if (size < sizeof(struct kaal_mpmc_header))
 		return KAAL_CORRUPT_RING;
 	struct kaal_mpmc_header *h = mem;
+	if (kaal_atomic_load(&h->magic, KAAL_ACQUIRE) != KAAL_MPMC_MAGIC)
+		return KAAL_CORRUPT_RING;
+	kaal_shared_read(&h->version, GEOMETRY_BYTES);
 	uint32_t capacity = h->capacity, elem_size = h->elem_size;
-	kaal_atomic_fence(KAAL_ACQUIRE);
 	size_t bytes = kaal_mpmc_bytes(capacity, elem_size);
-	if (h->magic != KAAL_MPMC_MAGIC || h->version != KAAL_MPMC_VERSION || bytes == 0 ||
+	if (h->version != KAAL_MPMC_VERSION || bytes == 0 ||
 	    h->data_offset != KAAL_RING_DATA_OFFSET || h->total_size != bytes ||
 	    h->slot_stride != stride_for(elem_size) || bytes > size)
 		return KAAL_CORRUPT_RING;

@@ -1,7 +1,8 @@
 /*
  * The MPMC ring as a checked test: two producers push three numbered
  * elements each through a two-slot ring that two consumers pop, every side
- * spinning while the ring is full or empty. The oracle: every element is
+ * spinning while the ring is full or empty; the first producer creates the
+ * ring while the others are already polling it with attach. The oracle: every element is
  * taken exactly once, and each consumer sees each producer's elements in
  * the order they were pushed.
  */
@@ -16,6 +17,7 @@
 #define PER_PRODUCER  3
 #define MPMC_CAPACITY 2
 #define MPMC_BYTES    1024
+#define CREATOR       0 /* the first producer creates the ring the others attach to */
 #define ELEMENT(p, i) ((p)*PER_PRODUCER + (i))
 
 struct mpmc_test {
@@ -25,10 +27,8 @@ struct mpmc_test {
 
 static void setup(void *p)
 {
-	struct mpmc_test *s = p;
+	(void)p;
 	kaal_check_assert(kaal_mpmc_bytes(MPMC_CAPACITY, sizeof(uint32_t)) <= MPMC_BYTES);
-	kaal_check_assert(kaal_mpmc_create(s->ring, MPMC_BYTES, MPMC_CAPACITY, sizeof(uint32_t)) ==
-	                  KAAL_OK);
 }
 
 static void produce(struct kaal_mpmc *q, unsigned producer)
@@ -62,7 +62,13 @@ static void thread(unsigned id, void *p)
 {
 	struct mpmc_test *s = p;
 	struct kaal_mpmc q;
-	kaal_check_assert(kaal_mpmc_attach(&q, s->ring, MPMC_BYTES) == KAAL_OK);
+	if (id == CREATOR)
+		kaal_check_assert(kaal_mpmc_create(s->ring, MPMC_BYTES, MPMC_CAPACITY,
+		                                   sizeof(uint32_t)) == KAAL_OK);
+	kaal_status st;
+	while ((st = kaal_mpmc_attach(&q, s->ring, MPMC_BYTES)) == KAAL_CORRUPT_RING)
+		kaal_check_yield();
+	kaal_check_assert(st == KAAL_OK);
 	if (id < PRODUCERS)
 		produce(&q, id);
 	else

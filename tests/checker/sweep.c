@@ -104,3 +104,9 @@ bool checked_sweep(const struct kaal_check_test *test, const struct kaal_check_c
 	}
 	return true;
 }
+
+bool checked_every_site(const struct kaal_check_site_info *site)
+{
+	(void)site;
+	return true;
+}

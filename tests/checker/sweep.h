@@ -48,4 +48,7 @@ bool checked_sweep(const struct kaal_check_test *test, const struct kaal_check_c
                    bool (*required)(const struct kaal_check_site_info *site),
                    struct checked_sweep *out);
 
+/* A predicate for checked_sweep(): every site must be caught. */
+bool checked_every_site(const struct kaal_check_site_info *site);
+
 #endif
