@@ -15,6 +15,7 @@ extern const struct kaal_check_test checked_notification;
 extern const struct kaal_check_test checked_notification_delete;
 extern const struct kaal_check_test checked_ring_attach;
 extern const struct kaal_check_test checked_ring_attach_wide;
+extern const struct kaal_check_test checked_ring_hostile;
 
 /* The catalogue, by name; NULL for a name it does not hold. */
 const struct kaal_check_test *checked_test(const char *name);
