@@ -18,16 +18,13 @@
 #include <kaal/ring.h>
 
 #include "catalogue.h"
+#include "detect.h"
 #include "sweep.h"
 
 #define ELEMENTS        100
 #define CAPACITY        8
 #define DEFAULT_SECONDS 2.0
 #define SC_TARGET       10000.0 /* schedules per second */
-#define FIND_TARGET_S   10.0
-#define SEED_RANGES     5
-#define SEED_RANGE      100000 /* seeds a range holds: a defect must be found before its end */
-#define FIND_BUDGET     2000   /* schedules a search may take */
 #define NS_PER_S        1e9
 #define MAX_FENCES      4
 
@@ -118,43 +115,6 @@ static void schedules_per_second(double seconds)
 	}
 }
 
-static int compare(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* Schedules and seconds to the first failure from each seed range; medians; -1 if none. */
-static void find(struct kaal_check_mutation mutation, enum kaal_check_model model,
-                 enum kaal_check_strategy strategy, unsigned depth, double *schedules,
-                 double *seconds)
-{
-	double counts[SEED_RANGES], times[SEED_RANGES];
-	for (unsigned range = 0; range < SEED_RANGES; range++) {
-		struct kaal_check_config config = {.model = model,
-		                                   .strategy = strategy,
-		                                   .pct_depth = depth,
-		                                   .pct_steps = 200,
-		                                   .mutation = mutation};
-		double start = now_s();
-		counts[range] = -1;
-		for (unsigned n = 1; n <= FIND_BUDGET; n++) {
-			config.seed = (uint64_t)range * SEED_RANGE + n;
-			struct kaal_check_result result;
-			if (kaal_check_run(&checked_channel, &config, &result) &&
-			    result.verdict != KAAL_CHECK_PASSED) {
-				counts[range] = n;
-				break;
-			}
-		}
-		times[range] = now_s() - start;
-	}
-	qsort(counts, SEED_RANGES, sizeof counts[0], compare);
-	qsort(times, SEED_RANGES, sizeof times[0], compare);
-	*schedules = counts[SEED_RANGES / 2];
-	*seconds = times[SEED_RANGES / 2];
-}
-
 static void detection(void)
 {
 	struct kaal_check_mutation fences[MAX_FENCES];
@@ -163,9 +123,7 @@ static void detection(void)
 	    checked_fences(&checked_channel, &base, "runtime/channel.c", fences, MAX_FENCES);
 	if (n > MAX_FENCES)
 		n = MAX_FENCES;
-	printf("\nplanted defect (channel test, TSO)          strategy   schedules   seconds"
-	       " (medians of %d seed ranges; - : none within %d)\n",
-	       SEED_RANGES, FIND_BUDGET);
+	detect_print_heading("planted defect (channel test, TSO)");
 	for (unsigned i = 0; i < 2 * n; i++) {
 		struct kaal_check_mutation m = fences[i / 2];
 		m.kind = i % 2 ? KAAL_CHECK_RELAX : KAAL_CHECK_DROP_FENCE;
@@ -173,23 +131,7 @@ static void detection(void)
 		char name[96];
 		snprintf(name, sizeof name, "%s:%d %s", file, m.line,
 		         i % 2 ? "fence relaxed" : "fence dropped");
-		double best = -1;
-		for (unsigned depth = 0; depth <= 3; depth++) {
-			double schedules, seconds;
-			enum kaal_check_strategy s = depth ? KAAL_CHECK_PCT : KAAL_CHECK_RANDOM;
-			find(m, KAAL_CHECK_TSO, s, depth, &schedules, &seconds);
-			char strategy[16];
-			snprintf(strategy, sizeof strategy, depth ? "pct d=%u" : "random", depth);
-			if (schedules < 0)
-				printf("%-44s %-9s %10s %9s\n", name, strategy, "-", "-");
-			else
-				printf("%-44s %-9s %10.0f %9.2f\n", name, strategy, schedules,
-				       seconds);
-			if (schedules >= 0 && (best < 0 || seconds < best))
-				best = seconds;
-		}
-		printf("%-44s best: %.2f s (target %.0f s: %s)\n", "", best, FIND_TARGET_S,
-		       best >= 0 && best < FIND_TARGET_S ? "met" : "MISS");
+		detect_print_rows(name, &checked_channel, m, KAAL_CHECK_TSO);
 	}
 }
 

@@ -146,7 +146,7 @@ static void seq_cst_sync(unsigned t)
 }
 
 uint64_t c11_load(unsigned t, const volatile void *obj, uint64_t in_memory,
-                  enum kaal_check_order order, unsigned *from_step)
+                  enum kaal_check_order order, unsigned *from_step, unsigned *newest_step)
 {
 	struct location *l = location_of(obj, in_memory);
 	if (order == KAAL_SEQ_CST)
@@ -162,6 +162,9 @@ uint64_t c11_load(unsigned t, const volatile void *obj, uint64_t in_memory,
 	}
 	unsigned index = newest_index(l) - sched_decide(newest_index(l) - oldest + 1);
 	const struct c11_store *s = &l->stores[index - l->base];
+	if (index != newest_index(l))
+		checker_run->reorderings++;
+	*newest_step = l->stores[newest_index(l) - l->base].step;
 	l->seen[t] = index;
 	join(acquires(order) ? threads[t].clock : threads[t].acquirable, s->view);
 	*from_step = s->step;

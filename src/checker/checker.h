@@ -78,6 +78,9 @@ struct run {
 	unsigned decisions;   /* recorded so far: a step's entity, a load's store */
 	unsigned last_thread; /* the thread that took the latest thread step, or NO_THREAD */
 	unsigned preemptions;
+	/* Loads past a buffered store of their thread (TSO), loads of an older store than the
+	 * newest (C11). */
+	unsigned reorderings;
 	uint64_t now;                        /* virtual time in nanoseconds */
 	const struct controller *controller; /* NULL: the strategy, or the replay */
 	bool stopped;                        /* the controller ended the run early */
@@ -87,6 +90,9 @@ struct run {
 
 /* Steps a run may take when its config does not say. */
 #define DEFAULT_MAX_STEPS 100000
+
+/* The last run's reorderings (struct run), for shrinking. */
+unsigned sched_last_reorderings(void);
 /* A run's decisions: one per step, and at most one more (a load's store) within it. */
 #define MAX_DECISIONS(max_steps) (2 * (max_steps) + 1)
 /* In a replay's choices: take the default choice at this step. */
@@ -145,8 +151,9 @@ void sched_observe(kaal_word num, const kaal_word *args, const struct kaal_resul
 void c11_start(void);
 void c11_thread_start(unsigned t);
 void c11_root_store(const volatile void *obj, uint64_t value);
+/* *from_step: the store it read; *newest_step: the word's newest store then. */
 uint64_t c11_load(unsigned t, const volatile void *obj, uint64_t in_memory,
-                  enum kaal_check_order order, unsigned *from_step);
+                  enum kaal_check_order order, unsigned *from_step, unsigned *newest_step);
 void c11_store(unsigned t, volatile void *obj, uint64_t in_memory, uint64_t value,
                enum kaal_check_order order, unsigned step);
 /* Reads the newest store; update says whether to store and what (false: a failed CAS). */
@@ -164,9 +171,9 @@ void c11_plain_root(const volatile void *ptr, unsigned long size);
 void trace_start(void);
 void trace_load(struct kaal_check_site site, const volatile void *obj, uint64_t value,
                 const struct buffered_store *from, const struct buffered_store *passed);
-/* A C11 load: from_step's store is what it read. */
+/* A C11 load: from_step's store is what it read, newest_step's the newest there was. */
 void trace_load_from(struct kaal_check_site site, const volatile void *obj, uint64_t value,
-                     unsigned from_step);
+                     unsigned from_step, unsigned newest_step);
 void trace_store(struct kaal_check_site site, const volatile void *obj, uint64_t value,
                  bool buffered);
 void trace_rmw(struct kaal_check_site site, const volatile void *obj, uint64_t old, uint64_t value);

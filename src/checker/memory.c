@@ -162,9 +162,9 @@ uint64_t kaal_check_load(const volatile void *obj, unsigned size, enum kaal_chec
 	order = begin_op(site, KAAL_CHECK_OP_LOAD, order, obj);
 	unsigned t = checker_run->current;
 	if (c11(t)) {
-		unsigned from;
-		uint64_t value = c11_load(t, obj, read_memory(obj, size), order, &from);
-		trace_load_from(site, obj, value, from);
+		unsigned from, newest;
+		uint64_t value = c11_load(t, obj, read_memory(obj, size), order, &from, &newest);
+		trace_load_from(site, obj, value, from, newest);
 		return value;
 	}
 	const struct buffered_store *own = is_thread(t) ? forwarded(t, obj) : NULL;
@@ -174,6 +174,8 @@ uint64_t kaal_check_load(const volatile void *obj, unsigned size, enum kaal_chec
 	    !own && is_thread(t) && checker_run->buffers[t].count > 0
 	        ? &checker_run->buffers[t].entries[0]
 	        : NULL;
+	if (passed)
+		checker_run->reorderings++;
 	trace_load(site, obj, value, own, passed);
 	return value;
 }

@@ -63,6 +63,7 @@ static uint8_t *choices;
 static unsigned choices_size;
 static unsigned last_decisions;
 static unsigned last_preemptions;
+static unsigned last_reorderings;
 static bool failed;
 static char failure[256];
 /* Where a failure of the root task (in setup or the oracle) goes: the end of that call. */
@@ -434,6 +435,7 @@ bool sched_run(const struct kaal_check_test *test, const struct kaal_check_confi
 	checker_run = NULL;
 	last_decisions = run.decisions;
 	last_preemptions = run.preemptions;
+	last_reorderings = run.reorderings;
 	*result = (struct kaal_check_result){
 	    .verdict = verdict,
 	    .steps = run.steps,
@@ -451,6 +453,11 @@ struct kaal_check_schedule kaal_check_last_schedule(void)
 unsigned kaal_check_preemptions(void)
 {
 	return last_preemptions;
+}
+
+unsigned sched_last_reorderings(void)
+{
+	return last_reorderings;
 }
 
 const char *kaal_check_replay_command(char *out, size_t size, const char *test,

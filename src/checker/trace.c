@@ -31,6 +31,7 @@ struct event {
 	bool buffered;   /* store: went into the store buffer */
 	bool dropped;    /* fence: skipped by the mutation */
 	unsigned passed; /* load: the step of a buffered store it passed (0: none) */
+	unsigned newer; /* C11 load: the newest store's step, when it read an older one (0: none) */
 	struct kaal_check_site passed_site;
 	enum kaal_check_order order;
 };
@@ -111,7 +112,7 @@ void trace_load(struct kaal_check_site site, const volatile void *obj, uint64_t 
 }
 
 void trace_load_from(struct kaal_check_site site, const volatile void *obj, uint64_t value,
-                     unsigned from_step)
+                     unsigned from_step, unsigned newest_step)
 {
 	struct event *e;
 	if (!tracing || !(e = add(EVENT_LOAD)))
@@ -120,6 +121,7 @@ void trace_load_from(struct kaal_check_site site, const volatile void *obj, uint
 	e->word = word_name(word_of(obj));
 	e->value = value;
 	e->from = from_step;
+	e->newer = newest_step != from_step ? newest_step : 0;
 }
 
 void trace_store(struct kaal_check_site site, const volatile void *obj, uint64_t value,
@@ -290,6 +292,16 @@ static void entity_name(const struct event *e, char *out, size_t size)
 		snprintf(out, size, "thread %u", e->thread);
 }
 
+/* The store or RMW of the given step to the given word, or NULL. */
+static const struct event *store_event(unsigned step, unsigned word)
+{
+	for (unsigned i = 0; i < count; i++)
+		if (events[i].step == step && events[i].word == word &&
+		    (events[i].kind == EVENT_STORE || events[i].kind == EVENT_RMW))
+			return &events[i];
+	return NULL;
+}
+
 void kaal_check_print_trace(FILE *out)
 {
 	char entity[32], text[512];
@@ -309,6 +321,19 @@ void kaal_check_print_trace(FILE *out)
 		    "still buffered: a store-load fence between them forbids this\n",
 		    short_path(e->site.file), e->site.line, e->step,
 		    short_path(e->passed_site.file), e->passed_site.line, e->passed);
+	}
+	for (unsigned i = 0; i < count; i++) {
+		const struct event *e = &events[i];
+		const struct event *store = e->newer ? store_event(e->newer, e->word) : NULL;
+		if (!store)
+			continue;
+		fprintf(
+		    out,
+		    "stale read: the load at %s:%d (step %u) read the store of step %u, not the "
+		    "newer store at %s:%d (step %u): an ordering that makes that store visible "
+		    "here (seq_cst fences, or a release and an acquire) forbids this\n",
+		    short_path(e->site.file), e->site.line, e->step, e->from,
+		    short_path(store->site.file), store->site.line, store->step);
 	}
 }
 

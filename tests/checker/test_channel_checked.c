@@ -86,6 +86,17 @@ static char *last_trace(size_t *size)
 	return text;
 }
 
+/* Lines of text that start with prefix. */
+static unsigned count_lines(const char *text, const char *prefix)
+{
+	unsigned n = 0;
+	for (const char *p = text; p; p = strchr(p, '\n')) {
+		p += *p == '\n';
+		n += strncmp(p, prefix, strlen(prefix)) == 0;
+	}
+	return n;
+}
+
 /*
  * A failing run replays exactly, by its seed and by its schedule: the same
  * trace byte for byte. Shrunk, it fails the same way with no more
@@ -126,6 +137,9 @@ static void failure_replays_exactly(void **state)
 	free(again_trace);
 	again_trace = last_trace(&again_size);
 	assert_non_null(strstr(again_trace, "reordering: the load at"));
+	if (kaal_check_preemptions() == preemptions)
+		assert_true(count_lines(again_trace, "reordering:") <=
+		            count_lines(first_trace, "reordering:"));
 	free(again_trace);
 	free(first_trace);
 	free(choices);
@@ -148,11 +162,37 @@ static void channel_orderings_guarded(void **state)
 	assert_int_equal(sweep.required, CHANNEL_FENCES); /* taking a flag is relaxed */
 }
 
+/*
+ * Under C11 the shrunk report of a weakened fence names the stale read the
+ * failure needs: a load in the ring or the channel that missed a newer store.
+ */
+static void c11_report_names_stale_read(void **state)
+{
+	(void)state;
+	struct kaal_check_mutation relax[CHANNEL_FENCES];
+	assert_int_equal(channel_fences(relax), CHANNEL_FENCES);
+	relax[0].kind = KAAL_CHECK_RELAX;
+	struct kaal_check_config base = channel_config(KAAL_CHECK_C11, KAAL_CHECK_RANDOM, 1);
+	struct kaal_check_config failing;
+	assert_true(checked_caught(&checked_channel, &base, relax[0], MUTANT_SEEDS, &failing));
+	failing.trace = true;
+	struct kaal_check_schedule shrunk;
+	struct kaal_check_result result;
+	assert_true(kaal_check_shrink(&checked_channel, &failing, &shrunk, &result));
+	size_t size;
+	char *trace = last_trace(&size);
+	const char *stale = strstr(trace, "stale read: the load at src/runtime/");
+	assert_non_null(stale);
+	assert_non_null(strstr(stale, "not the newer store at src/runtime/"));
+	free(trace);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(every_channel_fence_guarded),
 	    cmocka_unit_test(failure_replays_exactly),
+	    cmocka_unit_test(c11_report_names_stale_read),
 	    cmocka_unit_test(channel_orderings_guarded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
