@@ -6,7 +6,7 @@ set -euo pipefail
 
 "$1"
 shift
-printf '\n%-44s %-9s %10s %9s\n' "zoo defect (test, model)" strategy schedules seconds
+printf '\n%-50s %-9s %10s %9s\n' "zoo defect (test, model)" strategy schedules seconds
 status=0
 while (($# >= 4)); do
 	"$1" "$2" "$3" "$4" bench || status=1

@@ -51,7 +51,7 @@ static void find(const struct kaal_check_test *test, struct kaal_check_config co
 
 void detect_print_heading(const char *what)
 {
-	printf("\n%-44s %-9s %10s %9s (medians of %d seed ranges; - : none within %d)\n", what,
+	printf("\n%-50s %-9s %10s %9s (medians of %d seed ranges; - : none within %d)\n", what,
 	       "strategy", "schedules", "seconds", DETECT_SEED_RANGES, DETECT_BUDGET);
 }
 
@@ -72,14 +72,14 @@ bool detect_print_rows(const char *name, const struct kaal_check_test *test,
 		char strategy[16];
 		snprintf(strategy, sizeof strategy, depth ? "pct d=%u" : "random", depth);
 		if (schedules < 0)
-			printf("%-44s %-9s %10s %9s\n", name, strategy, "-", "-");
+			printf("%-50s %-9s %10s %9s\n", name, strategy, "-", "-");
 		else
-			printf("%-44s %-9s %10.0f %9.2f\n", name, strategy, schedules, seconds);
+			printf("%-50s %-9s %10.0f %9.2f\n", name, strategy, schedules, seconds);
 		if (schedules >= 0 && (best < 0 || seconds < best))
 			best = seconds;
 	}
 	bool met = best >= 0 && best < DETECT_TARGET_S;
-	printf("%-44s best: %.2f s (target %.0f s: %s)\n", "", best, DETECT_TARGET_S,
+	printf("%-50s best: %.2f s (target %.0f s: %s)\n", "", best, DETECT_TARGET_S,
 	       met ? "met" : "MISS");
 	return met;
 }
