@@ -86,6 +86,7 @@ struct run {
 	bool stopped;                        /* the controller ended the run early */
 	struct pending pending[KAAL_CHECK_MAX_THREADS];
 	unsigned yielded; /* the thread whose step ended in kaal_check_yield(), or NO_THREAD */
+	unsigned yields[KAAL_CHECK_MAX_THREADS]; /* kaal_check_yield() calls of each thread */
 };
 
 /* Steps a run may take when its config does not say. */

@@ -35,6 +35,7 @@ struct level {
 	unsigned preemptions_before; /* taken before this step */
 	unsigned last_thread;        /* the thread that ran the step before */
 	bool yielded;                /* ... and ended it in kaal_check_yield() */
+	uint32_t unfair; /* after a yield: threads that yielded more than another ready one */
 };
 
 struct explorer {
@@ -83,8 +84,29 @@ static bool allowed(const struct explorer *e, const struct level *l, unsigned en
 	/* A thread that yielded would only spin again, seeing nothing new, while another can go. */
 	if (l->yielded && entity == l->last_thread && l->n > 1)
 		return false;
-	return !(l->sleep & (UINT32_C(1) << entity)) &&
+	return !((l->sleep | l->unfair) & (UINT32_C(1) << entity)) &&
 	       l->preemptions_before + preempts(l, entity) <= e->bound;
+}
+
+/*
+ * After a yield only the ready threads that yielded least may run (the
+ * thread that yielded aside, while another can go): threads polling each
+ * other cannot take turns forever while a thread they wait for never runs,
+ * so every run of a test that spins with kaal_check_yield() ends.
+ */
+static uint32_t unfair_after_yield(const struct run *r, const unsigned *ready, unsigned n)
+{
+	unsigned least = UINT32_MAX;
+	for (unsigned i = 0; i < n; i++)
+		if (ready[i] < KAAL_CHECK_MAX_THREADS && (ready[i] != r->last_thread || n == 1) &&
+		    r->yields[ready[i]] < least)
+			least = r->yields[ready[i]];
+	uint32_t unfair = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (ready[i] < KAAL_CHECK_MAX_THREADS && ready[i] != r->last_thread &&
+		    r->yields[ready[i]] > least)
+			unfair |= UINT32_C(1) << ready[i];
+	return unfair;
 }
 
 static struct level *new_level(struct explorer *e)
@@ -146,6 +168,8 @@ static unsigned explore_step(void *ctx, const unsigned *ready, unsigned n)
 	}
 	/* A thread that yields waits for the others: everything asleep must get its turn again. */
 	l->sleep = l->yielded ? 0 : inherited_sleep(e);
+	if (l->yielded)
+		l->unfair = unfair_after_yield(r, ready, n);
 	/*
 	 * The default: the last thread while it may go on; after a yield, the
 	 * next allowed entity after it (round robin); else the first allowed.

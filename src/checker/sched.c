@@ -150,6 +150,7 @@ void kaal_check_yield(void)
 		return;
 	strategy_yield(&checker_run->strategy, checker_run->current);
 	checker_run->yielded = checker_run->current;
+	checker_run->yields[checker_run->current]++;
 	sched_point_at(PENDING_NONE, NULL);
 }
 
