@@ -1,10 +1,12 @@
 /*
  * A ring's handshake as a checked test: the producer creates the ring in
  * memory the consumer is already polling with kaal_ring_attach(), pushes
- * half of its numbered elements, attaches again with a fresh handle (as a
- * restarted producer would) and pushes the rest; both sides spin while the
- * ring is full or empty. The oracle: the consumer attaches only to a whole
- * header and takes every element once, in order, each byte as written.
+ * two of its numbered elements, attaches again with a fresh handle (as a
+ * restarted producer would) and pushes the rest; both sides move elements
+ * one at a time, in bursts and in place (reserve and commit), in a
+ * different order, and spin while the ring is full or empty. The oracle:
+ * the consumer attaches only to a whole header and takes every element
+ * once, in order, each byte as written.
  * ring_attach has the slots with sequence words (small elements),
  * ring_attach_wide the back-to-back slots of larger ones.
  */
@@ -22,6 +24,8 @@
 #define RING_BYTES 1024
 #define PRODUCER   0
 
+enum way { ONE_AT_A_TIME, BURST, IN_PLACE };
+
 struct ring_attach_test {
 	_Alignas(KAAL_RING_LINE) uint8_t ring[RING_BYTES];
 	uint32_t elem_size;
@@ -33,16 +37,60 @@ static void attach_producer(struct kaal_ring *r, struct ring_attach_test *s)
 	kaal_check_assert(kaal_ring_attach(r, s->ring, RING_BYTES, KAAL_RING_PRODUCER) == KAAL_OK);
 }
 
-static void push(struct kaal_ring *r, struct ring_attach_test *s, uint32_t from, uint32_t to)
+/* Element i: every byte is i. */
+static void fill_elements(uint8_t *elems, uint32_t from, uint32_t to, uint32_t size)
 {
-	uint8_t elem[WIDE];
-	for (uint32_t i = from; i < to; i++) {
-		memset(elem, (int)i, s->elem_size);
+	for (uint32_t i = from; i < to; i++)
+		memset(elems + (i - from) * size, (int)i, size);
+}
+
+static void check_elements(const uint8_t *elems, uint32_t from, uint32_t to, uint32_t size)
+{
+	for (uint32_t i = from; i < to; i++)
+		for (uint32_t b = 0; b < size; b++)
+			kaal_check_assert(elems[(i - from) * size + b] == (uint8_t)i);
+}
+
+/*
+ * Moves elements from to to, one at a time, in bursts, or in place through
+ * reserve and commit, spinning while the ring is full (producer) or empty.
+ */
+static void move(struct kaal_ring *r, uint32_t from, uint32_t to, uint32_t size, enum way way)
+{
+	bool producer = r->role == KAAL_RING_PRODUCER;
+	uint8_t elems[ITEMS * WIDE];
+	if (producer)
+		fill_elements(elems, from, to, size);
+	for (uint32_t i = from; i < to;) {
+		size_t done = 0;
 		kaal_status st;
-		while ((st = kaal_ring_push(r, elem)) == KAAL_WOULD_BLOCK)
+		void *at = NULL;
+		uint8_t *mine = elems + (i - from) * size;
+		if (way == ONE_AT_A_TIME) {
+			st = producer ? kaal_ring_push(r, mine) : kaal_ring_pop(r, mine);
+			done = st == KAAL_OK;
+		} else if (way == BURST) {
+			st = producer ? kaal_ring_push_burst(r, mine, to - i, &done)
+			              : kaal_ring_pop_burst(r, mine, to - i, &done);
+		} else if ((st = kaal_ring_reserve(r, to - i, &at, &done)) == KAAL_OK) {
+			/* In place: the elements are this side's plain accesses to shared memory.
+			 */
+			if (producer) {
+				kaal_shared_write(at, done * size);
+				memcpy(at, mine, done * size);
+			} else {
+				kaal_shared_read(at, done * size);
+				memcpy(mine, at, done * size);
+			}
+			kaal_check_assert(kaal_ring_commit(r, done) == KAAL_OK);
+		}
+		kaal_check_assert(st == KAAL_OK || st == KAAL_WOULD_BLOCK);
+		if (st == KAAL_WOULD_BLOCK)
 			kaal_check_yield();
-		kaal_check_assert(st == KAAL_OK);
+		i += (uint32_t)done;
 	}
+	if (!producer)
+		check_elements(elems, from, to, size);
 }
 
 static void produce(struct ring_attach_test *s)
@@ -50,9 +98,10 @@ static void produce(struct ring_attach_test *s)
 	kaal_check_assert(kaal_ring_create(s->ring, RING_BYTES, CAPACITY, s->elem_size) == KAAL_OK);
 	struct kaal_ring first, again;
 	attach_producer(&first, s);
-	push(&first, s, 0, ITEMS / 2);
+	move(&first, 0, 2, s->elem_size, ONE_AT_A_TIME);
 	attach_producer(&again, s);
-	push(&again, s, ITEMS / 2, ITEMS);
+	move(&again, 2, 4, s->elem_size, BURST);
+	move(&again, 4, ITEMS, s->elem_size, IN_PLACE);
 }
 
 static void consume(struct ring_attach_test *s)
@@ -63,15 +112,10 @@ static void consume(struct ring_attach_test *s)
 	       KAAL_CORRUPT_RING)
 		kaal_check_yield();
 	kaal_check_assert(st == KAAL_OK && r.elem_size == s->elem_size);
-	uint8_t elem[WIDE];
-	for (uint32_t i = 0; i < ITEMS; i++) {
-		while ((st = kaal_ring_pop(&r, elem)) == KAAL_WOULD_BLOCK)
-			kaal_check_yield();
-		kaal_check_assert(st == KAAL_OK);
-		for (uint32_t b = 0; b < s->elem_size; b++)
-			kaal_check_assert(elem[b] == (uint8_t)i);
-		s->received++;
-	}
+	move(&r, 0, 2, s->elem_size, IN_PLACE);
+	move(&r, 2, 4, s->elem_size, ONE_AT_A_TIME);
+	move(&r, 4, ITEMS, s->elem_size, BURST);
+	s->received = ITEMS;
 }
 
 static void thread(unsigned id, void *p)
