@@ -418,6 +418,30 @@ static void blocked_senders_are_served_in_order(void **state)
 	assert_int_equal(300, s[2].m.mr[0]);
 }
 
+/* A blocked sender of higher priority is received first; equal ones in the order they blocked. */
+static void blocked_senders_are_served_by_priority(void **state)
+{
+	(void)state;
+	enum { SENDERS = 3 };
+	static const unsigned priority[SENDERS] = {100, 150, 150};
+	static const unsigned received[SENDERS] = {1, 2, 0};
+	kaal_cptr ep = harness_endpoint(), done = harness_notification();
+	static struct tx s[SENDERS];
+	for (unsigned i = 0; i < SENDERS; i++) {
+		kaal_cptr badged = harness_mint(ep, KAAL_RIGHT_WRITE, i + 1);
+		kaal_cptr t = start_sender(&s[i], badged, done, UINT64_C(1) << i, false,
+		                           harness_message(20 + i, 1, i, 0, 0, 0));
+		harness_wait_blocked(t);
+		assert_status(KAAL_OK, kaal_thread_set_priority(t, priority[i]));
+	}
+	for (unsigned k = 0; k < SENDERS; k++) {
+		struct kaal_msg m;
+		assert_status(KAAL_OK, kaal_recv(ep, &m));
+		assert_int_equal(received[k] + 1, m.badge);
+	}
+	harness_await_bits(done, 7);
+}
+
 /* Blocked receivers get messages in the order they blocked. */
 static void blocked_receivers_are_served_in_order(void **state)
 {
@@ -844,6 +868,7 @@ int main(void)
 	    HARNESS_CASE(oversized_messages_are_rejected),
 	    HARNESS_CASE(reply_needs_a_caller_and_a_valid_message),
 	    HARNESS_CASE(blocked_senders_are_served_in_order),
+	    HARNESS_CASE(blocked_senders_are_served_by_priority),
 	    HARNESS_CASE(blocked_receivers_are_served_in_order),
 	    HARNESS_CASE(capability_transfer_with_grant),
 	    HARNESS_CASE(capability_transfer_without_grant_is_dropped),

@@ -217,6 +217,50 @@ static void signal_goes_to_the_first_waiter_only(void **state)
 	assert_int_equal(0, harness_peek(n));
 }
 
+/*
+ * Waiters are served by priority, highest first, and in the order they
+ * queued within one priority; a waiter whose priority changes takes its
+ * new place in the queue. The waiters block in the order 0, 1, 2, 3.
+ */
+static void signal_goes_to_the_highest_priority_waiter(void **state)
+{
+	(void)state;
+	enum { WAITERS = 4 };
+	static const unsigned priority[WAITERS] = {100, 200, 150, 200};
+	static const unsigned woken[WAITERS] = {1, 3, 2, 0};
+	kaal_cptr n = harness_notification(), report = harness_notification();
+	static struct waiter w[WAITERS];
+	for (unsigned i = 0; i < WAITERS; i++) {
+		kaal_cptr t = start_waiter(&w[i], n, report, UINT64_C(1) << i, 0);
+		harness_wait_blocked(t);
+		assert_status(KAAL_OK, kaal_thread_set_priority(t, priority[i]));
+	}
+	for (unsigned k = 0; k < WAITERS; k++) {
+		unsigned i = woken[k];
+		assert_status(KAAL_OK, kaal_signal(n, UINT64_C(0x10) << i));
+		harness_await_bits(report, UINT64_C(1) << i);
+		assert_int_equal(UINT64_C(0x10) << i, w[i].bits);
+	}
+}
+
+/* A waiter raised above the others while it waits is served first, the rest in order. */
+static void raised_waiter_moves_to_the_front(void **state)
+{
+	(void)state;
+	enum { WAITERS = 3, RAISED = 2, HIGHER = 180 };
+	static const unsigned woken[WAITERS] = {RAISED, 0, 1};
+	kaal_cptr n = harness_notification(), report = harness_notification();
+	static struct waiter w[WAITERS];
+	kaal_cptr t[WAITERS];
+	for (unsigned i = 0; i < WAITERS; i++)
+		harness_wait_blocked(t[i] = start_waiter(&w[i], n, report, UINT64_C(1) << i, 0));
+	assert_status(KAAL_OK, kaal_thread_set_priority(t[RAISED], HIGHER));
+	for (unsigned k = 0; k < WAITERS; k++) {
+		assert_status(KAAL_OK, kaal_signal(n, 1));
+		harness_await_bits(report, UINT64_C(1) << woken[k]);
+	}
+}
+
 /* A wait with a deadline ends with the bits of a signal that comes before it. */
 static void wait_timeout_ended_by_a_signal(void **state)
 {
@@ -428,6 +472,8 @@ int main(void)
 	    HARNESS_CASE(badged_capability_signals_its_badge),
 	    HARNESS_CASE(zero_bits_signal_nothing),
 	    HARNESS_CASE(signal_goes_to_the_first_waiter_only),
+	    HARNESS_CASE(signal_goes_to_the_highest_priority_waiter),
+	    HARNESS_CASE(raised_waiter_moves_to_the_front),
 	    HARNESS_CASE(wait_timeout_ended_by_a_signal),
 	    HARNESS_CASE(timed_out_waiter_leaves_the_queue),
 	    HARNESS_CASE(deleting_a_notification_wakes_its_waiters),

@@ -80,7 +80,7 @@ void endpoint_send(struct endpoint *ep, struct thread *t, kaal_word badge, kaal_
 	t->ipc_info = info;
 	t->ipc_can_grant = can_grant;
 	t->ipc_is_call = is_call;
-	thread_queue_append(&ep->queue, t);
+	thread_queue_insert(&ep->queue, t);
 	ep->state = EP_SENDING;
 	thread_block(t, THREAD_BLOCKED_SEND, ep, 0);
 }
@@ -97,7 +97,7 @@ void endpoint_recv(struct endpoint *ep, struct thread *t, bool can_grant)
 		return;
 	}
 	t->ipc_can_grant = can_grant;
-	thread_queue_append(&ep->queue, t);
+	thread_queue_insert(&ep->queue, t);
 	ep->state = EP_RECEIVING;
 	thread_block(t, THREAD_BLOCKED_RECV, ep, 0);
 }

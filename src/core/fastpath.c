@@ -110,7 +110,7 @@ void fastpath_reply_recv(struct thread *t, const kaal_word *a)
 	deliver(caller, &a[2], a[1], 0);
 	clear_results(t);
 	t->ipc_can_grant = (slot->cap.rights & KAAL_RIGHT_GRANT) != 0;
-	thread_queue_append(&ep->queue, t);
+	thread_queue_insert(&ep->queue, t);
 	ep->state = EP_RECEIVING;
 	thread_block(t, THREAD_BLOCKED_RECV, ep, 0);
 	fast_calls++;

@@ -49,7 +49,7 @@ void notification_wait(struct notification *n, struct thread *t, bool block, uin
 		n->word = 0;
 		return;
 	}
-	thread_queue_append(&n->waiters, t);
+	thread_queue_insert(&n->waiters, t);
 	thread_block(t, THREAD_BLOCKED_NOTIFICATION, n, deadline_ns);
 }
 

@@ -135,6 +135,19 @@ struct cte *objecttype_held_slots(const struct cap *c, uint64_t *count)
 	}
 }
 
+struct thread_queue *objecttype_wait_queue(struct thread *t)
+{
+	switch (t->state) {
+	case THREAD_BLOCKED_NOTIFICATION:
+		return &((struct notification *)t->blocked_on)->waiters;
+	case THREAD_BLOCKED_SEND:
+	case THREAD_BLOCKED_RECV:
+		return &((struct endpoint *)t->blocked_on)->queue;
+	default:
+		return NULL;
+	}
+}
+
 void objecttype_cancel_ipc(struct thread *t)
 {
 	switch (t->state) {

@@ -31,5 +31,7 @@ struct cte *objecttype_held_slots(const struct cap *c, uint64_t *count);
 
 /* Take a blocked thread out of whatever it waits in, without completing its call. */
 void objecttype_cancel_ipc(struct thread *t);
+/* The queue a blocked thread waits in (a notification's or an endpoint's), or NULL. */
+struct thread_queue *objecttype_wait_queue(struct thread *t);
 
 #endif

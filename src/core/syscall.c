@@ -411,6 +411,17 @@ static void replace_slot(struct cte *dst, struct cte *src)
 		cdt_derive(dst, src, src->cap.rights, 0, false);
 }
 
+/* A waiting thread takes its new place in the queue it waits in. */
+static void set_priority(struct thread *target, kaal_word priority)
+{
+	struct thread_queue *q = objecttype_wait_queue(target);
+	if (q)
+		thread_queue_remove(q, target);
+	target->priority = priority;
+	if (q)
+		thread_queue_insert(q, target);
+}
+
 static kaal_status sys_thread_configure(struct thread *t, const kaal_word *a)
 {
 	struct thread *target;
@@ -431,7 +442,7 @@ static kaal_status sys_thread_configure(struct thread *t, const kaal_word *a)
 		return KAAL_INVALID_ARGUMENT;
 	replace_slot(&target->slots[THREAD_SLOT_CSPACE], cspace);
 	replace_slot(&target->slots[THREAD_SLOT_IPC_BUFFER], ipc);
-	target->priority = a[3];
+	set_priority(target, a[3]);
 	return KAAL_OK;
 }
 
@@ -483,7 +494,7 @@ static kaal_status sys_thread_set_priority(struct thread *t, const kaal_word *a)
 		return st;
 	if (a[1] > KAAL_MAX_PRIORITY)
 		return KAAL_INVALID_ARGUMENT;
-	target->priority = a[1];
+	set_priority(target, a[1]);
 	return KAAL_OK;
 }
 

@@ -7,15 +7,27 @@
 #include "object.h"
 
 /* The hot ones are inline: every IPC uses them. */
-static inline void thread_queue_append(struct thread_queue *q, struct thread *t)
+
+/*
+ * Wait queues are ordered by priority, highest first, and first in first
+ * out within one priority: t goes behind every thread of its priority or
+ * higher. The walk starts at the tail, so equal priorities cost nothing.
+ */
+static inline void thread_queue_insert(struct thread_queue *q, struct thread *t)
 {
-	t->queue_next = NULL;
-	t->queue_prev = q->tail;
-	if (q->tail)
-		q->tail->queue_next = t;
+	struct thread *before = q->tail;
+	while (before && before->priority < t->priority)
+		before = before->queue_prev;
+	t->queue_prev = before;
+	t->queue_next = before ? before->queue_next : q->head;
+	if (t->queue_next)
+		t->queue_next->queue_prev = t;
+	else
+		q->tail = t;
+	if (before)
+		before->queue_next = t;
 	else
 		q->head = t;
-	q->tail = t;
 }
 
 static inline void thread_queue_remove(struct thread_queue *q, struct thread *t)
