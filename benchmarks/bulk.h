@@ -15,8 +15,7 @@
 extern "C" {
 #endif
 
-/* Bytes of messages in flight at most in every ring, queue and pipe: the same for all, well inside
- * an L2. */
+/* Bytes in flight at most in every ring, queue and pipe alike: well inside an L2. */
 #define BULK_RING_BYTES (512u * 1024u)
 
 /* Every byte of a message but its first word, which holds its sequence number (from 1). */
