@@ -15,8 +15,9 @@
 extern "C" {
 #endif
 
+#define BULK_KIB 1024u
 /* Bytes in flight at most in every ring, queue and pipe alike: well inside an L2. */
-#define BULK_RING_BYTES (512u * 1024u)
+#define BULK_RING_BYTES (512u * BULK_KIB)
 
 /* Every byte of a message but its first word, which holds its sequence number (from 1). */
 #define BULK_FILL_BYTE 0x5a

@@ -21,7 +21,6 @@ const bulk_fn bulk_boost = NULL;
 #define BULK_RUN_BYTES (UINT64_C(256) << 20)
 /* The floor's source and destination are each this large, well past one core's L2. */
 #define BULK_FLOOR_BYTES ((size_t)8 << 20)
-#define KIB              1024u
 
 static uint8_t *floor_src, *floor_dst;
 
@@ -57,7 +56,7 @@ static double gb_per_s(const struct bulk_variant *v, size_t size, uint64_t msgs)
 static void bulk_size(size_t size)
 {
 	char bench[48];
-	snprintf(bench, sizeof(bench), "bulk %zu KiB", size / KIB);
+	snprintf(bench, sizeof(bench), "bulk %zu KiB", size / BULK_KIB);
 	if (!bench_selected(bench))
 		return;
 	const struct bulk_variant variants[] = {
@@ -85,7 +84,7 @@ static void bulk_size(size_t size)
 
 void bench_bulk(void)
 {
-	static const size_t sizes[] = {4 * KIB, 64 * KIB};
+	static const size_t sizes[] = {4 * BULK_KIB, 64 * BULK_KIB};
 	floor_src = bench_alloc(BULK_FLOOR_BYTES);
 	floor_dst = bench_alloc(BULK_FLOOR_BYTES);
 	memset(floor_src, 1, BULK_FLOOR_BYTES);

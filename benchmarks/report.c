@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bulk.h"
 #include "floors.h"
 #include "ring_run.h"
 
@@ -85,6 +86,10 @@ void bench_print_table(FILE *out, double others)
 		        r->min, r->max < 100 ? 2 : 1, r->max);
 	}
 	fputc('\n', out);
+	if (bench_find_row("bulk 4 KiB", BENCH_BULK_FLOOR) ||
+	    bench_find_row("bulk 64 KiB", BENCH_BULK_FLOOR))
+		fprintf(out, "bulk: every ring, queue and pipe holds %u KiB, not %u elements\n",
+		        BULK_RING_BYTES / BULK_KIB, BENCH_CAPACITY);
 	if (bench_find_row("MPMC 2P2C x 8B", bench_concurrentqueue.name))
 		fprintf(out, "* ConcurrentQueue is not bounded: its producers allocate where the "
 		             "others find the queue full.\n");
