@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bulk.h"
 #include "floors.h"
 #include "ring_run.h"
 
@@ -85,6 +86,10 @@ void bench_print_table(FILE *out, double others)
 		        r->min, r->max < 100 ? 2 : 1, r->max);
 	}
 	fputc('\n', out);
+	if (bench_find_row("bulk 4 KiB", BENCH_BULK_FLOOR) ||
+	    bench_find_row("bulk 64 KiB", BENCH_BULK_FLOOR))
+		fprintf(out, "bulk: every ring, queue and pipe holds %u KiB, not %u elements\n",
+		        BULK_RING_BYTES / BULK_KIB, BENCH_CAPACITY);
 	if (bench_find_row("MPMC 2P2C x 8B", bench_concurrentqueue.name))
 		fprintf(out, "* ConcurrentQueue is not bounded: its producers allocate where the "
 		             "others find the queue full.\n");
@@ -215,6 +220,37 @@ static void target(bool pass, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Each kaal row of a bulk workload against the best peer moving the same
+ * bytes, and against one core's memcpy of the same messages.
+ */
+static void bulk_targets(void)
+{
+	for (unsigned i = 0; i < bench_row_count; i++) {
+		const struct bench_row *k = &bench_rows[i];
+		if (strcmp(k->impl, BENCH_BULK_KAAL_COPY) != 0 &&
+		    strcmp(k->impl, BENCH_BULK_KAAL_IN_PLACE) != 0)
+			continue;
+		const struct bench_row *best = NULL;
+		for (unsigned j = 0; j < bench_row_count; j++) {
+			const struct bench_row *q = &bench_rows[j];
+			if (strcmp(q->bench, k->bench) == 0 && !q->floor &&
+			    strncmp(q->impl, "kaal", strlen("kaal")) != 0 &&
+			    (!best || q->median > best->median))
+				best = q;
+		}
+		const struct bench_row *floor_row = bench_find_row(k->bench, BENCH_BULK_FLOOR);
+		if (best && floor_row)
+			target(k->median >= best->median,
+			       "%s, %s: kaal bulk >= best peer: %.2f GB/s = %.2fx %s; %.2fx the "
+			       "memcpy floor (one core, %.2f GB/s)",
+			       k->bench, k->impl, k->median, k->median / best->median, best->impl,
+			       k->median / floor_row->median, floor_row->median);
+		else
+			printf("---- %s, %s: no peer or floor measured\n", k->bench, k->impl);
+	}
+}
+
 void bench_print_targets(void)
 {
 	printf("\nTargets (measured in this run, not asserted):\n");
@@ -282,4 +318,5 @@ void bench_print_targets(void)
 		    "---- blocking round trip: kaal call slot %.1f us = %.2fx the raw futex round "
 		    "trip (no target)\n",
 		    bslot->median / 1e3, bslot->median / fx->median);
+	bulk_targets();
 }

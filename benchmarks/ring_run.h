@@ -95,6 +95,15 @@ void bench_blocking_round_trips(void);
 /* A sleeping consumer under saturating load. */
 void bench_sleeping_consumer(void);
 
+/* -------------------------------------------- bulk transfer (bulk_workload.c) */
+
+/* The rows report.c holds to the bulk target, and the floor they are compared with. */
+#define BENCH_BULK_KAAL_COPY     "kaal copy (push/pop)"
+#define BENCH_BULK_KAAL_IN_PLACE "kaal zero-copy (reserve)"
+#define BENCH_BULK_FLOOR         "memcpy, one core"
+/* Messages of 4 KiB and 64 KiB: kaal copying and in place, the peers, the memcpy floor. */
+void bench_bulk(void);
+
 /* ------------------------------------------------------------ output (report.c) */
 
 /* Other runnable tasks besides this one, on average over 200 ms. */
