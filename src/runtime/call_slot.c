@@ -17,6 +17,10 @@
 #include <kaal/call_slot.h>
 #include <kaal/sdk.h>
 
+#include "sleep.h"
+
+_Static_assert(KAAL_CALL_SLOT_FOREVER == SLEEP_FOREVER, "one meaning of forever");
+
 #define PHASE_MASK (UINT32_MAX >> KAAL_CALL_SLOT_LEN_BITS)
 #define LEN_MASK   ((UINT32_C(1) << KAAL_CALL_SLOT_LEN_BITS) - 1)
 
@@ -135,17 +139,6 @@ static kaal_status try_take(struct kaal_call_slot *h, void *buf, size_t cap, siz
 	return KAAL_OK;
 }
 
-static kaal_status sleep_until(struct kaal_call_slot *h, uint64_t timeout_ns, uint64_t deadline)
-{
-	kaal_word bits;
-	h->sleeps++;
-	if (timeout_ns == KAAL_CALL_SLOT_FOREVER)
-		return kaal_wait(h->wait_ntfn, &bits);
-	uint64_t now = kaal_time_ns();
-	return now >= deadline ? KAAL_TIMEOUT
-	                       : kaal_wait_timeout(h->wait_ntfn, deadline - now, &bits);
-}
-
 /* Wait for the peer's next phase: spin, then announce, fence, look again, sleep. */
 static kaal_status await(struct kaal_call_slot *h, void *buf, size_t cap, size_t *len,
                          uint64_t timeout_ns)
@@ -165,8 +158,10 @@ static kaal_status await(struct kaal_call_slot *h, void *buf, size_t cap, size_t
 		kaal_atomic_fence(KAAL_SEQ_CST);
 		st = try_take(h, buf, cap, len);
 		bool looked = st != KAAL_WOULD_BLOCK;
-		if (!looked)
-			st = sleep_until(h, timeout_ns, deadline);
+		if (!looked) {
+			h->sleeps++;
+			st = sleep_until(h->wait_ntfn, timeout_ns, deadline);
+		}
 		/* Every exit and wakeup lowers the flag: a stale one costs a signal. */
 		kaal_atomic_store(flag, 0, KAAL_RELAXED);
 		if (looked)

@@ -1,0 +1,66 @@
+/*
+ * Channel set: a server's consumer sides of up to KAAL_CHANNEL_SET_MAX
+ * channels, waited on through one notification. Each member's producer
+ * signals that notification through a copy minted with the member's badge
+ * bit (kaal_channel_set_badge()), so a producer's kaal_channel is unchanged.
+ * kaal_channel_set_wait() hands out the ready member of highest priority,
+ * aged so that no ready member waits forever. docs/ipc.md gives the bound
+ * and argues why no wakeup is lost.
+ */
+#ifndef KAAL_CHANNEL_SET_H
+#define KAAL_CHANNEL_SET_H
+
+#include <kaal/channel.h>
+
+#define KAAL_CHANNEL_SET_MAX        64u  /* one badge bit of a word per member */
+#define KAAL_CHANNEL_SET_PRIORITIES 256u /* priorities are 0 (lowest) to 255 */
+
+_Static_assert(KAAL_CHANNEL_SET_MAX <= KAAL_WORD_BITS, "a badge bit per member");
+
+struct kaal_channel_set_member {
+	struct kaal_channel *channel; /* the consumer side, owned by the caller */
+	uint32_t priority;
+	uint32_t
+	    age; /* picks that passed this member over while it was ready, since it was served */
+};
+
+struct kaal_channel_set {
+	kaal_cptr ntfn; /* the server sleeps here (Read); every member's producer signals it */
+	uint32_t count;
+	uint32_t next;   /* round robin: ties go to the first member from here on */
+	uint32_t spin;   /* polls of every member before the server sleeps */
+	uint64_t sleeps; /* times the server blocked in the kernel, for tests and benchmarks */
+	struct kaal_channel_set_member member[KAAL_CHANNEL_SET_MAX];
+};
+
+/* The badge a member's producer signals with: its signal cptr is ntfn minted with this. */
+static inline kaal_word kaal_channel_set_badge(uint32_t index)
+{
+	return (kaal_word)1 << index;
+}
+
+/* An empty set whose server sleeps on ntfn. KAAL_INVALID_ARGUMENT for a NULL set. */
+kaal_status kaal_channel_set_init(struct kaal_channel_set *set, kaal_cptr ntfn);
+
+/*
+ * Add the consumer side c with a priority below KAAL_CHANNEL_SET_PRIORITIES;
+ * *index is its member index and badge bit. c must sleep on the set's
+ * notification (c->wait_ntfn == set->ntfn), so that a blocking receive on
+ * it is woken by its producer too. KAAL_INVALID_ARGUMENT for anything else
+ * or a channel already in the set, KAAL_LIMIT_REACHED for a full set.
+ */
+kaal_status kaal_channel_set_add(struct kaal_channel_set *set, struct kaal_channel *c,
+                                 uint32_t priority, uint32_t *index);
+
+/*
+ * Wait up to timeout_ns (KAAL_CHANNEL_FOREVER: no limit; 0: do not block)
+ * until a member holds an element, and hand out one such member in *index:
+ * the highest effective priority (priority plus age), ties in round robin.
+ * The element stays in its ring for the caller to receive. KAAL_WOULD_BLOCK
+ * for timeout 0, KAAL_TIMEOUT when the time ran out, KAAL_ILLEGAL_OPERATION
+ * for a set without members, or the status of a failed wait.
+ */
+kaal_status kaal_channel_set_wait(struct kaal_channel_set *set, uint32_t *index,
+                                  uint64_t timeout_ns);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * Channel set. A pick looks at every member's ring and hands out the ready
+ * member of highest priority plus age; each ready member passed over ages
+ * by one, so a lower priority is served within a bounded number of picks.
+ * To sleep, the server runs the channel's protocol over every member at
+ * once: raise every consumer_waiting flag, one sequentially consistent
+ * fence, pick again, then wait on the one notification all producers signal.
+ */
+#include <kaal/channel_set.h>
+#include <kaal/sdk.h>
+
+#include "sleep.h"
+
+#define NO_MEMBER UINT32_MAX
+
+_Static_assert(KAAL_CHANNEL_FOREVER == SLEEP_FOREVER, "one meaning of forever");
+
+kaal_status kaal_channel_set_init(struct kaal_channel_set *set, kaal_cptr ntfn)
+{
+	if (!set)
+		return KAAL_INVALID_ARGUMENT;
+	*set = (struct kaal_channel_set){.ntfn = ntfn, .spin = KAAL_CHANNEL_SPIN};
+	return KAAL_OK;
+}
+
+static bool is_member(const struct kaal_channel_set *set, const struct kaal_channel *c)
+{
+	for (uint32_t i = 0; i < set->count; i++)
+		if (set->member[i].channel == c)
+			return true;
+	return false;
+}
+
+kaal_status kaal_channel_set_add(struct kaal_channel_set *set, struct kaal_channel *c,
+                                 uint32_t priority, uint32_t *index)
+{
+	if (!set || !c || !index || !c->ring.hdr || c->ring.role != KAAL_RING_CONSUMER ||
+	    c->wait_ntfn != set->ntfn || priority >= KAAL_CHANNEL_SET_PRIORITIES ||
+	    is_member(set, c))
+		return KAAL_INVALID_ARGUMENT;
+	if (set->count == KAAL_CHANNEL_SET_MAX)
+		return KAAL_LIMIT_REACHED;
+	set->member[set->count] =
+	    (struct kaal_channel_set_member){.channel = c, .priority = priority};
+	*index = set->count++;
+	return KAAL_OK;
+}
+
+/*
+ * The ready member of highest priority plus age, the first from set->next
+ * on among equals; the others that were ready age by one. False, changing
+ * nothing, when every ring is empty.
+ */
+static bool pick(struct kaal_channel_set *set, uint32_t *index)
+{
+	uint64_t ready = 0;
+	uint32_t best = NO_MEMBER;
+	uint64_t best_rank = 0;
+	for (uint32_t k = 0; k < set->count; k++) {
+		uint32_t i = (set->next + k) % set->count;
+		struct kaal_channel_set_member *m = &set->member[i];
+		if (kaal_ring_ready(&m->channel->ring) == 0)
+			continue;
+		ready |= kaal_channel_set_badge(i);
+		uint64_t rank = (uint64_t)m->priority + m->age;
+		if (best == NO_MEMBER || rank > best_rank) {
+			best = i;
+			best_rank = rank;
+		}
+	}
+	if (best == NO_MEMBER)
+		return false;
+	for (uint32_t i = 0; i < set->count; i++)
+		if (ready & kaal_channel_set_badge(i))
+			set->member[i].age++;
+	set->member[best].age = 0;
+	set->next = (best + 1) % set->count;
+	*index = best;
+	return true;
+}
+
+/* Raise or lower every member's consumer_waiting flag. */
+static void announce(struct kaal_channel_set *set, uint32_t waiting)
+{
+	for (uint32_t i = 0; i < set->count; i++)
+		kaal_atomic_store(&set->member[i].channel->ring.hdr->consumer_waiting, waiting,
+		                  KAAL_RELAXED);
+}
+
+kaal_status kaal_channel_set_wait(struct kaal_channel_set *set, uint32_t *index,
+                                  uint64_t timeout_ns)
+{
+	if (!set || !index)
+		return KAAL_INVALID_ARGUMENT;
+	if (set->count == 0)
+		return KAAL_ILLEGAL_OPERATION;
+	uint64_t deadline = 0;
+	if (timeout_ns != KAAL_CHANNEL_FOREVER && timeout_ns != 0)
+		deadline = kaal_time_ns() + timeout_ns;
+	for (;;) {
+		bool found = pick(set, index);
+		for (uint32_t i = 0; !found && i < set->spin; i++)
+			found = pick(set, index);
+		if (found)
+			return KAAL_OK;
+		if (timeout_ns == 0)
+			return KAAL_WOULD_BLOCK;
+
+		/* Announce on every member, fence once, look again: each producer either
+		   sees its flag or the pick sees its element. */
+		announce(set, 1);
+		kaal_atomic_fence(KAAL_SEQ_CST);
+		found = pick(set, index);
+		kaal_status st = KAAL_OK;
+		if (!found) {
+			set->sleeps++;
+			st = sleep_until(set->ntfn, timeout_ns, deadline);
+		}
+		/* Lowered on every way out: a flag left up only costs a spurious signal. */
+		announce(set, 0);
+		if (found)
+			return KAAL_OK;
+		if (st == KAAL_TIMEOUT)
+			return pick(set, index) ? KAAL_OK : KAAL_TIMEOUT;
+		if (st != KAAL_OK)
+			return st;
+	}
+}
