@@ -23,6 +23,8 @@ struct kaal_channel {
 	/* Counters for tests and benchmarks. */
 	uint64_t sleeps;  /* times this side blocked in the kernel */
 	uint64_t signals; /* times this side woke the peer */
+	/* Set by kaal_channel_enable_resizing() (kaal/channel_resize.h); NULL: the ring stays. */
+	struct kaal_channel_resizing *resizing;
 };
 
 /* Attach to the ring in mem as role (the ring must exist: kaal_ring_create()). */

@@ -46,8 +46,9 @@ kaal_status kaal_channel_set_init(struct kaal_channel_set *set, kaal_cptr ntfn);
  * Add the consumer side c with a priority below KAAL_CHANNEL_SET_PRIORITIES;
  * *index is its member index and badge bit. c must sleep on the set's
  * notification (c->wait_ntfn == set->ntfn), so that a blocking receive on
- * it is woken by its producer too. KAAL_INVALID_ARGUMENT for anything else
- * or a channel already in the set, KAAL_LIMIT_REACHED for a full set.
+ * it is woken by its producer too. KAAL_INVALID_ARGUMENT for anything else,
+ * a resizing channel (kaal/channel_resize.h: readiness would have to follow
+ * its rings) or a channel already in the set, KAAL_LIMIT_REACHED for a full set.
  */
 kaal_status kaal_channel_set_add(struct kaal_channel_set *set, struct kaal_channel *c,
                                  uint32_t priority, uint32_t *index);

@@ -51,6 +51,7 @@ enum kaal_check_op {
 struct kaal_check_site_info {
 	const char *file; /* as the compiler named it (__FILE__) */
 	int line;
+	const char *function; /* the function the site is in (__func__) */
 	enum kaal_check_op op;
 	enum kaal_check_order order;
 };

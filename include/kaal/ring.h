@@ -45,7 +45,8 @@ struct kaal_ring_header {
 	/* The producer's line. */
 	kaal_atomic_u64 head; /* elements ever pushed (free running) */
 	kaal_atomic_u32 producer_waiting;
-	uint8_t pad1[KAAL_RING_LINE - 12];
+	kaal_atomic_u32 closed; /* 1: the producer pushes no more (kaal_ring_close()) */
+	uint8_t pad1[KAAL_RING_LINE - 16];
 	/* The consumer's line. */
 	kaal_atomic_u64 tail; /* elements ever popped (free running) */
 	kaal_atomic_u32 consumer_waiting;
@@ -59,6 +60,8 @@ _Static_assert(__builtin_offsetof(struct kaal_ring_header, slot_stride) == 32, "
 _Static_assert(__builtin_offsetof(struct kaal_ring_header, head) == KAAL_RING_LINE, "ring head");
 _Static_assert(__builtin_offsetof(struct kaal_ring_header, producer_waiting) == KAAL_RING_LINE + 8,
                "ring producer_waiting");
+_Static_assert(__builtin_offsetof(struct kaal_ring_header, closed) == KAAL_RING_LINE + 12,
+               "ring closed");
 _Static_assert(__builtin_offsetof(struct kaal_ring_header, tail) == 2 * KAAL_RING_LINE,
                "ring tail");
 _Static_assert(__builtin_offsetof(struct kaal_ring_header, consumer_waiting) ==
@@ -112,6 +115,20 @@ kaal_status kaal_ring_pop_burst(struct kaal_ring *r, void *elems, size_t n, size
  */
 kaal_status kaal_ring_reserve(struct kaal_ring *r, size_t want, void **elems, size_t *granted);
 kaal_status kaal_ring_commit(struct kaal_ring *r, size_t n);
+
+/*
+ * Producer: push no more. The handle lets go of the ring (every later call
+ * on it is KAAL_INVALID_ARGUMENT); the consumer takes what is left and then
+ * sees the end with kaal_ring_finished(). A resizing channel closes its old
+ * ring this way before it moves to the new one.
+ */
+kaal_status kaal_ring_close(struct kaal_ring *r);
+/*
+ * Consumer: KAAL_OK once the producer closed the ring and every element it
+ * pushed was taken; KAAL_WOULD_BLOCK while the ring is open or holds
+ * elements; KAAL_CORRUPT_RING when the producer's index is impossible.
+ */
+kaal_status kaal_ring_finished(struct kaal_ring *r);
 
 /* Elements this side can take now without reloading (pop) or free slots (push). */
 size_t kaal_ring_ready(struct kaal_ring *r);

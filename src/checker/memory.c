@@ -135,7 +135,7 @@ static void record_site(struct kaal_check_site site, enum kaal_check_op op,
 		return;
 	}
 	sites->site[sites->count++] =
-	    (struct kaal_check_site_info){site.file, site.line, op, order};
+	    (struct kaal_check_site_info){site.file, site.line, site.function, op, order};
 }
 
 static bool mutated(struct kaal_check_site site, enum kaal_check_mutation_kind kind)

@@ -10,6 +10,9 @@
 #include <kaal/channel.h>
 #include <kaal/sdk.h>
 
+#include "resize.h"
+#include "sleep.h"
+
 kaal_status kaal_channel_attach(struct kaal_channel *c, void *mem, size_t size,
                                 enum kaal_ring_role role, kaal_cptr wait_ntfn,
                                 kaal_cptr signal_ntfn)
@@ -24,6 +27,7 @@ kaal_status kaal_channel_attach(struct kaal_channel *c, void *mem, size_t size,
 	c->spin = KAAL_CHANNEL_SPIN;
 	c->sleeps = 0;
 	c->signals = 0;
+	c->resizing = NULL;
 	return KAAL_OK;
 }
 
@@ -33,21 +37,16 @@ static kaal_atomic_u32 *own_flag(struct kaal_channel *c)
 	return c->ring.role == KAAL_RING_PRODUCER ? &h->producer_waiting : &h->consumer_waiting;
 }
 
-static kaal_atomic_u32 *peer_flag(struct kaal_channel *c)
-{
-	struct kaal_ring_header *h = c->ring.hdr;
-	return c->ring.role == KAAL_RING_PRODUCER ? &h->consumer_waiting : &h->producer_waiting;
-}
-
 /*
- * After progress: wake the peer if, and only if, it announced it may sleep.
- * Taking the flag orders nothing: the fence above published the progress,
- * and the signal that follows is a system call.
+ * After progress in the ring at h: wake the peer if, and only if, it
+ * announced there that it may sleep. Taking the flag orders nothing: the
+ * fence published the progress, and the signal that follows is a system call.
  */
-static kaal_status wake_peer(struct kaal_channel *c)
+kaal_status channel_wake(struct kaal_channel *c, struct kaal_ring_header *h)
 {
 	kaal_atomic_fence(KAAL_SEQ_CST);
-	kaal_atomic_u32 *flag = peer_flag(c);
+	kaal_atomic_u32 *flag =
+	    c->ring.role == KAAL_RING_PRODUCER ? &h->consumer_waiting : &h->producer_waiting;
 	if (kaal_atomic_load(flag, KAAL_RELAXED) == 0 ||
 	    kaal_atomic_exchange(flag, 0, KAAL_RELAXED) == 0)
 		return KAAL_OK;
@@ -55,11 +54,40 @@ static kaal_status wake_peer(struct kaal_channel *c)
 	return kaal_signal(c->signal_ntfn, 1);
 }
 
+static kaal_status wake_peer(struct kaal_channel *c)
+{
+	return channel_wake(c, c->ring.hdr);
+}
+
 static kaal_status try_move(struct kaal_channel *c, void *elems, size_t n, size_t *done)
 {
 	if (c->ring.role == KAAL_RING_PRODUCER)
 		return kaal_ring_push_burst(&c->ring, elems, n, done);
-	return kaal_ring_pop_burst(&c->ring, elems, n, done);
+	kaal_status st = kaal_ring_pop_burst(&c->ring, elems, n, done);
+	if (st != KAAL_WOULD_BLOCK || !c->resizing)
+		return st;
+	/* An empty ring may be one the producer left: follow it to the next generation. */
+	st = resize_follow(c);
+	return st == KAAL_OK ? kaal_ring_pop_burst(&c->ring, elems, n, done) : st;
+}
+
+static uint32_t generation_of(const struct kaal_channel *c)
+{
+	return c->resizing ? c->resizing->generation : 0;
+}
+
+/* The first try, and the producer's resizing policy, which counts each send once. */
+static kaal_status first_try(struct kaal_channel *c, void *elems, size_t n, size_t *done)
+{
+	kaal_status st = try_move(c, elems, n, done);
+	if (!c->resizing || c->ring.role != KAAL_RING_PRODUCER ||
+	    (st != KAAL_OK && st != KAAL_WOULD_BLOCK))
+		return st;
+	bool moved = false;
+	kaal_status wake = resize_policy(c, st == KAAL_WOULD_BLOCK, &moved);
+	if (wake != KAAL_OK)
+		return wake;
+	return moved && st == KAAL_WOULD_BLOCK ? try_move(c, elems, n, done) : st;
 }
 
 static kaal_status move(struct kaal_channel *c, void *elems, size_t n, size_t *done,
@@ -70,8 +98,8 @@ static kaal_status move(struct kaal_channel *c, void *elems, size_t n, size_t *d
 	uint64_t deadline = 0;
 	if (timeout_ns != KAAL_CHANNEL_FOREVER && timeout_ns != 0)
 		deadline = kaal_time_ns() + timeout_ns;
+	kaal_status st = first_try(c, elems, n, done);
 	for (;;) {
-		kaal_status st = try_move(c, elems, n, done);
 		for (uint32_t i = 0; st == KAAL_WOULD_BLOCK && i < c->spin; i++)
 			st = try_move(c, elems, n, done);
 		if (st == KAAL_OK)
@@ -80,24 +108,20 @@ static kaal_status move(struct kaal_channel *c, void *elems, size_t n, size_t *d
 			return st;
 
 		/* Announce, fence, look again: the peer either sees the flag or we see its work. */
+		uint32_t announced = generation_of(c);
 		kaal_atomic_u32 *flag = own_flag(c);
 		kaal_atomic_store(flag, 1, KAAL_RELAXED);
 		kaal_atomic_fence(KAAL_SEQ_CST);
 		st = try_move(c, elems, n, done);
+		/* A consumer that moved to a new ring announced in the old one: announce again. */
+		if (generation_of(c) != announced)
+			continue;
 		if (st != KAAL_WOULD_BLOCK) {
 			kaal_atomic_store(flag, 0, KAAL_RELAXED);
 			return st == KAAL_OK ? wake_peer(c) : st;
 		}
-		kaal_word bits;
 		c->sleeps++;
-		if (timeout_ns == KAAL_CHANNEL_FOREVER) {
-			st = kaal_wait(c->wait_ntfn, &bits);
-		} else {
-			uint64_t now = kaal_time_ns();
-			st = now >= deadline
-			         ? KAAL_TIMEOUT
-			         : kaal_wait_timeout(c->wait_ntfn, deadline - now, &bits);
-		}
+		st = sleep_until(c->wait_ntfn, timeout_ns, deadline);
 		if (st == KAAL_TIMEOUT) {
 			kaal_atomic_store(flag, 0, KAAL_RELAXED);
 			st = try_move(c, elems, n, done);
@@ -109,6 +133,7 @@ static kaal_status move(struct kaal_channel *c, void *elems, size_t n, size_t *d
 			kaal_atomic_store(flag, 0, KAAL_RELAXED);
 			return st;
 		}
+		st = try_move(c, elems, n, done);
 	}
 }
 

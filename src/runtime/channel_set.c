@@ -35,7 +35,7 @@ kaal_status kaal_channel_set_add(struct kaal_channel_set *set, struct kaal_chann
                                  uint32_t priority, uint32_t *index)
 {
 	if (!set || !c || !index || !c->ring.hdr || c->ring.role != KAAL_RING_CONSUMER ||
-	    c->wait_ntfn != set->ntfn || priority >= KAAL_CHANNEL_SET_PRIORITIES ||
+	    c->resizing || c->wait_ntfn != set->ntfn || priority >= KAAL_CHANNEL_SET_PRIORITIES ||
 	    is_member(set, c))
 		return KAAL_INVALID_ARGUMENT;
 	if (set->count == KAAL_CHANNEL_SET_MAX)

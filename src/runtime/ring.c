@@ -70,6 +70,7 @@ kaal_status kaal_ring_create(void *mem, size_t size, uint32_t capacity, uint32_t
 	kaal_atomic_store(&h->head, 0, KAAL_RELAXED);
 	kaal_atomic_store(&h->tail, 0, KAAL_RELAXED);
 	kaal_atomic_store(&h->producer_waiting, 0, KAAL_RELAXED);
+	kaal_atomic_store(&h->closed, 0, KAAL_RELAXED);
 	kaal_atomic_store(&h->consumer_waiting, 0, KAAL_RELAXED);
 	/* Sequence 0 matches no index: slot s is first filled for index s, sequence s + 1. */
 	if (elem_size <= KAAL_RING_SEQ_MAX_ELEM) {
@@ -390,6 +391,28 @@ kaal_status kaal_ring_push_burst(struct kaal_ring *r, const void *elems, size_t 
 kaal_status kaal_ring_pop_burst(struct kaal_ring *r, void *elems, size_t n, size_t *done)
 {
 	return transfer(r, elems, n, done, KAAL_RING_CONSUMER);
+}
+
+kaal_status kaal_ring_close(struct kaal_ring *r)
+{
+	if (!usable(r, KAAL_RING_PRODUCER))
+		return KAAL_INVALID_ARGUMENT;
+	/* Release: a consumer that sees the ring closed sees the final head with it. */
+	kaal_atomic_store(&r->hdr->closed, 1, KAAL_RELEASE);
+	r->hdr = NULL;
+	return KAAL_OK;
+}
+
+kaal_status kaal_ring_finished(struct kaal_ring *r)
+{
+	if (!usable(r, KAAL_RING_CONSUMER))
+		return KAAL_INVALID_ARGUMENT;
+	if (kaal_atomic_load(&r->hdr->closed, KAAL_ACQUIRE) == 0)
+		return KAAL_WOULD_BLOCK;
+	uint64_t head = kaal_atomic_load(&r->hdr->head, KAAL_RELAXED);
+	if (head == r->index)
+		return KAAL_OK;
+	return head - r->index <= r->capacity ? KAAL_WOULD_BLOCK : KAAL_CORRUPT_RING;
 }
 
 kaal_status kaal_ring_reserve(struct kaal_ring *r, size_t want, void **elems, size_t *granted)

@@ -4,16 +4,10 @@
 #include "catalogue.h"
 
 static const struct kaal_check_test *const tests[] = {
-    &checked_channel,
-    &checked_channel_timeout,
-    &checked_channel_set,
-    &checked_call_slot,
-    &checked_mpmc,
-    &checked_notification,
-    &checked_notification_delete,
-    &checked_ring_attach,
-    &checked_ring_attach_wide,
-    &checked_ring_hostile,
+    &checked_channel,          &checked_channel_timeout,     &checked_channel_set,
+    &checked_channel_resize,   &checked_call_slot,           &checked_mpmc,
+    &checked_notification,     &checked_notification_delete, &checked_ring_attach,
+    &checked_ring_attach_wide, &checked_ring_hostile,        &checked_ring_source,
 };
 
 const struct kaal_check_test *checked_test_at(unsigned i)

@@ -11,12 +11,14 @@ extern const struct kaal_check_test checked_channel;
 extern const struct kaal_check_test checked_call_slot;
 extern const struct kaal_check_test checked_channel_timeout;
 extern const struct kaal_check_test checked_channel_set;
+extern const struct kaal_check_test checked_channel_resize;
 extern const struct kaal_check_test checked_mpmc;
 extern const struct kaal_check_test checked_notification;
 extern const struct kaal_check_test checked_notification_delete;
 extern const struct kaal_check_test checked_ring_attach;
 extern const struct kaal_check_test checked_ring_attach_wide;
 extern const struct kaal_check_test checked_ring_hostile;
+extern const struct kaal_check_test checked_ring_source;
 
 /* The catalogue, by name; NULL for a name it does not hold. */
 const struct kaal_check_test *checked_test(const char *name);

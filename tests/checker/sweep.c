@@ -69,6 +69,16 @@ unsigned checked_fences(const struct kaal_check_test *test, const struct kaal_ch
 	return fences;
 }
 
+bool checked_run_meeting_fences(const struct kaal_check_test *test, struct kaal_check_config *base,
+                                const char *suffix, struct kaal_check_mutation *out, unsigned n,
+                                unsigned seeds)
+{
+	for (base->seed = 1; base->seed <= seeds; base->seed++)
+		if (checked_fences(test, base, suffix, out, n) == n)
+			return true;
+	return false;
+}
+
 static bool in_files(const char *file, const char *const *suffixes, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)

@@ -28,6 +28,15 @@ bool checked_caught(const struct kaal_check_test *test, const struct kaal_check_
 unsigned checked_fences(const struct kaal_check_test *test, const struct kaal_check_config *base,
                         const char *suffix, struct kaal_check_mutation *out, unsigned max);
 
+/*
+ * Sets base->seed to the first of 1 to seeds whose passing run meets
+ * exactly n fences in files ending with suffix (a run in which the sides
+ * sleep), written to out; false if none does.
+ */
+bool checked_run_meeting_fences(const struct kaal_check_test *test, struct kaal_check_config *base,
+                                const char *suffix, struct kaal_check_mutation *out, unsigned n,
+                                unsigned seeds);
+
 struct checked_sweep {
 	unsigned sites;    /* orderings relaxed */
 	unsigned caught;   /* ... that some schedule caught */

@@ -30,11 +30,9 @@ static struct kaal_check_config sleeping_run(enum kaal_check_model model,
 {
 	struct kaal_check_config base = {
 	    .model = model, .pct_depth = PCT_DEPTH, .pct_steps = PCT_STEPS};
-	for (base.seed = 1; base.seed <= BASE_SEEDS; base.seed++)
-		if (checked_fences(&checked_channel_set, &base, "runtime/channel_set.c", fence,
-		                   SET_FENCES) == SET_FENCES)
-			return base;
-	fail_msg("no run of %d sleeps in the channel set", BASE_SEEDS);
+	if (!checked_run_meeting_fences(&checked_channel_set, &base, "runtime/channel_set.c", fence,
+	                                SET_FENCES, BASE_SEEDS))
+		fail_msg("no run of %d sleeps in the channel set", BASE_SEEDS);
 	return base;
 }
 

@@ -31,9 +31,10 @@ enum kaal_check_rmw {
 struct kaal_check_site {
 	const char *file;
 	int line;
+	const char *function;
 };
 
-#define KAAL_CHECK_SITE ((struct kaal_check_site){__FILE__, __LINE__})
+#define KAAL_CHECK_SITE ((struct kaal_check_site){__FILE__, __LINE__, __func__})
 
 uint64_t kaal_check_load(const volatile void *obj, unsigned size, enum kaal_check_order order,
                          struct kaal_check_site site);

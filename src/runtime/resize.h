@@ -1,0 +1,27 @@
+/* Between the channel's blocking loop (channel.c) and its resizing (channel_resize.c). */
+#ifndef KAAL_RUNTIME_RESIZE_H
+#define KAAL_RUNTIME_RESIZE_H
+
+#include <stdbool.h>
+
+#include <kaal/channel_resize.h>
+
+/* Fence, then signal the peer if it announced in the ring at h that it may sleep. */
+kaal_status channel_wake(struct kaal_channel *c, struct kaal_ring_header *h);
+
+/*
+ * Producer, once per send: count whether it found the ring full, and move
+ * to a bigger or smaller ring when the policy says so (*moved). Not KAAL_OK
+ * only when waking the consumer on the old ring failed; a source that
+ * refuses leaves the ring as it is.
+ */
+kaal_status resize_policy(struct kaal_channel *c, bool found_full, bool *moved);
+
+/*
+ * Consumer with an empty ring: KAAL_OK after moving to the next generation
+ * because the producer closed this one and all of it was taken;
+ * KAAL_WOULD_BLOCK while it is open; otherwise why the next one is refused.
+ */
+kaal_status resize_follow(struct kaal_channel *c);
+
+#endif
