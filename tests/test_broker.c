@@ -573,10 +573,13 @@ static void objects_are_created_and_reclaimed(void **state)
 {
 	(void)state;
 	uint64_t free_before = broker.memory.free_bytes;
-	kaal_cptr ep, n;
+	kaal_cptr ep, n, t;
 	assert_status(KAAL_OK, kaal_broker_create_endpoint(&broker, &ep));
 	assert_status(KAAL_OK, kaal_broker_create_notification(&broker, &n));
+	assert_status(KAAL_OK, kaal_broker_create_thread(&broker, &t));
 	assert_int_equal(KAAL_CAP_ENDPOINT, harness_identify(ep).type);
+	assert_int_equal(KAAL_CAP_THREAD, harness_identify(t).type);
+	assert_status(KAAL_OK, kaal_thread_configure(t, harness_root_node().root, 0, 100));
 	kaal_word bits;
 	assert_status(KAAL_OK, kaal_signal(n, 3));
 	assert_status(KAAL_OK, kaal_poll(n, &bits));
@@ -584,7 +587,9 @@ static void objects_are_created_and_reclaimed(void **state)
 	assert_true(broker.memory.free_bytes < free_before);
 	assert_status(KAAL_OK, kaal_broker_destroy_object(&broker, ep));
 	assert_status(KAAL_OK, kaal_broker_destroy_object(&broker, n));
+	assert_status(KAAL_OK, kaal_broker_destroy_object(&broker, t));
 	assert_int_equal(KAAL_CAP_NULL, harness_identify(ep).type);
+	assert_int_equal(KAAL_CAP_NULL, harness_identify(t).type);
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_broker_destroy_object(&broker, ep));
 	assert_int_equal(free_before, broker.memory.free_bytes);
 }

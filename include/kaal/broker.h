@@ -207,7 +207,12 @@ kaal_status kaal_broker_create_endpoint(struct kaal_broker *b, kaal_cptr *ep);
 kaal_status kaal_broker_create_notification(struct kaal_broker *b, kaal_cptr *ntfn);
 /* An address space for a new process: a copy of the calling program (kaal_thread_set_vspace). */
 kaal_status kaal_broker_create_vspace(struct kaal_broker *b, kaal_cptr *vspace);
-/* Destroy an endpoint, notification or VSpace the broker created, and reclaim its memory. */
+/*
+ * A thread in the root CSpace, inactive and not configured yet
+ * (kaal_thread_configure, kaal_thread_start); destroying it ends it.
+ */
+kaal_status kaal_broker_create_thread(struct kaal_broker *b, kaal_cptr *thread);
+/* Destroy an endpoint, notification, VSpace or thread the broker created; reclaim its memory. */
 kaal_status kaal_broker_destroy_object(struct kaal_broker *b, kaal_cptr cap);
 
 /*

@@ -165,8 +165,8 @@ static kaal_status create_object(struct kaal_broker *b, unsigned type, kaal_cptr
 		st = type == KAAL_CAP_ENDPOINT ? kaal_endpoint_create(mem.cap, root_ref(b, slot))
 		     : type == KAAL_CAP_NOTIFICATION
 		         ? kaal_notification_create(mem.cap, root_ref(b, slot))
-		         : kaal_untyped_retype(mem.cap, type, bits, 1, root_ref(b, b->root_cnode),
-		                               slot, NULL);
+		         : kaal_untyped_retype(mem.cap, type, type == KAAL_CAP_THREAD ? 0 : bits, 1,
+		                               root_ref(b, b->root_cnode), slot, NULL);
 		if (st != KAAL_OK)
 			kaal_slots_free(&b->slots, slot);
 	}
@@ -193,6 +193,11 @@ kaal_status kaal_broker_create_notification(struct kaal_broker *b, kaal_cptr *nt
 kaal_status kaal_broker_create_vspace(struct kaal_broker *b, kaal_cptr *vspace)
 {
 	return create_object(b, KAAL_CAP_VSPACE, vspace);
+}
+
+kaal_status kaal_broker_create_thread(struct kaal_broker *b, kaal_cptr *thread)
+{
+	return create_object(b, KAAL_CAP_THREAD, thread);
 }
 
 kaal_status kaal_broker_destroy_object(struct kaal_broker *b, kaal_cptr cap)
