@@ -76,18 +76,26 @@ static uint32_t generation_of(const struct kaal_channel *c)
 	return c->resizing ? c->resizing->generation : 0;
 }
 
-/* The first try, and the producer's resizing policy, which counts each send once. */
+/*
+ * The first try, and the producer's resizing policy, which counts each send
+ * once: a send that finds the ring full may grow it and lands in the new
+ * one; a send that lands counts toward the window that may shrink it.
+ */
 static kaal_status first_try(struct kaal_channel *c, void *elems, size_t n, size_t *done)
 {
 	kaal_status st = try_move(c, elems, n, done);
-	if (!c->resizing || c->ring.role != KAAL_RING_PRODUCER ||
-	    (st != KAAL_OK && st != KAAL_WOULD_BLOCK))
+	if (!c->resizing || c->ring.role != KAAL_RING_PRODUCER)
 		return st;
-	bool moved = false;
-	kaal_status wake = resize_policy(c, st == KAAL_WOULD_BLOCK, &moved);
-	if (wake != KAAL_OK)
-		return wake;
-	return moved && st == KAAL_WOULD_BLOCK ? try_move(c, elems, n, done) : st;
+	if (st == KAAL_WOULD_BLOCK) {
+		bool moved = false;
+		kaal_status wake = resize_when_full(c, &moved);
+		if (wake != KAAL_OK)
+			return wake;
+		if (!moved)
+			return st;
+		st = try_move(c, elems, n, done);
+	}
+	return st == KAAL_OK ? resize_after_send(c) : st;
 }
 
 static kaal_status move(struct kaal_channel *c, void *elems, size_t n, size_t *done,

@@ -109,22 +109,25 @@ static kaal_status try_resize(struct kaal_channel *c, uint32_t capacity, bool *m
 	return move_to(c, &ring);
 }
 
-kaal_status resize_policy(struct kaal_channel *c, bool found_full, bool *moved)
+kaal_status resize_when_full(struct kaal_channel *c, bool *moved)
 {
 	struct kaal_channel_resizing *rs = c->resizing;
 	uint32_t capacity = c->ring.capacity;
 	*moved = false;
-	if (found_full) {
-		rs->window_sends = 0;
-		rs->quiet_windows = 0;
-		if (++rs->full_streak < rs->policy.grow_after ||
-		    capacity >= rs->policy.max_capacity)
-			return KAAL_OK;
-		rs->full_streak = 0;
-		kaal_status st = try_resize(c, capacity * 2, moved);
-		rs->grows += *moved;
-		return st;
-	}
+	rs->window_sends = 0;
+	rs->quiet_windows = 0;
+	if (++rs->full_streak < rs->policy.grow_after || capacity >= rs->policy.max_capacity)
+		return KAAL_OK;
+	rs->full_streak = 0;
+	kaal_status st = try_resize(c, capacity * 2, moved);
+	rs->grows += *moved;
+	return st;
+}
+
+kaal_status resize_after_send(struct kaal_channel *c)
+{
+	struct kaal_channel_resizing *rs = c->resizing;
+	uint32_t capacity = c->ring.capacity;
 	rs->full_streak = 0;
 	if (++rs->window_sends < capacity)
 		return KAAL_OK;
@@ -138,8 +141,9 @@ kaal_status resize_policy(struct kaal_channel *c, bool found_full, bool *moved)
 	if (++rs->quiet_windows < rs->policy.shrink_after || capacity <= rs->policy.min_capacity)
 		return KAAL_OK;
 	rs->quiet_windows = 0;
-	kaal_status st = try_resize(c, capacity / 2, moved);
-	rs->shrinks += *moved;
+	bool moved = false;
+	kaal_status st = try_resize(c, capacity / 2, &moved);
+	rs->shrinks += moved;
 	return st;
 }
 

@@ -10,12 +10,14 @@
 kaal_status channel_wake(struct kaal_channel *c, struct kaal_ring_header *h);
 
 /*
- * Producer, once per send: count whether it found the ring full, and move
- * to a bigger or smaller ring when the policy says so (*moved). Not KAAL_OK
- * only when waking the consumer on the old ring failed; a source that
- * refuses leaves the ring as it is.
+ * Producer, for a send that found the ring full: grow it when the policy
+ * says so (*moved). Not KAAL_OK only when waking the consumer on the old
+ * ring failed; a source that refuses leaves the ring as it is.
  */
-kaal_status resize_policy(struct kaal_channel *c, bool found_full, bool *moved);
+kaal_status resize_when_full(struct kaal_channel *c, bool *moved);
+
+/* Producer, for a send that landed: count it, and halve a ring that stayed quiet. As above. */
+kaal_status resize_after_send(struct kaal_channel *c);
 
 /*
  * Consumer with an empty ring: KAAL_OK after moving to the next generation
