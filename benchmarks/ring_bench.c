@@ -13,7 +13,9 @@
  *   that never pauses;
  * - MPMC with two producers and two consumers;
  * - bulk transfer of 4 KiB and 64 KiB messages, copied and in place,
- *   beside one core's memcpy.
+ *   beside one core's memcpy;
+ * - what moving a channel to a ring of another size costs, beside the
+ *   element stream without it and the one-line ping-pong.
  *
  * Threads are pinned to cpu0 and cpu1. Every figure is the median of
  * several runs, the implementations taking turns run by run. One table,
@@ -97,6 +99,7 @@ int main(int argc, char **argv)
 	bench_blocking_round_trips();
 	bench_sleeping_consumer();
 	bench_bulk();
+	bench_resize();
 	double others_after = bench_others_running();
 	fprintf(stderr, " done\n");
 

@@ -104,6 +104,11 @@ void bench_sleeping_consumer(void);
 /* Messages of 4 KiB and 64 KiB: kaal copying and in place, the peers, the memcpy floor. */
 void bench_bulk(void);
 
+/* ------------------------------------------------ ring resizing (resize_workload.c) */
+
+/* A resizing channel moved to a ring of the other size before each element, beside floors. */
+void bench_resize(void);
+
 /* ------------------------------------------------------------ output (report.c) */
 
 /* Other runnable tasks besides this one, on average over 200 ms. */
