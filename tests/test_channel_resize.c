@@ -210,13 +210,17 @@ static void grows_while_the_consumer_lags(void **state)
 static void stress_many_resizes_in_order(void **state)
 {
 	(void)state;
-	open_pair(MIN_CAP, (struct kaal_resize_policy){MIN_CAP, MAX_CAP, 2, 1});
+	open_pair(MIN_CAP, (struct kaal_resize_policy){MIN_CAP, MAX_CAP, 1, 1});
 	streamer.done = harness_notification();
 	kaal_cptr t = harness_thread(stream_out, STREAM, 0);
-	uint64_t expect = 0;
+	uint64_t expect = 0, next_stall = 0;
 	while (expect < STREAM) {
-		if (expect % STALL_EVERY == 0 && expect + MAX_CAP < STREAM)
+		/* The producer, sleeping on a full ring, found it full at least once: it grew or
+		 * was refused. */
+		if (expect >= next_stall && expect + 2 * MAX_CAP < STREAM) {
 			harness_wait_blocked(t);
+			next_stall += STALL_EVERY;
+		}
 		uint64_t batch[16];
 		size_t done;
 		assert_status(KAAL_OK, kaal_channel_recv_burst(&pair.cons, batch, 16, &done,
