@@ -225,7 +225,7 @@ static kaal_status child_create(kaal_cptr ep, kaal_cptr *thread)
 		st = kaal_cnode_mint(slot_of(cspace), slot_of(child_cnode), KAAL_RIGHTS_ALL,
 		                     KAAL_WORD_BITS - RADIX);
 	if (st == KAAL_OK)
-		st = create(KAAL_CAP_THREAD, 0, thread);
+		st = kaal_broker_create_thread(&broker, thread);
 	if (st == KAAL_OK)
 		st = create(KAAL_CAP_FRAME, KAAL_PAGE_BITS, &ipc);
 	if (st == KAAL_OK)

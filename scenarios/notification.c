@@ -45,19 +45,6 @@ static bool check_word(kaal_status st, kaal_word got, kaal_word want, const char
 	return ok;
 }
 
-/* A new object from a block of broker memory, in a fresh slot of the root CNode. */
-static kaal_status create(unsigned type, unsigned size_bits, kaal_cptr *slot)
-{
-	struct kaal_memory mem;
-	kaal_status st = kaal_broker_allocate_memory(&broker, 4096, 0, &mem);
-	if (st == KAAL_OK)
-		st = kaal_broker_alloc_slot(&broker, slot);
-	if (st == KAAL_OK)
-		st = kaal_untyped_retype(mem.cap, type, size_bits, 1, kaal_root_slot(root, root),
-		                         *slot, 0);
-	return st;
-}
-
 /* The waiter's next report; KAAL_ILLEGAL_OPERATION once it has returned. */
 static kaal_status wait_report(kaal_word *bits)
 {
@@ -130,7 +117,7 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 	kaal_cptr thread = 0;
 	st = kaal_broker_create_notification(&broker, &report);
 	if (st == KAAL_OK)
-		st = create(KAAL_CAP_THREAD, 0, &thread);
+		st = kaal_broker_create_thread(&broker, &thread);
 	if (st == KAAL_OK)
 		st = kaal_thread_configure(thread, root, 0, 100);
 	if (st == KAAL_OK)
