@@ -304,6 +304,65 @@ static void producers_stream_to_a_sleeping_server(void **state)
 	assert_status(KAAL_WOULD_BLOCK, kaal_channel_set_wait(&f.set, &index, 0));
 }
 
+/* A removed member is passed over; its index goes to the next member added. */
+static void removed_members_are_skipped_and_their_index_reused(void **state)
+{
+	(void)state;
+	const uint32_t priority[] = {0, 9, 0};
+	set_of(MEMBERS, priority);
+	static struct kaal_channel_set before;
+	before = f.set;
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_channel_set_remove(NULL, 0));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_channel_set_remove(&f.set, MEMBERS));
+	assert_set_is(&before);
+	assert_status(KAAL_OK, kaal_channel_set_remove(&f.set, 1));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_channel_set_remove(&f.set, 1));
+	assert_int_equal(MEMBERS, f.set.count);
+	put(1, 7);
+	uint32_t index = UINT32_MAX;
+	assert_status(KAAL_WOULD_BLOCK, kaal_channel_set_wait(&f.set, &index, 0));
+	put(2, 8);
+	assert_int_equal(2, serve());
+	/* Back in, under the same badge: its element is handed out first. */
+	assert_status(KAAL_OK, kaal_channel_set_add(&f.set, &f.m[1].consumer, 9, &index));
+	assert_int_equal(1, index);
+	assert_int_equal(1, serve());
+	/* The last members going shrink the set; a set of none cannot be waited on. */
+	assert_status(KAAL_OK, kaal_channel_set_remove(&f.set, 2));
+	assert_int_equal(2, f.set.count);
+	assert_status(KAAL_OK, kaal_channel_set_remove(&f.set, 0));
+	assert_status(KAAL_OK, kaal_channel_set_remove(&f.set, 1));
+	assert_int_equal(0, f.set.count);
+	assert_status(KAAL_ILLEGAL_OPERATION, kaal_channel_set_wait(&f.set, &index, 0));
+}
+
+/* A member whose producer wrote an impossible index is named by the wait, and goes. */
+static void a_corrupt_member_is_handed_out_and_removed(void **state)
+{
+	(void)state;
+	const uint32_t priority[] = {0, 0};
+	set_of(2, priority);
+	kaal_atomic_store(&f.m[0].producer.ring.hdr->head, UINT64_MAX / 2, KAAL_RELAXED);
+	size_t ready = 1;
+	assert_status(KAAL_CORRUPT_RING, kaal_ring_check(&f.m[0].consumer.ring, &ready));
+	assert_int_equal(0, ready);
+	assert_int_equal(0, kaal_ring_ready(&f.m[0].consumer.ring));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_check(&f.m[0].consumer.ring, NULL));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_check(NULL, &ready));
+	uint32_t index = UINT32_MAX;
+	put(1, 4);
+	assert_status(KAAL_CORRUPT_RING, kaal_channel_set_wait(&f.set, &index, 0));
+	assert_int_equal(0, index);
+	assert_status(KAAL_CORRUPT_RING,
+	              kaal_channel_set_wait(&f.set, &index, KAAL_CHANNEL_FOREVER));
+	assert_int_equal(0, index);
+	assert_status(KAAL_OK, kaal_channel_set_remove(&f.set, 0));
+	assert_int_equal(1, serve());
+	assert_status(KAAL_WOULD_BLOCK, kaal_channel_set_wait(&f.set, &index, 0));
+	put(1, 5);
+	assert_int_equal(1, serve());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -316,6 +375,8 @@ int main(void)
 	    HARNESS_CASE(high_priority_overtakes_a_loaded_low_one),
 	    HARNESS_CASE(sleeping_server_is_woken_by_any_member),
 	    HARNESS_CASE(producers_stream_to_a_sleeping_server),
+	    HARNESS_CASE(removed_members_are_skipped_and_their_index_reused),
+	    HARNESS_CASE(a_corrupt_member_is_handed_out_and_removed),
 	};
 	return cmocka_run_group_tests_name("channel_set", tests, NULL, NULL);
 }

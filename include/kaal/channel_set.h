@@ -18,7 +18,7 @@
 _Static_assert(KAAL_CHANNEL_SET_MAX <= KAAL_WORD_BITS, "a badge bit per member");
 
 struct kaal_channel_set_member {
-	struct kaal_channel *channel; /* the consumer side, owned by the caller */
+	struct kaal_channel *channel; /* the consumer side, owned by the caller; NULL: removed */
 	uint32_t priority;
 	uint32_t
 	    age; /* picks that passed this member over while it was ready, since it was served */
@@ -44,7 +44,8 @@ kaal_status kaal_channel_set_init(struct kaal_channel_set *set, kaal_cptr ntfn);
 
 /*
  * Add the consumer side c with a priority below KAAL_CHANNEL_SET_PRIORITIES;
- * *index is its member index and badge bit. c must sleep on the set's
+ * *index is its member index and badge bit: the first a removal left free,
+ * else the next. c must sleep on the set's
  * notification (c->wait_ntfn == set->ntfn), so that a blocking receive on
  * it is woken by its producer too. KAAL_INVALID_ARGUMENT for anything else,
  * a resizing channel (kaal/channel_resize.h: readiness would have to follow
@@ -54,10 +55,19 @@ kaal_status kaal_channel_set_add(struct kaal_channel_set *set, struct kaal_chann
                                  uint32_t priority, uint32_t *index);
 
 /*
+ * Take member index out of the set (its producer's badge then names no
+ * member until an add reuses the index). KAAL_INVALID_ARGUMENT for an index
+ * that names no member.
+ */
+kaal_status kaal_channel_set_remove(struct kaal_channel_set *set, uint32_t index);
+
+/*
  * Wait up to timeout_ns (KAAL_CHANNEL_FOREVER: no limit; 0: do not block)
  * until a member holds an element, and hand out one such member in *index:
  * the highest effective priority (priority plus age), ties in round robin.
- * The element stays in its ring for the caller to receive. KAAL_WOULD_BLOCK
+ * The element stays in its ring for the caller to receive.
+ * KAAL_CORRUPT_RING with *index naming a member whose producer wrote an
+ * impossible index, for the server to remove (kaal_channel_set_remove()). KAAL_WOULD_BLOCK
  * for timeout 0, KAAL_TIMEOUT when the time ran out, KAAL_ILLEGAL_OPERATION
  * for a set without members, or the status of a failed wait.
  */

@@ -130,7 +130,10 @@ kaal_status kaal_ring_close(struct kaal_ring *r);
  */
 kaal_status kaal_ring_finished(struct kaal_ring *r);
 
-/* Elements this side can take now without reloading (pop) or free slots (push). */
+/* Elements this side can take now (pop) or free slots (push); 0 also for a ring in error. */
 size_t kaal_ring_ready(struct kaal_ring *r);
+/* As kaal_ring_ready() into *ready, with why: KAAL_CORRUPT_RING when the peer's index is
+ * impossible. */
+kaal_status kaal_ring_check(struct kaal_ring *r, size_t *ready);
 
 #endif

@@ -38,20 +38,39 @@ kaal_status kaal_channel_set_add(struct kaal_channel_set *set, struct kaal_chann
 	    c->resizing || c->wait_ntfn != set->ntfn || priority >= KAAL_CHANNEL_SET_PRIORITIES ||
 	    is_member(set, c))
 		return KAAL_INVALID_ARGUMENT;
-	if (set->count == KAAL_CHANNEL_SET_MAX)
+	/* The first index a removal left free, else the next: a badge names one member at a time.
+	 */
+	uint32_t i = 0;
+	while (i < set->count && set->member[i].channel)
+		i++;
+	if (i == KAAL_CHANNEL_SET_MAX)
 		return KAAL_LIMIT_REACHED;
-	set->member[set->count] =
-	    (struct kaal_channel_set_member){.channel = c, .priority = priority};
-	*index = set->count++;
+	set->member[i] = (struct kaal_channel_set_member){.channel = c, .priority = priority};
+	if (i == set->count)
+		set->count++;
+	*index = i;
+	return KAAL_OK;
+}
+
+kaal_status kaal_channel_set_remove(struct kaal_channel_set *set, uint32_t index)
+{
+	if (!set || index >= set->count || !set->member[index].channel)
+		return KAAL_INVALID_ARGUMENT;
+	set->member[index] = (struct kaal_channel_set_member){0};
+	while (set->count > 0 && !set->member[set->count - 1].channel)
+		set->count--;
+	if (set->next >= set->count)
+		set->next = 0;
 	return KAAL_OK;
 }
 
 /*
  * The ready member of highest priority plus age, the first from set->next
- * on among equals; the others that were ready age by one. False, changing
- * nothing, when every ring is empty.
+ * on among equals; the others that were ready age by one. KAAL_WOULD_BLOCK,
+ * changing nothing, when every ring is empty; KAAL_CORRUPT_RING with
+ * *index naming a member whose ring failed its check, for the server to remove.
  */
-static bool pick(struct kaal_channel_set *set, uint32_t *index)
+static kaal_status pick(struct kaal_channel_set *set, uint32_t *index)
 {
 	uint64_t ready = 0;
 	uint32_t best = NO_MEMBER;
@@ -59,7 +78,14 @@ static bool pick(struct kaal_channel_set *set, uint32_t *index)
 	for (uint32_t k = 0; k < set->count; k++) {
 		uint32_t i = (set->next + k) % set->count;
 		struct kaal_channel_set_member *m = &set->member[i];
-		if (kaal_ring_ready(&m->channel->ring) == 0)
+		size_t elements;
+		if (!m->channel)
+			continue;
+		if (kaal_ring_check(&m->channel->ring, &elements) != KAAL_OK) {
+			*index = i;
+			return KAAL_CORRUPT_RING;
+		}
+		if (elements == 0)
 			continue;
 		ready |= kaal_channel_set_badge(i);
 		uint64_t rank = (uint64_t)m->priority + m->age;
@@ -69,22 +95,23 @@ static bool pick(struct kaal_channel_set *set, uint32_t *index)
 		}
 	}
 	if (best == NO_MEMBER)
-		return false;
+		return KAAL_WOULD_BLOCK;
 	for (uint32_t i = 0; i < set->count; i++)
 		if (ready & kaal_channel_set_badge(i))
 			set->member[i].age++;
 	set->member[best].age = 0;
 	set->next = (best + 1) % set->count;
 	*index = best;
-	return true;
+	return KAAL_OK;
 }
 
 /* Raise or lower every member's consumer_waiting flag. */
 static void announce(struct kaal_channel_set *set, uint32_t waiting)
 {
 	for (uint32_t i = 0; i < set->count; i++)
-		kaal_atomic_store(&set->member[i].channel->ring.hdr->consumer_waiting, waiting,
-		                  KAAL_RELAXED);
+		if (set->member[i].channel)
+			kaal_atomic_store(&set->member[i].channel->ring.hdr->consumer_waiting,
+			                  waiting, KAAL_RELAXED);
 }
 
 kaal_status kaal_channel_set_wait(struct kaal_channel_set *set, uint32_t *index,
@@ -98,13 +125,11 @@ kaal_status kaal_channel_set_wait(struct kaal_channel_set *set, uint32_t *index,
 	if (timeout_ns != KAAL_CHANNEL_FOREVER && timeout_ns != 0)
 		deadline = kaal_time_ns() + timeout_ns;
 	for (;;) {
-		bool found = pick(set, index);
-		for (uint32_t i = 0; !found && i < set->spin; i++)
+		kaal_status found = pick(set, index);
+		for (uint32_t i = 0; found == KAAL_WOULD_BLOCK && i < set->spin; i++)
 			found = pick(set, index);
-		if (found)
-			return KAAL_OK;
-		if (timeout_ns == 0)
-			return KAAL_WOULD_BLOCK;
+		if (found != KAAL_WOULD_BLOCK || timeout_ns == 0)
+			return found;
 
 		/* Announce on every member, fence once, look again: each producer either
 		   sees its flag or the pick sees its element. */
@@ -112,16 +137,18 @@ kaal_status kaal_channel_set_wait(struct kaal_channel_set *set, uint32_t *index,
 		kaal_atomic_fence(KAAL_SEQ_CST);
 		found = pick(set, index);
 		kaal_status st = KAAL_OK;
-		if (!found) {
+		if (found == KAAL_WOULD_BLOCK) {
 			set->sleeps++;
 			st = sleep_until(set->ntfn, timeout_ns, deadline);
 		}
 		/* Lowered on every way out: a flag left up only costs a spurious signal. */
 		announce(set, 0);
-		if (found)
-			return KAAL_OK;
-		if (st == KAAL_TIMEOUT)
-			return pick(set, index) ? KAAL_OK : KAAL_TIMEOUT;
+		if (found != KAAL_WOULD_BLOCK)
+			return found;
+		if (st == KAAL_TIMEOUT) {
+			found = pick(set, index);
+			return found == KAAL_WOULD_BLOCK ? KAAL_TIMEOUT : found;
+		}
 		if (st != KAAL_OK)
 			return st;
 	}

@@ -452,11 +452,24 @@ kaal_status kaal_ring_commit(struct kaal_ring *r, size_t n)
 	return KAAL_OK;
 }
 
-size_t kaal_ring_ready(struct kaal_ring *r)
+kaal_status kaal_ring_check(struct kaal_ring *r, size_t *ready)
 {
-	if (!r || !r->hdr || reload_peer(r) != KAAL_OK)
-		return 0;
+	if (!ready)
+		return KAAL_INVALID_ARGUMENT;
+	*ready = 0;
+	if (!r || !r->hdr)
+		return KAAL_INVALID_ARGUMENT;
+	kaal_status st = reload_peer(r);
+	if (st != KAAL_OK)
+		return st;
 	if (r->role == KAAL_RING_CONSUMER && cached_room(r) == 0 && next_filled(r))
 		r->peer = r->index + 1;
-	return (size_t)cached_room(r);
+	*ready = (size_t)cached_room(r);
+	return KAAL_OK;
+}
+
+size_t kaal_ring_ready(struct kaal_ring *r)
+{
+	size_t ready;
+	return kaal_ring_check(r, &ready) == KAAL_OK ? ready : 0;
 }
