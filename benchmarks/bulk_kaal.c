@@ -80,9 +80,11 @@ static double bulk_kaal_run(size_t size, uint64_t msgs, bench_fn produce, bench_
 {
 	struct bulk_kaal k = {.size = size, .msgs = msgs};
 	uint32_t slots = (uint32_t)(BULK_RING_BYTES / size);
-	size_t bytes = kaal_ring_bytes(slots, (uint32_t)size);
+	/* Packed: a reservation hands out a run of messages, not one at a time. */
+	size_t bytes = kaal_ring_bytes_layout(slots, (uint32_t)size, KAAL_RING_PACKED);
 	k.mem = bench_alloc(bytes);
-	if (kaal_ring_create(k.mem, bytes, slots, (uint32_t)size) != KAAL_OK ||
+	if (kaal_ring_create_layout(k.mem, bytes, slots, (uint32_t)size, KAAL_RING_PACKED) !=
+	        KAAL_OK ||
 	    kaal_ring_attach(&k.prod, k.mem, bytes, KAAL_RING_PRODUCER) != KAAL_OK ||
 	    kaal_ring_attach(&k.cons, k.mem, bytes, KAAL_RING_CONSUMER) != KAAL_OK) {
 		fprintf(stderr, "ring-bench: kaal bulk ring setup failed\n");

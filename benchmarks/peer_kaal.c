@@ -56,11 +56,14 @@ KAAL_SPSC_LOOPS(8)
 KAAL_SPSC_LOOPS(64)
 KAAL_SPSC_LOOPS(256)
 
-static void kaal_ring_pair(struct kaal_spsc *k, unsigned elem_size)
+/* The layout docs/ipc.md recommends: sequence words for one element at a time, packed for bursts.
+ */
+static void kaal_ring_pair(struct kaal_spsc *k, unsigned elem_size, unsigned burst)
 {
-	size_t bytes = kaal_ring_bytes(BENCH_CAPACITY, elem_size);
+	enum kaal_ring_layout layout = burst > 1 ? KAAL_RING_PACKED : KAAL_RING_SEQUENCED;
+	size_t bytes = kaal_ring_bytes_layout(BENCH_CAPACITY, elem_size, layout);
 	k->mem = bench_alloc(bytes);
-	if (kaal_ring_create(k->mem, bytes, BENCH_CAPACITY, elem_size) != KAAL_OK ||
+	if (kaal_ring_create_layout(k->mem, bytes, BENCH_CAPACITY, elem_size, layout) != KAAL_OK ||
 	    kaal_ring_attach(&k->prod, k->mem, bytes, KAAL_RING_PRODUCER) != KAAL_OK ||
 	    kaal_ring_attach(&k->cons, k->mem, bytes, KAAL_RING_CONSUMER) != KAAL_OK) {
 		fprintf(stderr, "ring-bench: kaal ring setup failed\n");
@@ -71,7 +74,7 @@ static void kaal_ring_pair(struct kaal_spsc *k, unsigned elem_size)
 static double kaal_spsc_run(unsigned elem_size, unsigned burst, unsigned work, uint64_t items)
 {
 	struct kaal_spsc k;
-	kaal_ring_pair(&k, elem_size);
+	kaal_ring_pair(&k, elem_size, burst);
 	k.items = items;
 	k.burst = burst;
 	k.work = work;
@@ -108,8 +111,8 @@ static void kaal_pong(void *arg)
 static double kaal_round_trip_run(uint64_t trips)
 {
 	struct kaal_rt rt;
-	kaal_ring_pair(&rt.there, 8);
-	kaal_ring_pair(&rt.back, 8);
+	kaal_ring_pair(&rt.there, 8, 1);
+	kaal_ring_pair(&rt.back, 8, 1);
 	rt.trips = trips;
 	double ns = bench_pair(kaal_ping, kaal_pong, &rt);
 	free(rt.there.mem);

@@ -7,11 +7,18 @@
 
 #include <kaal/ring.h>
 
+static struct harness_fenced fenced_ring_layout(uint32_t capacity, uint32_t elem_size,
+                                                enum kaal_ring_layout layout)
+{
+	struct harness_fenced f =
+	    harness_fenced(kaal_ring_bytes_layout(capacity, elem_size, layout));
+	assert_status(KAAL_OK, kaal_ring_create_layout(f.mem, f.size, capacity, elem_size, layout));
+	return f;
+}
+
 static struct harness_fenced fenced_ring(uint32_t capacity, uint32_t elem_size)
 {
-	struct harness_fenced f = harness_fenced(kaal_ring_bytes(capacity, elem_size));
-	assert_status(KAAL_OK, kaal_ring_create(f.mem, f.size, capacity, elem_size));
-	return f;
+	return fenced_ring_layout(capacity, elem_size, KAAL_RING_SEQUENCED);
 }
 
 static void attach_both(struct harness_fenced *f, struct kaal_ring *prod, struct kaal_ring *cons)
@@ -33,15 +40,25 @@ static void geometry_is_checked(void **state)
 	assert_int_equal(KAAL_RING_DATA_OFFSET + 8 * 32, kaal_ring_bytes(8, 24));
 	assert_int_equal(KAAL_RING_DATA_OFFSET + 8 * 64, kaal_ring_bytes(8, 25));
 	assert_int_equal(KAAL_RING_DATA_OFFSET + 8 * 64, kaal_ring_bytes(8, 56));
-	/* Larger ones back to back. */
-	assert_int_equal(KAAL_RING_DATA_OFFSET + 8 * 57, kaal_ring_bytes(8, 57));
-	assert_int_equal(KAAL_RING_DATA_OFFSET + 8 * 256, kaal_ring_bytes(8, 256));
+	/* Larger ones: the word and the element in whole 64-byte lines. */
+	assert_int_equal(KAAL_RING_DATA_OFFSET + 8 * 128, kaal_ring_bytes(8, 57));
+	assert_int_equal(KAAL_RING_DATA_OFFSET + 8 * 128, kaal_ring_bytes(8, 120));
+	assert_int_equal(KAAL_RING_DATA_OFFSET + 8 * 192, kaal_ring_bytes(8, 121));
+	assert_int_equal(KAAL_RING_DATA_OFFSET + 8 * 320, kaal_ring_bytes(8, 256));
+	/* Packed: back to back, whatever the size. */
+	assert_int_equal(KAAL_RING_DATA_OFFSET + 8 * 8,
+	                 kaal_ring_bytes_layout(8, 8, KAAL_RING_PACKED));
+	assert_int_equal(KAAL_RING_DATA_OFFSET + 8 * 57,
+	                 kaal_ring_bytes_layout(8, 57, KAAL_RING_PACKED));
+	assert_int_equal(0, kaal_ring_bytes_layout(8, 8, (enum kaal_ring_layout)2));
 	uint8_t *block = aligned_alloc(KAAL_RING_LINE, 4096);
 	assert_non_null(block);
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_create(block, 4096, 6, 8));
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_create(block + 8, 4000, 8, 8));
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_create(block, 100, 8, 8));
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_ring_create(NULL, 4096, 8, 8));
+	assert_status(KAAL_INVALID_ARGUMENT,
+	              kaal_ring_create_layout(block, 4096, 8, 8, (enum kaal_ring_layout)2));
 	free(block);
 }
 
@@ -143,9 +160,11 @@ static uint8_t pattern(uint64_t k, size_t j)
 static void every_element_size_round_trips(void **state)
 {
 	(void)state;
-	enum { CAP = 8, SIZE_MAX_TESTED = 72, LAPS = 3 };
-	for (uint32_t size = 1; size <= SIZE_MAX_TESTED; size++) {
-		struct harness_fenced f = fenced_ring(CAP, size);
+	enum { CAP = 8, SIZE_MAX_TESTED = 136, LAPS = 3 };
+	for (uint32_t n = 0; n < 2 * SIZE_MAX_TESTED; n++) {
+		uint32_t size = n % SIZE_MAX_TESTED + 1;
+		struct harness_fenced f = fenced_ring_layout(
+		    CAP, size, n < SIZE_MAX_TESTED ? KAAL_RING_SEQUENCED : KAAL_RING_PACKED);
 		struct kaal_ring prod, cons;
 		attach_both(&f, &prod, &cons);
 		uint8_t in[CAP * SIZE_MAX_TESTED], out[CAP * SIZE_MAX_TESTED];
@@ -187,7 +206,7 @@ enum dirt { DIRT_USED_RING, DIRT_ONES, DIRT_RANDOM, DIRT_KINDS };
 
 #define DIRT_SEED     UINT64_C(0x9E3779B97F4A7C15)
 #define DIRT_CAPACITY 8u
-/* Every size with sequence words (up to KAAL_RING_SEQ_MAX_ELEM), and as many without. */
+/* Every size of power-of-two slots (up to KAAL_RING_SEQ_MAX_ELEM), and as many beyond. */
 #define DIRT_ELEM_MAX (2u * KAAL_RING_SEQ_MAX_ELEM)
 /* Elements of the new ring start here in pattern(), so none equals one the old ring held. */
 #define FRESH_STREAM 1000u
@@ -595,7 +614,7 @@ static void hostile_sequence_words_are_contained(void **state)
 	free(f.block);
 }
 
-/* Elements over 56 bytes lie back to back: a reservation hands out a contiguous run. */
+/* In a packed ring elements lie back to back: a reservation hands out a contiguous run. */
 struct elem64 {
 	uint64_t v;
 	uint8_t pad[56];
@@ -604,7 +623,7 @@ struct elem64 {
 static void zero_copy_runs_of_large_elements(void **state)
 {
 	(void)state;
-	struct harness_fenced f = fenced_ring(8, sizeof(struct elem64));
+	struct harness_fenced f = fenced_ring_layout(8, sizeof(struct elem64), KAAL_RING_PACKED);
 	struct kaal_ring prod, cons;
 	attach_both(&f, &prod, &cons);
 	assert_int_equal(0, prod.seq);
@@ -649,7 +668,7 @@ static void zero_copy_runs_of_large_elements(void **state)
 static void hostile_heads_without_sequence_words(void **state)
 {
 	(void)state;
-	struct harness_fenced f = fenced_ring(8, sizeof(struct elem64));
+	struct harness_fenced f = fenced_ring_layout(8, sizeof(struct elem64), KAAL_RING_PACKED);
 	struct kaal_ring prod, cons;
 	attach_both(&f, &prod, &cons);
 	struct kaal_ring_header *hdr = f.mem;

@@ -22,11 +22,12 @@
 #define KAAL_RING_DATA_OFFSET (3u * KAAL_RING_LINE)
 #define KAAL_RING_MAX_ELEMS   (UINT32_C(1) << 30)
 /*
- * Elements of up to KAAL_RING_SEQ_MAX_ELEM bytes: each slot is a u64
- * sequence word, then the element, in the smallest power of two of bytes
- * (16, 32 or KAAL_RING_SEQ_MAX_SLOT) that holds both, so a slot never
- * straddles a cache line.
- * Larger elements: slots are the elements, back to back, without words.
+ * In the sequenced layout each slot is a u64 sequence word, then the
+ * element: for elements of up to KAAL_RING_SEQ_MAX_ELEM bytes in the
+ * smallest power of two of bytes (16, 32 or KAAL_RING_SEQ_MAX_SLOT) that
+ * holds both, so a slot never straddles a cache line; larger elements in
+ * whole lines of KAAL_RING_SEQ_MAX_SLOT bytes. In the packed layout the
+ * slots are the elements, back to back.
  */
 #define KAAL_RING_SEQ_SIZE     8u
 #define KAAL_RING_SEQ_MAX_SLOT 64u
@@ -86,11 +87,24 @@ struct kaal_ring {
 	uint32_t reserved; /* elements handed out by kaal_ring_reserve() and not committed */
 };
 
+/*
+ * How slots are laid out. SEQUENCED (the default): a sequence word beside
+ * each element, so a consumer near empty reads the element's own lines and
+ * not the producer's index: the layout for one element at a time. PACKED:
+ * elements back to back, fewer lines for bursts; the consumer learns of
+ * them from the producer's index. docs/ipc.md gives the numbers.
+ */
+enum kaal_ring_layout { KAAL_RING_SEQUENCED = 0, KAAL_RING_PACKED = 1 };
+
 /* Bytes a ring of this geometry needs, or 0 if the geometry is invalid. */
 size_t kaal_ring_bytes(uint32_t capacity, uint32_t elem_size);
+size_t kaal_ring_bytes_layout(uint32_t capacity, uint32_t elem_size, enum kaal_ring_layout layout);
 
 /* Initialise a ring in mem (KAAL_RING_LINE aligned, at least kaal_ring_bytes() long). */
 kaal_status kaal_ring_create(void *mem, size_t size, uint32_t capacity, uint32_t elem_size);
+/* As kaal_ring_create() with the given layout (at least kaal_ring_bytes_layout() long). */
+kaal_status kaal_ring_create_layout(void *mem, size_t size, uint32_t capacity, uint32_t elem_size,
+                                    enum kaal_ring_layout layout);
 
 /* Validate the ring in mem and take one side of it. KAAL_CORRUPT_RING on a bad header. */
 kaal_status kaal_ring_attach(struct kaal_ring *r, void *mem, size_t size, enum kaal_ring_role role);

@@ -28,23 +28,33 @@ static bool is_power_of_two(uint64_t x)
 	return x != 0 && (x & (x - 1)) == 0;
 }
 
-/* Bytes per slot: see KAAL_RING_SEQ_MAX_ELEM. */
-static uint64_t stride_for(uint32_t elem_size)
+/* Bytes per slot: see KAAL_RING_SEQ_MAX_ELEM and enum kaal_ring_layout. */
+static uint64_t stride_for(uint32_t elem_size, enum kaal_ring_layout layout)
 {
-	if (elem_size > KAAL_RING_SEQ_MAX_ELEM)
+	if (layout == KAAL_RING_PACKED)
 		return elem_size;
+	uint64_t need = (uint64_t)elem_size + KAAL_RING_SEQ_SIZE;
+	if (elem_size > KAAL_RING_SEQ_MAX_ELEM)
+		return (need + KAAL_RING_SEQ_MAX_SLOT - 1) &
+		       ~(uint64_t)(KAAL_RING_SEQ_MAX_SLOT - 1);
 	uint64_t stride = 16;
-	while (stride < (uint64_t)elem_size + KAAL_RING_SEQ_SIZE)
+	while (stride < need)
 		stride *= 2;
 	return stride;
 }
 
-size_t kaal_ring_bytes(uint32_t capacity, uint32_t elem_size)
+size_t kaal_ring_bytes_layout(uint32_t capacity, uint32_t elem_size, enum kaal_ring_layout layout)
 {
 	if (!is_power_of_two(capacity) || capacity > KAAL_RING_MAX_ELEMS || elem_size == 0 ||
-	    stride_for(elem_size) > (SIZE_MAX - KAAL_RING_DATA_OFFSET) / capacity)
+	    (layout != KAAL_RING_SEQUENCED && layout != KAAL_RING_PACKED) ||
+	    stride_for(elem_size, layout) > (SIZE_MAX - KAAL_RING_DATA_OFFSET) / capacity)
 		return 0;
-	return KAAL_RING_DATA_OFFSET + (size_t)capacity * stride_for(elem_size);
+	return KAAL_RING_DATA_OFFSET + (size_t)capacity * stride_for(elem_size, layout);
+}
+
+size_t kaal_ring_bytes(uint32_t capacity, uint32_t elem_size)
+{
+	return kaal_ring_bytes_layout(capacity, elem_size, KAAL_RING_SEQUENCED);
 }
 
 static kaal_atomic_u64 *seq_of(uint8_t *slot)
@@ -54,7 +64,13 @@ static kaal_atomic_u64 *seq_of(uint8_t *slot)
 
 kaal_status kaal_ring_create(void *mem, size_t size, uint32_t capacity, uint32_t elem_size)
 {
-	size_t bytes = kaal_ring_bytes(capacity, elem_size);
+	return kaal_ring_create_layout(mem, size, capacity, elem_size, KAAL_RING_SEQUENCED);
+}
+
+kaal_status kaal_ring_create_layout(void *mem, size_t size, uint32_t capacity, uint32_t elem_size,
+                                    enum kaal_ring_layout layout)
+{
+	size_t bytes = kaal_ring_bytes_layout(capacity, elem_size, layout);
 	if (!mem || ((uintptr_t)mem % KAAL_RING_LINE) != 0 || bytes == 0 || size < bytes)
 		return KAAL_INVALID_ARGUMENT;
 	struct kaal_ring_header *h = mem;
@@ -66,14 +82,14 @@ kaal_status kaal_ring_create(void *mem, size_t size, uint32_t capacity, uint32_t
 	h->elem_size = elem_size;
 	h->data_offset = KAAL_RING_DATA_OFFSET;
 	h->total_size = bytes;
-	h->slot_stride = (uint32_t)stride_for(elem_size);
+	h->slot_stride = (uint32_t)stride_for(elem_size, layout);
 	kaal_atomic_store(&h->head, 0, KAAL_RELAXED);
 	kaal_atomic_store(&h->tail, 0, KAAL_RELAXED);
 	kaal_atomic_store(&h->producer_waiting, 0, KAAL_RELAXED);
 	kaal_atomic_store(&h->closed, 0, KAAL_RELAXED);
 	kaal_atomic_store(&h->consumer_waiting, 0, KAAL_RELAXED);
 	/* Sequence 0 matches no index: slot s is first filled for index s, sequence s + 1. */
-	if (elem_size <= KAAL_RING_SEQ_MAX_ELEM) {
+	if (h->slot_stride != elem_size) {
 		uint8_t *data = (uint8_t *)mem + KAAL_RING_DATA_OFFSET;
 		for (uint64_t s = 0; s < capacity; s++)
 			kaal_atomic_store(seq_of(data + s * h->slot_stride), 0, KAAL_RELAXED);
@@ -95,14 +111,17 @@ kaal_status kaal_ring_attach(struct kaal_ring *r, void *mem, size_t size, enum k
 		return KAAL_CORRUPT_RING;
 	kaal_shared_read(&h->version, GEOMETRY_BYTES);
 	uint32_t capacity = h->capacity, elem_size = h->elem_size;
-	size_t bytes = kaal_ring_bytes(capacity, elem_size);
+	/* The stride says the layout: the element's size when packed. */
+	enum kaal_ring_layout layout =
+	    h->slot_stride == elem_size ? KAAL_RING_PACKED : KAAL_RING_SEQUENCED;
+	size_t bytes = kaal_ring_bytes_layout(capacity, elem_size, layout);
 	if (h->version != KAAL_RING_VERSION || bytes == 0 ||
 	    h->data_offset != KAAL_RING_DATA_OFFSET || h->total_size != bytes ||
-	    h->slot_stride != stride_for(elem_size) || bytes > size)
+	    h->slot_stride != stride_for(elem_size, layout) || bytes > size)
 		return KAAL_CORRUPT_RING;
 	uint64_t head = kaal_atomic_load(&h->head, KAAL_ACQUIRE);
 	uint64_t tail = kaal_atomic_load(&h->tail, KAAL_ACQUIRE);
-	bool seq = elem_size <= KAAL_RING_SEQ_MAX_ELEM;
+	bool seq = h->slot_stride != elem_size;
 	/*
 	 * With sequence words the consumer may be ahead of the published head
 	 * by up to a ring: it follows them before the producer publishes (a
@@ -118,7 +137,7 @@ kaal_status kaal_ring_attach(struct kaal_ring *r, void *mem, size_t size, enum k
 	r->capacity = capacity;
 	r->mask = capacity - 1;
 	r->elem_size = elem_size;
-	r->stride = (uint32_t)stride_for(elem_size);
+	r->stride = (uint32_t)stride_for(elem_size, layout);
 	r->seq = seq;
 	r->role = role;
 	r->reserved = 0;
@@ -256,6 +275,15 @@ static inline void copy_small(void *dst, const void *src, size_t size)
 	}
 }
 
+/* One element of any size: small ones inline. */
+static inline void copy_elem(void *dst, const void *src, size_t size)
+{
+	if (size <= KAAL_RING_SEQ_MAX_ELEM)
+		copy_small(dst, src, size);
+	else
+		memcpy(dst, src, size);
+}
+
 /* Copy n elements between buf and the ring at this side's index (and mark them, producer). */
 static void copy_elems(struct kaal_ring *r, uint8_t *buf, uint64_t n, bool into_ring)
 {
@@ -314,7 +342,7 @@ static inline kaal_status push_one(struct kaal_ring *r, const void *elem)
 		kaal_atomic_store(seq_of(s), r->index + 1, KAAL_RELEASE);
 	} else {
 		kaal_shared_write(s, r->elem_size);
-		memcpy(s, elem, r->elem_size);
+		copy_elem(s, elem, r->elem_size);
 	}
 	r->index++;
 	kaal_atomic_store(&r->hdr->head, r->index, KAAL_RELEASE);
@@ -343,7 +371,7 @@ static inline kaal_status pop_one(struct kaal_ring *r, void *elem)
 		copy_small(elem, slot(r, r->index) + KAAL_RING_SEQ_SIZE, r->elem_size);
 	} else {
 		kaal_shared_read(slot(r, r->index), r->elem_size);
-		memcpy(elem, slot(r, r->index), r->elem_size);
+		copy_elem(elem, slot(r, r->index), r->elem_size);
 	}
 	r->index++;
 	kaal_atomic_store(&r->hdr->tail, r->index, KAAL_RELEASE);

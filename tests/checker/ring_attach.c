@@ -8,7 +8,7 @@
  * the consumer attaches only to a whole header and takes every element
  * once, in order, each byte as written.
  * ring_attach has the slots with sequence words (small elements),
- * ring_attach_wide the back-to-back slots of larger ones.
+ * ring_attach_wide the packed layout's back-to-back slots of larger ones.
  */
 #include <stdint.h>
 #include <string.h>
@@ -29,6 +29,7 @@ enum way { ONE_AT_A_TIME, BURST, IN_PLACE };
 struct ring_attach_test {
 	_Alignas(KAAL_RING_LINE) uint8_t ring[RING_BYTES];
 	uint32_t elem_size;
+	enum kaal_ring_layout layout;
 	uint32_t received;
 };
 
@@ -95,7 +96,8 @@ static void move(struct kaal_ring *r, uint32_t from, uint32_t to, uint32_t size,
 
 static void produce(struct ring_attach_test *s)
 {
-	kaal_check_assert(kaal_ring_create(s->ring, RING_BYTES, CAPACITY, s->elem_size) == KAAL_OK);
+	kaal_check_assert(kaal_ring_create_layout(s->ring, RING_BYTES, CAPACITY, s->elem_size,
+	                                          s->layout) == KAAL_OK);
 	struct kaal_ring first, again;
 	attach_producer(&first, s);
 	move(&first, 0, 2, s->elem_size, ONE_AT_A_TIME);
@@ -136,8 +138,9 @@ static void setup_small(void *p)
 static void setup_wide(void *p)
 {
 	struct ring_attach_test *s = p;
-	kaal_check_assert(kaal_ring_bytes(CAPACITY, WIDE) <= RING_BYTES);
+	kaal_check_assert(kaal_ring_bytes_layout(CAPACITY, WIDE, KAAL_RING_PACKED) <= RING_BYTES);
 	s->elem_size = WIDE;
+	s->layout = KAAL_RING_PACKED;
 }
 
 static void finish(void *p)

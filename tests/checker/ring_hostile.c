@@ -7,7 +7,7 @@
  * slot its own index names, and no status but KAAL_OK,
  * KAAL_WOULD_BLOCK and KAAL_CORRUPT_RING. Every element pushed before
  * the garbage comes out in order. The ring's slots have sequence words in
- * even seeds and none in odd ones.
+ * even seeds and none in odd ones (the packed layout, larger elements).
  */
 #include <stdint.h>
 
@@ -27,6 +27,7 @@
 struct ring_hostile_test {
 	_Alignas(KAAL_RING_LINE) uint8_t ring[RING_BYTES];
 	uint32_t elem_size;
+	enum kaal_ring_layout layout;
 	struct kaal_ring consumer; /* attached by setup, before the producer turns hostile */
 	uint64_t taken;            /* elements the consumer returned */
 };
@@ -109,9 +110,12 @@ static void thread(unsigned id, void *p)
 static void setup(void *p)
 {
 	struct ring_hostile_test *s = p;
-	s->elem_size = kaal_check_seed() % 2 ? WIDE : SMALL;
-	kaal_check_assert(kaal_ring_bytes(CAPACITY, s->elem_size) <= RING_BYTES);
-	kaal_check_assert(kaal_ring_create(s->ring, RING_BYTES, CAPACITY, s->elem_size) == KAAL_OK);
+	bool packed = kaal_check_seed() % 2;
+	s->elem_size = packed ? WIDE : SMALL;
+	s->layout = packed ? KAAL_RING_PACKED : KAAL_RING_SEQUENCED;
+	kaal_check_assert(kaal_ring_bytes_layout(CAPACITY, s->elem_size, s->layout) <= RING_BYTES);
+	kaal_check_assert(kaal_ring_create_layout(s->ring, RING_BYTES, CAPACITY, s->elem_size,
+	                                          s->layout) == KAAL_OK);
 	kaal_check_assert(kaal_ring_attach(&s->consumer, s->ring, RING_BYTES, KAAL_RING_CONSUMER) ==
 	                  KAAL_OK);
 }

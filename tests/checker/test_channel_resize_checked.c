@@ -44,7 +44,7 @@ static struct kaal_check_config both_sleep(enum kaal_check_model model,
 static bool ordered_by_the_close(const struct kaal_check_site_info *site)
 {
 	return checked_ends_with(site->file, "runtime/ring.c") &&
-	       (strcmp(site->function, "kaal_ring_create") == 0 ||
+	       (strcmp(site->function, "kaal_ring_create_layout") == 0 ||
 	        strcmp(site->function, "kaal_ring_attach") == 0);
 }
 
