@@ -79,10 +79,12 @@ struct kaal_ring {
 	uint64_t mask;
 	uint32_t capacity;
 	uint32_t elem_size;
-	uint32_t stride; /* bytes per slot */
-	uint32_t seq;    /* 1: the slots have sequence words */
-	uint64_t index;  /* this side's own index, never read back from shared memory */
-	uint64_t peer;   /* the other side's index as last read */
+	uint32_t stride;  /* bytes per slot */
+	uint32_t seq;     /* 1: the slots have sequence words */
+	uint32_t seq_at;  /* where in a slot the word is */
+	uint32_t elem_at; /* and the element */
+	uint64_t index;   /* this side's own index, never read back from shared memory */
+	uint64_t peer;    /* the other side's index as last read */
 	uint32_t role;
 	uint32_t reserved; /* elements handed out by kaal_ring_reserve() and not committed */
 };

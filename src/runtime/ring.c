@@ -28,6 +28,28 @@ static bool is_power_of_two(uint64_t x)
 	return x != 0 && (x & (x - 1)) == 0;
 }
 
+static uint64_t round_up(uint64_t x, uint64_t to)
+{
+	return (x + to - 1) & ~(to - 1);
+}
+
+/*
+ * Where a sequenced slot holds its word and its element: a small element
+ * after its word, on one line; a larger one first and its word after it,
+ * so the consumer polls a line the producer writes only to publish.
+ */
+static uint32_t seq_offset(uint32_t elem_size)
+{
+	return elem_size > KAAL_RING_SEQ_MAX_ELEM
+	           ? (uint32_t)round_up(elem_size, KAAL_RING_SEQ_SIZE)
+	           : 0;
+}
+
+static uint32_t elem_offset(uint32_t elem_size)
+{
+	return elem_size > KAAL_RING_SEQ_MAX_ELEM ? 0 : KAAL_RING_SEQ_SIZE;
+}
+
 /* Bytes per slot: see KAAL_RING_SEQ_MAX_ELEM and enum kaal_ring_layout. */
 static uint64_t stride_for(uint32_t elem_size, enum kaal_ring_layout layout)
 {
@@ -35,8 +57,8 @@ static uint64_t stride_for(uint32_t elem_size, enum kaal_ring_layout layout)
 		return elem_size;
 	uint64_t need = (uint64_t)elem_size + KAAL_RING_SEQ_SIZE;
 	if (elem_size > KAAL_RING_SEQ_MAX_ELEM)
-		return (need + KAAL_RING_SEQ_MAX_SLOT - 1) &
-		       ~(uint64_t)(KAAL_RING_SEQ_MAX_SLOT - 1);
+		return round_up((uint64_t)seq_offset(elem_size) + KAAL_RING_SEQ_SIZE,
+		                KAAL_RING_SEQ_MAX_SLOT);
 	uint64_t stride = 16;
 	while (stride < need)
 		stride *= 2;
@@ -92,7 +114,8 @@ kaal_status kaal_ring_create_layout(void *mem, size_t size, uint32_t capacity, u
 	if (h->slot_stride != elem_size) {
 		uint8_t *data = (uint8_t *)mem + KAAL_RING_DATA_OFFSET;
 		for (uint64_t s = 0; s < capacity; s++)
-			kaal_atomic_store(seq_of(data + s * h->slot_stride), 0, KAAL_RELAXED);
+			kaal_atomic_store(seq_of(data + s * h->slot_stride + seq_offset(elem_size)),
+			                  0, KAAL_RELAXED);
 	}
 	/* The magic goes last: an attach that sees it sees a whole header. */
 	kaal_atomic_store(&h->magic, KAAL_RING_MAGIC, KAAL_RELEASE);
@@ -139,6 +162,8 @@ kaal_status kaal_ring_attach(struct kaal_ring *r, void *mem, size_t size, enum k
 	r->elem_size = elem_size;
 	r->stride = (uint32_t)stride_for(elem_size, layout);
 	r->seq = seq;
+	r->seq_at = seq ? seq_offset(elem_size) : 0;
+	r->elem_at = seq ? elem_offset(elem_size) : 0;
 	r->role = role;
 	r->reserved = 0;
 	r->index = role == KAAL_RING_PRODUCER ? head : tail;
@@ -154,7 +179,7 @@ static uint8_t *slot(const struct kaal_ring *r, uint64_t index)
 /* Where the element of a slot starts: after the sequence word, if there is one. */
 static uint8_t *elem_of(const struct kaal_ring *r, uint64_t index)
 {
-	return slot(r, index) + (r->seq ? KAAL_RING_SEQ_SIZE : 0);
+	return slot(r, index) + r->elem_at;
 }
 
 /*
@@ -195,7 +220,8 @@ static uint64_t cached_room(const struct kaal_ring *r)
 /* Consumer: is the element at its index there by its sequence word? */
 static bool next_filled(const struct kaal_ring *r)
 {
-	return r->seq && kaal_atomic_load(seq_of(slot(r, r->index)), KAAL_ACQUIRE) == r->index + 1;
+	return r->seq && kaal_atomic_load(seq_of(slot(r, r->index) + r->seq_at), KAAL_ACQUIRE) ==
+	                     r->index + 1;
 }
 
 /*
@@ -241,7 +267,7 @@ static bool usable(const struct kaal_ring *r, enum kaal_ring_role role)
 static void fill(struct kaal_ring *r, uint64_t n)
 {
 	for (uint64_t i = r->index; i < r->index + n; i++)
-		kaal_atomic_store(seq_of(slot(r, i)), i + 1, KAAL_RELEASE);
+		kaal_atomic_store(seq_of(slot(r, i) + r->seq_at), i + 1, KAAL_RELEASE);
 }
 
 /* Copy one element of at most KAAL_RING_SEQ_MAX_ELEM bytes: inline for multiples of 8. */
@@ -275,13 +301,27 @@ static inline void copy_small(void *dst, const void *src, size_t size)
 	}
 }
 
-/* One element of any size: small ones inline. */
+/*
+ * One element of any size: small ones, and whole lines of up to four,
+ * inline (a fixed-size copy is a few vector moves; a call with a run-time
+ * size costs as much again for elements this small).
+ */
 static inline void copy_elem(void *dst, const void *src, size_t size)
 {
-	if (size <= KAAL_RING_SEQ_MAX_ELEM)
+	switch (size) {
+	case 64:
+		memcpy(dst, src, 64);
+		break;
+	case 128:
+		memcpy(dst, src, 128);
+		break;
+	case 256:
+		memcpy(dst, src, 256);
+		break;
+	default:
 		copy_small(dst, src, size);
-	else
-		memcpy(dst, src, size);
+		break;
+	}
 }
 
 /* Copy n elements between buf and the ring at this side's index (and mark them, producer). */
@@ -294,13 +334,13 @@ static void copy_elems(struct kaal_ring *r, uint8_t *buf, uint64_t n, bool into_
 		for (uint64_t k = 0; k < n; k++, i++, buf += size) {
 			uint8_t *s = slot(r, i);
 			if (!into_ring) {
-				kaal_shared_read(s + KAAL_RING_SEQ_SIZE, size);
-				copy_small(buf, s + KAAL_RING_SEQ_SIZE, size);
+				kaal_shared_read(s + r->elem_at, size);
+				copy_elem(buf, s + r->elem_at, size);
 				continue;
 			}
-			kaal_shared_write(s + KAAL_RING_SEQ_SIZE, size);
-			copy_small(s + KAAL_RING_SEQ_SIZE, buf, size);
-			kaal_atomic_store(seq_of(s), i + 1, KAAL_RELEASE);
+			kaal_shared_write(s + r->elem_at, size);
+			copy_elem(s + r->elem_at, buf, size);
+			kaal_atomic_store(seq_of(s + r->seq_at), i + 1, KAAL_RELEASE);
 		}
 		return;
 	}
@@ -337,9 +377,9 @@ static inline kaal_status push_one(struct kaal_ring *r, const void *elem)
 	}
 	uint8_t *s = slot(r, r->index);
 	if (r->seq) {
-		kaal_shared_write(s + KAAL_RING_SEQ_SIZE, r->elem_size);
-		copy_small(s + KAAL_RING_SEQ_SIZE, elem, r->elem_size);
-		kaal_atomic_store(seq_of(s), r->index + 1, KAAL_RELEASE);
+		kaal_shared_write(s + r->elem_at, r->elem_size);
+		copy_elem(s + r->elem_at, elem, r->elem_size);
+		kaal_atomic_store(seq_of(s + r->seq_at), r->index + 1, KAAL_RELEASE);
 	} else {
 		kaal_shared_write(s, r->elem_size);
 		copy_elem(s, elem, r->elem_size);
@@ -367,8 +407,8 @@ static inline kaal_status pop_one(struct kaal_ring *r, void *elem)
 		}
 	}
 	if (r->seq) {
-		kaal_shared_read(slot(r, r->index) + KAAL_RING_SEQ_SIZE, r->elem_size);
-		copy_small(elem, slot(r, r->index) + KAAL_RING_SEQ_SIZE, r->elem_size);
+		kaal_shared_read(slot(r, r->index) + r->elem_at, r->elem_size);
+		copy_elem(elem, slot(r, r->index) + r->elem_at, r->elem_size);
 	} else {
 		kaal_shared_read(slot(r, r->index), r->elem_size);
 		copy_elem(elem, slot(r, r->index), r->elem_size);
