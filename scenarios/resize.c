@@ -16,6 +16,7 @@
 #include <kaal/channel_resize.h>
 #include <kaal/ring_service.h>
 #include <kaal/sdk.h>
+#include <kaal/server.h>
 #include <kaal/tap.h>
 
 #define PLAN 10
@@ -195,6 +196,33 @@ static kaal_status hand_over(const struct kaal_process *p, kaal_cptr ep, enum ka
 	return st;
 }
 
+/* The root while the processes run: the ring service, and their reports. */
+struct root_loop {
+	struct kaal_ring_service *service;
+	kaal_word report[2][4]; /* [role - 1] */
+	bool reported[2];
+	uint64_t requests, refused;
+};
+
+static enum kaal_server_action serve(void *ctx, const struct kaal_msg *request,
+                                     struct kaal_msg *reply)
+{
+	struct root_loop *loop = ctx;
+	enum kaal_ring_role role = (enum kaal_ring_role)request->badge;
+	if (kaal_msg_label(request->info) != LABEL_REPORT) {
+		kaal_ring_service_handle(loop->service, role, request, reply);
+		loop->requests++;
+		loop->refused += kaal_msg_label(reply->info) != KAAL_OK;
+		return KAAL_SERVER_REPLY;
+	}
+	if (role != KAAL_RING_PRODUCER && role != KAAL_RING_CONSUMER)
+		return KAAL_SERVER_NO_REPLY;
+	for (unsigned i = 0; i < 4; i++)
+		loop->report[role - 1][i] = request->mr[i];
+	loop->reported[role - 1] = true;
+	return loop->reported[0] && loop->reported[1] ? KAAL_SERVER_STOP : KAAL_SERVER_NO_REPLY;
+}
+
 static void describe(const char *who, const kaal_word *r, const char *count, const char *other)
 {
 	kaal_diag_str(who);
@@ -264,27 +292,16 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 		                      consumer_stack + sizeof(consumer_stack), CONSUMER_BASE, NULL);
 	if (!kaal_tap_ok_status(st, "start both processes"))
 		return (int)kaal_tap_failures();
-	kaal_word prod_r[4] = {0}, cons_r[4] = {0};
-	bool prod_done = false, cons_done = false;
-	uint64_t requests = 0, refused = 0;
-	while (!prod_done || !cons_done) {
-		struct kaal_msg m;
-		if (kaal_recv(ep, &m) != KAAL_OK)
-			break;
-		enum kaal_ring_role role = (enum kaal_ring_role)m.badge;
-		if (kaal_msg_label(m.info) == LABEL_REPORT) {
-			kaal_word *r = role == KAAL_RING_PRODUCER ? prod_r : cons_r;
-			for (unsigned i = 0; i < 4; i++)
-				r[i] = m.mr[i];
-			prod_done |= role == KAAL_RING_PRODUCER;
-			cons_done |= role == KAAL_RING_CONSUMER;
-			continue;
-		}
-		struct kaal_msg answer;
-		kaal_ring_service_handle(&service, role, &m, &answer);
-		requests++;
-		refused += kaal_msg_label(answer.info) != KAAL_OK;
-		kaal_reply(&answer);
+	static struct root_loop loop;
+	loop.service = &service;
+	kaal_status served = kaal_server_run(ep, serve, &loop);
+	const kaal_word *prod_r = loop.report[KAAL_RING_PRODUCER - 1];
+	const kaal_word *cons_r = loop.report[KAAL_RING_CONSUMER - 1];
+	uint64_t requests = loop.requests, refused = loop.refused;
+	if (served != KAAL_OK) {
+		kaal_diag_str("the root's server loop ended with ");
+		kaal_diag_str(kaal_status_name(served));
+		kaal_diag_end();
 	}
 	describe("producer", prod_r, " grows, ", " shrinks, generation ");
 	describe("consumer", cons_r, " in order, ", " rings followed, generation ");
@@ -295,7 +312,8 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 	kaal_diag_end();
 
 	/* 6-10: what the reports and the broker say. */
-	kaal_tap_ok(prod_r[R_STATUS] == KAAL_OK && cons_r[R_STATUS] == KAAL_OK && refused == 0,
+	kaal_tap_ok(served == KAAL_OK && prod_r[R_STATUS] == KAAL_OK &&
+	                cons_r[R_STATUS] == KAAL_OK && refused == 0,
 	            "no call failed and the service refused no request");
 	kaal_tap_ok(cons_r[R_COUNT] == ELEMENTS,
 	            "1920 elements arrived once each, in order, across every ring");
