@@ -308,6 +308,10 @@ static inline void copy_small(void *dst, const void *src, size_t size)
  */
 static inline void copy_elem(void *dst, const void *src, size_t size)
 {
+	if (size <= KAAL_RING_SEQ_MAX_ELEM) {
+		copy_small(dst, src, size);
+		return;
+	}
 	switch (size) {
 	case 64:
 		memcpy(dst, src, 64);
@@ -319,7 +323,7 @@ static inline void copy_elem(void *dst, const void *src, size_t size)
 		memcpy(dst, src, 256);
 		break;
 	default:
-		copy_small(dst, src, size);
+		memcpy(dst, src, size);
 		break;
 	}
 }
