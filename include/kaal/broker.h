@@ -30,6 +30,8 @@ kaal_status kaal_slots_init(struct kaal_slot_allocator *a, kaal_cptr first, kaal
 kaal_status kaal_slots_alloc(struct kaal_slot_allocator *a, kaal_cptr *slot);
 /* KAAL_INVALID_ARGUMENT for a slot outside the range or not allocated. */
 kaal_status kaal_slots_free(struct kaal_slot_allocator *a, kaal_cptr slot);
+/* Whether slot is in the range and allocated. */
+bool kaal_slots_held(const struct kaal_slot_allocator *a, kaal_cptr slot);
 
 /* ---- Physical memory: a buddy allocator whose blocks are untyped capabilities. */
 

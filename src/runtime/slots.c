@@ -6,6 +6,11 @@ static bool slot_used(const struct kaal_slot_allocator *a, kaal_cptr s)
 	return (a->used[s / 64] >> (s % 64)) & 1u;
 }
 
+bool kaal_slots_held(const struct kaal_slot_allocator *a, kaal_cptr slot)
+{
+	return a && slot >= a->first && slot < a->end && slot_used(a, slot);
+}
+
 kaal_status kaal_slots_init(struct kaal_slot_allocator *a, kaal_cptr first, kaal_cptr end)
 {
 	if (!a || first >= end || end > KAAL_BROKER_MAX_SLOTS)
@@ -45,7 +50,7 @@ kaal_status kaal_slots_alloc(struct kaal_slot_allocator *a, kaal_cptr *slot)
 
 kaal_status kaal_slots_free(struct kaal_slot_allocator *a, kaal_cptr slot)
 {
-	if (!a || slot < a->first || slot >= a->end || !slot_used(a, slot))
+	if (!kaal_slots_held(a, slot))
 		return KAAL_INVALID_ARGUMENT;
 	a->used[slot / 64] &= ~(UINT64_C(1) << (slot % 64));
 	a->free_count++;
