@@ -720,7 +720,7 @@ static void hostile_heads_without_sequence_words(void **state)
  */
 #define STRESS_COUNT 1000000u
 #define STRESS_BURST 8u
-#define STRESS_MAX   64u
+#define STRESS_MAX   256u
 
 struct stress {
 	struct kaal_ring prod;
@@ -747,9 +747,9 @@ static void *stress_producer(void *arg)
 	return NULL;
 }
 
-static void stress_in_order(uint32_t elem_size)
+static void stress_in_order(uint32_t elem_size, enum kaal_ring_layout layout)
 {
-	struct harness_fenced f = fenced_ring(256, elem_size);
+	struct harness_fenced f = fenced_ring_layout(256, elem_size, layout);
 	struct stress s = {.elem_size = elem_size};
 	struct kaal_ring cons;
 	attach_both(&f, &s.prod, &cons);
@@ -781,8 +781,10 @@ static void stress_in_order(uint32_t elem_size)
 static void spsc_threads_keep_order(void **state)
 {
 	(void)state;
-	stress_in_order(sizeof(uint64_t)); /* sequence words */
-	stress_in_order(STRESS_MAX);       /* back to back */
+	stress_in_order(sizeof(uint64_t), KAAL_RING_SEQUENCED); /* the word before the element */
+	stress_in_order(64, KAAL_RING_SEQUENCED);               /* the word after it */
+	stress_in_order(sizeof(uint64_t), KAAL_RING_PACKED);    /* back to back, runs copied */
+	stress_in_order(STRESS_MAX, KAAL_RING_PACKED);          /* back to back, one by one */
 }
 
 int main(void)

@@ -348,6 +348,20 @@ static void copy_elems(struct kaal_ring *r, uint8_t *buf, uint64_t n, bool into_
 		}
 		return;
 	}
+	/* Elements of a whole line or a few: one fixed-size copy each beats a copy of the run. */
+	if (size == 64 || size == 128 || size == 256) {
+		for (uint64_t k = 0, i = r->index; k < n; k++, i++, buf += size) {
+			uint8_t *s = slot(r, i);
+			if (into_ring) {
+				kaal_shared_write(s, size);
+				copy_elem(s, buf, size);
+			} else {
+				kaal_shared_read(s, size);
+				copy_elem(buf, s, size);
+			}
+		}
+		return;
+	}
 	/* Back to back: at most two runs, split where the ring wraps. */
 	uint64_t first = r->capacity - (r->index & r->mask);
 	if (first > n)
