@@ -30,7 +30,8 @@ typedef enum kaal_status {
 	KAAL_WOULD_BLOCK = 19,    /* a ring is full (to its producer) or empty (to its consumer) */
 	KAAL_OUT_OF_SLOTS = 20,   /* no free capability slot is left to allocate */
 	KAAL_LIMIT_REACHED = 21,  /* a fixed kernel limit (live address spaces) is reached */
-	KAAL_STATUS_COUNT = 22
+	KAAL_DEVICE_FAULT = 22,   /* a device's registers said something it cannot mean */
+	KAAL_STATUS_COUNT = 23
 } kaal_status;
 
 /* A stable name for every status ("KAAL_OK", ...); "KAAL_UNKNOWN" otherwise. */

@@ -24,6 +24,7 @@ static const char *const names[KAAL_STATUS_COUNT] = {
     [KAAL_WOULD_BLOCK] = "KAAL_WOULD_BLOCK",
     [KAAL_OUT_OF_SLOTS] = "KAAL_OUT_OF_SLOTS",
     [KAAL_LIMIT_REACHED] = "KAAL_LIMIT_REACHED",
+    [KAAL_DEVICE_FAULT] = "KAAL_DEVICE_FAULT",
 };
 
 const char *kaal_status_name(long status)
