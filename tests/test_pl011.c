@@ -208,11 +208,15 @@ static void bad_arguments_are_refused(void **state)
 	assert_int_equal(KAAL_INVALID_ARGUMENT, kaal_pl011_write(NULL, &b, 1, &n));
 	assert_int_equal(KAAL_INVALID_ARGUMENT, kaal_pl011_write(&uart, NULL, 1, &n));
 	assert_int_equal(KAAL_INVALID_ARGUMENT, kaal_pl011_write(&uart, &b, 1, NULL));
-	/* Outside the registers: reads are all ones, writes go nowhere. */
+	/* Outside the registers or unaligned: reads are all ones, writes go nowhere. */
 	struct kaal_mmio regs = pl011_model_regs(&model);
 	assert_int_equal(UINT32_MAX, kaal_mmio_read32(&regs, PL011_REGS));
+	assert_int_equal(UINT32_MAX, kaal_mmio_read32(&regs, PL011_CR + 2));
 	kaal_mmio_write32(&regs, PL011_REGS - 2, 0);
+	kaal_mmio_write32(&regs, PL011_CR + 1, 0);
 	assert_int_equal(PL011_CR_UARTEN | PL011_CR_TXE | PL011_CR_RXE, model.cr);
+	assert_int_equal(PL011_CR_UARTEN | PL011_CR_TXE | PL011_CR_RXE,
+	                 kaal_mmio_read32(&regs, PL011_CR));
 }
 
 int main(void)

@@ -7,6 +7,7 @@
 #ifndef KAAL_MMIO_H
 #define KAAL_MMIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,10 +38,17 @@ static inline struct kaal_mmio kaal_mmio_modelled(const struct kaal_mmio_model *
 	return m;
 }
 
-/* Offsets at or past the region's end read as all ones and are not written. */
+/* Whether a 32-bit register at offset lies within the region, aligned as the bus needs. */
+static inline bool kaal_mmio_valid(const struct kaal_mmio *m, uint32_t offset)
+{
+	return m->size >= sizeof(uint32_t) && offset <= m->size - sizeof(uint32_t) &&
+	       offset % sizeof(uint32_t) == 0;
+}
+
+/* Offsets outside the region, or unaligned, read as all ones and are not written. */
 static inline uint32_t kaal_mmio_read32(const struct kaal_mmio *m, uint32_t offset)
 {
-	if (offset > m->size - sizeof(uint32_t) || m->size < sizeof(uint32_t))
+	if (!kaal_mmio_valid(m, offset))
 		return UINT32_MAX;
 	if (m->model)
 		return m->model->read32(m->model->device, offset);
@@ -49,7 +57,7 @@ static inline uint32_t kaal_mmio_read32(const struct kaal_mmio *m, uint32_t offs
 
 static inline void kaal_mmio_write32(const struct kaal_mmio *m, uint32_t offset, uint32_t value)
 {
-	if (offset > m->size - sizeof(uint32_t) || m->size < sizeof(uint32_t))
+	if (!kaal_mmio_valid(m, offset))
 		return;
 	if (m->model)
 		m->model->write32(m->model->device, offset, value);
