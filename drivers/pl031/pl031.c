@@ -8,9 +8,8 @@ kaal_status kaal_pl031_init(struct kaal_pl031 *c, const struct kaal_mmio *regs)
 	if (!c || !regs || regs->size < PL031_REGS || (!regs->model && !regs->base))
 		return KAAL_INVALID_ARGUMENT;
 	static const uint8_t id[PL031_ID_COUNT] = PL031_ID_BYTES;
-	for (uint32_t i = 0; i < PL031_ID_COUNT; i++)
-		if ((kaal_mmio_read32(regs, PL031_ID + 4u * i) & 0xFFu) != id[i])
-			return KAAL_DEVICE_FAULT;
+	if (!kaal_mmio_id_is(regs, PL031_ID, id, PL031_ID_COUNT))
+		return KAAL_DEVICE_FAULT;
 	*c = (struct kaal_pl031){.regs = *regs};
 	kaal_mmio_write32(regs, PL031_IMSC, 0);
 	kaal_mmio_write32(regs, PL031_ICR, PL031_INT);

@@ -25,9 +25,8 @@ kaal_status kaal_pl061_init(struct kaal_pl061 *g, const struct kaal_mmio *regs)
 	if (!g || !regs || regs->size < PL061_REGS || (!regs->model && !regs->base))
 		return KAAL_INVALID_ARGUMENT;
 	static const uint8_t id[PL061_ID_COUNT] = PL061_ID_BYTES;
-	for (uint32_t i = 0; i < PL061_ID_COUNT; i++)
-		if ((kaal_mmio_read32(regs, PL061_ID + 4u * i) & 0xFFu) != id[i])
-			return KAAL_DEVICE_FAULT;
+	if (!kaal_mmio_id_is(regs, PL061_ID, id, PL061_ID_COUNT))
+		return KAAL_DEVICE_FAULT;
 	*g = (struct kaal_pl061){.regs = *regs};
 	wr(g, PL061_IE, 0);
 	wr(g, PL061_DIR, 0);

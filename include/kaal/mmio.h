@@ -65,4 +65,18 @@ static inline void kaal_mmio_write32(const struct kaal_mmio *m, uint32_t offset,
 		*(volatile uint32_t *)(m->base + offset) = value;
 }
 
+/*
+ * Whether count registers from offset hold the bytes of id in their low
+ * bytes: how an ARM PrimeCell device says what it is (its peripheral and
+ * PrimeCell id registers).
+ */
+static inline bool kaal_mmio_id_is(const struct kaal_mmio *m, uint32_t offset, const uint8_t *id,
+                                   uint32_t count)
+{
+	for (uint32_t i = 0; i < count; i++)
+		if ((kaal_mmio_read32(m, offset + (uint32_t)sizeof(uint32_t) * i) & 0xFFu) != id[i])
+			return false;
+	return true;
+}
+
 #endif
