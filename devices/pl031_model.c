@@ -13,8 +13,8 @@ static void update_line(struct pl031_model *m)
 static uint32_t model_read(void *device, uint32_t offset)
 {
 	struct pl031_model *m = device;
-	static const uint8_t id[PL031_ID_COUNT] = PL031_ID_BYTES;
-	if (offset >= PL031_ID && offset < PL031_ID + 4u * PL031_ID_COUNT)
+	static const uint8_t id[KAAL_PRIMECELL_ID_COUNT] = PL031_ID_BYTES;
+	if (offset >= PL031_ID && offset < PL031_ID + 4u * KAAL_PRIMECELL_ID_COUNT)
 		return m->garbage_id ? 0xA5u : id[(offset - PL031_ID) / 4u];
 	switch (offset) {
 	case PL031_DR:

@@ -22,8 +22,8 @@ static void update(struct pl061_model *m)
 static uint32_t model_read(void *device, uint32_t offset)
 {
 	struct pl061_model *m = device;
-	static const uint8_t id[PL061_ID_COUNT] = PL061_ID_BYTES;
-	if (offset >= PL061_ID && offset < PL061_ID + 4u * PL061_ID_COUNT)
+	static const uint8_t id[KAAL_PRIMECELL_ID_COUNT] = PL061_ID_BYTES;
+	if (offset >= PL061_ID && offset < PL061_ID + 4u * KAAL_PRIMECELL_ID_COUNT)
 		return m->garbage_id ? 0x5Au : id[(offset - PL061_ID) / 4u];
 	if (offset <= PL061_DATA_ALL)
 		return pl061_model_levels(m) & (offset >> PL061_DATA_SHIFT);
@@ -54,7 +54,8 @@ static void model_write(void *device, uint32_t offset, uint32_t value)
 	struct pl061_model *m = device;
 	uint8_t v = (uint8_t)value;
 	if (offset <= PL061_DATA_ALL) {
-		uint8_t mask = (uint8_t)(offset >> PL061_DATA_SHIFT);
+		/* Only pins that are outputs take the write, as on the device. */
+		uint8_t mask = (uint8_t)((offset >> PL061_DATA_SHIFT) & m->dir);
 		m->out = (uint8_t)((m->out & ~mask) | (v & mask));
 	} else {
 		switch (offset) {

@@ -7,8 +7,8 @@ kaal_status kaal_pl031_init(struct kaal_pl031 *c, const struct kaal_mmio *regs)
 {
 	if (!c || !regs || regs->size < PL031_REGS || (!regs->model && !regs->base))
 		return KAAL_INVALID_ARGUMENT;
-	static const uint8_t id[PL031_ID_COUNT] = PL031_ID_BYTES;
-	if (!kaal_mmio_id_is(regs, PL031_ID, id, PL031_ID_COUNT))
+	static const uint8_t id[KAAL_PRIMECELL_ID_COUNT] = PL031_ID_BYTES;
+	if (!kaal_mmio_primecell_is(regs, PL031_ID, id))
 		return KAAL_DEVICE_FAULT;
 	*c = (struct kaal_pl031){.regs = *regs};
 	kaal_mmio_write32(regs, PL031_IMSC, 0);

@@ -16,11 +16,10 @@
 #define PL031_CR_START 1u
 #define PL031_INT      1u /* the one interrupt: the counter reached the match register */
 
-/* What the eight id registers (0xFE0 .. 0xFFC, one byte each) hold. */
+/* What the eight id registers (0xFE0 .. 0xFFC, one byte each) hold; revision 0. */
 #define PL031_ID_BYTES                                                                             \
 	{                                                                                          \
 		0x31, 0x10, 0x04, 0x00, 0x0D, 0xF0, 0x05, 0xB1                                     \
 	}
-#define PL031_ID_COUNT 8u
 
 #endif

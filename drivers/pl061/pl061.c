@@ -24,8 +24,8 @@ kaal_status kaal_pl061_init(struct kaal_pl061 *g, const struct kaal_mmio *regs)
 {
 	if (!g || !regs || regs->size < PL061_REGS || (!regs->model && !regs->base))
 		return KAAL_INVALID_ARGUMENT;
-	static const uint8_t id[PL061_ID_COUNT] = PL061_ID_BYTES;
-	if (!kaal_mmio_id_is(regs, PL061_ID, id, PL061_ID_COUNT))
+	static const uint8_t id[KAAL_PRIMECELL_ID_COUNT] = PL061_ID_BYTES;
+	if (!kaal_mmio_primecell_is(regs, PL061_ID, id))
 		return KAAL_DEVICE_FAULT;
 	*g = (struct kaal_pl061){.regs = *regs};
 	wr(g, PL061_IE, 0);
@@ -43,9 +43,9 @@ kaal_status kaal_pl061_output(struct kaal_pl061 *g, unsigned pin, bool level)
 		return KAAL_INVALID_ARGUMENT;
 	uint32_t bit = 1u << pin;
 	update(g, PL061_IE, bit, false);
-	/* The level first, so the pin never drives the old one as it turns into an output. */
-	wr(g, PL061_DATA + (bit << PL061_DATA_SHIFT), level ? bit : 0);
+	/* An output first: a DATA write reaches only pins that are outputs already. */
 	update(g, PL061_DIR, bit, true);
+	wr(g, PL061_DATA + (bit << PL061_DATA_SHIFT), level ? bit : 0);
 	return KAAL_OK;
 }
 
@@ -103,6 +103,7 @@ kaal_status kaal_pl061_interrupt(struct kaal_pl061 *g, uint8_t *pins)
 		return KAAL_OK;
 	}
 	wr(g, PL061_IC, mis);
-	g->edges += (uint64_t)__builtin_popcount(mis);
+	for (uint32_t bits = mis; bits; bits &= bits - 1)
+		g->edges++;
 	return KAAL_OK;
 }

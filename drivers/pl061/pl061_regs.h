@@ -25,6 +25,5 @@
 	{                                                                                          \
 		0x61, 0x10, 0x04, 0x00, 0x0D, 0xF0, 0x05, 0xB1                                     \
 	}
-#define PL061_ID_COUNT 8u
 
 #endif

@@ -65,17 +65,23 @@ static inline void kaal_mmio_write32(const struct kaal_mmio *m, uint32_t offset,
 		*(volatile uint32_t *)(m->base + offset) = value;
 }
 
+#define KAAL_PRIMECELL_ID_COUNT 8u    /* peripheral ids 0-3, then PrimeCell ids 0-3 */
+#define KAAL_PRIMECELL_REVISION 0xF0u /* the revision bits of peripheral id 2 */
+
 /*
- * Whether count registers from offset hold the bytes of id in their low
- * bytes: how an ARM PrimeCell device says what it is (its peripheral and
- * PrimeCell id registers).
+ * Whether the eight id registers from offset (one byte in each) say id:
+ * how an ARM PrimeCell device says what it is. The revision is not
+ * compared: devices of one part differ in it.
  */
-static inline bool kaal_mmio_id_is(const struct kaal_mmio *m, uint32_t offset, const uint8_t *id,
-                                   uint32_t count)
+static inline bool kaal_mmio_primecell_is(const struct kaal_mmio *m, uint32_t offset,
+                                          const uint8_t id[KAAL_PRIMECELL_ID_COUNT])
 {
-	for (uint32_t i = 0; i < count; i++)
-		if ((kaal_mmio_read32(m, offset + (uint32_t)sizeof(uint32_t) * i) & 0xFFu) != id[i])
+	for (uint32_t i = 0; i < KAAL_PRIMECELL_ID_COUNT; i++) {
+		uint32_t mask = i == 2 ? 0xFFu & ~KAAL_PRIMECELL_REVISION : 0xFFu;
+		uint32_t got = kaal_mmio_read32(m, offset + (uint32_t)sizeof(uint32_t) * i);
+		if ((got & mask) != (id[i] & mask))
 			return false;
+	}
 	return true;
 }
 
