@@ -78,7 +78,8 @@ enum kaal_check_mutation_kind {
 
 struct kaal_check_mutation {
 	enum kaal_check_mutation_kind kind;
-	const char *file;
+	const char *file; /* the site's file as the compiler named it, or a trailing part of it
+	                     starting after a '/' (src/runtime/ring.c, ring.c) */
 	int line;
 };
 

@@ -138,10 +138,19 @@ static void record_site(struct kaal_check_site site, enum kaal_check_op op,
 	    (struct kaal_check_site_info){site.file, site.line, site.function, op, order};
 }
 
+/* Whether path names file: all of it, or a trailing part that starts after a '/'. */
+static bool names_file(const char *path, const char *file)
+{
+	size_t p = strlen(path), f = strlen(file);
+	if (p == 0 || p > f || strcmp(file + f - p, path) != 0)
+		return false;
+	return p == f || file[f - p - 1] == '/';
+}
+
 static bool mutated(struct kaal_check_site site, enum kaal_check_mutation_kind kind)
 {
 	const struct kaal_check_mutation *m = &checker_run->config->mutation;
-	return m->kind == kind && m->line == site.line && strcmp(m->file, site.file) == 0;
+	return m->kind == kind && m->line == site.line && m->file && names_file(m->file, site.file);
 }
 
 /* A step of the running thread at an atomic operation: the order it keeps after any mutation. */
