@@ -8,6 +8,7 @@
  * notification remembers a signal sent before the wait begins.
  */
 #include <kaal/channel.h>
+#include <kaal/channel_resize.h>
 #include <kaal/sdk.h>
 
 #include "resize.h"
@@ -42,7 +43,7 @@ static kaal_atomic_u32 *own_flag(struct kaal_channel *c)
  * announced there that it may sleep. Taking the flag orders nothing: the
  * fence published the progress, and the signal that follows is a system call.
  */
-kaal_status channel_wake(struct kaal_channel *c, struct kaal_ring_header *h)
+static kaal_status channel_wake(struct kaal_channel *c, struct kaal_ring_header *h)
 {
 	kaal_atomic_fence(KAAL_SEQ_CST);
 	kaal_atomic_u32 *flag =
@@ -76,6 +77,21 @@ static uint32_t generation_of(const struct kaal_channel *c)
 	return c->resizing ? c->resizing->generation : 0;
 }
 
+/* The producer moved to a new ring: wake a consumer asleep in the one it left, then let it go. */
+static kaal_status left_ring(struct kaal_channel *c, struct kaal_ring_header *left)
+{
+	kaal_status st = channel_wake(c, left);
+	kaal_status released = resize_let_go(c);
+	return st != KAAL_OK ? st : released;
+}
+
+kaal_status kaal_channel_resize(struct kaal_channel *c, uint32_t capacity)
+{
+	struct kaal_ring_header *left = NULL;
+	kaal_status st = resize_to(c, capacity, &left);
+	return st == KAAL_OK ? left_ring(c, left) : st;
+}
+
 /*
  * The first try, and the producer's resizing policy, which counts each send
  * once: a send that finds the ring full may grow it and lands in the new
@@ -86,16 +102,22 @@ static kaal_status first_try(struct kaal_channel *c, void *elems, size_t n, size
 	kaal_status st = try_move(c, elems, n, done);
 	if (!c->resizing || c->ring.role != KAAL_RING_PRODUCER)
 		return st;
+	struct kaal_ring_header *left = NULL;
 	if (st == KAAL_WOULD_BLOCK) {
-		bool moved = false;
-		kaal_status wake = resize_when_full(c, &moved);
-		if (wake != KAAL_OK)
-			return wake;
-		if (!moved)
+		kaal_status grown = resize_when_full(c, &left);
+		if (grown != KAAL_OK)
+			return grown;
+		if (!left)
 			return st;
+		kaal_status woke = left_ring(c, left);
+		if (woke != KAAL_OK)
+			return woke;
 		st = try_move(c, elems, n, done);
 	}
-	return st == KAAL_OK ? resize_after_send(c) : st;
+	if (st != KAAL_OK)
+		return st;
+	st = resize_after_send(c, &left);
+	return st == KAAL_OK && left ? left_ring(c, left) : st;
 }
 
 static kaal_status move(struct kaal_channel *c, void *elems, size_t n, size_t *done,

@@ -56,29 +56,34 @@ static kaal_status next_ring(struct kaal_channel *c, uint32_t capacity, struct k
 }
 
 /*
- * Producer: close the old ring, wake a consumer asleep in it, go on in
- * ring. The wake's status, or the source's when it would not take the old
- * memory back; the channel has moved either way.
+ * Producer: close the old ring and go on in ring; *left is the old ring's
+ * header, still mapped, for the caller to wake a consumer asleep there
+ * before it lets the old ring go (resize_let_go).
  */
-static kaal_status move_to(struct kaal_channel *c, const struct kaal_ring *ring)
+static kaal_status move_to(struct kaal_channel *c, const struct kaal_ring *ring,
+                           struct kaal_ring_header **left)
 {
 	struct kaal_channel_resizing *rs = c->resizing;
 	struct kaal_ring_header *old = c->ring.hdr;
 	kaal_status st = kaal_ring_close(&c->ring);
 	if (st != KAAL_OK)
 		return st;
-	st = channel_wake(c, old);
+	*left = old;
 	c->ring = *ring;
 	rs->generation++;
 	rs->full_streak = 0;
 	rs->window_sends = 0;
 	rs->quiet_windows = 0;
-	kaal_status released =
-	    rs->source.release(rs->source.ctx, rs->generation - 1, KAAL_RING_PRODUCER);
-	return st != KAAL_OK ? st : released;
+	return KAAL_OK;
 }
 
-kaal_status kaal_channel_resize(struct kaal_channel *c, uint32_t capacity)
+kaal_status resize_let_go(struct kaal_channel *c)
+{
+	struct kaal_channel_resizing *rs = c->resizing;
+	return rs->source.release(rs->source.ctx, rs->generation - 1, KAAL_RING_PRODUCER);
+}
+
+kaal_status resize_to(struct kaal_channel *c, uint32_t capacity, struct kaal_ring_header **left)
 {
 	if (!c || !c->ring.hdr || !c->resizing || c->ring.role != KAAL_RING_PRODUCER ||
 	    !is_power_of_two(capacity) || capacity < c->resizing->policy.min_capacity ||
@@ -91,43 +96,44 @@ kaal_status kaal_channel_resize(struct kaal_channel *c, uint32_t capacity)
 		return st;
 	}
 	uint32_t old = c->ring.capacity;
-	st = move_to(c, &ring);
+	st = move_to(c, &ring, left);
 	c->resizing->grows += capacity > old;
 	c->resizing->shrinks += capacity < old;
 	return st;
 }
 
 /* Producer: to capacity if the source agrees; a refusal leaves the ring and is counted. */
-static kaal_status try_resize(struct kaal_channel *c, uint32_t capacity, bool *moved)
+static kaal_status try_resize(struct kaal_channel *c, uint32_t capacity,
+                              struct kaal_ring_header **left)
 {
 	struct kaal_ring ring;
 	if (next_ring(c, capacity, &ring) != KAAL_OK) {
 		c->resizing->refused++;
 		return KAAL_OK;
 	}
-	*moved = true;
-	return move_to(c, &ring);
+	return move_to(c, &ring, left);
 }
 
-kaal_status resize_when_full(struct kaal_channel *c, bool *moved)
+kaal_status resize_when_full(struct kaal_channel *c, struct kaal_ring_header **left)
 {
 	struct kaal_channel_resizing *rs = c->resizing;
 	uint32_t capacity = c->ring.capacity;
-	*moved = false;
+	*left = NULL;
 	rs->window_sends = 0;
 	rs->quiet_windows = 0;
 	if (++rs->full_streak < rs->policy.grow_after || capacity >= rs->policy.max_capacity)
 		return KAAL_OK;
 	rs->full_streak = 0;
-	kaal_status st = try_resize(c, capacity * 2, moved);
-	rs->grows += *moved;
+	kaal_status st = try_resize(c, capacity * 2, left);
+	rs->grows += *left != NULL;
 	return st;
 }
 
-kaal_status resize_after_send(struct kaal_channel *c)
+kaal_status resize_after_send(struct kaal_channel *c, struct kaal_ring_header **left)
 {
 	struct kaal_channel_resizing *rs = c->resizing;
 	uint32_t capacity = c->ring.capacity;
+	*left = NULL;
 	rs->full_streak = 0;
 	if (++rs->window_sends < capacity)
 		return KAAL_OK;
@@ -141,9 +147,8 @@ kaal_status resize_after_send(struct kaal_channel *c)
 	if (++rs->quiet_windows < rs->policy.shrink_after || capacity <= rs->policy.min_capacity)
 		return KAAL_OK;
 	rs->quiet_windows = 0;
-	bool moved = false;
-	kaal_status st = try_resize(c, capacity / 2, &moved);
-	rs->shrinks += moved;
+	kaal_status st = try_resize(c, capacity / 2, left);
+	rs->shrinks += *left != NULL;
 	return st;
 }
 
