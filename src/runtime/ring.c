@@ -332,37 +332,25 @@ static inline void copy_elem(void *dst, const void *src, size_t size)
 static void copy_elems(struct kaal_ring *r, uint8_t *buf, uint64_t n, bool into_ring)
 {
 	size_t size = r->elem_size;
-	if (r->seq) {
-		/* One slot at a time: the word sits between the elements. */
-		uint64_t i = r->index;
-		for (uint64_t k = 0; k < n; k++, i++, buf += size) {
-			uint8_t *s = slot(r, i);
+	/*
+	 * One slot at a time where a word sits between the elements, and for
+	 * packed elements of one or two lines, where a fixed-size copy each
+	 * beats a copy of the run (for 256 bytes the run's copy wins at 32
+	 * elements: about 70 against 24 Mops/s on the development VM).
+	 */
+	if (r->seq || size == 64 || size == 128) {
+		for (uint64_t k = 0, i = r->index; k < n; k++, i++, buf += size) {
+			uint8_t *e = slot(r, i) + r->elem_at;
 			if (!into_ring) {
-				kaal_shared_read(s + r->elem_at, size);
-				copy_elem(buf, s + r->elem_at, size);
+				kaal_shared_read(e, size);
+				copy_elem(buf, e, size);
 				continue;
 			}
-			kaal_shared_write(s + r->elem_at, size);
-			copy_elem(s + r->elem_at, buf, size);
-			kaal_atomic_store(seq_of(s + r->seq_at), i + 1, KAAL_RELEASE);
-		}
-		return;
-	}
-	/*
-	 * Elements of one or two lines: a fixed-size copy each beats a copy of
-	 * the run. For 256 bytes the run's copy wins at 32 elements (about 70
-	 * against 24 Mops/s on the development VM).
-	 */
-	if (size == 64 || size == 128) {
-		for (uint64_t k = 0, i = r->index; k < n; k++, i++, buf += size) {
-			uint8_t *s = slot(r, i);
-			if (into_ring) {
-				kaal_shared_write(s, size);
-				copy_elem(s, buf, size);
-			} else {
-				kaal_shared_read(s, size);
-				copy_elem(buf, s, size);
-			}
+			kaal_shared_write(e, size);
+			copy_elem(e, buf, size);
+			if (r->seq)
+				kaal_atomic_store(seq_of(slot(r, i) + r->seq_at), i + 1,
+				                  KAAL_RELEASE);
 		}
 		return;
 	}
