@@ -27,9 +27,14 @@ static bool barrier_live;
 
 int harness_setup(void **state)
 {
+	return harness_setup_with(state, NULL);
+}
+
+int harness_setup_with(void **state, const struct kaal_host_config *config)
+{
 	(void)state;
 	const struct kaal_boot_info *bi;
-	assert_status(KAAL_OK, kaal_host_boot(NULL, &bi));
+	assert_status(KAAL_OK, kaal_host_boot(config, &bi));
 	h.bi = bi;
 	h.root = bi->root_cnode_cptr;
 	h.next_slot = bi->first_free_slot;
@@ -39,6 +44,16 @@ int harness_setup(void **state)
 			h.untyped = bi->untyped[i].cptr;
 	kaal_atomic_store(&stacks_taken, 0, KAAL_RELAXED);
 	return 0;
+}
+
+void harness_broker(struct kaal_broker *b)
+{
+	struct kaal_broker_range range = kaal_broker_whole_range(h.bi);
+	range.first_slot += HARNESS_KEEP_SLOTS;
+	for (uint32_t i = 0; i < h.bi->untyped_count; i++)
+		if (h.bi->untyped[i].cptr == h.untyped)
+			range.untyped &= ~(UINT64_C(1) << i);
+	assert_status(KAAL_OK, kaal_broker_init_range(b, h.bi, &range));
 }
 
 int harness_teardown(void **state)

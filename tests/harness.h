@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include <kaal/broker.h>
 #include <kaal/host.h>
 #include <kaal/sdk.h>
 
@@ -25,6 +26,14 @@ extern struct harness h;
 /* cmocka setup and teardown: boot before each case, shut down (asserting success) after. */
 int harness_setup(void **state);
 int harness_teardown(void **state);
+/* The same setup with a boot configuration (a test's programs, its RAM). */
+int harness_setup_with(void **state, const struct kaal_host_config *config);
+/*
+ * A broker over every untyped region but the harness's and over the root
+ * slots above the first HARNESS_KEEP_SLOTS free ones, which stay the harness's.
+ */
+#define HARNESS_KEEP_SLOTS 1024u
+void harness_broker(struct kaal_broker *b);
 
 /* A case of a test's list, run between the harness's setup and teardown. */
 #define HARNESS_CASE(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)

@@ -20,7 +20,7 @@ static struct kaal_cap_info identify(kaal_cptr slot)
 static const struct kaal_boot_info *reboot(uint64_t ram_size)
 {
 	assert_status(KAAL_OK, kaal_host_shutdown());
-	struct kaal_host_config config = {ram_size};
+	struct kaal_host_config config = {.ram_size = ram_size};
 	const struct kaal_boot_info *bi = NULL;
 	assert_status(KAAL_OK, kaal_host_boot(&config, &bi));
 	assert_non_null(bi);
@@ -113,9 +113,10 @@ static void header(void **state)
 	const struct kaal_boot_info *bi = h.bi;
 	assert_int_equal(0x4B41414C, bi->magic);
 	assert_int_equal(KAAL_BOOT_INFO_MAGIC, bi->magic);
-	assert_int_equal(2, bi->version);
+	assert_int_equal(3, bi->version);
 	assert_int_equal(sizeof(struct kaal_boot_info), bi->total_size);
-	assert_int_equal(104 + 24 * 48 + 40 * 16 + 16, bi->total_size);
+	assert_int_equal(104 + 24 * 48 + 40 * 16 + 16 + 32 * 16, bi->total_size);
+	assert_int_equal(0, bi->program_count); /* the harness boots without programs */
 	assert_int_equal(ROOT_RADIX, bi->root_cnode_radix);
 	assert_int_equal(UINT64_C(1) << ROOT_RADIX, bi->slot_count);
 	assert_int_equal(RAM_BASE, bi->ram_base);
@@ -282,7 +283,7 @@ static void second_boot_is_busy(void **state)
 	const struct kaal_boot_info *before = bi;
 	assert_status(KAAL_BUSY, kaal_host_boot(NULL, &bi));
 	assert_ptr_equal(before, bi);
-	struct kaal_host_config config = {64 * MIB};
+	struct kaal_host_config config = {.ram_size = 64 * MIB};
 	assert_status(KAAL_BUSY, kaal_host_boot(&config, &bi));
 	assert_ptr_equal(before, bi);
 	/* The running system is untouched. */
@@ -333,7 +334,7 @@ static void invalid_ram_size(void **state)
 	assert_status(KAAL_ILLEGAL_OPERATION, kaal_host_shutdown());
 	const uint64_t bad[] = {4096, MIB - 4096, MIB + 1, MIB + 2048, 64 * MIB - 1};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct kaal_host_config config = {bad[i]};
+		struct kaal_host_config config = {.ram_size = bad[i]};
 		const struct kaal_boot_info *bi = NULL;
 		assert_status(KAAL_INVALID_ARGUMENT, kaal_host_boot(&config, &bi));
 		assert_null(bi);

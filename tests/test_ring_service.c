@@ -9,28 +9,21 @@
 
 #include <kaal/ring_service.h>
 
-#define RADIX        6
-#define FIRST_SLOT   8
-#define MAX_FRAMES   2u
-#define CAPACITY     16u
-#define ELEM         sizeof(uint64_t)
-#define SCRATCH      0x30000000u
-#define HARNESS_KEEP 1024u /* root slots left to the harness's own objects */
+#define RADIX      6
+#define FIRST_SLOT 8
+#define MAX_FRAMES 2u
+#define CAPACITY   16u
+#define ELEM       sizeof(uint64_t)
+#define SCRATCH    0x30000000u
 
 static struct kaal_broker broker;
 static struct kaal_process prod, cons;
 static struct kaal_ring_service service;
 
-/* The broker gets every untyped region but the harness's and the slots above the harness's. */
 static int service_setup(void **state)
 {
 	harness_setup(state);
-	struct kaal_broker_range range = kaal_broker_whole_range(h.bi);
-	range.first_slot += HARNESS_KEEP;
-	for (uint32_t i = 0; i < h.bi->untyped_count; i++)
-		if (h.bi->untyped[i].cptr == h.untyped)
-			range.untyped &= ~(UINT64_C(1) << i);
-	assert_status(KAAL_OK, kaal_broker_init_range(&broker, h.bi, &range));
+	harness_broker(&broker);
 	assert_status(KAAL_OK, kaal_broker_create_process(&broker, RADIX, 100, 0, &prod));
 	assert_status(KAAL_OK, kaal_broker_create_process(&broker, RADIX, 100, 0, &cons));
 	return 0;

@@ -8,12 +8,14 @@
 
 #include <kaal/types.h>
 
-#define KAAL_BOOT_INFO_MAGIC       0x4B41414Cu /* "KAAL" */
-#define KAAL_BOOT_INFO_VERSION     2u
-#define KAAL_BOOT_INFO_VADDR       0x7FFFF000u
-#define KAAL_BOOT_INFO_PAGES       1u
-#define KAAL_BOOT_INFO_MAX_UNTYPED 48u
-#define KAAL_BOOT_INFO_MAX_DEVICES 16u
+#define KAAL_BOOT_INFO_MAGIC        0x4B41414Cu /* "KAAL" */
+#define KAAL_BOOT_INFO_VERSION      3u
+#define KAAL_BOOT_INFO_VADDR        0x7FFFF000u
+#define KAAL_BOOT_INFO_PAGES        1u
+#define KAAL_BOOT_INFO_MAX_UNTYPED  48u
+#define KAAL_BOOT_INFO_MAX_DEVICES  16u
+#define KAAL_BOOT_INFO_MAX_PROGRAMS 16u
+#define KAAL_PROGRAM_NAME_MAX       24u /* bytes of a program name with its terminating NUL */
 
 enum kaal_device_id {
 	KAAL_DEVICE_NONE = 0,
@@ -43,6 +45,17 @@ struct kaal_boot_device {
 	kaal_cptr irq_cptr;   /* IRQ handler, 0 when none */
 };
 
+/*
+ * A program the kernel image carries besides the root task: a VSpace of at
+ * least vspace_bits takes it by number (kaal_vspace_load(), numbers from 1
+ * in the order of this list).
+ */
+struct kaal_boot_program {
+	char name[KAAL_PROGRAM_NAME_MAX]; /* NUL-terminated */
+	uint32_t vspace_bits;             /* log2 bytes its VSpace needs at least */
+	uint32_t pad;
+};
+
 struct kaal_boot_info {
 	uint32_t magic;
 	uint32_t version;
@@ -65,7 +78,8 @@ struct kaal_boot_info {
 	struct kaal_boot_device device[KAAL_BOOT_INFO_MAX_DEVICES];
 	kaal_cptr root_vspace_cptr; /* the root task's address space */
 	uint32_t vspace_bits;       /* log2 bytes a new VSpace needs at least (retype size_bits) */
-	uint32_t pad;
+	uint32_t program_count;
+	struct kaal_boot_program program[KAAL_BOOT_INFO_MAX_PROGRAMS];
 };
 
 /* The ABI fixes these: a change here is a new version. */
@@ -81,7 +95,11 @@ _Static_assert(__builtin_offsetof(struct kaal_boot_info, device) == 104 + 24 * 4
 _Static_assert(__builtin_offsetof(struct kaal_boot_info, root_vspace_cptr) ==
                    104 + 24 * 48 + 40 * 16,
                "root_vspace_cptr offset");
-_Static_assert(sizeof(struct kaal_boot_info) == 104 + 24 * 48 + 40 * 16 + 16, "boot info size");
+_Static_assert(sizeof(struct kaal_boot_program) == 32, "boot program entry size");
+_Static_assert(__builtin_offsetof(struct kaal_boot_info, program) == 104 + 24 * 48 + 40 * 16 + 16,
+               "program offset");
+_Static_assert(sizeof(struct kaal_boot_info) == 104 + 24 * 48 + 40 * 16 + 16 + 32 * 16,
+               "boot info size");
 _Static_assert(sizeof(struct kaal_boot_info) <= (KAAL_BOOT_INFO_PAGES << KAAL_PAGE_BITS),
                "boot info fits the pages mapped for it");
 

@@ -236,6 +236,15 @@ struct kaal_process {
 kaal_status kaal_broker_create_process(struct kaal_broker *b, unsigned radix, unsigned priority,
                                        kaal_word ipc_slot, struct kaal_process *out);
 /*
+ * The same with a VSpace that runs boot program number `program` (boot
+ * info's list, from 1; 0: a copy of the calling program, as above); start
+ * it with kaal_thread_start_program(). KAAL_INVALID_ARGUMENT for a number
+ * past the list.
+ */
+kaal_status kaal_broker_create_program_process(struct kaal_broker *b, unsigned program,
+                                               unsigned radix, unsigned priority,
+                                               kaal_word ipc_slot, struct kaal_process *out);
+/*
  * Destroy the process's objects (and every copy of their capabilities);
  * reclaim its memory. A process already destroyed (any copy of its struct:
  * its memory handle is stale) is refused with KAAL_INVALID_ARGUMENT.

@@ -7,14 +7,28 @@
 #include <kaal/boot_info.h>
 #include <kaal/status.h>
 
+/*
+ * A program the simulated machine carries besides the root task, as a
+ * kernel image carries boot programs on aarch64: a VSpace loaded with it
+ * (kaal_vspace_load) starts threads at entry (kaal_thread_start_program).
+ */
+struct kaal_host_program {
+	const char *name; /* shorter than KAAL_PROGRAM_NAME_MAX */
+	void (*entry)(kaal_word arg);
+};
+
 struct kaal_host_config {
 	uint64_t ram_size; /* bytes of fake physical RAM; 0: the build's default */
+	const struct kaal_host_program *programs;
+	unsigned program_count; /* at most KAAL_BOOT_INFO_MAX_PROGRAMS */
 };
 
 /*
  * Boot the simulated system and make the calling pthread its root thread,
  * with its IPC buffer mapped and registered with the SDK. *boot_info points
- * at a read-only mapping of the boot info page.
+ * at a read-only mapping of the boot info page. KAAL_INVALID_ARGUMENT for a
+ * program list that does not fit boot info (too many, a name empty or too
+ * long, twice or NULL, an entry NULL).
  */
 kaal_status kaal_host_boot(const struct kaal_host_config *config,
                            const struct kaal_boot_info **boot_info);

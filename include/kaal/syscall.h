@@ -54,12 +54,14 @@ enum kaal_syscall {
 	KAAL_SYS_RETYPE = 0x26,
 	KAAL_SYS_IDENTIFY = 0x27,         /* slot */
 	KAAL_SYS_THREAD_CONFIGURE = 0x30, /* thread, cspace, ipc frame (0: none), prio */
-	KAAL_SYS_THREAD_START = 0x31, /* thread, entry, stack top, argument, IPC buffer (0: none) */
+	KAAL_SYS_THREAD_START = 0x31,     /* thread, entry, stack top (both 0: the program's start),
+	                                     argument, IPC buffer (0: none) */
 	KAAL_SYS_THREAD_SET_PRIORITY = 0x32,        /* thread, priority */
 	KAAL_SYS_THREAD_BIND_NOTIFICATION = 0x33,   /* thread, ntfn */
 	KAAL_SYS_THREAD_UNBIND_NOTIFICATION = 0x34, /* thread */
 	KAAL_SYS_THREAD_EXIT = 0x35,
 	KAAL_SYS_THREAD_SET_VSPACE = 0x36,    /* thread, vspace */
+	KAAL_SYS_VSPACE_LOAD = 0x37,          /* vspace, program number (boot info) */
 	KAAL_SYS_IRQ_SET_NOTIFICATION = 0x38, /* irq handler, ntfn */
 	KAAL_SYS_IRQ_ACK = 0x39,              /* irq handler */
 	KAAL_SYS_SHUTDOWN = 0x50,             /* exit code */

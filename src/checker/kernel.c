@@ -13,6 +13,7 @@
 #include "checker.h"
 #include "host.h"
 #include "kernel.h"
+#include "vspace.h"
 
 struct host_thread {
 	struct thread *thread; /* NULL once the thread object is destroyed */
@@ -86,7 +87,8 @@ kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack
 	*ht = (struct host_thread){
 	    .thread = t,
 	    .id = id,
-	    .entry = (void (*)(kaal_word))(uintptr_t)entry,
+	    .entry = entry ? (void (*)(kaal_word))(uintptr_t)entry
+	                   : host_program_entry(thread_vspace(t)->program),
 	    .arg = arg,
 	    .ipc_buffer = (struct kaal_ipc_buffer *)(uintptr_t)ipc,
 	};

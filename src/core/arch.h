@@ -50,6 +50,13 @@ unsigned arch_vspace_min_bits(void);
  * size of at least arch_vspace_min_bits().
  */
 void arch_vspace_init(struct vspace *v, const struct vspace *parent);
+/*
+ * Replace v's contents (no thread was ever given v) with boot program
+ * `program` (1..the platform's count), which fits v's size: a thread
+ * started with entry and stack 0 then starts there. KAAL_OK or, leaving v
+ * as it was, KAAL_LIMIT_REACHED when the backend cannot hold it.
+ */
+kaal_status arch_vspace_load(struct vspace *v, unsigned program);
 /* v's object is being destroyed: no thread runs in it from now on. */
 void arch_vspace_destroy(struct vspace *v);
 

@@ -94,11 +94,12 @@ static void add_devices(const struct kaal_platform *p, struct cte *cnode, struct
 
 kaal_status kaal_kernel_boot(const struct kaal_platform *p, struct kaal_boot_state *out)
 {
-	if (p->device_count > KAAL_BOOT_INFO_MAX_DEVICES || p->free_base < p->ram_base ||
+	if (p->device_count > KAAL_BOOT_INFO_MAX_DEVICES ||
+	    p->program_count > KAAL_BOOT_INFO_MAX_PROGRAMS || p->free_base < p->ram_base ||
 	    p->free_base - p->ram_base > p->ram_size)
 		return KAAL_INVALID_ARGUMENT;
 	irq_reset();
-	vspace_reset();
+	vspace_reset(p);
 	fastpath_reset();
 	struct carver c = {p->free_base, p->ram_base + p->ram_size};
 	kaal_paddr cnode_phys, vspace_phys, thread_phys, ipc_phys, bi_phys;
@@ -128,6 +129,7 @@ kaal_status kaal_kernel_boot(const struct kaal_platform *p, struct kaal_boot_sta
 	cdt_insert_root(&cnode[KAAL_ROOT_SLOT_BOOT_INFO], &cap);
 	struct vspace *vspace = arch_phys_to_kernel(vspace_phys);
 	vspace_create(vspace, vspace_bits, NULL);
+	vspace->given = true;
 	cap = make_cap(KAAL_CAP_VSPACE, KAAL_RIGHTS_ALL, vspace_bits, (uintptr_t)vspace, 0);
 	cdt_insert_root(&cnode[KAAL_ROOT_SLOT_VSPACE], &cap);
 
@@ -157,6 +159,13 @@ kaal_status kaal_kernel_boot(const struct kaal_platform *p, struct kaal_boot_sta
 	bi->root_vspace_cptr = KAAL_ROOT_SLOT_VSPACE;
 	bi->vspace_bits = vspace_bits;
 	bi->slot_count = (kaal_cptr)1 << KAAL_ROOT_CNODE_RADIX;
+	bi->program_count = p->program_count;
+	for (unsigned i = 0; i < p->program_count; i++) {
+		for (unsigned j = 0; j < KAAL_PROGRAM_NAME_MAX; j++)
+			bi->program[i].name[j] = p->program[i].name[j];
+		bi->program[i].name[KAAL_PROGRAM_NAME_MAX - 1] = '\0';
+		bi->program[i].vspace_bits = p->program[i].vspace_bits;
+	}
 
 	kaal_cptr slot = KAAL_ROOT_SLOT_FIRST_DEVICE;
 	add_devices(p, cnode, bi, &slot);

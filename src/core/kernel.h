@@ -26,6 +26,12 @@ struct kaal_platform_device {
 	uint64_t mmio_size;
 };
 
+/* A program the backend can load into a VSpace (arch_vspace_load). */
+struct kaal_platform_program {
+	char name[KAAL_PROGRAM_NAME_MAX];
+	uint32_t vspace_bits;
+};
+
 /* The machine as the backend found it. */
 struct kaal_platform {
 	kaal_paddr ram_base;
@@ -35,6 +41,8 @@ struct kaal_platform {
 	uint64_t user_vaddr_start;
 	uint32_t device_count;
 	struct kaal_platform_device device[KAAL_BOOT_INFO_MAX_DEVICES];
+	uint32_t program_count;
+	struct kaal_platform_program program[KAAL_BOOT_INFO_MAX_PROGRAMS];
 };
 
 struct kaal_boot_state {

@@ -57,6 +57,8 @@ struct thread;
 struct vspace {
 	uint32_t id;
 	uint32_t size_bits;
+	uint32_t program; /* the boot program it runs (1..), 0: a copy of its maker's */
+	bool given;       /* a thread has been given it: its program is fixed */
 	struct arch_vspace arch;
 };
 

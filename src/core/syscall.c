@@ -455,8 +455,13 @@ static kaal_status sys_thread_start(struct thread *t, const kaal_word *a)
 	if (target->state != THREAD_INACTIVE ||
 	    target->slots[THREAD_SLOT_CSPACE].cap.type != KAAL_CAP_CNODE)
 		return KAAL_ILLEGAL_OPERATION;
-	/* Every backend wants a stack, so a program that starts here starts on all of them. */
-	if (a[1] == 0 || a[2] == 0)
+	/*
+	 * Every backend wants a stack, so a program that starts here starts on
+	 * all of them; entry and stack both 0 start a loaded program at its own.
+	 */
+	const struct vspace *own_vspace = thread_vspace(target);
+	bool program_start = a[1] == 0 && a[2] == 0 && own_vspace && own_vspace->program != 0;
+	if ((a[1] == 0 || a[2] == 0) && !program_start)
 		return KAAL_INVALID_ARGUMENT;
 	st = arch_thread_start(target, a[1], a[2], a[3], a[4]);
 	if (st != KAAL_OK)
@@ -483,7 +488,17 @@ static kaal_status sys_thread_set_vspace(struct thread *t, const kaal_word *a)
 	if (target->state != THREAD_INACTIVE)
 		return KAAL_ILLEGAL_OPERATION;
 	replace_slot(&target->slots[THREAD_SLOT_VSPACE], vs);
+	((struct vspace *)vs->cap.object)->given = true;
 	return KAAL_OK;
+}
+
+static kaal_status sys_vspace_load(struct thread *t, const kaal_word *a)
+{
+	struct cte *vs;
+	kaal_status st = cspace_lookup_cap(t, a[0], KAAL_CAP_VSPACE, KAAL_RIGHT_WRITE, &vs);
+	if (st != KAAL_OK)
+		return st;
+	return vspace_load((struct vspace *)vs->cap.object, a[1]);
 }
 
 static kaal_status sys_thread_set_priority(struct thread *t, const kaal_word *a)
@@ -628,6 +643,7 @@ static kaal_status sys_invalid(struct thread *t, const kaal_word *a)
 	X(KAAL_SYS_THREAD_UNBIND_NOTIFICATION, sys_thread_unbind_notification)                     \
 	X(KAAL_SYS_THREAD_EXIT, sys_thread_exit)                                                   \
 	X(KAAL_SYS_THREAD_SET_VSPACE, sys_thread_set_vspace)                                       \
+	X(KAAL_SYS_VSPACE_LOAD, sys_vspace_load)                                                   \
 	X(KAAL_SYS_IRQ_SET_NOTIFICATION, sys_irq_set_notification)                                 \
 	X(KAAL_SYS_IRQ_ACK, sys_irq_ack)                                                           \
 	X(KAAL_SYS_SHUTDOWN, sys_shutdown)

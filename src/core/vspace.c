@@ -5,12 +5,19 @@
  */
 #include "vspace.h"
 
+#include "kernel.h"
+
 static struct vspace *live[VSPACE_MAX_LIVE];
 static unsigned live_count;
 static uint32_t next_id;
+static uint32_t program_count;
+static uint32_t program_bits[KAAL_BOOT_INFO_MAX_PROGRAMS];
 
-void vspace_reset(void)
+void vspace_reset(const struct kaal_platform *p)
 {
+	program_count = p->program_count;
+	for (unsigned i = 0; i < program_count; i++)
+		program_bits[i] = p->program[i].vspace_bits;
 	for (unsigned i = 0; i < VSPACE_MAX_LIVE; i++)
 		live[i] = NULL;
 	live_count = 0;
@@ -46,6 +53,18 @@ void vspace_destroy(struct vspace *v)
 			break;
 		}
 	}
+}
+
+kaal_status vspace_load(struct vspace *v, kaal_word program)
+{
+	if (program == 0 || program > program_count || v->size_bits < program_bits[program - 1])
+		return KAAL_INVALID_ARGUMENT;
+	if (v->given || v->program != 0)
+		return KAAL_ILLEGAL_OPERATION;
+	kaal_status st = arch_vspace_load(v, (unsigned)program);
+	if (st == KAAL_OK)
+		v->program = (uint32_t)program;
+	return st;
 }
 
 struct vspace *vspace_find(uint32_t id)

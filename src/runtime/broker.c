@@ -145,7 +145,9 @@ kaal_status kaal_broker_release_device(struct kaal_broker *b, uint32_t id)
 	return KAAL_OK;
 }
 
-static kaal_status create_object(struct kaal_broker *b, unsigned type, kaal_cptr *out)
+/* A VSpace, endpoint, notification or thread of the broker's; bits 0: the type's usual size. */
+static kaal_status create_sized_object(struct kaal_broker *b, unsigned type, unsigned bits,
+                                       kaal_cptr *out)
 {
 	if (!b || !out)
 		return KAAL_INVALID_ARGUMENT;
@@ -156,7 +158,8 @@ static kaal_status create_object(struct kaal_broker *b, unsigned type, kaal_cptr
 		return KAAL_OUT_OF_SLOTS;
 	struct kaal_memory mem;
 	kaal_cptr slot;
-	unsigned bits = type == KAAL_CAP_VSPACE ? b->bi->vspace_bits : KAAL_PAGE_BITS;
+	if (bits == 0)
+		bits = type == KAAL_CAP_VSPACE ? b->bi->vspace_bits : KAAL_PAGE_BITS;
 	kaal_status st = kaal_memory_alloc(&b->memory, UINT64_C(1) << bits, 0, &mem);
 	if (st != KAAL_OK)
 		return st;
@@ -178,6 +181,11 @@ static kaal_status create_object(struct kaal_broker *b, unsigned type, kaal_cptr
 	b->object[i].memory = mem;
 	*out = slot;
 	return KAAL_OK;
+}
+
+static kaal_status create_object(struct kaal_broker *b, unsigned type, kaal_cptr *out)
+{
+	return create_sized_object(b, type, 0, out);
 }
 
 kaal_status kaal_broker_create_endpoint(struct kaal_broker *b, kaal_cptr *ep)
@@ -229,10 +237,30 @@ static kaal_status process_object(struct kaal_broker *b, const struct kaal_proce
 	return st;
 }
 
-kaal_status kaal_broker_create_process(struct kaal_broker *b, unsigned radix, unsigned priority,
-                                       kaal_word ipc_slot, struct kaal_process *out)
+/* A VSpace running boot program `program`, or a copy of the caller's for 0. */
+static kaal_status create_program_vspace(struct kaal_broker *b, unsigned program, kaal_cptr *vspace)
 {
-	if (!b || !out || radix < 1 || radix > KAAL_MAX_CNODE_RADIX || (ipc_slot >> radix) != 0)
+	if (program == 0)
+		return kaal_broker_create_vspace(b, vspace);
+	unsigned bits = b->bi->program[program - 1].vspace_bits;
+	kaal_status st = create_sized_object(
+	    b, KAAL_CAP_VSPACE, bits > b->bi->vspace_bits ? bits : b->bi->vspace_bits, vspace);
+	if (st != KAAL_OK)
+		return st;
+	st = kaal_vspace_load(*vspace, program);
+	if (st != KAAL_OK) {
+		kaal_broker_destroy_object(b, *vspace);
+		*vspace = 0;
+	}
+	return st;
+}
+
+kaal_status kaal_broker_create_program_process(struct kaal_broker *b, unsigned program,
+                                               unsigned radix, unsigned priority,
+                                               kaal_word ipc_slot, struct kaal_process *out)
+{
+	if (!b || !out || radix < 1 || radix > KAAL_MAX_CNODE_RADIX || (ipc_slot >> radix) != 0 ||
+	    program > b->bi->program_count || program > KAAL_BOOT_INFO_MAX_PROGRAMS)
 		return KAAL_INVALID_ARGUMENT;
 	struct kaal_process p = {0};
 	p.radix = radix;
@@ -258,7 +286,7 @@ kaal_status kaal_broker_create_process(struct kaal_broker *b, unsigned radix, un
 	if (st == KAAL_OK)
 		st = kaal_thread_configure(p.thread, p.cspace, p.ipc_buffer, priority);
 	if (st == KAAL_OK)
-		st = kaal_broker_create_vspace(b, &p.vspace);
+		st = create_program_vspace(b, program, &p.vspace);
 	if (st == KAAL_OK)
 		st = kaal_thread_set_vspace(p.thread, p.vspace);
 	if (st == KAAL_OK && ipc_slot != 0)
@@ -269,6 +297,12 @@ kaal_status kaal_broker_create_process(struct kaal_broker *b, unsigned radix, un
 	}
 	*out = p;
 	return KAAL_OK;
+}
+
+kaal_status kaal_broker_create_process(struct kaal_broker *b, unsigned radix, unsigned priority,
+                                       kaal_word ipc_slot, struct kaal_process *out)
+{
+	return kaal_broker_create_program_process(b, 0, radix, priority, ipc_slot, out);
 }
 
 kaal_status kaal_broker_destroy_process(struct kaal_broker *b, struct kaal_process *p)

@@ -418,6 +418,7 @@ static void probe_pointer(kaal_word *w, kaal_cptr c)
 	          0);
 	must_fail(w, KAAL_SYS_THREAD_SET_PRIORITY, c, 255, 0, 0, 0, 0);
 	must_fail(w, KAAL_SYS_THREAD_SET_VSPACE, c, c, 0, 0, 0, 0);
+	must_fail(w, KAAL_SYS_VSPACE_LOAD, c, 1, 0, 0, 0, 0);
 	must_fail(w, KAAL_SYS_THREAD_BIND_NOTIFICATION, c, A_SIGNAL, 0, 0, 0, 0);
 	must_fail(w, KAAL_SYS_THREAD_UNBIND_NOTIFICATION, c, 0, 0, 0, 0, 0);
 	must_fail(w, KAAL_SYS_IRQ_SET_NOTIFICATION, c, A_SIGNAL, 0, 0, 0, 0);
@@ -530,6 +531,7 @@ static const kaal_word defined_numbers[] = {KAAL_SYS_YIELD,
                                             KAAL_SYS_THREAD_UNBIND_NOTIFICATION,
                                             KAAL_SYS_THREAD_EXIT,
                                             KAAL_SYS_THREAD_SET_VSPACE,
+                                            KAAL_SYS_VSPACE_LOAD,
                                             KAAL_SYS_IRQ_SET_NOTIFICATION,
                                             KAAL_SYS_IRQ_ACK,
                                             KAAL_SYS_SHUTDOWN,

@@ -15,6 +15,7 @@
 #include <kaal/tap.h>
 
 #include "aarch64.h"
+#include "kernel.h"
 
 #define TEST_COUNT         42
 #define WAIT_TIMEOUT_NS    2000000u /* 2 ms */
@@ -685,10 +686,21 @@ static void raise_fault(void)
 	kaal_tap_diag("kaal: the read did not fault");
 }
 
-/* The self-test has no user program: its VSpaces copy nothing. */
+/* The self-test has no user program: its VSpaces copy nothing and it carries no boot programs. */
 unsigned aarch64_program_writable_pages(void)
 {
 	return 0;
+}
+
+void aarch64_load_boot_programs(struct kaal_platform *p)
+{
+	p->program_count = 0;
+}
+
+const struct aarch64_boot_program *aarch64_boot_program(unsigned n)
+{
+	(void)n;
+	return NULL;
 }
 
 unsigned aarch64_root_task(const struct kaal_boot_info *boot_info, const struct virt_machine *m,

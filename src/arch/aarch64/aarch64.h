@@ -102,12 +102,35 @@ static inline void aarch64_set_ttbr0(uint64_t ttbr)
 		__asm__ volatile("tlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
 }
 /*
- * Pages of the embedded user program that are writable (each VSpace gets
- * copies of them), 0 when the image has none (root_task_loader.c, tests/qemu/selftest.c).
+ * The most writable pages of any user program the image carries, the root
+ * task or a boot program (a VSpace made as a copy of either gets copies of
+ * them), 0 when the image has none (root_task_loader.c, tests/qemu/selftest.c).
  */
 unsigned aarch64_program_writable_pages(void);
-/* The loaded user program's range; false before one is loaded (thread.c). */
-bool aarch64_user_program(uint64_t *lo, uint64_t *hi);
+
+/* A boot program as the loader left it: segments in frames of its pool, shared by its VSpaces. */
+#define AARCH64_PROGRAM_SEGMENTS 4u
+struct aarch64_segment {
+	uint64_t va;
+	uint64_t pages;
+	enum user_page kind;
+	const uint8_t *frames; /* pages consecutive frames */
+};
+struct aarch64_boot_program {
+	uint64_t lo, hi, entry;
+	uint64_t stack_top;
+	unsigned stack_pages;
+	unsigned writable_pages;
+	unsigned segment_count;
+	struct aarch64_segment segment[AARCH64_PROGRAM_SEGMENTS];
+};
+/* log2 bytes of a VSpace object whose end holds copied_pages pages (mmu.c). */
+unsigned aarch64_vspace_bits(unsigned copied_pages);
+struct kaal_platform;
+/* Load the image's boot programs and list them in p (before the kernel boots). */
+void aarch64_load_boot_programs(struct kaal_platform *p);
+/* Boot program number n (1..), or NULL. */
+const struct aarch64_boot_program *aarch64_boot_program(unsigned n);
 
 /* Polled PL011 console. */
 void pl011_init(kaal_paddr base);
@@ -183,10 +206,11 @@ void aarch64_thread_trampoline(void);
 _Noreturn void aarch64_thread_begin(uint64_t entry, uint64_t arg);
 
 /*
- * EL0. Once a user program is loaded (root_task_loader.c) at [lo, hi) with its ELF
+ * EL0. Once the root task is loaded (root_task_loader.c) at [lo, hi) with its ELF
  * entry at entry, kaal_thread_start() entries inside it run at EL0,
  * entered at the program's entry with x0 = the argument and x1 = the
- * function; entries outside it are refused (thread.c).
+ * function; entries outside it are refused (thread.c). A VSpace runs the
+ * program of the VSpace it copies, or the boot program loaded into it.
  */
 void aarch64_set_user_program(uint64_t lo, uint64_t hi, uint64_t entry);
 /* The running thread. */

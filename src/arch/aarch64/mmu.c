@@ -282,6 +282,17 @@ void mmu_init(const struct virt_machine *m)
 	__asm__ volatile("msr sctlr_el1, %0\n\tisb" : : "r"(sctlr) : "memory");
 }
 
+/* A user program's page: EL0 read+execute text, read-only data, or read-write data. */
+static uint64_t user_page_attrs(enum user_page kind)
+{
+	uint64_t attrs = ATTR_NORMAL | SH_INNER | DESC_AF | DESC_NG | DESC_PXN;
+	if (kind == USER_PAGE_TEXT)
+		return attrs | AP_ALL_RO;
+	if (kind == USER_PAGE_RO)
+		return attrs | AP_ALL_RO | DESC_UXN;
+	return attrs | AP_ALL_RW | DESC_UXN;
+}
+
 /* Whether [va, va + size) touches the kernel's RAM identity map. */
 static bool overlaps_ram(uint64_t va, uint64_t size)
 {
@@ -319,19 +330,25 @@ static unsigned pages_to_bits(uint64_t pages)
 	return bits;
 }
 
+unsigned aarch64_vspace_bits(unsigned copied_pages)
+{
+	return pages_to_bits(1u + VSPACE_TABLES + copied_pages);
+}
+
 unsigned arch_vspace_min_bits(void)
 {
-	return pages_to_bits(1u + VSPACE_TABLES + aarch64_program_writable_pages());
+	return aarch64_vspace_bits(aarch64_program_writable_pages());
 }
 
 /* The pages of parent's program in v: text and read-only data shared, the rest copied. */
 static void copy_program(struct vspace *v, const struct vspace *parent)
 {
-	uint64_t lo, hi;
-	if (!aarch64_user_program(&lo, &hi))
-		return;
+	uint64_t lo = parent->arch.program_lo, hi = parent->arch.program_hi;
 	uint8_t *copy = (uint8_t *)(uintptr_t)v + (UINT64_C(1) << v->size_bits);
 	unsigned copies_left = aarch64_program_writable_pages();
+	v->arch.program_lo = lo;
+	v->arch.program_hi = hi;
+	v->arch.program_entry = parent->arch.program_entry;
 	for (uint64_t va = lo; va < hi; va += PAGE_SIZE) {
 		uint64_t e = translation(parent, va);
 		if (!(e & DESC_VALID))
@@ -348,21 +365,72 @@ static void copy_program(struct vspace *v, const struct vspace *parent)
 	}
 }
 
-void arch_vspace_init(struct vspace *v, const struct vspace *parent)
+/* v's tree as the kernel's alone, with `copies` pages at the end of its object kept for pages. */
+static void start_tree(struct vspace *v, uint64_t copies)
 {
 	struct arch_vspace *a = &v->arch;
 	uint64_t pages = UINT64_C(1) << (v->size_bits - KAAL_PAGE_BITS);
-	uint64_t copies = parent ? aarch64_program_writable_pages() : 0;
-	a->tables_used = 0;
+	*a = (struct arch_vspace){0};
 	a->tables_max = (uint32_t)(pages - 1u - copies);
 	uint64_t *top = new_table(v);
 	for (unsigned i = 0; i < ENTRIES; i++)
 		top[i] = kernel_root[i];
 	a->ttbr = (uint64_t)(uintptr_t)top |
 	          (aarch64_ttbr0.asid16 ? (uint64_t)(v->id & 0xFFFFu) << 48 : 0);
-	if (parent)
+}
+
+void arch_vspace_init(struct vspace *v, const struct vspace *parent)
+{
+	start_tree(v, parent ? aarch64_program_writable_pages() : 0);
+	if (parent && parent->arch.program_hi)
 		copy_program(v, parent);
 	__asm__ volatile("dsb ishst\n\tisb" ::: "memory");
+}
+
+/*
+ * A boot program in place of v's copy (no thread ever ran in v, so no TLB
+ * holds its ASID): its text and read-only pages shared with every VSpace
+ * that runs it, its writable pages and its first stack copied into the end
+ * of v's object.
+ */
+kaal_status arch_vspace_load(struct vspace *v, unsigned program)
+{
+	const struct aarch64_boot_program *bp = aarch64_boot_program(program);
+	uint64_t pages = UINT64_C(1) << (v->size_bits - KAAL_PAGE_BITS);
+	uint64_t copies = bp ? bp->writable_pages + bp->stack_pages : 0;
+	if (!bp || 1u + VSPACE_TABLES + copies > pages)
+		return KAAL_LIMIT_REACHED;
+	start_tree(v, copies);
+	uint8_t *copy = (uint8_t *)(uintptr_t)v + (UINT64_C(1) << v->size_bits);
+	bool mapped = true;
+	for (unsigned s = 0; s < bp->segment_count; s++) {
+		const struct aarch64_segment *seg = &bp->segment[s];
+		for (uint64_t i = 0; i < seg->pages; i++) {
+			const uint8_t *page = seg->frames + i * PAGE_SIZE;
+			if (seg->kind == USER_PAGE_RW) {
+				copy -= PAGE_SIZE;
+				__builtin_memcpy(copy, page, PAGE_SIZE);
+				page = copy;
+			}
+			mapped = mapped && map_page_in(v, seg->va + i * PAGE_SIZE, (uintptr_t)page,
+			                               user_page_attrs(seg->kind));
+		}
+	}
+	for (uint64_t i = 1; i <= bp->stack_pages; i++) {
+		copy -= PAGE_SIZE;
+		__builtin_memset(copy, 0, PAGE_SIZE);
+		mapped = mapped && map_page_in(v, bp->stack_top - i * PAGE_SIZE, (uintptr_t)copy,
+		                               user_page_attrs(USER_PAGE_RW));
+	}
+	/* The tables budget covers any program the loader accepted; this only guards it. */
+	if (!mapped)
+		return KAAL_LIMIT_REACHED;
+	v->arch.program_lo = bp->lo;
+	v->arch.program_hi = bp->hi;
+	v->arch.program_entry = bp->entry;
+	v->arch.stack_top = bp->stack_top;
+	__asm__ volatile("dsb ishst\n\tisb" ::: "memory");
+	return KAAL_OK;
 }
 
 void arch_vspace_destroy(struct vspace *v)
@@ -382,12 +450,11 @@ kaal_status arch_frame_map(struct vspace *v, kaal_paddr phys, unsigned size_bits
 {
 	uint64_t va = *vaddr;
 	uint64_t size = UINT64_C(1) << size_bits;
-	uint64_t lo, hi;
 	if (size_bits < KAAL_PAGE_BITS || va == 0 || (va & (size - 1)) || va >= VA_LIMIT ||
 	    size > VA_LIMIT - va || overlaps_ram(va, size))
 		return KAAL_INVALID_ARGUMENT;
-	/* The program's range belongs to the program in every VSpace (copy_program). */
-	if (aarch64_user_program(&lo, &hi) && va < hi && va + size > lo)
+	/* The program's range belongs to the program (copy_program, arch_vspace_load). */
+	if (va < v->arch.program_hi && va + size > v->arch.program_lo)
 		return KAAL_INVALID_ARGUMENT;
 	for (uint64_t off = 0; off < size; off += PAGE_SIZE)
 		if (va_mapped(v, va + off))
@@ -427,14 +494,7 @@ bool aarch64_map_user_page(struct vspace *v, uint64_t va, kaal_paddr pa, enum us
 {
 	if (va == 0 || va >= VA_LIMIT || overlaps_ram(va, PAGE_SIZE) || va_mapped(v, va))
 		return false;
-	uint64_t attrs = ATTR_NORMAL | SH_INNER | DESC_AF | DESC_NG | DESC_PXN;
-	if (kind == USER_PAGE_TEXT)
-		attrs |= AP_ALL_RO;
-	else if (kind == USER_PAGE_RO)
-		attrs |= AP_ALL_RO | DESC_UXN;
-	else
-		attrs |= AP_ALL_RW | DESC_UXN;
-	if (!map_page_in(v, va, pa, attrs))
+	if (!map_page_in(v, va, pa, user_page_attrs(kind)))
 		return false;
 	__asm__ volatile("dsb ishst\n\tisb" ::: "memory");
 	return true;

@@ -59,9 +59,6 @@ static uint64_t dead_sp; /* where a destroyed thread's last context goes */
 static uint32_t tick_irq;
 static uint64_t next_tick; /* counter value of the next periodic tick */
 
-/* The user program, once loaded: EL0 entries lie in [user_lo, user_hi). */
-static uint64_t user_lo, user_hi, user_entry;
-
 /* Kernel stacks of EL0 threads; arch.kstack is the index + 1, 0 for none. */
 #define KSTACKS     32u
 #define KSTACK_SIZE 8192u
@@ -484,16 +481,10 @@ void arch_thread_wake(struct thread *t)
 
 void aarch64_set_user_program(uint64_t lo, uint64_t hi, uint64_t entry)
 {
-	user_lo = lo;
-	user_hi = hi;
-	user_entry = entry;
-}
-
-bool aarch64_user_program(uint64_t *lo, uint64_t *hi)
-{
-	*lo = user_lo;
-	*hi = user_hi;
-	return user_hi != 0;
+	struct arch_vspace *a = &thread_vspace(current)->arch;
+	a->program_lo = lo;
+	a->program_hi = hi;
+	a->program_entry = entry;
 }
 
 struct thread *aarch64_current(void)
@@ -535,8 +526,14 @@ kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack
                               kaal_word ipc_buffer)
 {
 	struct aarch64_switch_frame *frame;
-	if (user_hi) {
-		if (entry < user_lo || entry >= user_hi)
+	/* The VSpace t will run in: its own, or else its starter's (the core gives it then). */
+	const struct vspace *v = thread_vspace(t) ? thread_vspace(t) : thread_vspace(current);
+	const struct arch_vspace *program = v ? &v->arch : NULL;
+	if (program && program->program_hi) {
+		/* Entry and stack 0: a boot program's own start (the core checked it has one). */
+		if (entry == 0 && stack == 0)
+			stack = program->stack_top;
+		else if (entry < program->program_lo || entry >= program->program_hi)
 			return KAAL_INVALID_ARGUMENT;
 		uint64_t top = aarch64_kernel_stack_top(t);
 		if (!top)
@@ -545,7 +542,7 @@ kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack
 		*user = (struct aarch64_frame){0};
 		user->x[0] = arg;
 		user->x[1] = entry;
-		user->elr = user_entry;
+		user->elr = program->program_entry;
 		user->spsr = SPSR_EL0T;
 		user->sp = stack & ~(kaal_word)15;
 		frame = (struct aarch64_switch_frame *)user - 1;

@@ -3,6 +3,7 @@
  * inside the calling process.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <kaal/host.h>
 #include <kaal/sdk.h>
@@ -21,6 +22,36 @@ static const struct kaal_platform_device virt_devices[] = {
 };
 
 static bool booted;
+static void (*program_entry[KAAL_BOOT_INFO_MAX_PROGRAMS])(kaal_word);
+
+/* The config's programs into p, or false when boot info cannot list them. */
+static bool add_programs(const struct kaal_host_config *config, struct kaal_platform *p)
+{
+	if (!config || config->program_count == 0)
+		return true;
+	if (!config->programs || config->program_count > KAAL_BOOT_INFO_MAX_PROGRAMS)
+		return false;
+	for (unsigned i = 0; i < config->program_count; i++) {
+		const struct kaal_host_program *hp = &config->programs[i];
+		size_t length = 0;
+		while (hp->name && length < KAAL_PROGRAM_NAME_MAX && hp->name[length] != '\0')
+			length++;
+		if (length == 0 || length == KAAL_PROGRAM_NAME_MAX || !hp->entry)
+			return false;
+		for (unsigned j = 0; j < i; j++)
+			if (strcmp(p->program[j].name, hp->name) == 0)
+				return false;
+		memcpy(p->program[i].name, hp->name, length + 1);
+		p->program[i].vspace_bits = arch_vspace_min_bits();
+		p->program_count = i + 1;
+	}
+	return true;
+}
+
+void (*host_program_entry(unsigned program))(kaal_word)
+{
+	return program_entry[program - 1];
+}
 /* Preemption points still to find an interrupt waiting (kaal_host_preempt_next()). */
 static unsigned preemptions_left;
 static bool shutdown_requested;
@@ -33,12 +64,15 @@ kaal_status kaal_host_boot(const struct kaal_host_config *config,
 		return KAAL_BUSY;
 	uint64_t ram_size =
 	    config && config->ram_size ? config->ram_size : (uint64_t)KAAL_HOST_RAM_MIB << 20;
-	if (ram_size < (UINT64_C(1) << 20) || (ram_size & ((UINT64_C(1) << KAAL_PAGE_BITS) - 1)))
+	struct kaal_platform p = {0};
+	if (ram_size < (UINT64_C(1) << 20) || (ram_size & ((UINT64_C(1) << KAAL_PAGE_BITS) - 1)) ||
+	    !add_programs(config, &p))
 		return KAAL_INVALID_ARGUMENT;
+	for (unsigned i = 0; i < p.program_count; i++)
+		program_entry[i] = config->programs[i].entry;
 	if (!host_ram_create(HOST_RAM_BASE, ram_size))
 		return KAAL_UNTYPED_EXHAUSTED;
 
-	struct kaal_platform p = {0};
 	p.ram_base = HOST_RAM_BASE;
 	p.ram_size = ram_size;
 	p.free_base = HOST_RAM_BASE;

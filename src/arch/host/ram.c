@@ -568,6 +568,14 @@ void arch_vspace_init(struct vspace *v, const struct vspace *parent)
 	(void)parent;
 }
 
+/* Programs are linked into the host process: the core's record of which one is all there is. */
+kaal_status arch_vspace_load(struct vspace *v, unsigned program)
+{
+	(void)v;
+	(void)program;
+	return KAAL_OK;
+}
+
 void arch_vspace_destroy(struct vspace *v)
 {
 	struct mapping *m = mappings;

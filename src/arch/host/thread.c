@@ -21,6 +21,7 @@
 
 #include "host.h"
 #include "kernel.h"
+#include "vspace.h"
 
 #define NS_PER_S UINT64_C(1000000000)
 /* How long shutdown waits for started threads to end. */
@@ -39,6 +40,11 @@ struct host_thread {
 	pthread_mutex_t mutex;
 	pthread_cond_t cond;
 #endif
+	/*
+	 * It runs in a boot program's VSpace, whose mappings go with the VSpace:
+	 * once destroyed it never returns to its code, as on a real kernel.
+	 */
+	bool in_program;
 	void (*entry)(kaal_word);
 	kaal_word arg;
 	struct kaal_ipc_buffer *ipc_buffer; /* the SDK's, set before entry runs */
@@ -204,7 +210,12 @@ kaal_status arch_thread_start(struct thread *t, kaal_word entry, kaal_word stack
 	}
 	if (!ht && !(ht = new_record(t)))
 		return KAAL_UNTYPED_EXHAUSTED;
-	ht->entry = (void (*)(kaal_word))(uintptr_t)entry;
+	/* Entry 0 is a loaded program's start (the core checked the VSpace has one). */
+	const struct vspace *v = thread_vspace(t);
+	if (!v && current && current->thread)
+		v = thread_vspace(current->thread); /* the starter's, which the core gives it */
+	ht->in_program = v && v->program != 0;
+	ht->entry = entry ? (void (*)(kaal_word))(uintptr_t)entry : host_program_entry(v->program);
 	ht->arg = arg;
 	ht->ipc_buffer = (struct kaal_ipc_buffer *)(uintptr_t)ipc;
 	ht->finished = false;
@@ -298,7 +309,12 @@ struct kaal_result kaal_syscall(kaal_word num, kaal_word a0, kaal_word a1, kaal_
 	}
 	struct kaal_result r = host_syscall_result(ht->thread);
 	host_ipc_buffer_leave(ipc);
+	bool ended = !ht->thread && ht->in_program;
 	host_kernel_unlock();
+	if (ended) {
+		note_finished(ht);
+		pthread_exit(NULL);
+	}
 	return r;
 }
 

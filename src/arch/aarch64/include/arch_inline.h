@@ -41,6 +41,10 @@ struct arch_vspace {
 	uint64_t ttbr; /* its top table and ASID, as TTBR0_EL1 takes them */
 	uint32_t tables_used;
 	uint32_t tables_max;
+	/* The user program it runs: EL0 entries lie in [program_lo, program_hi); none when hi is 0.
+	 */
+	uint64_t program_lo, program_hi, program_entry;
+	uint64_t stack_top; /* a boot program's first stack (arch_vspace_load), 0: none */
 };
 
 static inline void *arch_phys_to_kernel(kaal_paddr phys)

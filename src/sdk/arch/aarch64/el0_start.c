@@ -1,9 +1,10 @@
 /*
  * The start of a user program at EL0 and its half of the SDK's arch
- * contract. The kernel enters at _start for every thread of the program:
- * the root thread with x0 = the boot info address and x1 = 0, a thread
- * started with kaal_thread_start() with x0 = its argument and x1 = its
- * function. The program provides kaal_root_task_main(), the root task.
+ * contract. The kernel enters at _start for every thread of the program: a
+ * thread started with kaal_thread_start() with x0 = its argument and x1 =
+ * its function; the program's first thread with x1 = 0: the root thread
+ * with x0 = the boot info address (el0_root_main.c), a boot program's with
+ * x0 = its starter's argument (el0_program_main.c).
  */
 #include <kaal/sdk.h>
 
@@ -30,8 +31,5 @@ _Noreturn void aarch64_el0_start(kaal_word arg, void (*fn)(kaal_word))
 		fn(arg);
 		kaal_thread_exit();
 	}
-	kaal_set_ipc_buffer((struct kaal_ipc_buffer *)(uintptr_t)ROOT_TASK_IPC_BUFFER_VADDR);
-	int failures = kaal_root_task_main((const struct kaal_boot_info *)(uintptr_t)arg);
-	for (;;)
-		kaal_shutdown(failures ? 1 : 0);
+	aarch64_el0_main(arg);
 }

@@ -17,6 +17,8 @@
 
 /* The program's root task; its result is the shutdown status (0: every check passed). */
 int kaal_root_task_main(const struct kaal_boot_info *bi);
+/* The first thread's work after the start code (el0_root_main.c or el0_program_main.c). */
+_Noreturn void aarch64_el0_main(kaal_word arg);
 #endif
 
 #endif
