@@ -363,6 +363,76 @@ static void a_corrupt_member_is_handed_out_and_removed(void **state)
 	assert_int_equal(1, serve());
 }
 
+#define EVENT_BIT ((kaal_word)1 << 63) /* an interrupt's badge, far from the members' */
+
+/* Events come first, are taken once, and cannot share a bit with a member. */
+static void events_are_handed_out_first(void **state)
+{
+	(void)state;
+	const uint32_t priority[] = {1, 2};
+	set_of(2, priority);
+	kaal_cptr irq_badge = harness_mint(f.ntfn, KAAL_RIGHT_WRITE, EVENT_BIT);
+	struct kaal_channel_set before = f.set;
+	assert_status(KAAL_INVALID_ARGUMENT,
+	              kaal_channel_set_watch(&f.set, EVENT_BIT | kaal_channel_set_badge(1)));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_channel_set_watch(NULL, EVENT_BIT));
+	assert_set_is(&before);
+	assert_status(KAAL_OK, kaal_channel_set_watch(&f.set, EVENT_BIT));
+	/* An event and a ready member: the event first, then the member. */
+	put(0, 5);
+	assert_status(KAAL_OK, kaal_signal(irq_badge, 0));
+	uint32_t i = 0;
+	assert_status(KAAL_OK, kaal_channel_set_wait(&f.set, &i, 0));
+	assert_int_equal(KAAL_CHANNEL_SET_EVENTS, i);
+	assert_int_equal(EVENT_BIT, kaal_channel_set_take_events(&f.set));
+	assert_int_equal(0, kaal_channel_set_take_events(&f.set));
+	assert_int_equal(0, serve());
+	/* Nothing left: the event was taken once. */
+	assert_status(KAAL_WOULD_BLOCK, kaal_channel_set_wait(&f.set, &i, 0));
+	assert_int_equal(0, kaal_channel_set_take_events(NULL));
+}
+
+/* A member's index never takes an event's bit: the set is full before it. */
+static void members_never_take_an_event_bit(void **state)
+{
+	(void)state;
+	f.ntfn = harness_notification();
+	assert_status(KAAL_OK, kaal_channel_set_init(&f.set, f.ntfn));
+	assert_status(KAAL_OK, kaal_channel_set_watch(&f.set, kaal_channel_set_badge(1)));
+	add_member(0, 0);
+	struct kaal_channel spare = f.m[0].consumer;
+	uint32_t index = 7;
+	assert_status(KAAL_LIMIT_REACHED, kaal_channel_set_add(&f.set, &spare, 0, &index));
+	assert_int_equal(7, index);
+}
+
+static void event_server(kaal_word arg)
+{
+	kaal_cptr done = (kaal_cptr)arg;
+	uint32_t i = 0;
+	if (kaal_channel_set_wait(&f.set, &i, KAAL_CHANNEL_FOREVER) == KAAL_OK &&
+	    i == KAAL_CHANNEL_SET_EVENTS)
+		kaal_signal(done, kaal_channel_set_take_events(&f.set));
+}
+
+/* A server with events and no members sleeps until an event wakes it. */
+static void an_event_wakes_a_sleeping_server(void **state)
+{
+	(void)state;
+	f.ntfn = harness_notification();
+	assert_status(KAAL_OK, kaal_channel_set_init(&f.set, f.ntfn));
+	uint32_t i;
+	assert_status(KAAL_ILLEGAL_OPERATION, kaal_channel_set_wait(&f.set, &i, 0));
+	assert_status(KAAL_OK, kaal_channel_set_watch(&f.set, EVENT_BIT));
+	f.set.spin = 0;
+	kaal_cptr done = harness_notification();
+	kaal_cptr t = harness_thread(event_server, (kaal_word)done, 0);
+	harness_wait_blocked(t);
+	assert_status(KAAL_OK, kaal_signal(harness_mint(f.ntfn, KAAL_RIGHT_WRITE, EVENT_BIT), 0));
+	harness_await_bits(done, EVENT_BIT);
+	assert_int_equal(1, f.set.sleeps);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +447,9 @@ int main(void)
 	    HARNESS_CASE(producers_stream_to_a_sleeping_server),
 	    HARNESS_CASE(removed_members_are_skipped_and_their_index_reused),
 	    HARNESS_CASE(a_corrupt_member_is_handed_out_and_removed),
+	    HARNESS_CASE(events_are_handed_out_first),
+	    HARNESS_CASE(members_never_take_an_event_bit),
+	    HARNESS_CASE(an_event_wakes_a_sleeping_server),
 	};
 	return cmocka_run_group_tests_name("channel_set", tests, NULL, NULL);
 }

@@ -26,6 +26,8 @@ struct kaal_channel_set_member {
 
 struct kaal_channel_set {
 	kaal_cptr ntfn; /* the server sleeps here (Read); every member's producer signals it */
+	kaal_word event_mask; /* badge bits of the notification that are events, not members */
+	kaal_word events;     /* events the server's waits received and it has not taken */
 	uint32_t count;
 	uint32_t next;   /* round robin: ties go to the first member from here on */
 	uint32_t spin;   /* polls of every member before the server sleeps */
@@ -38,6 +40,9 @@ static inline kaal_word kaal_channel_set_badge(uint32_t index)
 {
 	return (kaal_word)1 << index;
 }
+
+/* kaal_channel_set_wait()'s *index when events are pending rather than a member ready. */
+#define KAAL_CHANNEL_SET_EVENTS UINT32_MAX
 
 /* An empty set whose server sleeps on ntfn. KAAL_INVALID_ARGUMENT for a NULL set. */
 kaal_status kaal_channel_set_init(struct kaal_channel_set *set, kaal_cptr ntfn);
@@ -55,6 +60,16 @@ kaal_status kaal_channel_set_add(struct kaal_channel_set *set, struct kaal_chann
                                  uint32_t priority, uint32_t *index);
 
 /*
+ * Watch mask's bits of the notification as events (an interrupt's badge, a
+ * timer's): they name no member, and a wait hands them out instead of
+ * dropping them. KAAL_INVALID_ARGUMENT for a bit a member's badge has;
+ * members added later never get an index whose badge is an event bit.
+ */
+kaal_status kaal_channel_set_watch(struct kaal_channel_set *set, kaal_word mask);
+/* The events received and not taken yet, which are then cleared; 0 for a NULL set. */
+kaal_word kaal_channel_set_take_events(struct kaal_channel_set *set);
+
+/*
  * Take member index out of the set (its producer's badge then names no
  * member until an add reuses the index). KAAL_INVALID_ARGUMENT for an index
  * that names no member.
@@ -65,11 +80,13 @@ kaal_status kaal_channel_set_remove(struct kaal_channel_set *set, uint32_t index
  * Wait up to timeout_ns (KAAL_CHANNEL_FOREVER: no limit; 0: do not block)
  * until a member holds an element, and hand out one such member in *index:
  * the highest effective priority (priority plus age), ties in round robin.
- * The element stays in its ring for the caller to receive.
+ * The element stays in its ring for the caller to receive. Pending events
+ * come first: *index is then KAAL_CHANNEL_SET_EVENTS, and
+ * kaal_channel_set_take_events() takes them.
  * KAAL_CORRUPT_RING with *index naming a member whose producer wrote an
  * impossible index, for the server to remove (kaal_channel_set_remove()). KAAL_WOULD_BLOCK
  * for timeout 0, KAAL_TIMEOUT when the time ran out, KAAL_ILLEGAL_OPERATION
- * for a set without members, or the status of a failed wait.
+ * for a set without members or events to watch, or the status of a failed wait.
  */
 kaal_status kaal_channel_set_wait(struct kaal_channel_set *set, uint32_t *index,
                                   uint64_t timeout_ns);

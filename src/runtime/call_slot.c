@@ -160,7 +160,8 @@ static kaal_status await(struct kaal_call_slot *h, void *buf, size_t cap, size_t
 		bool looked = st != KAAL_WOULD_BLOCK;
 		if (!looked) {
 			h->sleeps++;
-			st = sleep_until(h->wait_ntfn, timeout_ns, deadline);
+			kaal_word bits; /* the shared memory, not the signal, says what changed */
+			st = sleep_until(h->wait_ntfn, timeout_ns, deadline, &bits);
 		}
 		/* Every exit and wakeup lowers the flag: a stale one costs a signal. */
 		kaal_atomic_store(flag, 0, KAAL_RELAXED);

@@ -151,7 +151,8 @@ static kaal_status move(struct kaal_channel *c, void *elems, size_t n, size_t *d
 			return st == KAAL_OK ? wake_peer(c) : st;
 		}
 		c->sleeps++;
-		st = sleep_until(c->wait_ntfn, timeout_ns, deadline);
+		kaal_word bits; /* the shared memory, not the signal, says what changed */
+		st = sleep_until(c->wait_ntfn, timeout_ns, deadline, &bits);
 		if (st == KAAL_TIMEOUT) {
 			kaal_atomic_store(flag, 0, KAAL_RELAXED);
 			st = try_move(c, elems, n, done);

@@ -5,6 +5,8 @@
  * To sleep, the server runs the channel's protocol over every member at
  * once: raise every consumer_waiting flag, one sequentially consistent
  * fence, pick again, then wait on the one notification all producers signal.
+ * Bits of that notification the server watches as events (an interrupt's
+ * badge) are kept from what the wait brought and handed out first.
  */
 #include <kaal/channel_set.h>
 #include <kaal/sdk.h>
@@ -43,13 +45,39 @@ kaal_status kaal_channel_set_add(struct kaal_channel_set *set, struct kaal_chann
 	uint32_t i = 0;
 	while (i < set->count && set->member[i].channel)
 		i++;
-	if (i == KAAL_CHANNEL_SET_MAX)
+	if (i == KAAL_CHANNEL_SET_MAX || (kaal_channel_set_badge(i) & set->event_mask))
 		return KAAL_LIMIT_REACHED;
 	set->member[i] = (struct kaal_channel_set_member){.channel = c, .priority = priority};
 	if (i == set->count)
 		set->count++;
 	*index = i;
 	return KAAL_OK;
+}
+
+kaal_status kaal_channel_set_watch(struct kaal_channel_set *set, kaal_word mask)
+{
+	if (!set)
+		return KAAL_INVALID_ARGUMENT;
+	for (uint32_t i = 0; i < set->count; i++)
+		if (set->member[i].channel && (mask & kaal_channel_set_badge(i)))
+			return KAAL_INVALID_ARGUMENT;
+	set->event_mask = mask;
+	return KAAL_OK;
+}
+
+kaal_word kaal_channel_set_take_events(struct kaal_channel_set *set)
+{
+	if (!set)
+		return 0;
+	kaal_word events = set->events;
+	set->events = 0;
+	return events;
+}
+
+/* Keep the event bits of what a wait or poll brought. */
+static void note_events(struct kaal_channel_set *set, kaal_word bits)
+{
+	set->events |= bits & set->event_mask;
 }
 
 kaal_status kaal_channel_set_remove(struct kaal_channel_set *set, uint32_t index)
@@ -119,12 +147,23 @@ kaal_status kaal_channel_set_wait(struct kaal_channel_set *set, uint32_t *index,
 {
 	if (!set || !index)
 		return KAAL_INVALID_ARGUMENT;
-	if (set->count == 0)
+	if (set->count == 0 && set->event_mask == 0)
 		return KAAL_ILLEGAL_OPERATION;
 	uint64_t deadline = 0;
 	if (timeout_ns != KAAL_CHANNEL_FOREVER && timeout_ns != 0)
 		deadline = kaal_time_ns() + timeout_ns;
 	for (;;) {
+		/*
+		 * Events wait in the notification's word: one look per wait takes
+		 * them, so busy members cannot keep an interrupt waiting.
+		 */
+		kaal_word bits = 0;
+		if (set->event_mask && kaal_poll(set->ntfn, &bits) == KAAL_OK)
+			note_events(set, bits);
+		if (set->events) {
+			*index = KAAL_CHANNEL_SET_EVENTS;
+			return KAAL_OK;
+		}
 		kaal_status found = pick(set, index);
 		for (uint32_t i = 0; found == KAAL_WOULD_BLOCK && i < set->spin; i++)
 			found = pick(set, index);
@@ -139,7 +178,8 @@ kaal_status kaal_channel_set_wait(struct kaal_channel_set *set, uint32_t *index,
 		kaal_status st = KAAL_OK;
 		if (found == KAAL_WOULD_BLOCK) {
 			set->sleeps++;
-			st = sleep_until(set->ntfn, timeout_ns, deadline);
+			st = sleep_until(set->ntfn, timeout_ns, deadline, &bits);
+			note_events(set, bits);
 		}
 		/* Lowered on every way out: a flag left up only costs a spurious signal. */
 		announce(set, 0);
@@ -151,5 +191,6 @@ kaal_status kaal_channel_set_wait(struct kaal_channel_set *set, uint32_t *index,
 		}
 		if (st != KAAL_OK)
 			return st;
+		/* Woken: events go first at the top of the loop, members are picked there too. */
 	}
 }
