@@ -85,6 +85,21 @@ _Noreturn void kaal_program_run(kaal_word arg, kaal_program_main main_fn);
 	}
 
 /*
+ * Map a frame it was given into the program's window at page `page` (below
+ * KAAL_PROGRAM_WINDOW_PAGES; on the host the backend picks the address):
+ * where a program puts shared rings and device registers. The map call's
+ * statuses; KAAL_INVALID_ARGUMENT for a page past the window or a NULL at.
+ */
+#define KAAL_PROGRAM_WINDOW_PAGES 1024u
+kaal_status kaal_program_map(kaal_cptr frame, unsigned page, unsigned rights, void **at);
+
+/*
+ * For a starter: fill a frame it holds (fill's status), through a mapping
+ * made for the call alone, e.g. to create a ring before handing it out.
+ */
+kaal_status kaal_frame_fill(kaal_cptr frame, kaal_status (*fill)(void *page, void *ctx), void *ctx);
+
+/*
  * For a starter: write or read a start info frame (a capability in the
  * caller's CSpace) through a mapping made for the call alone. The map and
  * unmap statuses; KAAL_INVALID_ARGUMENT for a NULL si.

@@ -14,7 +14,10 @@
 
 #define KAAL_SPAWN_RADIX 8u /* a started program's CNode: 256 slots */
 
-/* A capability to give: a copy of cap (in the starter's CSpace) with these rights. */
+/*
+ * A capability to give: a copy of cap (in the starter's CSpace) with these
+ * rights, as far as the starter holds them (KAAL_RIGHTS_ALL: all it has).
+ */
 struct kaal_spawn_cap {
 	const char *name; /* shorter than KAAL_PROGRAM_NAME_MAX, each name once */
 	kaal_cptr cap;

@@ -58,7 +58,12 @@ static kaal_status fill(struct kaal_broker *b, struct kaal_spawned *p,
 	for (unsigned i = 0; i < count && st == KAAL_OK; i++) {
 		si.cap[i].cptr = KAAL_PROGRAM_SLOT_FIRST_CAP + i;
 		copy_name(si.cap[i].name, caps[i].name);
-		st = kaal_broker_give(b, proc, si.cap[i].cptr, caps[i].cap, caps[i].rights);
+		/* At most the rights the starter holds: KAAL_RIGHTS_ALL gives a plain copy. */
+		struct kaal_cap_info held;
+		st = kaal_cnode_identify(own_slot(b, caps[i].cap), &held);
+		if (st == KAAL_OK)
+			st = kaal_broker_give(b, proc, si.cap[i].cptr, caps[i].cap,
+			                      caps[i].rights & held.rights);
 	}
 	if (st == KAAL_OK)
 		st = kaal_start_info_write(p->start_info, &si);

@@ -55,27 +55,52 @@ _Noreturn void kaal_program_run(kaal_word arg, kaal_program_main main_fn)
 	kaal_thread_exit();
 }
 
-kaal_status kaal_start_info_write(kaal_cptr frame, const struct kaal_start_info *si)
+kaal_status kaal_program_map(kaal_cptr frame, unsigned page, unsigned rights, void **at)
 {
-	if (!si)
+	if (page >= KAAL_PROGRAM_WINDOW_PAGES || !at)
+		return KAAL_INVALID_ARGUMENT;
+	kaal_word vaddr = SDK_PROGRAM_WINDOW_VADDR == 0
+	                      ? 0
+	                      : SDK_PROGRAM_WINDOW_VADDR + ((kaal_word)page << KAAL_PAGE_BITS);
+	return kaal_map(frame, vaddr, rights, at);
+}
+
+kaal_status kaal_frame_fill(kaal_cptr frame, kaal_status (*fill)(void *page, void *ctx), void *ctx)
+{
+	if (!fill)
 		return KAAL_INVALID_ARGUMENT;
 	void *at;
 	kaal_status st =
 	    kaal_map(frame, SDK_STARTER_SCRATCH_VADDR, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &at);
 	if (st != KAAL_OK)
 		return st;
-	*(struct kaal_start_info *)at = *si;
-	return kaal_unmap(frame);
+	kaal_status filled = fill(at, ctx);
+	st = kaal_unmap(frame);
+	return filled != KAAL_OK ? filled : st;
+}
+
+static kaal_status put_start_info(void *page, void *ctx)
+{
+	*(struct kaal_start_info *)page = *(const struct kaal_start_info *)ctx;
+	return KAAL_OK;
+}
+
+static kaal_status get_start_info(void *page, void *ctx)
+{
+	*(struct kaal_start_info *)ctx = *(const struct kaal_start_info *)page;
+	return KAAL_OK;
+}
+
+kaal_status kaal_start_info_write(kaal_cptr frame, const struct kaal_start_info *si)
+{
+	if (!si)
+		return KAAL_INVALID_ARGUMENT;
+	return kaal_frame_fill(frame, put_start_info, (void *)(uintptr_t)si);
 }
 
 kaal_status kaal_start_info_read(kaal_cptr frame, struct kaal_start_info *si)
 {
 	if (!si)
 		return KAAL_INVALID_ARGUMENT;
-	const void *at;
-	kaal_status st = kaal_map(frame, SDK_STARTER_SCRATCH_VADDR, KAAL_RIGHT_READ, (void **)&at);
-	if (st != KAAL_OK)
-		return st;
-	*si = *(const struct kaal_start_info *)at;
-	return kaal_unmap(frame);
+	return kaal_frame_fill(frame, get_start_info, si);
 }

@@ -20,9 +20,19 @@
 #define INSPECT_SIGNAL       0x40
 #define INSPECT_SIGNAL_BITS  UINT64_C(0x5)
 
+/* rtc_client's behaviours (its starter's word) and what it reports. */
+#define RTC_CLIENT_TIME_AND_ALARM 0u
+#define RTC_CLIENT_GARBAGE        1u
+#define RTC_CLIENT_FLOOD          2u
+#define RTC_NO_SUCH_OP            99u
+#define RTC_FLOOD_REQUESTS        64u
+#define RTC_FLOOD_LABEL           0xF100D
+
 /* Every program's entry, for the host's program list. */
 void kaal_program_entry_adder(kaal_word arg);
 void kaal_program_entry_inspect(kaal_word arg);
 void kaal_program_entry_waiter(kaal_word arg);
+void kaal_program_entry_rtc_client(kaal_word arg);
+void kaal_program_entry_rtc(kaal_word arg);
 
 #endif

@@ -1,0 +1,142 @@
+/*
+ * The driver kit: a user-level driver is a boot program with one static
+ * description of what it needs (its device by broker id, its client
+ * channels and their element sizes, its priority). Its starter hands out
+ * exactly that (kaal_driver_start): the device's register frame and
+ * interrupt, one notification the driver sleeps on, and per client a
+ * request and a reply ring in frames of their own with their doorbells.
+ * The driver's side (kaal_driver_main) maps the registers, binds the
+ * interrupt, and runs the event loop: the interrupt first, then clients'
+ * requests by priority through one channel set, each reply sent without
+ * ever blocking. A client opens its end with kaal_driver_open() and asks
+ * with kaal_driver_call(). The same driver source runs on aarch64 against
+ * the device and on the host against a register-level model.
+ */
+#ifndef KAAL_DRIVER_H
+#define KAAL_DRIVER_H
+
+#include <kaal/channel.h>
+#include <kaal/channel_set.h>
+#include <kaal/mmio.h>
+#include <kaal/spawn.h>
+
+#define KAAL_DRIVER_MAX_CLIENTS 8u
+#define KAAL_DRIVER_IRQ_BADGE                                                                      \
+	((kaal_word)1 << 63)        /* the interrupt's bit on the driver's notification */
+#define KAAL_DRIVER_MAX_ELEMENT 64u /* bytes of a request or reply at most */
+
+struct kaal_driver_desc {
+	const char *program;    /* the boot program that is the driver */
+	uint32_t device;        /* the broker's device id (enum kaal_device_id) */
+	uint32_t clients;       /* client channels, 1..KAAL_DRIVER_MAX_CLIENTS */
+	uint32_t request_size;  /* bytes of a request, 1..KAAL_DRIVER_MAX_ELEMENT */
+	uint32_t reply_size;    /* bytes of a reply, 1..KAAL_DRIVER_MAX_ELEMENT */
+	uint32_t ring_capacity; /* elements of each ring, a power of two that fits a page */
+	unsigned priority;      /* the driver's thread, which also serves its interrupt */
+};
+
+/* ---- The starter's side. */
+
+struct kaal_driver_link {
+	kaal_cptr request, reply; /* the rings' frames */
+	struct kaal_memory memory;
+	kaal_cptr client_ntfn; /* the client sleeps here for replies */
+	kaal_cptr doorbell;    /* the driver's notification minted with the client's bit */
+};
+
+struct kaal_driver {
+	const struct kaal_driver_desc *desc;
+	struct kaal_spawned program;
+	struct kaal_device device;
+	kaal_cptr events;    /* the driver sleeps here */
+	kaal_cptr irq_badge; /* events minted with KAAL_DRIVER_IRQ_BADGE, for the interrupt */
+	struct kaal_driver_link link[KAAL_DRIVER_MAX_CLIENTS];
+};
+
+/*
+ * Take the device from the broker and start the driver with what desc
+ * names. KAAL_INVALID_ARGUMENT for a description out of its bounds or no
+ * such device, KAAL_BUSY when another holds the device (a second driver),
+ * else the broker's, the kernel's and kaal_spawn()'s statuses; nothing is
+ * left behind on failure.
+ */
+kaal_status kaal_driver_start(struct kaal_broker *b, const struct kaal_driver_desc *desc,
+                              struct kaal_driver *out);
+/* Destroy the driver and give back its device and everything started with it. */
+kaal_status kaal_driver_stop(struct kaal_broker *b, struct kaal_driver *d);
+
+/*
+ * A client program's capabilities for link `client` of d, named
+ * "<prefix>_req", "<prefix>_rsp", "<prefix>_bell" and "<prefix>_wait"
+ * (names keeps the strings; prefix 1..KAAL_DRIVER_PREFIX_MAX bytes), for
+ * kaal_spawn(). KAAL_INVALID_ARGUMENT for no such client or a bad prefix.
+ */
+#define KAAL_DRIVER_CLIENT_CAPS 4u
+#define KAAL_DRIVER_PREFIX_MAX  15u
+struct kaal_driver_client_names {
+	char name[KAAL_DRIVER_CLIENT_CAPS][KAAL_PROGRAM_NAME_MAX];
+};
+kaal_status kaal_driver_client_caps(const struct kaal_driver *d, unsigned client,
+                                    const char *prefix, struct kaal_driver_client_names *names,
+                                    struct kaal_spawn_cap caps[KAAL_DRIVER_CLIENT_CAPS]);
+
+/* ---- The driver's side. */
+
+struct kaal_driver_context {
+	const struct kaal_driver_desc *desc;
+	struct kaal_mmio regs;
+	kaal_cptr irq;
+	struct kaal_channel request[KAAL_DRIVER_MAX_CLIENTS];
+	struct kaal_channel reply[KAAL_DRIVER_MAX_CLIENTS];
+	struct kaal_channel_set set;
+	uint32_t member_client[KAAL_DRIVER_MAX_CLIENTS]; /* the client of each set member */
+	bool cut_off[KAAL_DRIVER_MAX_CLIENTS];           /* a client whose ring failed its check */
+	/* Counters: what the kit did, for tests and for a driver's reports. */
+	uint64_t interrupts, requests, replies, replies_dropped, clients_cut_off;
+	void *driver; /* the driver's own state */
+};
+
+struct kaal_driver_ops {
+	/* The registers are mapped: check the device and set it up; not KAAL_OK ends the driver. */
+	kaal_status (*init)(struct kaal_driver_context *ctx);
+	/* The interrupt fired; the kit acknowledges it after. */
+	void (*interrupt)(struct kaal_driver_context *ctx);
+	/* A request from client: fill reply and return true to send it now. */
+	bool (*request)(struct kaal_driver_context *ctx, unsigned client, const void *request,
+	                void *reply);
+};
+
+/*
+ * The driver program's main: map, bind, serve until destroyed. Returns
+ * only when it cannot start (its capabilities are not as the kit hands
+ * them out, or init failed), with that status.
+ */
+int kaal_driver_main(const struct kaal_driver_desc *desc, const struct kaal_start_info *si,
+                     const struct kaal_driver_ops *ops, void *driver);
+/* A reply the driver sends later (a deadline that came): dropped, not waited for, when full. */
+kaal_status kaal_driver_reply(struct kaal_driver_context *ctx, unsigned client, const void *reply);
+
+/*
+ * Host tests: registers of device `device` are this model rather than the
+ * mapped frame (NULL: the frame again). The driver's source does not change.
+ */
+void kaal_driver_use_model(uint32_t device, const struct kaal_mmio_model *model);
+
+/* ---- A client's side. */
+
+struct kaal_driver_client {
+	struct kaal_channel request; /* this side produces */
+	struct kaal_channel reply;   /* this side consumes */
+};
+
+/*
+ * Open the end kaal_driver_client_caps() named with prefix, mapping its
+ * rings at window pages first_page and first_page + 1 (kaal_program_map).
+ */
+kaal_status kaal_driver_open(struct kaal_driver_client *c, const struct kaal_start_info *si,
+                             const char *prefix, unsigned first_page);
+/* Send a request and wait at most timeout_ns for the next reply. */
+kaal_status kaal_driver_call(struct kaal_driver_client *c, const void *request, void *reply,
+                             uint64_t timeout_ns);
+
+#endif

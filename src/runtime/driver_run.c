@@ -1,0 +1,223 @@
+/*
+ * The driver kit's driver and client sides. A driver maps its registers
+ * (or, in a host test, takes its device's model), binds its interrupt to
+ * its notification under the interrupt's badge, attaches its clients'
+ * rings (requests as members of a channel set on that notification,
+ * replies as a producer that never waits), and serves: the interrupt
+ * first, then one request at a time from the ready client of highest
+ * priority. A client whose ring fails its check is cut off; the others go on.
+ */
+#include <kaal/driver.h>
+
+#include "driver_names.h"
+
+#define PAGE_BYTES      ((size_t)1 << KAAL_PAGE_BITS)
+#define MMIO_PAGE       0u /* window pages: the registers, then two per client */
+#define FIRST_RING_PAGE 1u
+#define CLIENT_PRIORITY 0u /* every client alike: the set's aging keeps them fair */
+#define MAX_MODELS      KAAL_BOOT_INFO_MAX_DEVICES
+#define REQ_NAME_BYTES  8u
+
+struct device_model {
+	uint32_t device;
+	const struct kaal_mmio_model *model;
+};
+static struct device_model models[MAX_MODELS];
+
+void kaal_driver_use_model(uint32_t device, const struct kaal_mmio_model *model)
+{
+	unsigned free_entry = MAX_MODELS;
+	for (unsigned i = 0; i < MAX_MODELS; i++) {
+		if (models[i].model && models[i].device == device) {
+			models[i].model = model;
+			return;
+		}
+		if (!models[i].model && free_entry == MAX_MODELS)
+			free_entry = i;
+	}
+	if (model && free_entry < MAX_MODELS)
+		models[free_entry] = (struct device_model){device, model};
+}
+
+static const struct kaal_mmio_model *model_of(uint32_t device)
+{
+	for (unsigned i = 0; i < MAX_MODELS; i++)
+		if (models[i].model && models[i].device == device)
+			return models[i].model;
+	return NULL;
+}
+
+static kaal_status cap_numbered(const struct kaal_start_info *si, const char *prefix, unsigned n,
+                                kaal_cptr *cptr)
+{
+	char name[DRIVER_NUMBERED_NAME];
+	driver_numbered(name, prefix, n);
+	return kaal_start_cap(si, name, cptr);
+}
+
+static kaal_status map_registers(struct kaal_driver_context *ctx, const struct kaal_start_info *si)
+{
+	kaal_cptr mmio;
+	kaal_status st = kaal_start_cap(si, "mmio", &mmio);
+	if (st != KAAL_OK)
+		return st;
+	void *at;
+	st = kaal_program_map(mmio, MMIO_PAGE, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &at);
+	if (st != KAAL_OK)
+		return st;
+	const struct kaal_mmio_model *model = model_of(ctx->desc->device);
+	ctx->regs = model ? kaal_mmio_modelled(model, (uint32_t)PAGE_BYTES)
+	                  : kaal_mmio_mapped(at, (uint32_t)PAGE_BYTES);
+	return KAAL_OK;
+}
+
+/* Client i's rings: requests into the set, replies out without waiting. */
+static kaal_status attach_client(struct kaal_driver_context *ctx, const struct kaal_start_info *si,
+                                 kaal_cptr events, unsigned i)
+{
+	kaal_cptr req, rsp, client;
+	void *req_at, *rsp_at;
+	kaal_status st = cap_numbered(si, "req", i, &req);
+	if (st == KAAL_OK)
+		st = cap_numbered(si, "rsp", i, &rsp);
+	if (st == KAAL_OK)
+		st = cap_numbered(si, "client", i, &client);
+	if (st == KAAL_OK)
+		st = kaal_program_map(req, FIRST_RING_PAGE + 2 * i,
+		                      KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &req_at);
+	if (st == KAAL_OK)
+		st = kaal_program_map(rsp, FIRST_RING_PAGE + 2 * i + 1,
+		                      KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &rsp_at);
+	/* The request side's peer is the client, who sleeps only for replies: signal nothing. */
+	if (st == KAAL_OK)
+		st = kaal_channel_attach(&ctx->request[i], req_at, PAGE_BYTES, KAAL_RING_CONSUMER,
+		                         events, client);
+	if (st == KAAL_OK)
+		st = kaal_channel_attach(&ctx->reply[i], rsp_at, PAGE_BYTES, KAAL_RING_PRODUCER,
+		                         events, client);
+	uint32_t index;
+	if (st == KAAL_OK)
+		st = kaal_channel_set_add(&ctx->set, &ctx->request[i], CLIENT_PRIORITY, &index);
+	if (st == KAAL_OK)
+		ctx->member_client[index] = i;
+	return st;
+}
+
+static kaal_status start(struct kaal_driver_context *ctx, const struct kaal_start_info *si)
+{
+	kaal_cptr events, irq_badge;
+	kaal_status st = kaal_start_cap(si, "events", &events);
+	if (st == KAAL_OK)
+		st = map_registers(ctx, si);
+	if (st == KAAL_OK)
+		st = kaal_channel_set_init(&ctx->set, events);
+	if (st == KAAL_OK)
+		st = kaal_channel_set_watch(&ctx->set, KAAL_DRIVER_IRQ_BADGE);
+	/* A device without an interrupt has none to bind. */
+	if (st == KAAL_OK && kaal_start_cap(si, "irq", &ctx->irq) == KAAL_OK) {
+		st = kaal_start_cap(si, "irq_badge", &irq_badge);
+		if (st == KAAL_OK)
+			st = kaal_irq_set_notification(ctx->irq, irq_badge);
+	}
+	for (unsigned i = 0; i < ctx->desc->clients && st == KAAL_OK; i++)
+		st = attach_client(ctx, si, events, i);
+	return st;
+}
+
+kaal_status kaal_driver_reply(struct kaal_driver_context *ctx, unsigned client, const void *reply)
+{
+	if (!ctx || client >= ctx->desc->clients || !reply)
+		return KAAL_INVALID_ARGUMENT;
+	if (ctx->cut_off[client])
+		return KAAL_CORRUPT_RING;
+	/* Never wait for a client: one that does not read loses its replies, nobody else does. */
+	kaal_status st = kaal_channel_send(&ctx->reply[client], reply, 0);
+	if (st == KAAL_OK)
+		ctx->replies++;
+	else
+		ctx->replies_dropped++;
+	return st;
+}
+
+static void serve(struct kaal_driver_context *ctx, const struct kaal_driver_ops *ops,
+                  uint32_t member)
+{
+	unsigned client = ctx->member_client[member];
+	uint8_t request[KAAL_DRIVER_MAX_ELEMENT], reply[KAAL_DRIVER_MAX_ELEMENT] = {0};
+	if (kaal_channel_recv(&ctx->request[client], request, 0) != KAAL_OK)
+		return;
+	ctx->requests++;
+	if (ops->request(ctx, client, request, reply))
+		kaal_driver_reply(ctx, client, reply);
+}
+
+int kaal_driver_main(const struct kaal_driver_desc *desc, const struct kaal_start_info *si,
+                     const struct kaal_driver_ops *ops, void *driver)
+{
+	static struct kaal_driver_context ctx; /* one driver per program */
+	if (!desc || !si || !ops || !ops->init || !ops->interrupt || !ops->request ||
+	    desc->clients > KAAL_DRIVER_MAX_CLIENTS)
+		return KAAL_INVALID_ARGUMENT;
+	ctx = (struct kaal_driver_context){.desc = desc, .driver = driver};
+	kaal_status st = start(&ctx, si);
+	if (st == KAAL_OK)
+		st = ops->init(&ctx);
+	if (st != KAAL_OK)
+		return (int)st;
+	for (;;) {
+		uint32_t member;
+		st = kaal_channel_set_wait(&ctx.set, &member, KAAL_CHANNEL_FOREVER);
+		if (st == KAAL_OK && member == KAAL_CHANNEL_SET_EVENTS) {
+			kaal_channel_set_take_events(&ctx.set);
+			ctx.interrupts++;
+			ops->interrupt(&ctx);
+			kaal_irq_ack(ctx.irq);
+		} else if (st == KAAL_OK) {
+			serve(&ctx, ops, member);
+		} else if (st == KAAL_CORRUPT_RING) {
+			ctx.cut_off[ctx.member_client[member]] = true;
+			ctx.clients_cut_off++;
+			kaal_channel_set_remove(&ctx.set, member);
+		} else if (st == KAAL_ILLEGAL_OPERATION) {
+			return (int)st; /* nothing is left to serve */
+		}
+	}
+}
+
+kaal_status kaal_driver_open(struct kaal_driver_client *c, const struct kaal_start_info *si,
+                             const char *prefix, unsigned first_page)
+{
+	if (!c || !si || !prefix)
+		return KAAL_INVALID_ARGUMENT;
+	kaal_cptr cap[KAAL_DRIVER_CLIENT_CAPS];
+	for (unsigned i = 0; i < KAAL_DRIVER_CLIENT_CAPS; i++) {
+		char name[KAAL_PROGRAM_NAME_MAX];
+		if (!driver_client_name(name, prefix, driver_client_suffix[i]))
+			return KAAL_INVALID_ARGUMENT;
+		kaal_status st = kaal_start_cap(si, name, &cap[i]);
+		if (st != KAAL_OK)
+			return st;
+	}
+	void *req_at, *rsp_at;
+	kaal_status st =
+	    kaal_program_map(cap[0], first_page, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &req_at);
+	if (st == KAAL_OK)
+		st = kaal_program_map(cap[1], first_page + 1, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE,
+		                      &rsp_at);
+	if (st == KAAL_OK)
+		st = kaal_channel_attach(&c->request, req_at, PAGE_BYTES, KAAL_RING_PRODUCER,
+		                         cap[3], cap[2]);
+	if (st == KAAL_OK)
+		st = kaal_channel_attach(&c->reply, rsp_at, PAGE_BYTES, KAAL_RING_CONSUMER, cap[3],
+		                         cap[2]);
+	return st;
+}
+
+kaal_status kaal_driver_call(struct kaal_driver_client *c, const void *request, void *reply,
+                             uint64_t timeout_ns)
+{
+	if (!c || !request || !reply)
+		return KAAL_INVALID_ARGUMENT;
+	kaal_status st = kaal_channel_send(&c->request, request, timeout_ns);
+	return st == KAAL_OK ? kaal_channel_recv(&c->reply, reply, timeout_ns) : st;
+}

@@ -1,0 +1,186 @@
+/*
+ * The driver kit's starter side: the device from the broker, the driver's
+ * notification and its interrupt's badged copy, a request and a reply ring
+ * per client created in frames of their own, and the driver program
+ * spawned with those capabilities under the names driver_run.c looks for.
+ */
+#include <string.h>
+
+#include <kaal/driver.h>
+
+#include "driver_names.h"
+
+#define PAGE_BYTES ((size_t)1 << KAAL_PAGE_BITS)
+
+static bool desc_valid(const struct kaal_driver_desc *d)
+{
+	return d && d->program && d->clients >= 1 && d->clients <= KAAL_DRIVER_MAX_CLIENTS &&
+	       d->request_size >= 1 && d->request_size <= KAAL_DRIVER_MAX_ELEMENT &&
+	       d->reply_size >= 1 && d->reply_size <= KAAL_DRIVER_MAX_ELEMENT &&
+	       d->priority <= KAAL_MAX_PRIORITY;
+}
+
+struct ring_geometry {
+	uint32_t capacity, elem_size;
+};
+
+static kaal_status create_ring(void *page, void *ctx)
+{
+	const struct ring_geometry *g = ctx;
+	return kaal_ring_create(page, PAGE_BYTES, g->capacity, g->elem_size);
+}
+
+static struct kaal_slot_ref own(const struct kaal_broker *b, kaal_cptr slot)
+{
+	return kaal_root_slot(b->root_cnode, slot);
+}
+
+/* The frames, rings and notifications of one client's link. */
+static kaal_status make_link(struct kaal_broker *b, struct kaal_driver *d, unsigned i)
+{
+	struct kaal_driver_link *l = &d->link[i];
+	kaal_cptr frames[2];
+	kaal_status st = kaal_broker_create_frames(b, 2, frames, &l->memory);
+	if (st != KAAL_OK)
+		return st;
+	l->request = frames[0];
+	l->reply = frames[1];
+	struct ring_geometry request = {d->desc->ring_capacity, d->desc->request_size};
+	struct ring_geometry reply = {d->desc->ring_capacity, d->desc->reply_size};
+	st = kaal_frame_fill(l->request, create_ring, &request);
+	if (st == KAAL_OK)
+		st = kaal_frame_fill(l->reply, create_ring, &reply);
+	if (st == KAAL_OK)
+		st = kaal_broker_create_notification(b, &l->client_ntfn);
+	if (st == KAAL_OK)
+		st = kaal_broker_alloc_slot(b, &l->doorbell);
+	if (st == KAAL_OK)
+		st = kaal_cnode_mint(own(b, l->doorbell), own(b, d->events), KAAL_RIGHT_WRITE,
+		                     kaal_channel_set_badge(i));
+	else
+		l->doorbell = 0;
+	return st;
+}
+
+static void free_link(struct kaal_broker *b, struct kaal_driver_link *l)
+{
+	if (l->doorbell) {
+		kaal_cnode_delete(own(b, l->doorbell));
+		kaal_broker_free_slot(b, l->doorbell);
+	}
+	if (l->client_ntfn)
+		kaal_broker_destroy_object(b, l->client_ntfn);
+	if (l->request) {
+		kaal_broker_free_memory(b, &l->memory);
+		kaal_broker_free_slot(b, l->request);
+		kaal_broker_free_slot(b, l->reply);
+	}
+	memset(l, 0, sizeof(*l));
+}
+
+static kaal_status spawn_driver(struct kaal_broker *b, struct kaal_driver *d)
+{
+	enum { FIXED = 4, PER_CLIENT = 3 };
+	struct kaal_spawn_cap caps[FIXED + PER_CLIENT * KAAL_DRIVER_MAX_CLIENTS];
+	char names[PER_CLIENT * KAAL_DRIVER_MAX_CLIENTS][DRIVER_NUMBERED_NAME];
+	unsigned n = 0;
+	caps[n++] = (struct kaal_spawn_cap){"mmio", d->device.frame, KAAL_RIGHTS_ALL};
+	caps[n++] = (struct kaal_spawn_cap){"irq", d->device.irq_handler, KAAL_RIGHTS_ALL};
+	caps[n++] = (struct kaal_spawn_cap){"events", d->events, KAAL_RIGHT_READ};
+	caps[n++] = (struct kaal_spawn_cap){"irq_badge", d->irq_badge, KAAL_RIGHT_WRITE};
+	for (unsigned i = 0; i < d->desc->clients; i++) {
+		const struct kaal_driver_link *l = &d->link[i];
+		char *req = names[PER_CLIENT * i], *rsp = req + DRIVER_NUMBERED_NAME,
+		     *cli = rsp + DRIVER_NUMBERED_NAME;
+		driver_numbered(req, "req", i);
+		driver_numbered(rsp, "rsp", i);
+		driver_numbered(cli, "client", i);
+		caps[n++] = (struct kaal_spawn_cap){req, l->request, KAAL_RIGHTS_ALL};
+		caps[n++] = (struct kaal_spawn_cap){rsp, l->reply, KAAL_RIGHTS_ALL};
+		caps[n++] = (struct kaal_spawn_cap){cli, l->client_ntfn, KAAL_RIGHT_WRITE};
+	}
+	/* A device without an interrupt gives none. */
+	struct kaal_spawn_cap *given = caps;
+	if (!d->device.irq_handler) {
+		caps[1] = caps[0];
+		given = caps + 1;
+		n--;
+	}
+	return kaal_spawn(b, d->desc->program, given, n, d->desc->priority, 0, &d->program);
+}
+
+kaal_status kaal_driver_start(struct kaal_broker *b, const struct kaal_driver_desc *desc,
+                              struct kaal_driver *out)
+{
+	if (!b || !out || !desc_valid(desc) || !kaal_program_name_fits(desc->program))
+		return KAAL_INVALID_ARGUMENT;
+	struct kaal_driver d;
+	memset(&d, 0, sizeof(d));
+	d.desc = desc;
+	kaal_status st = kaal_broker_request_device(b, desc->device, &d.device);
+	if (st != KAAL_OK)
+		return st;
+	if (!d.device.frame) {
+		kaal_broker_release_device(b, desc->device);
+		return KAAL_INVALID_ARGUMENT; /* the kit drives devices with registers */
+	}
+	st = kaal_broker_create_notification(b, &d.events);
+	if (st == KAAL_OK)
+		st = kaal_broker_alloc_slot(b, &d.irq_badge);
+	if (st == KAAL_OK)
+		st = kaal_cnode_mint(own(b, d.irq_badge), own(b, d.events), KAAL_RIGHT_WRITE,
+		                     KAAL_DRIVER_IRQ_BADGE);
+	else
+		d.irq_badge = 0;
+	for (unsigned i = 0; i < desc->clients && st == KAAL_OK; i++)
+		st = make_link(b, &d, i);
+	if (st == KAAL_OK)
+		st = spawn_driver(b, &d);
+	if (st != KAAL_OK) {
+		kaal_driver_stop(b, &d);
+		return st;
+	}
+	*out = d;
+	return KAAL_OK;
+}
+
+kaal_status kaal_driver_stop(struct kaal_broker *b, struct kaal_driver *d)
+{
+	if (!b || !d || !d->desc)
+		return KAAL_INVALID_ARGUMENT;
+	/* The driver first: nothing runs that could use what goes next. */
+	kaal_status st = kaal_spawn_destroy(b, &d->program);
+	if (st != KAAL_OK)
+		return st;
+	for (unsigned i = 0; i < KAAL_DRIVER_MAX_CLIENTS; i++)
+		free_link(b, &d->link[i]);
+	if (d->irq_badge) {
+		kaal_cnode_delete(own(b, d->irq_badge));
+		kaal_broker_free_slot(b, d->irq_badge);
+	}
+	if (d->events)
+		kaal_broker_destroy_object(b, d->events);
+	if (d->device.id)
+		kaal_broker_release_device(b, d->device.id);
+	memset(d, 0, sizeof(*d));
+	return KAAL_OK;
+}
+
+kaal_status kaal_driver_client_caps(const struct kaal_driver *d, unsigned client,
+                                    const char *prefix, struct kaal_driver_client_names *names,
+                                    struct kaal_spawn_cap caps[KAAL_DRIVER_CLIENT_CAPS])
+{
+	if (!d || !d->desc || client >= d->desc->clients || !prefix || !names || !caps)
+		return KAAL_INVALID_ARGUMENT;
+	const struct kaal_driver_link *l = &d->link[client];
+	const kaal_cptr cap[KAAL_DRIVER_CLIENT_CAPS] = {l->request, l->reply, l->doorbell,
+	                                                l->client_ntfn};
+	const unsigned rights[KAAL_DRIVER_CLIENT_CAPS] = {KAAL_RIGHTS_ALL, KAAL_RIGHTS_ALL,
+	                                                  KAAL_RIGHT_WRITE, KAAL_RIGHT_READ};
+	for (unsigned i = 0; i < KAAL_DRIVER_CLIENT_CAPS; i++) {
+		if (!driver_client_name(names->name[i], prefix, driver_client_suffix[i]))
+			return KAAL_INVALID_ARGUMENT;
+		caps[i] = (struct kaal_spawn_cap){names->name[i], cap[i], rights[i]};
+	}
+	return KAAL_OK;
+}

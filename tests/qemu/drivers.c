@@ -1,0 +1,128 @@
+/*
+ * Driver processes on QEMU: the RTC driver (drivers/pl031/rtc_driver.c) a
+ * boot program with the PL031's frame and interrupt and nothing more, its
+ * clients boot programs of their own (tests/programs/rtc_client.c) on
+ * channels the driver kit made, as test_rtc_driver.c runs them on the host.
+ * The real clock: a plausible time, an alarm two seconds on through the
+ * interrupt; a second driver for the device refused; a request of no known
+ * operation answered; a client that floods the driver and never reads
+ * leaves the next client served; the driver stopped gives everything back.
+ */
+#include <kaal/driver.h>
+#include <kaal/tap.h>
+
+#include "../programs/programs.h"
+#include "pl031/rtc.h"
+#include "root_task.h"
+
+#define PLAN        6
+#define EARLIEST    1577836800u /* 2020-01-01: a clock below this has no real time */
+#define WAIT_NS     UINT64_C(10000000000)
+#define CLIENT_PRIO 100u
+
+static struct kaal_broker broker;
+static kaal_cptr report;
+
+struct answer {
+	kaal_word label, status, seconds;
+};
+
+static kaal_status next_report(struct answer *a)
+{
+	struct kaal_msg msg;
+	kaal_status st = kaal_recv(report, &msg);
+	*a = (struct answer){kaal_msg_label(msg.info), msg.mr[0], msg.mr[1]};
+	return st;
+}
+
+/* A client on link `link` doing `what`; its reports are read by the caller, then end_client. */
+static kaal_status start_client(const struct kaal_driver *d, unsigned link, kaal_word what,
+                                struct kaal_spawned *p)
+{
+	struct kaal_driver_client_names names;
+	struct kaal_spawn_cap caps[KAAL_DRIVER_CLIENT_CAPS + 1];
+	kaal_status st = kaal_driver_client_caps(d, link, "rtc", &names, caps);
+	caps[KAAL_DRIVER_CLIENT_CAPS] = (struct kaal_spawn_cap){"report", report, KAAL_RIGHT_WRITE};
+	if (st == KAAL_OK)
+		st = kaal_spawn(&broker, "rtc_client", caps, KAAL_DRIVER_CLIENT_CAPS + 1,
+		                CLIENT_PRIO, what, p);
+	return st;
+}
+
+static kaal_status end_client(struct kaal_spawned *p)
+{
+	int status = -100;
+	kaal_status st = kaal_spawn_wait(p, WAIT_NS, &status);
+	kaal_status destroyed = kaal_spawn_destroy(&broker, p);
+	if (st == KAAL_OK && status != 0)
+		st = KAAL_ILLEGAL_OPERATION;
+	return st == KAAL_OK ? destroyed : st;
+}
+
+static bool time_and_alarm(const struct kaal_driver *d, unsigned link)
+{
+	struct kaal_spawned client;
+	struct answer now = {0}, alarm = {0};
+	kaal_status st = start_client(d, link, RTC_CLIENT_TIME_AND_ALARM, &client);
+	if (st == KAAL_OK)
+		st = next_report(&now);
+	if (st == KAAL_OK)
+		st = next_report(&alarm);
+	if (st == KAAL_OK)
+		st = end_client(&client);
+	kaal_diag_str("the clock said ");
+	kaal_diag_dec(now.seconds);
+	kaal_diag_str(", the alarm came at ");
+	kaal_diag_dec(alarm.seconds);
+	kaal_diag_end();
+	return st == KAAL_OK && now.label == KAAL_RTC_TIME && now.status == KAAL_OK &&
+	       now.seconds >= EARLIEST && alarm.label == KAAL_RTC_ALARM &&
+	       alarm.status == KAAL_OK && alarm.seconds >= now.seconds + 2;
+}
+
+int kaal_root_task_main(const struct kaal_boot_info *bi)
+{
+	kaal_tap_plan(PLAN);
+	if (kaal_broker_init(&broker, bi) != KAAL_OK ||
+	    kaal_broker_create_endpoint(&broker, &report) != KAAL_OK) {
+		kaal_tap_diag("the broker does not accept this boot info");
+		return 1;
+	}
+	uint64_t free_bytes = broker.memory.free_bytes;
+	uint32_t free_slots = broker.slots.free_count;
+	struct kaal_driver rtc, second;
+	if (!kaal_tap_ok_status(kaal_driver_start(&broker, &kaal_rtc_driver, &rtc),
+	                        "the RTC driver starts with the PL031's frame and interrupt"))
+		return (int)kaal_tap_failures();
+	kaal_tap_ok(kaal_driver_start(&broker, &kaal_rtc_driver, &second) == KAAL_BUSY,
+	            "a second driver for the PL031 is refused: KAAL_BUSY");
+	kaal_tap_ok(time_and_alarm(&rtc, 0), "a client reads a plausible time and its alarm two "
+	                                     "seconds on arrives through the interrupt");
+
+	struct kaal_spawned client;
+	struct answer a = {0};
+	kaal_status st = start_client(&rtc, 1, RTC_CLIENT_GARBAGE, &client);
+	if (st == KAAL_OK)
+		st = next_report(&a);
+	if (st == KAAL_OK)
+		st = end_client(&client);
+	kaal_tap_ok(st == KAAL_OK && a.label == RTC_NO_SUCH_OP &&
+	                a.status == (kaal_word)KAAL_INVALID_ARGUMENT,
+	            "a request of no known operation is answered KAAL_INVALID_ARGUMENT");
+
+	st = start_client(&rtc, 1, RTC_CLIENT_FLOOD, &client);
+	if (st == KAAL_OK)
+		st = next_report(&a);
+	if (st == KAAL_OK)
+		st = end_client(&client);
+	bool flooded =
+	    st == KAAL_OK && a.label == RTC_FLOOD_LABEL && a.status == RTC_FLOOD_REQUESTS;
+	kaal_tap_ok(flooded && time_and_alarm(&rtc, 0),
+	            "a client that floods the driver and reads nothing leaves the next one served");
+
+	st = kaal_driver_stop(&broker, &rtc);
+	kaal_tap_ok(st == KAAL_OK && broker.memory.free_bytes == free_bytes &&
+	                broker.slots.free_count == free_slots,
+	            "the stopped driver gives back its device, memory and slots");
+	return (int)kaal_tap_failures();
+}
