@@ -56,6 +56,9 @@ _Static_assert(sizeof(struct kaal_start_info) <= (1u << KAAL_PAGE_BITS), "start 
 bool kaal_program_name_fits(const char *name);
 bool kaal_program_name_is(const char field[KAAL_PROGRAM_NAME_MAX], const char *name);
 
+/* The number of the boot program called name in boot info's list, 0 when there is none. */
+unsigned kaal_boot_program_find(const struct kaal_boot_info *bi, const char *name);
+
 /* A program's main: its result is its exit status. */
 typedef int (*kaal_program_main)(const struct kaal_start_info *si);
 

@@ -134,8 +134,8 @@ kaal_status kaal_thread_start(kaal_cptr thread, void (*entry)(kaal_word), void *
                               kaal_word arg, struct kaal_ipc_buffer *ipc_buffer);
 /*
  * Boot programs: the kernel image carries programs besides the root task,
- * listed in boot info. kaal_boot_program_find() gives a program's number
- * (0: none of that name). kaal_vspace_load() puts program number `program`
+ * listed in boot info (kaal_boot_program_find(), program.h, gives a
+ * program's number). kaal_vspace_load() puts program number `program`
  * into a VSpace no thread was given yet, in place of the copy it was made
  * with (KAAL_INVALID_ARGUMENT: no such program, or a VSpace smaller than its
  * boot info vspace_bits; KAAL_ILLEGAL_OPERATION: too late, or loaded
@@ -143,7 +143,6 @@ kaal_status kaal_thread_start(kaal_cptr thread, void (*entry)(kaal_word), void *
  * VSpace at the program's own start, with arg (KAAL_INVALID_ARGUMENT when
  * the thread's VSpace has no program loaded).
  */
-unsigned kaal_boot_program_find(const struct kaal_boot_info *bi, const char *name);
 kaal_status kaal_vspace_load(kaal_cptr vspace, unsigned program);
 kaal_status kaal_thread_start_program(kaal_cptr thread, kaal_word arg);
 kaal_status kaal_thread_set_priority(kaal_cptr thread, unsigned priority);

@@ -21,6 +21,16 @@ bool kaal_program_name_is(const char field[KAAL_PROGRAM_NAME_MAX], const char *n
 	return i < KAAL_PROGRAM_NAME_MAX && field[i] == name[i];
 }
 
+unsigned kaal_boot_program_find(const struct kaal_boot_info *bi, const char *name)
+{
+	if (!bi || !name)
+		return 0;
+	for (unsigned i = 0; i < bi->program_count && i < KAAL_BOOT_INFO_MAX_PROGRAMS; i++)
+		if (kaal_program_name_is(bi->program[i].name, name))
+			return i + 1;
+	return 0;
+}
+
 kaal_status kaal_start_cap(const struct kaal_start_info *si, const char *name, kaal_cptr *cptr)
 {
 	if (!si || !name || !cptr)

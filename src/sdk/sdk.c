@@ -1,5 +1,4 @@
 /* The user SDK: thin wrappers that pack arguments into one system call each. */
-#include <kaal/program.h>
 #include <kaal/sdk.h>
 
 #include "sdk_trap.h" /* the backend's trap, from src/sdk/arch/<backend>/ */
@@ -246,16 +245,6 @@ kaal_status kaal_vspace_load(kaal_cptr vspace, unsigned program)
 kaal_status kaal_thread_start_program(kaal_cptr thread, kaal_word arg)
 {
 	return (kaal_status)CALL(KAAL_SYS_THREAD_START, thread, 0, 0, arg, 0, 0).status;
-}
-
-unsigned kaal_boot_program_find(const struct kaal_boot_info *bi, const char *name)
-{
-	if (!bi || !name)
-		return 0;
-	for (unsigned i = 0; i < bi->program_count && i < KAAL_BOOT_INFO_MAX_PROGRAMS; i++)
-		if (kaal_program_name_is(bi->program[i].name, name))
-			return i + 1;
-	return 0;
 }
 
 kaal_status kaal_thread_start(kaal_cptr thread, void (*entry)(kaal_word), void *stack_top,
