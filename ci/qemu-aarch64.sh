@@ -19,7 +19,9 @@
 # KAAL_QEMU_TIMEOUT (seconds, default 20) bounds the run: a kernel that
 # hangs (or a semihosting call QEMU did not enable) ends with status 124.
 # With KAAL_QEMU_EXPECT_EXIT=N the script exits 0 when QEMU exited with N
-# and 1 otherwise, for runs that are meant to fail in a known way.
+# and 1 otherwise, for runs that are meant to fail in a known way. With
+# KAAL_QEMU_EXPECT_LINE=TEXT the run also fails unless the machine printed
+# exactly that line (a program's output through the UART driver).
 set -uo pipefail
 
 if [[ $# -lt 3 ]]; then
@@ -59,6 +61,8 @@ qemu_without_data()
 
 qemu=$(qemu_without_data) || exit 2
 
+output=$(mktemp) || exit 2
+trap 'rm -f "$output"' EXIT
 timeout -k 5 "${KAAL_QEMU_TIMEOUT:-20}" \
 	"$qemu" \
 	-M "virt,gic-version=$gic" \
@@ -68,8 +72,14 @@ timeout -k 5 "${KAAL_QEMU_TIMEOUT:-20}" \
 	-nic none \
 	-semihosting-config enable=on,target=native \
 	-kernel "$kernel" \
-	"$@" </dev/null
-status=$?
+	"$@" </dev/null | tee "$output"
+status=${PIPESTATUS[0]}
+
+if [[ -n "${KAAL_QEMU_EXPECT_LINE:-}" ]] &&
+	! tr -d '\r' <"$output" | grep -qxF -- "$KAAL_QEMU_EXPECT_LINE"; then
+	echo "Bail out! the machine did not print the line: $KAAL_QEMU_EXPECT_LINE"
+	exit 1
+fi
 
 if [[ -n "${KAAL_QEMU_EXPECT_EXIT:-}" ]]; then
 	if [[ $status -eq $KAAL_QEMU_EXPECT_EXIT ]]; then

@@ -135,6 +135,9 @@ struct kaal_driver_client {
  */
 kaal_status kaal_driver_open(struct kaal_driver_client *c, const struct kaal_start_info *si,
                              const char *prefix, unsigned first_page);
+/* The starter's own end of link `link` of d, for a starter that is the client itself. */
+kaal_status kaal_driver_open_link(struct kaal_driver_client *c, const struct kaal_driver *d,
+                                  unsigned link, unsigned first_page);
 /* Send a request and wait at most timeout_ns for the next reply. */
 kaal_status kaal_driver_call(struct kaal_driver_client *c, const void *request, void *reply,
                              uint64_t timeout_ns);

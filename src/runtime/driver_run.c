@@ -184,6 +184,25 @@ int kaal_driver_main(const struct kaal_driver_desc *desc, const struct kaal_star
 	}
 }
 
+/* A client's end from its four capabilities, in the order of kaal_driver_client_caps(). */
+static kaal_status open_caps(struct kaal_driver_client *c,
+                             const kaal_cptr cap[KAAL_DRIVER_CLIENT_CAPS], unsigned first_page)
+{
+	void *req_at, *rsp_at;
+	kaal_status st =
+	    kaal_program_map(cap[0], first_page, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &req_at);
+	if (st == KAAL_OK)
+		st = kaal_program_map(cap[1], first_page + 1, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE,
+		                      &rsp_at);
+	if (st == KAAL_OK)
+		st = kaal_channel_attach(&c->request, req_at, PAGE_BYTES, KAAL_RING_PRODUCER,
+		                         cap[3], cap[2]);
+	if (st == KAAL_OK)
+		st = kaal_channel_attach(&c->reply, rsp_at, PAGE_BYTES, KAAL_RING_CONSUMER, cap[3],
+		                         cap[2]);
+	return st;
+}
+
 kaal_status kaal_driver_open(struct kaal_driver_client *c, const struct kaal_start_info *si,
                              const char *prefix, unsigned first_page)
 {
@@ -198,19 +217,18 @@ kaal_status kaal_driver_open(struct kaal_driver_client *c, const struct kaal_sta
 		if (st != KAAL_OK)
 			return st;
 	}
-	void *req_at, *rsp_at;
-	kaal_status st =
-	    kaal_program_map(cap[0], first_page, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &req_at);
-	if (st == KAAL_OK)
-		st = kaal_program_map(cap[1], first_page + 1, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE,
-		                      &rsp_at);
-	if (st == KAAL_OK)
-		st = kaal_channel_attach(&c->request, req_at, PAGE_BYTES, KAAL_RING_PRODUCER,
-		                         cap[3], cap[2]);
-	if (st == KAAL_OK)
-		st = kaal_channel_attach(&c->reply, rsp_at, PAGE_BYTES, KAAL_RING_CONSUMER, cap[3],
-		                         cap[2]);
-	return st;
+	return open_caps(c, cap, first_page);
+}
+
+kaal_status kaal_driver_open_link(struct kaal_driver_client *c, const struct kaal_driver *d,
+                                  unsigned link, unsigned first_page)
+{
+	if (!c || !d || !d->desc || link >= d->desc->clients)
+		return KAAL_INVALID_ARGUMENT;
+	const struct kaal_driver_link *l = &d->link[link];
+	const kaal_cptr cap[KAAL_DRIVER_CLIENT_CAPS] = {l->request, l->reply, l->doorbell,
+	                                                l->client_ntfn};
+	return open_caps(c, cap, first_page);
 }
 
 kaal_status kaal_driver_call(struct kaal_driver_client *c, const void *request, void *reply,
