@@ -58,13 +58,9 @@ static kaal_status take_back(struct echo_world *w)
 
 int kaal_example_main(const struct kaal_boot_info *bi)
 {
-	kaal_tap_plan(PLAN);
-	if (kaal_broker_init(&broker, bi) != KAAL_OK) {
-		kaal_tap_diag("the broker does not accept this boot info");
+	struct example_holdings at_start;
+	if (!example_begin(&broker, bi, PLAN, &at_start))
 		return 1;
-	}
-	uint64_t free_bytes = broker.memory.free_bytes;
-	uint32_t free_slots = broker.slots.free_count;
 	struct echo_world w = {0};
 	kaal_status st = build(&w);
 	const struct kaal_spawn_cap server_caps[] = {
@@ -101,8 +97,7 @@ int kaal_example_main(const struct kaal_boot_info *bi)
 		st = kaal_spawn_destroy(&broker, &server);
 	if (st == KAAL_OK)
 		st = take_back(&w);
-	kaal_tap_ok(st == KAAL_OK && broker.memory.free_bytes == free_bytes &&
-	                broker.slots.free_count == free_slots,
+	kaal_tap_ok(st == KAAL_OK && example_all_back(&broker, &at_start),
 	            "both are destroyed and everything is back");
 	return (int)kaal_tap_failures();
 }

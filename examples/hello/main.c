@@ -51,13 +51,9 @@ static bool bytes_sent(const struct kaal_driver *uart)
 
 int kaal_example_main(const struct kaal_boot_info *bi)
 {
-	kaal_tap_plan(PLAN);
-	if (kaal_broker_init(&broker, bi) != KAAL_OK) {
-		kaal_tap_diag("the broker does not accept this boot info");
+	struct example_holdings at_start;
+	if (!example_begin(&broker, bi, PLAN, &at_start))
 		return 1;
-	}
-	uint64_t free_bytes = broker.memory.free_bytes;
-	uint32_t free_slots = broker.slots.free_count;
 	struct kaal_driver uart;
 	if (!kaal_tap_ok_status(kaal_driver_start(&broker, &kaal_uart_driver, &uart),
 	                        "the UART driver starts"))
@@ -65,8 +61,7 @@ int kaal_example_main(const struct kaal_boot_info *bi)
 	kaal_tap_ok(run_hello(&uart), "hello prints its line through the UART driver and ends");
 	kaal_tap_ok(bytes_sent(&uart), "the driver counts the line's bytes sent, no overrun");
 	kaal_status st = kaal_driver_stop(&broker, &uart);
-	kaal_tap_ok(st == KAAL_OK && broker.memory.free_bytes == free_bytes &&
-	                broker.slots.free_count == free_slots,
+	kaal_tap_ok(st == KAAL_OK && example_all_back(&broker, &at_start),
 	            "the driver stops and everything it had is back");
 	return (int)kaal_tap_failures();
 }
