@@ -56,6 +56,35 @@ void harness_broker(struct kaal_broker *b)
 	assert_status(KAAL_OK, kaal_broker_init_range(b, h.bi, &range));
 }
 
+void harness_spawn_driver_client(struct kaal_broker *b, const struct kaal_driver *d, unsigned link,
+                                 const char *prefix, const char *program, kaal_cptr report,
+                                 kaal_word what, struct kaal_spawned *p)
+{
+	struct kaal_driver_client_names names;
+	struct kaal_spawn_cap caps[KAAL_DRIVER_CLIENT_CAPS + 1];
+	assert_status(KAAL_OK, kaal_driver_client_caps(d, link, prefix, &names, caps));
+	caps[KAAL_DRIVER_CLIENT_CAPS] = (struct kaal_spawn_cap){"report", report, KAAL_RIGHT_WRITE};
+	assert_status(KAAL_OK, kaal_spawn(b, program, caps, KAAL_DRIVER_CLIENT_CAPS + 1,
+	                                  HARNESS_PROGRAM_PRIORITY, what, p));
+}
+
+void harness_expect_report(kaal_cptr report, kaal_word label, kaal_word w0, kaal_word w1)
+{
+	struct kaal_msg msg;
+	assert_status(KAAL_OK, kaal_recv(report, &msg));
+	assert_int_equal(label, kaal_msg_label(msg.info));
+	assert_int_equal(w0, msg.mr[0]);
+	assert_int_equal(w1, msg.mr[1]);
+}
+
+void harness_finish_program(struct kaal_broker *b, struct kaal_spawned *p)
+{
+	int status = -100;
+	assert_status(KAAL_OK, kaal_spawn_wait(p, HARNESS_PROGRAM_WAIT_NS, &status));
+	assert_int_equal(0, status);
+	assert_status(KAAL_OK, kaal_spawn_destroy(b, p));
+}
+
 int harness_teardown(void **state)
 {
 	(void)state;

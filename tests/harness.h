@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <kaal/broker.h>
+#include <kaal/driver.h>
 #include <kaal/host.h>
 #include <kaal/sdk.h>
 
@@ -34,6 +35,21 @@ int harness_setup_with(void **state, const struct kaal_host_config *config);
  */
 #define HARNESS_KEEP_SLOTS 1024u
 void harness_broker(struct kaal_broker *b);
+
+/* Programs in tests (tests/programs/) that report to an endpoint they are given as "report". */
+#define HARNESS_PROGRAM_PRIORITY 100u
+#define HARNESS_PROGRAM_WAIT_NS  (UINT64_C(10) * 1000 * 1000 * 1000)
+/*
+ * Spawn program as a client of link `link` of driver d (its capabilities
+ * named by prefix) with "report" (Write on report) and the word what.
+ */
+void harness_spawn_driver_client(struct kaal_broker *b, const struct kaal_driver *d, unsigned link,
+                                 const char *prefix, const char *program, kaal_cptr report,
+                                 kaal_word what, struct kaal_spawned *p);
+/* The next message on report: its label and its two words. */
+void harness_expect_report(kaal_cptr report, kaal_word label, kaal_word w0, kaal_word w1);
+/* Wait for p to end with status 0, then destroy it. */
+void harness_finish_program(struct kaal_broker *b, struct kaal_spawned *p);
 
 /* A case of a test's list, run between the harness's setup and teardown. */
 #define HARNESS_CASE(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)

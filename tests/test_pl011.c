@@ -121,6 +121,22 @@ static void writes_go_out_through_the_fifo(void **state)
 	assert_int_equal(0, model.imsc & PL011_INT_TX);
 }
 
+/* A device that sends as fast as it is written takes a whole queue at once, and no fault. */
+static void a_fast_line_takes_the_whole_queue_at_once(void **state)
+{
+	(void)state;
+	uint8_t bytes[KAAL_PL011_QUEUE];
+	for (unsigned i = 0; i < sizeof(bytes); i++)
+		bytes[i] = (uint8_t)i;
+	size_t taken;
+	assert_int_equal(KAAL_OK, kaal_pl011_write(&uart, bytes, sizeof(bytes), &taken));
+	assert_int_equal(sizeof(bytes), taken);
+	assert_int_equal(sizeof(bytes), model.sent_len);
+	assert_memory_equal(bytes, model.sent, sizeof(bytes));
+	assert_int_equal(0, uart.count.faults);
+	assert_int_equal(0, model.imsc & PL011_INT_TX);
+}
+
 /* A busy line fills the FIFO; the rest waits in the queue and goes on the transmit interrupt. */
 static void a_busy_line_sends_the_rest_on_interrupts(void **state)
 {
@@ -227,6 +243,7 @@ int main(void)
 	    UART_CASE(an_overrun_is_counted_and_the_driver_goes_on),
 	    UART_CASE(line_errors_are_counted_not_delivered),
 	    UART_CASE(writes_go_out_through_the_fifo),
+	    UART_CASE(a_fast_line_takes_the_whole_queue_at_once),
 	    UART_CASE(a_busy_line_sends_the_rest_on_interrupts),
 	    UART_CASE(a_full_queue_takes_what_fits),
 	    UART_CASE(a_spurious_interrupt_is_counted),

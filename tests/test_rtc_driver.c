@@ -14,8 +14,7 @@
 #include "programs/programs.h"
 
 #define START_SECONDS 1000u
-#define WAIT_NS       (UINT64_C(10) * 1000 * 1000 * 1000)
-#define CLIENT_PRIO   100u
+#define WAIT_NS       HARNESS_PROGRAM_WAIT_NS
 
 static const struct kaal_host_program programs[] = {
     {"rtc", kaal_program_entry_rtc},
@@ -46,34 +45,20 @@ static int rtc_teardown(void **state)
 
 #define RTC_CASE(fn) cmocka_unit_test_setup_teardown(fn, rtc_setup, rtc_teardown)
 
-/* A client program on link `link` of d doing `what`, reporting to the test's endpoint. */
 static void spawn_client(const struct kaal_driver *d, unsigned link, kaal_word what,
                          struct kaal_spawned *p)
 {
-	struct kaal_driver_client_names names;
-	struct kaal_spawn_cap caps[KAAL_DRIVER_CLIENT_CAPS + 1];
-	assert_status(KAAL_OK, kaal_driver_client_caps(d, link, "rtc", &names, caps));
-	caps[KAAL_DRIVER_CLIENT_CAPS] = (struct kaal_spawn_cap){"report", report, KAAL_RIGHT_WRITE};
-	assert_status(KAAL_OK, kaal_spawn(&broker, "rtc_client", caps, KAAL_DRIVER_CLIENT_CAPS + 1,
-	                                  CLIENT_PRIO, what, p));
+	harness_spawn_driver_client(&broker, d, link, "rtc", "rtc_client", report, what, p);
 }
 
-/* The next report: its label, status word and seconds word. */
 static void expect_report(kaal_word label, kaal_word status, kaal_word seconds)
 {
-	struct kaal_msg msg;
-	assert_status(KAAL_OK, kaal_recv(report, &msg));
-	assert_int_equal(label, kaal_msg_label(msg.info));
-	assert_int_equal(status, msg.mr[0]);
-	assert_int_equal(seconds, msg.mr[1]);
+	harness_expect_report(report, label, status, seconds);
 }
 
 static void finish(struct kaal_spawned *p)
 {
-	int status = -100;
-	assert_status(KAAL_OK, kaal_spawn_wait(p, WAIT_NS, &status));
-	assert_int_equal(0, status);
-	assert_status(KAAL_OK, kaal_spawn_destroy(&broker, p));
+	harness_finish_program(&broker, p);
 }
 
 static void time_and_alarm(void **state)
