@@ -7,6 +7,9 @@
  * interrupt; a second driver for the device refused; a request of no known
  * operation answered; a client that floods the driver and never reads
  * leaves the next client served; the driver stopped gives everything back.
+ * Priorities set at spawn: while a process spins at a priority above the
+ * clients', the driver's interrupt is served when the driver's priority is
+ * above the spinner's, and not when it is below.
  */
 #include <kaal/driver.h>
 #include <kaal/tap.h>
@@ -15,7 +18,10 @@
 #include "pl031/rtc.h"
 #include "root_task.h"
 
-#define PLAN        6
+#define PLAN        8
+#define SPIN_PRIO   150u /* above the clients, below the root and the RTC driver */
+#define LOW_DRIVER  100u /* a driver below the spinner: it never gets the CPU */
+#define ALARM_NS    UINT64_C(4000000000)
 #define EARLIEST    1577836800u /* 2020-01-01: a clock below this has no real time */
 #define WAIT_NS     UINT64_C(10000000000)
 #define CLIENT_PRIO 100u
@@ -80,6 +86,41 @@ static bool time_and_alarm(const struct kaal_driver *d, unsigned link)
 	       alarm.status == KAAL_OK && alarm.seconds >= now.seconds + 2;
 }
 
+/*
+ * Start a driver of the given priority and a spinner above the clients; the
+ * root (priority 255) asks for an alarm a second on through its own link.
+ * Whether the alarm's reply came within ALARM_NS.
+ */
+static bool alarm_while_spinning(unsigned driver_priority, kaal_status *setup)
+{
+	struct kaal_driver_desc desc = kaal_rtc_driver;
+	desc.priority = driver_priority;
+	struct kaal_driver rtc;
+	struct kaal_spawned spinner;
+	struct kaal_driver_client own;
+	struct kaal_rtc_request now = {KAAL_RTC_TIME, 0};
+	struct kaal_rtc_reply a = {0};
+	kaal_status st = kaal_driver_start(&broker, &desc, &rtc);
+	if (st != KAAL_OK) {
+		*setup = st;
+		return false;
+	}
+	st = kaal_driver_open_link(&own, &rtc, 0, 0);
+	if (st == KAAL_OK)
+		st = kaal_driver_call(&own, &now, &a, WAIT_NS);
+	if (st == KAAL_OK)
+		st = kaal_spawn(&broker, "spinner", NULL, 0, SPIN_PRIO, 0, &spinner);
+	kaal_status answered = KAAL_TIMEOUT;
+	if (st == KAAL_OK) {
+		struct kaal_rtc_request alarm = {KAAL_RTC_ALARM, a.seconds + 1};
+		answered = kaal_driver_call(&own, &alarm, &a, ALARM_NS);
+		st = kaal_spawn_destroy(&broker, &spinner);
+	}
+	kaal_status stopped = kaal_driver_stop(&broker, &rtc);
+	*setup = st == KAAL_OK ? stopped : st;
+	return answered == KAAL_OK && a.op == KAAL_RTC_ALARM && a.status == KAAL_OK;
+}
+
 int kaal_root_task_main(const struct kaal_boot_info *bi)
 {
 	kaal_tap_plan(PLAN);
@@ -124,5 +165,13 @@ int kaal_root_task_main(const struct kaal_boot_info *bi)
 	kaal_tap_ok(st == KAAL_OK && broker.memory.free_bytes == free_bytes &&
 	                broker.slots.free_count == free_slots,
 	            "the stopped driver gives back its device, memory and slots");
+
+	kaal_status setup = KAAL_OK;
+	bool served = alarm_while_spinning(KAAL_RTC_PRIORITY, &setup);
+	kaal_tap_ok(served && setup == KAAL_OK,
+	            "a driver above a spinning process serves its interrupt: the alarm comes");
+	bool starved = !alarm_while_spinning(LOW_DRIVER, &setup);
+	kaal_tap_ok(starved && setup == KAAL_OK,
+	            "a driver below the spinning process never runs: no alarm within 4 s");
 	return (int)kaal_tap_failures();
 }
