@@ -21,7 +21,10 @@
 # With KAAL_QEMU_EXPECT_EXIT=N the script exits 0 when QEMU exited with N
 # and 1 otherwise, for runs that are meant to fail in a known way. With
 # KAAL_QEMU_EXPECT_LINE=TEXT the run also fails unless the machine printed
-# exactly that line (a program's output through the UART driver).
+# exactly that line (a program's output through the UART driver). With
+# KAAL_QEMU_POWERDOWN_AFTER=TEXT the runner presses the machine's power
+# button (the monitor's system_powerdown, ci/qemu-monitor.py) once the
+# machine printed that line.
 set -uo pipefail
 
 if [[ $# -lt 3 ]]; then
@@ -61,22 +64,54 @@ qemu_without_data()
 
 qemu=$(qemu_without_data) || exit 2
 
-output=$(mktemp) || exit 2
-trap 'rm -f "$output"' EXIT
-timeout -k 5 "${KAAL_QEMU_TIMEOUT:-20}" \
-	"$qemu" \
-	-M "virt,gic-version=$gic" \
-	-cpu "$cpu" \
-	-m 128M \
-	-nographic \
-	-nic none \
-	-semihosting-config enable=on,target=native \
-	-kernel "$kernel" \
-	"$@" </dev/null | tee "$output"
-status=${PIPESTATUS[0]}
+work=$(mktemp -d) || exit 2
+trap 'rm -rf "$work"' EXIT
+output=$work/output
+monitor_args=()
+if [[ -n "${KAAL_QEMU_POWERDOWN_AFTER:-}" ]]; then
+	monitor_args=(-monitor "unix:$work/monitor,server,nowait")
+fi
 
-if [[ -n "${KAAL_QEMU_EXPECT_LINE:-}" ]] &&
-	! tr -d '\r' <"$output" | grep -qxF -- "$KAAL_QEMU_EXPECT_LINE"; then
+run_qemu()
+{
+	timeout -k 5 "${KAAL_QEMU_TIMEOUT:-20}" \
+		"$qemu" \
+		-M "virt,gic-version=$gic" \
+		-cpu "$cpu" \
+		-m 128M \
+		-nographic \
+		-nic none \
+		-semihosting-config enable=on,target=native \
+		"${monitor_args[@]}" \
+		-kernel "$kernel" \
+		"$@" </dev/null
+	echo $? >"$work/status"
+}
+
+# Whether the machine printed the line (the console ends lines with CR LF).
+printed()
+{
+	tr -d '\r' <"$output" | grep -qxF -- "$1"
+}
+
+: >"$output"
+run_qemu "$@" | tee "$output" &
+pipeline=$!
+if [[ -n "${KAAL_QEMU_POWERDOWN_AFTER:-}" ]]; then
+	# The machine says when it waits for the button; QEMU's timeout bounds the wait.
+	while kill -0 "$pipeline" 2>/dev/null; do
+		if printed "$KAAL_QEMU_POWERDOWN_AFTER"; then
+			python3 "$(dirname -- "${BASH_SOURCE[0]}")/qemu-monitor.py" "$work/monitor" \
+				system_powerdown >&2 || echo "qemu-aarch64: the power button could not be pressed" >&2
+			break
+		fi
+		sleep 0.1
+	done
+fi
+wait "$pipeline"
+status=$(cat "$work/status")
+
+if [[ -n "${KAAL_QEMU_EXPECT_LINE:-}" ]] && ! printed "$KAAL_QEMU_EXPECT_LINE"; then
 	echo "Bail out! the machine did not print the line: $KAAL_QEMU_EXPECT_LINE"
 	exit 1
 fi

@@ -42,6 +42,8 @@
 #define UART_COUNTERS_LABEL   0xC0u
 #define UART_REFUSED_LABEL    0xBADu
 
+#define GPIO_NO_SUCH_OP 99u
+
 /* Every program's entry, for the host's program list. */
 void kaal_program_entry_adder(kaal_word arg);
 void kaal_program_entry_inspect(kaal_word arg);
@@ -50,5 +52,6 @@ void kaal_program_entry_rtc_client(kaal_word arg);
 void kaal_program_entry_rtc(kaal_word arg);
 void kaal_program_entry_uart_client(kaal_word arg);
 void kaal_program_entry_uart(kaal_word arg);
+void kaal_program_entry_gpio(kaal_word arg);
 
 #endif

@@ -9,16 +9,19 @@
  * leaves the next client served; the driver stopped gives everything back.
  * Priorities set at spawn: while a process spins at a priority above the
  * clients', the driver's interrupt is served when the driver's priority is
- * above the spinner's, and not when it is below.
+ * above the spinner's, and not when it is below. The GPIO driver drives and
+ * reads a pin, and QEMU's power button (the runner's system_powerdown once
+ * the root says it waits) reaches the root as an edge on pin 3.
  */
 #include <kaal/driver.h>
 #include <kaal/tap.h>
 
 #include "../programs/programs.h"
 #include "pl031/rtc.h"
+#include "pl061/gpio.h"
 #include "root_task.h"
 
-#define PLAN        8
+#define PLAN        10
 #define SPIN_PRIO   150u /* above the clients, below the root and the RTC driver */
 #define LOW_DRIVER  100u /* a driver below the spinner: it never gets the CPU */
 #define ALARM_NS    UINT64_C(4000000000)
@@ -121,6 +124,51 @@ static bool alarm_while_spinning(unsigned driver_priority, kaal_status *setup)
 	return answered == KAAL_OK && a.op == KAAL_RTC_ALARM && a.status == KAAL_OK;
 }
 
+static kaal_status gpio_ask(struct kaal_driver_client *c, uint32_t op, uint32_t pin, uint32_t level,
+                            uint32_t *levels)
+{
+	struct kaal_gpio_request q = {op, pin, level, 0};
+	struct kaal_gpio_reply a = {0};
+	kaal_status st = kaal_driver_call(c, &q, &a, WAIT_NS);
+	*levels = a.levels;
+	return st == KAAL_OK ? (kaal_status)a.status : st;
+}
+
+static void gpio(void)
+{
+	struct kaal_driver g;
+	struct kaal_driver_client own;
+	uint32_t high = 0, low = 0xFF, ignored;
+	kaal_status st = kaal_driver_start(&broker, &kaal_gpio_driver, &g);
+	if (st == KAAL_OK)
+		st = kaal_driver_open_link(&own, &g, 0, 0);
+	if (st == KAAL_OK)
+		st = gpio_ask(&own, KAAL_GPIO_WRITE, 0, 1, &ignored);
+	if (st == KAAL_OK)
+		st = gpio_ask(&own, KAAL_GPIO_READ, 0, 0, &high);
+	if (st == KAAL_OK)
+		st = gpio_ask(&own, KAAL_GPIO_WRITE, 0, 0, &ignored);
+	if (st == KAAL_OK)
+		st = gpio_ask(&own, KAAL_GPIO_READ, 0, 0, &low);
+	kaal_tap_ok(st == KAAL_OK && (high & 1) && !(low & 1),
+	            "the GPIO driver drives pin 0 high and low and reads it back");
+	/* Requests on a link are served in order: once the read answers, the wait is set. */
+	struct kaal_gpio_request wait = {KAAL_GPIO_WAIT_EDGE, KAAL_GPIO_POWER_BUTTON, 1, 0};
+	if (st == KAAL_OK)
+		st = kaal_channel_send(&own.request, &wait, WAIT_NS);
+	if (st == KAAL_OK)
+		st = gpio_ask(&own, KAAL_GPIO_READ, 0, 0, &ignored);
+	struct kaal_gpio_reply edge = {0};
+	if (st == KAAL_OK) {
+		kaal_tap_diag("kaal: press the power button");
+		st = kaal_channel_recv(&own.reply, &edge, WAIT_NS);
+	}
+	kaal_status stopped = kaal_driver_stop(&broker, &g);
+	kaal_tap_ok(st == KAAL_OK && stopped == KAAL_OK && edge.op == KAAL_GPIO_WAIT_EDGE &&
+	                edge.status == KAAL_OK && edge.levels == (1u << KAAL_GPIO_POWER_BUTTON),
+	            "QEMU's power button reaches the waiting client as a rising edge on pin 3");
+}
+
 int kaal_root_task_main(const struct kaal_boot_info *bi)
 {
 	kaal_tap_plan(PLAN);
@@ -173,5 +221,6 @@ int kaal_root_task_main(const struct kaal_boot_info *bi)
 	bool starved = !alarm_while_spinning(LOW_DRIVER, &setup);
 	kaal_tap_ok(starved && setup == KAAL_OK,
 	            "a driver below the spinning process never runs: no alarm within 4 s");
+	gpio();
 	return (int)kaal_tap_failures();
 }
