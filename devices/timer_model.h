@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <kaal/mmio.h>
+
 #include "timer/timer.h"
 
 struct timer_model {
@@ -16,7 +18,10 @@ struct timer_model {
 	bool armed;
 	bool line;
 	uint64_t arms; /* times the driver armed it */
+	uint64_t frequency;
+	uint32_t compare_low; /* a compare written in halves: the low one waits for the high */
 	struct kaal_timer_hw hw;
+	struct kaal_mmio_model mmio; /* the same timer as a register bank (kaal/generic_timer.h) */
 };
 
 void timer_model_init(struct timer_model *m, uint64_t frequency);

@@ -21,7 +21,7 @@
 #define RTC_IRQ    34u
 #define GPIO_BASE  0x09030000u
 #define GPIO_IRQ   39u
-#define TIMER_IRQ  27u
+#define TIMER_IRQ  30u
 
 static struct kaal_broker broker;
 static kaal_cptr root;

@@ -251,10 +251,10 @@ static void devices(void **state)
 	assert_int_equal(0, timer->mmio_base);
 	assert_int_equal(0, timer->mmio_size);
 	assert_int_equal(0, timer->frame_cptr);
-	assert_int_equal(27, timer->irq);
+	assert_int_equal(30, timer->irq);
 	struct kaal_cap_info q = identify(timer->irq_cptr);
 	assert_int_equal(KAAL_CAP_IRQ_HANDLER, q.type);
-	assert_int_equal(27, q.badge);
+	assert_int_equal(30, q.badge);
 
 	assert_null(device(bi, KAAL_DEVICE_UART1));
 	assert_null(device(bi, KAAL_DEVICE_NONE));

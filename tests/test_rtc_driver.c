@@ -101,7 +101,7 @@ static void refusals_leave_nothing(void **state)
 	bad[3].reply_size = KAAL_DRIVER_MAX_ELEMENT + 1;
 	bad[4].priority = KAAL_MAX_PRIORITY + 1;
 	bad[5].program = NULL;
-	bad[6].device = KAAL_DEVICE_TIMER; /* no registers to drive */
+	bad[6].device = KAAL_BOOT_INFO_MAX_DEVICES + 1; /* no such device */
 	bad[7].program = "nosuch";
 	for (unsigned i = 0; i < 7; i++)
 		assert_status(KAAL_INVALID_ARGUMENT, kaal_driver_start(&broker, &bad[i], &d));

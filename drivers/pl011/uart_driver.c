@@ -110,6 +110,7 @@ static int uart_main(const struct kaal_start_info *si)
 {
 	static const struct kaal_driver_ops ops = {uart_init, uart_interrupt, uart_request};
 	static struct uart uart;
+	uart = (struct uart){0}; /* on the host, what an earlier start left stays */
 	return kaal_driver_main(&kaal_uart_driver, si, &ops, &uart);
 }
 

@@ -67,6 +67,7 @@ static int rtc_main(const struct kaal_start_info *si)
 {
 	static const struct kaal_driver_ops ops = {rtc_init, rtc_interrupt, rtc_request};
 	static struct rtc rtc;
+	rtc = (struct rtc){0}; /* on the host, what an earlier start left stays */
 	return kaal_driver_main(&kaal_rtc_driver, si, &ops, &rtc);
 }
 

@@ -96,6 +96,7 @@ static int gpio_main(const struct kaal_start_info *si)
 {
 	static const struct kaal_driver_ops ops = {gpio_init, gpio_interrupt, gpio_request};
 	static struct gpio gpio;
+	gpio = (struct gpio){0}; /* on the host, what an earlier start left stays */
 	return kaal_driver_main(&kaal_gpio_driver, si, &ops, &gpio);
 }
 

@@ -93,6 +93,7 @@ static int allocator_main(const struct kaal_start_info *si)
 {
 	static struct kaal_cspace cs;
 	static struct arena a;
+	a = (struct arena){0}; /* on the host, what an earlier start left stays */
 	struct kaal_untyped_info info;
 	if (kaal_start_cap(si, "memory", &a.memory) != KAAL_OK ||
 	    kaal_untyped_info(a.memory, &info) != KAAL_OK ||

@@ -8,6 +8,7 @@
  * priority. A client whose ring fails its check is cut off; the others go on.
  */
 #include <kaal/driver.h>
+#include <kaal/generic_timer.h>
 
 #include "driver_names.h"
 
@@ -55,17 +56,26 @@ static kaal_status cap_numbered(const struct kaal_start_info *si, const char *pr
 	return kaal_start_cap(si, name, cptr);
 }
 
+/*
+ * The device's registers: its frame mapped, or in a host test its model;
+ * a device without a frame has system registers (kaal/generic_timer.h),
+ * or in a host test a model of them.
+ */
 static kaal_status map_registers(struct kaal_driver_context *ctx, const struct kaal_start_info *si)
 {
-	kaal_cptr mmio;
-	kaal_status st = kaal_start_cap(si, "mmio", &mmio);
-	if (st != KAAL_OK)
-		return st;
-	void *at;
-	st = kaal_program_map(mmio, MMIO_PAGE, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &at);
-	if (st != KAAL_OK)
-		return st;
 	const struct kaal_mmio_model *model = model_of(ctx->desc->device);
+	kaal_cptr mmio;
+	if (kaal_start_cap(si, "mmio", &mmio) != KAAL_OK) {
+		if (!model)
+			model = kaal_system_registers(ctx->desc->device);
+		if (model)
+			ctx->regs = kaal_mmio_modelled(model, (uint32_t)PAGE_BYTES);
+		return KAAL_OK;
+	}
+	void *at;
+	kaal_status st = kaal_program_map(mmio, MMIO_PAGE, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &at);
+	if (st != KAAL_OK)
+		return st;
 	ctx->regs = model ? kaal_mmio_modelled(model, (uint32_t)PAGE_BYTES)
 	                  : kaal_mmio_mapped(at, (uint32_t)PAGE_BYTES);
 	return KAAL_OK;

@@ -99,14 +99,13 @@ static kaal_status spawn_driver(struct kaal_broker *b, struct kaal_driver *d)
 		caps[n++] = (struct kaal_spawn_cap){rsp, l->reply, KAAL_RIGHTS_ALL};
 		caps[n++] = (struct kaal_spawn_cap){cli, l->client_ntfn, KAAL_RIGHT_WRITE};
 	}
-	/* A device without an interrupt gives none. */
-	struct kaal_spawn_cap *given = caps;
-	if (!d->device.irq_handler) {
-		caps[1] = caps[0];
-		given = caps + 1;
-		n--;
-	}
-	return kaal_spawn(b, d->desc->program, given, n, d->desc->priority, 0, &d->program);
+	/* A device without a frame (its registers are system registers) or an interrupt gives none.
+	 */
+	unsigned given = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (caps[i].cap)
+			caps[given++] = caps[i];
+	return kaal_spawn(b, d->desc->program, caps, given, d->desc->priority, 0, &d->program);
 }
 
 kaal_status kaal_driver_start(struct kaal_broker *b, const struct kaal_driver_desc *desc,
@@ -120,10 +119,6 @@ kaal_status kaal_driver_start(struct kaal_broker *b, const struct kaal_driver_de
 	kaal_status st = kaal_broker_request_device(b, desc->device, &d.device);
 	if (st != KAAL_OK)
 		return st;
-	if (!d.device.frame) {
-		kaal_broker_release_device(b, desc->device);
-		return KAAL_INVALID_ARGUMENT; /* the kit drives devices with registers */
-	}
 	st = kaal_broker_create_notification(b, &d.events);
 	if (st == KAAL_OK)
 		st = kaal_broker_alloc_slot(b, &d.irq_badge);

@@ -42,7 +42,8 @@
 #define UART_COUNTERS_LABEL   0xC0u
 #define UART_REFUSED_LABEL    0xBADu
 
-#define GPIO_NO_SUCH_OP 99u
+#define GPIO_NO_SUCH_OP  99u
+#define TIMER_NO_SUCH_OP 99u
 
 /* Every program's entry, for the host's program list. */
 void kaal_program_entry_adder(kaal_word arg);
@@ -53,5 +54,6 @@ void kaal_program_entry_rtc(kaal_word arg);
 void kaal_program_entry_uart_client(kaal_word arg);
 void kaal_program_entry_uart(kaal_word arg);
 void kaal_program_entry_gpio(kaal_word arg);
+void kaal_program_entry_timer(kaal_word arg);
 
 #endif

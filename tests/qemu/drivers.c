@@ -11,7 +11,9 @@
  * clients', the driver's interrupt is served when the driver's priority is
  * above the spinner's, and not when it is below. The GPIO driver drives and
  * reads a pin, and QEMU's power button (the runner's system_powerdown once
- * the root says it waits) reaches the root as an edge on pin 3.
+ * the root says it waits) reaches the root as an edge on pin 3. The timer
+ * driver, on the physical timer the kernel hands to EL0, tells the time and
+ * serves three links' overlapping deadlines earliest first.
  */
 #include <kaal/driver.h>
 #include <kaal/tap.h>
@@ -20,8 +22,9 @@
 #include "pl031/rtc.h"
 #include "pl061/gpio.h"
 #include "root_task.h"
+#include "timer/timer_service.h"
 
-#define PLAN        10
+#define PLAN        12
 #define SPIN_PRIO   150u /* above the clients, below the root and the RTC driver */
 #define LOW_DRIVER  100u /* a driver below the spinner: it never gets the CPU */
 #define ALARM_NS    UINT64_C(4000000000)
@@ -169,6 +172,51 @@ static void gpio(void)
 	            "QEMU's power button reaches the waiting client as a rising edge on pin 3");
 }
 
+#define TIMER_LINKS 3u
+#define MS          UINT64_C(1000000)
+
+static kaal_status timer_ask(struct kaal_driver_client *c, uint32_t op, uint64_t ns,
+                             struct kaal_timer_reply *a)
+{
+	struct kaal_timer_request q = {op, 0, ns};
+	kaal_status st = kaal_driver_call(c, &q, a, WAIT_NS);
+	return st == KAAL_OK ? (kaal_status)a->status : st;
+}
+
+static void timer(void)
+{
+	/* Deadlines asked in an order unlike their own: link i sleeps until now + ahead[i]. */
+	static const uint64_t ahead[TIMER_LINKS] = {30 * MS, 10 * MS, 20 * MS};
+	static const uint64_t order[TIMER_LINKS] = {3, 1, 2};
+	struct kaal_driver t;
+	struct kaal_driver_client link[TIMER_LINKS];
+	struct kaal_timer_reply first = {0}, second = {0};
+	kaal_status st = kaal_driver_start(&broker, &kaal_timer_driver_desc, &t);
+	for (unsigned i = 0; i < TIMER_LINKS && st == KAAL_OK; i++)
+		st = kaal_driver_open_link(&link[i], &t, i, 2 * i);
+	if (st == KAAL_OK)
+		st = timer_ask(&link[0], KAAL_TIMER_NOW, 0, &first);
+	if (st == KAAL_OK)
+		st = timer_ask(&link[1], KAAL_TIMER_NOW, 0, &second);
+	kaal_tap_ok(st == KAAL_OK && second.ns > first.ns && first.ns > 0,
+	            "the timer driver reads the physical timer's counter from EL0: time goes on");
+	uint64_t base = second.ns;
+	for (unsigned i = 0; i < TIMER_LINKS && st == KAAL_OK; i++) {
+		struct kaal_timer_request q = {KAAL_TIMER_SLEEP, 0, base + ahead[i]};
+		st = kaal_channel_send(&link[i].request, &q, WAIT_NS);
+	}
+	bool in_order = st == KAAL_OK;
+	for (unsigned i = 0; i < TIMER_LINKS && st == KAAL_OK; i++) {
+		struct kaal_timer_reply a = {0};
+		st = kaal_channel_recv(&link[i].reply, &a, WAIT_NS);
+		in_order = in_order && a.op == KAAL_TIMER_SLEEP && a.status == KAAL_OK &&
+		           a.order == order[i] && a.ns >= base + ahead[i];
+	}
+	kaal_status stopped = kaal_driver_stop(&broker, &t);
+	kaal_tap_ok(st == KAAL_OK && stopped == KAAL_OK && in_order,
+	            "three links' overlapping deadlines come earliest first, none early");
+}
+
 int kaal_root_task_main(const struct kaal_boot_info *bi)
 {
 	kaal_tap_plan(PLAN);
@@ -222,5 +270,6 @@ int kaal_root_task_main(const struct kaal_boot_info *bi)
 	kaal_tap_ok(starved && setup == KAAL_OK,
 	            "a driver below the spinning process never runs: no alarm within 4 s");
 	gpio();
+	timer();
 	return (int)kaal_tap_failures();
 }

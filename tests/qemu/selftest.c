@@ -170,8 +170,8 @@ static void boot_checks(const struct virt_machine *m, unsigned entry_el, kaal_pa
 	            "devices: UART0 at 0x09000000, IRQ 33, with frame and IRQ capabilities");
 	kaal_tap_ok(device_is(KAAL_DEVICE_RTC, 0x09010000u, 34) &&
 	                device_is(KAAL_DEVICE_GPIO, 0x09030000u, 39) &&
-	                device_is(KAAL_DEVICE_TIMER, 0, 27),
-	            "devices: PL031 RTC (IRQ 34), PL061 GPIO (IRQ 39), virtual timer (IRQ 27)");
+	                device_is(KAAL_DEVICE_TIMER, 0, 30),
+	            "devices: PL031 RTC (IRQ 34), PL061 GPIO (IRQ 39), physical timer (IRQ 30)");
 
 	long want_el = bootarg(m->bootargs, "expect-el");
 	if (want_el < 0)
@@ -383,7 +383,8 @@ static void svc_checks(void)
 #define SPIN_SWITCHES  6
 #define SPIN_WAIT_NS   5000000u    /* 5 ms */
 #define SPIN_LIMIT_NS  2000000000u /* 2 s */
-#define TIMER_ROUTE_NS 500000000u  /* 500 ms: many ticks */
+#define TIMER_ROUTE_NS 500000000u  /* 500 ms: far past the physical timer's compare */
+#define TIMER_AHEAD_NS 1000000u    /* the compare, 1 ms on */
 
 static uint64_t stacks[STACK_COUNT][STACK_WORDS] __attribute__((aligned(16)));
 static unsigned stacks_used;
@@ -672,11 +673,24 @@ static void irq_checks(void)
 	kaal_tap_ok(ok, "irq: GPIO's SPI, pended at the GIC, signals its notification; again "
 	                "only after the ack");
 
+	/* The physical timer, armed 1 ms on, fires through its PPI; disabled, it lets go. */
 	const struct kaal_boot_device *timer = device(KAAL_DEVICE_TIMER);
 	kaal_cptr tn = retype(largest_untyped(), KAAL_CAP_NOTIFICATION, 0, 1, NULL);
-	ok = timer && tn && kaal_irq_set_notification(timer->irq_cptr, tn) == KAAL_OK &&
-	     kaal_wait_timeout(tn, TIMER_ROUTE_NS, &bits) == KAAL_OK && bits == 1;
-	kaal_tap_ok(ok, "irq: the timer's handler capability routes its ticks to a notification");
+	ok = timer && tn && kaal_irq_set_notification(timer->irq_cptr, tn) == KAAL_OK;
+	if (ok) {
+		uint64_t now;
+		__asm__ volatile("isb\n\tmrs %0, cntpct_el0" : "=r"(now) : : "memory");
+		uint64_t compare = now + timer_ns_to_counter(TIMER_AHEAD_NS);
+		__asm__ volatile("msr cntp_cval_el0, %0\n\tmsr cntp_ctl_el0, %1\n\tisb"
+		                 :
+		                 : "r"(compare), "r"((uint64_t)1)
+		                 : "memory");
+	}
+	ok = ok && kaal_wait_timeout(tn, TIMER_ROUTE_NS, &bits) == KAAL_OK && bits == 1;
+	__asm__ volatile("msr cntp_ctl_el0, xzr\n\tisb" ::: "memory");
+	ok = ok && kaal_irq_ack(timer->irq_cptr) == KAAL_OK;
+	kaal_tap_ok(ok, "irq: the physical timer's PPI, its compare reached, signals the "
+	                "notification its handler capability names");
 }
 
 static void raise_fault(void)

@@ -102,7 +102,8 @@ _Noreturn void kaal_aarch64_main(uint64_t dtb, uint64_t entry_el)
 	add_device(&p, KAAL_DEVICE_UART0, m.uart.irq, m.uart.base, m.uart.size);
 	add_device(&p, KAAL_DEVICE_RTC, m.rtc.irq, m.rtc.base, m.rtc.size);
 	add_device(&p, KAAL_DEVICE_GPIO, m.gpio.irq, m.gpio.base, m.gpio.size);
-	add_device(&p, KAAL_DEVICE_TIMER, m.timer_virt_irq, 0, 0);
+	/* The physical timer: the kernel ticks on the virtual one. */
+	add_device(&p, KAAL_DEVICE_TIMER, m.timer_phys_irq, 0, 0);
 	aarch64_load_boot_programs(&p);
 
 	struct kaal_boot_state state;

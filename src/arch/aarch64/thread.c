@@ -33,7 +33,9 @@
 #define ISR_EL1_I        (UINT64_C(1) << 7)
 #define PRIORITY_LEVELS  256u
 #define BITMAP_WORDS     (PRIORITY_LEVELS / 64)
+#define CNTKCTL_EL0PCTEN (UINT64_C(1) << 0)
 #define CNTKCTL_EL0VCTEN (UINT64_C(1) << 1)
+#define CNTKCTL_EL0PTEN  (UINT64_C(1) << 9)
 
 struct run_queue {
 	struct thread *head, *tail;
@@ -385,10 +387,14 @@ void aarch64_adopt_thread(struct thread *t, uint32_t timer_irq)
 	live_add(t);
 	tick_irq = timer_irq;
 	/*
-	 * EL0 may read CNTVCT_EL0 (user programs time themselves) and nothing
-	 * else of the timer: the other bits reset to unknown values.
+	 * EL0 may read the counters (user programs time themselves) and use the
+	 * physical timer, which the timer driver process takes (its PPI is a
+	 * device interrupt); the virtual timer stays the kernel's tick. The
+	 * other bits reset to unknown values.
 	 */
-	__asm__ volatile("msr cntkctl_el1, %0\n\tisb" : : "r"(CNTKCTL_EL0VCTEN));
+	__asm__ volatile("msr cntkctl_el1, %0\n\tisb"
+	                 :
+	                 : "r"(CNTKCTL_EL0PCTEN | CNTKCTL_EL0VCTEN | CNTKCTL_EL0PTEN));
 	next_tick = timer_counter() + timer_ns_to_counter(TICK_NS);
 	arm_timer();
 	gic_enable(timer_irq);

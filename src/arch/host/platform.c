@@ -18,7 +18,7 @@ static const struct kaal_platform_device virt_devices[] = {
     {KAAL_DEVICE_UART0, 33, 0x09000000u, 0x1000u},
     {KAAL_DEVICE_RTC, 34, 0x09010000u, 0x1000u},
     {KAAL_DEVICE_GPIO, 39, 0x09030000u, 0x1000u},
-    {KAAL_DEVICE_TIMER, 27, 0, 0},
+    {KAAL_DEVICE_TIMER, 30, 0, 0}, /* the physical timer's PPI, as on aarch64 */
 };
 
 static bool booted;
