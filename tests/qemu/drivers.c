@@ -13,18 +13,20 @@
  * reads a pin, and QEMU's power button (the runner's system_powerdown once
  * the root says it waits) reaches the root as an edge on pin 3. The timer
  * driver, on the physical timer the kernel hands to EL0, tells the time and
- * serves three links' overlapping deadlines earliest first.
+ * serves three links' overlapping deadlines earliest first. The UART
+ * driver written without the kit (uart_driver_plain.c) serves hello.
  */
 #include <kaal/driver.h>
 #include <kaal/tap.h>
 
 #include "../programs/programs.h"
+#include "pl011/uart.h"
 #include "pl031/rtc.h"
 #include "pl061/gpio.h"
 #include "root_task.h"
 #include "timer/timer_service.h"
 
-#define PLAN        12
+#define PLAN        13
 #define SPIN_PRIO   150u /* above the clients, below the root and the RTC driver */
 #define LOW_DRIVER  100u /* a driver below the spinner: it never gets the CPU */
 #define ALARM_NS    UINT64_C(4000000000)
@@ -217,6 +219,44 @@ static void timer(void)
 	            "three links' overlapping deadlines come earliest first, none early");
 }
 
+#define HELLO_LEN 13u /* "hello, world\n" */
+
+/* hello through the UART driver without the kit, which then counts the line's bytes. */
+static void uart_without_the_kit(void)
+{
+	struct kaal_driver_desc desc = kaal_uart_driver;
+	desc.program = "uart_plain";
+	struct kaal_driver uart;
+	struct kaal_driver_client own;
+	struct kaal_driver_client_names names;
+	struct kaal_spawn_cap caps[KAAL_DRIVER_CLIENT_CAPS];
+	struct kaal_spawned hello;
+	int status = -1;
+	kaal_status st = kaal_driver_start(&broker, &desc, &uart);
+	if (st == KAAL_OK)
+		st = kaal_driver_client_caps(&uart, 1, "uart", &names, caps);
+	if (st == KAAL_OK)
+		st = kaal_spawn(&broker, "hello", caps, KAAL_DRIVER_CLIENT_CAPS, CLIENT_PRIO, 0,
+		                &hello);
+	if (st == KAAL_OK) {
+		st = kaal_spawn_wait(&hello, WAIT_NS, &status);
+		kaal_status destroyed = kaal_spawn_destroy(&broker, &hello);
+		st = st == KAAL_OK ? destroyed : st;
+	}
+	struct kaal_uart_request q = {KAAL_UART_COUNTERS, 0, {0}};
+	struct kaal_uart_reply a = {0};
+	struct kaal_uart_counters n = {0};
+	if (st == KAAL_OK)
+		st = kaal_driver_open_link(&own, &uart, 0, 0);
+	if (st == KAAL_OK)
+		st = kaal_driver_call(&own, &q, &a, WAIT_NS);
+	if (st == KAAL_OK && a.len == sizeof(n))
+		__builtin_memcpy(&n, a.data, sizeof(n));
+	kaal_status stopped = kaal_driver_stop(&broker, &uart);
+	kaal_tap_ok(st == KAAL_OK && stopped == KAAL_OK && status == 0 && n.tx >= HELLO_LEN,
+	            "the UART driver written without the kit serves hello just the same");
+}
+
 int kaal_root_task_main(const struct kaal_boot_info *bi)
 {
 	kaal_tap_plan(PLAN);
@@ -271,5 +311,6 @@ int kaal_root_task_main(const struct kaal_boot_info *bi)
 	            "a driver below the spinning process never runs: no alarm within 4 s");
 	gpio();
 	timer();
+	uart_without_the_kit();
 	return (int)kaal_tap_failures();
 }
