@@ -33,6 +33,8 @@ struct kaal_driver_desc {
 	uint32_t reply_size;    /* bytes of a reply, 1..KAAL_DRIVER_MAX_ELEMENT */
 	uint32_t ring_capacity; /* elements of each ring, a power of two that fits a page */
 	unsigned priority;      /* the driver's thread, which also serves its interrupt */
+	uint32_t dma_bytes;     /* a DMA buffer, physically contiguous: 0 (none), a page or a
+	                           large page (KAAL_LARGE_PAGE_BITS), one frame either way */
 };
 
 /* ---- The starter's side. */
@@ -50,14 +52,16 @@ struct kaal_driver {
 	struct kaal_device device;
 	kaal_cptr events;    /* the driver sleeps here */
 	kaal_cptr irq_badge; /* events minted with KAAL_DRIVER_IRQ_BADGE, for the interrupt */
+	kaal_cptr dma;       /* the DMA buffer's frame, 0 when none */
+	struct kaal_memory dma_memory;
 	struct kaal_driver_link link[KAAL_DRIVER_MAX_CLIENTS];
 };
 
 /*
  * Take the device from the broker and start the driver with what desc
- * names. KAAL_INVALID_ARGUMENT for a description out of its bounds or no
- * such device, KAAL_BUSY when another holds the device (a second driver),
- * else the broker's, the kernel's and kaal_spawn()'s statuses; nothing is
+ * names. KAAL_INVALID_ARGUMENT for a description out of its bounds (a DMA
+ * buffer of a size it cannot have among them) or no such device, KAAL_BUSY when another holds the
+ * device (a second driver), else the broker's, the kernel's and kaal_spawn()'s statuses; nothing is
  * left behind on failure.
  */
 kaal_status kaal_driver_start(struct kaal_broker *b, const struct kaal_driver_desc *desc,
@@ -82,9 +86,17 @@ kaal_status kaal_driver_client_caps(const struct kaal_driver *d, unsigned client
 
 /* ---- The driver's side. */
 
+/* A DMA buffer as the driver sees it: where it is mapped and where the device finds it. */
+struct kaal_driver_dma {
+	uint8_t *bytes;
+	kaal_paddr phys;
+	uint32_t size;
+};
+
 struct kaal_driver_context {
 	const struct kaal_driver_desc *desc;
 	struct kaal_mmio regs;
+	struct kaal_driver_dma dma; /* size 0 when the description asks for none */
 	kaal_cptr irq;
 	struct kaal_channel request[KAAL_DRIVER_MAX_CLIENTS];
 	struct kaal_channel reply[KAAL_DRIVER_MAX_CLIENTS];

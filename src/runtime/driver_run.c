@@ -15,9 +15,9 @@
 #define PAGE_BYTES      ((size_t)1 << KAAL_PAGE_BITS)
 #define MMIO_PAGE       0u /* window pages: the registers, then two per client */
 #define FIRST_RING_PAGE 1u
-#define CLIENT_PRIORITY 0u /* every client alike: the set's aging keeps them fair */
+#define DMA_PAGE        512u /* aligned for a large page, past every ring */
+#define CLIENT_PRIORITY 0u   /* every client alike: the set's aging keeps them fair */
 #define MAX_MODELS      KAAL_BOOT_INFO_MAX_DEVICES
-#define REQ_NAME_BYTES  8u
 
 struct device_model {
 	uint32_t device;
@@ -113,12 +113,35 @@ static kaal_status attach_client(struct kaal_driver_context *ctx, const struct k
 	return st;
 }
 
+/* The DMA buffer, if the description asked for one: mapped, with its physical address. */
+static kaal_status map_dma(struct kaal_driver_context *ctx, const struct kaal_start_info *si)
+{
+	kaal_cptr dma;
+	if (ctx->desc->dma_bytes == 0)
+		return KAAL_OK;
+	kaal_status st = kaal_start_cap(si, "dma", &dma);
+	struct kaal_cap_info info;
+	if (st == KAAL_OK)
+		st = kaal_cnode_identify(kaal_root_slot(KAAL_PROGRAM_SLOT_CNODE, dma), &info);
+	/* Only a frame of the size asked for is the buffer the starter made. */
+	if (st == KAAL_OK && (info.type != KAAL_CAP_FRAME || info.object == 0))
+		st = KAAL_WRONG_TYPE;
+	void *at;
+	if (st == KAAL_OK)
+		st = kaal_program_map(dma, DMA_PAGE, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &at);
+	if (st == KAAL_OK)
+		ctx->dma = (struct kaal_driver_dma){at, info.object, ctx->desc->dma_bytes};
+	return st;
+}
+
 static kaal_status start(struct kaal_driver_context *ctx, const struct kaal_start_info *si)
 {
 	kaal_cptr events, irq_badge;
 	kaal_status st = kaal_start_cap(si, "events", &events);
 	if (st == KAAL_OK)
 		st = map_registers(ctx, si);
+	if (st == KAAL_OK)
+		st = map_dma(ctx, si);
 	if (st == KAAL_OK)
 		st = kaal_channel_set_init(&ctx->set, events);
 	if (st == KAAL_OK)

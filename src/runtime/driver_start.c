@@ -12,12 +12,47 @@
 
 #define PAGE_BYTES ((size_t)1 << KAAL_PAGE_BITS)
 
+static struct kaal_slot_ref own(const struct kaal_broker *b, kaal_cptr slot)
+{
+	return kaal_root_slot(b->root_cnode, slot);
+}
+
+static bool dma_valid(uint32_t bytes)
+{
+	return bytes == 0 || bytes == PAGE_BYTES || bytes == (UINT32_C(1) << KAAL_LARGE_PAGE_BITS);
+}
+
 static bool desc_valid(const struct kaal_driver_desc *d)
 {
 	return d && d->program && d->clients >= 1 && d->clients <= KAAL_DRIVER_MAX_CLIENTS &&
 	       d->request_size >= 1 && d->request_size <= KAAL_DRIVER_MAX_ELEMENT &&
 	       d->reply_size >= 1 && d->reply_size <= KAAL_DRIVER_MAX_ELEMENT &&
-	       d->priority <= KAAL_MAX_PRIORITY;
+	       d->priority <= KAAL_MAX_PRIORITY && dma_valid(d->dma_bytes);
+}
+
+/* The DMA buffer: one frame of its whole size, so it is physically contiguous and one capability.
+ */
+static kaal_status make_dma(struct kaal_broker *b, struct kaal_driver *d)
+{
+	uint32_t bytes = d->desc->dma_bytes;
+	if (bytes == 0)
+		return KAAL_OK;
+	kaal_status st = kaal_broker_allocate_memory(b, bytes, 0, &d->dma_memory);
+	if (st != KAAL_OK)
+		return st;
+	st = kaal_broker_alloc_slot(b, &d->dma);
+	if (st == KAAL_OK)
+		st =
+		    kaal_untyped_retype(d->dma_memory.cap, KAAL_CAP_FRAME,
+		                        bytes == PAGE_BYTES ? KAAL_PAGE_BITS : KAAL_LARGE_PAGE_BITS,
+		                        1, own(b, b->root_cnode), d->dma, NULL);
+	if (st != KAAL_OK) {
+		if (d->dma)
+			kaal_broker_free_slot(b, d->dma);
+		kaal_broker_free_memory(b, &d->dma_memory);
+		d->dma = 0;
+	}
+	return st;
 }
 
 struct ring_geometry {
@@ -28,11 +63,6 @@ static kaal_status create_ring(void *page, void *ctx)
 {
 	const struct ring_geometry *g = ctx;
 	return kaal_ring_create(page, PAGE_BYTES, g->capacity, g->elem_size);
-}
-
-static struct kaal_slot_ref own(const struct kaal_broker *b, kaal_cptr slot)
-{
-	return kaal_root_slot(b->root_cnode, slot);
 }
 
 /* The frames, rings and notifications of one client's link. */
@@ -80,7 +110,7 @@ static void free_link(struct kaal_broker *b, struct kaal_driver_link *l)
 
 static kaal_status spawn_driver(struct kaal_broker *b, struct kaal_driver *d)
 {
-	enum { FIXED = 4, PER_CLIENT = 3 };
+	enum { FIXED = 5, PER_CLIENT = 3 };
 	struct kaal_spawn_cap caps[FIXED + PER_CLIENT * KAAL_DRIVER_MAX_CLIENTS];
 	char names[PER_CLIENT * KAAL_DRIVER_MAX_CLIENTS][DRIVER_NUMBERED_NAME];
 	unsigned n = 0;
@@ -88,6 +118,7 @@ static kaal_status spawn_driver(struct kaal_broker *b, struct kaal_driver *d)
 	caps[n++] = (struct kaal_spawn_cap){"irq", d->device.irq_handler, KAAL_RIGHTS_ALL};
 	caps[n++] = (struct kaal_spawn_cap){"events", d->events, KAAL_RIGHT_READ};
 	caps[n++] = (struct kaal_spawn_cap){"irq_badge", d->irq_badge, KAAL_RIGHT_WRITE};
+	caps[n++] = (struct kaal_spawn_cap){"dma", d->dma, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE};
 	for (unsigned i = 0; i < d->desc->clients; i++) {
 		const struct kaal_driver_link *l = &d->link[i];
 		char *req = names[PER_CLIENT * i], *rsp = req + DRIVER_NUMBERED_NAME,
@@ -127,6 +158,8 @@ kaal_status kaal_driver_start(struct kaal_broker *b, const struct kaal_driver_de
 		                     KAAL_DRIVER_IRQ_BADGE);
 	else
 		d.irq_badge = 0;
+	if (st == KAAL_OK)
+		st = make_dma(b, &d);
 	for (unsigned i = 0; i < desc->clients && st == KAAL_OK; i++)
 		st = make_link(b, &d, i);
 	if (st == KAAL_OK)
@@ -152,6 +185,10 @@ kaal_status kaal_driver_stop(struct kaal_broker *b, struct kaal_driver *d)
 	if (d->irq_badge) {
 		kaal_cnode_delete(own(b, d->irq_badge));
 		kaal_broker_free_slot(b, d->irq_badge);
+	}
+	if (d->dma) {
+		kaal_broker_free_memory(b, &d->dma_memory);
+		kaal_broker_free_slot(b, d->dma);
 	}
 	if (d->events)
 		kaal_broker_destroy_object(b, d->events);

@@ -2,7 +2,7 @@
 #ifndef KAAL_TEST_PROGRAMS_H
 #define KAAL_TEST_PROGRAMS_H
 
-#include <kaal/types.h>
+#include <kaal/driver.h>
 
 #define ADDER_LABEL 0x5AD
 
@@ -45,6 +45,19 @@
 #define GPIO_NO_SUCH_OP  99u
 #define TIMER_NO_SUCH_OP 99u
 
+/* dma_driver: a request is the byte to fill its buffer with, the reply its address and size. */
+#define DMA_TEST_BYTES (UINT32_C(1) << KAAL_PAGE_BITS)
+static const struct kaal_driver_desc dma_test_driver = {
+    .program = "dma_driver",
+    .device = KAAL_DEVICE_GPIO,
+    .clients = 1,
+    .request_size = sizeof(uint64_t),
+    .reply_size = 2 * sizeof(uint64_t),
+    .ring_capacity = 4,
+    .priority = 100,
+    .dma_bytes = DMA_TEST_BYTES,
+};
+
 /* Every program's entry, for the host's program list. */
 void kaal_program_entry_adder(kaal_word arg);
 void kaal_program_entry_inspect(kaal_word arg);
@@ -55,5 +68,6 @@ void kaal_program_entry_uart_client(kaal_word arg);
 void kaal_program_entry_uart(kaal_word arg);
 void kaal_program_entry_gpio(kaal_word arg);
 void kaal_program_entry_timer(kaal_word arg);
+void kaal_program_entry_dma_driver(kaal_word arg);
 
 #endif
