@@ -3,12 +3,13 @@
  * programs in processes of their own, the PL011 is its register-level
  * model. A line fed into the receive FIFO reaches a waiting reader, which
  * writes it back; a write longer than the driver's queue while the line is
- * busy waits for it; an overrun is counted and the driver goes on; requests
- * out of bounds are refused.
+ * busy fills it and a flush waits for the line; an overrun is counted and the driver goes on;
+ * requests out of bounds are refused.
  */
 #include <string.h>
 
 #include "harness.h"
+#include "pl011/pl011.h"
 #include "pl011/uart.h"
 #include "pl011_model.h"
 #include "programs/programs.h"
@@ -17,6 +18,9 @@ static const struct kaal_host_program programs[] = {
     {"uart", kaal_program_entry_uart},
     {"uart_client", kaal_program_entry_uart_client},
 };
+
+#define UART_BIG_WRITE   600u /* more than the driver's queue and the FIFO hold */
+#define UART_BIG_BYTE(i) ((uint8_t)('a' + (i) % 26u))
 
 static struct kaal_broker broker;
 static struct pl011_model model;
@@ -84,23 +88,52 @@ static void a_line_is_read_and_written_back(void **state)
 	assert_memory_equal(line, model.sent, UART_LINE_BYTES);
 }
 
+/* The test's own link: a write of up to KAAL_UART_DATA bytes, and how many the driver took. */
+static uint32_t write_some(struct kaal_driver_client *own, const uint8_t *bytes, uint32_t n)
+{
+	struct kaal_uart_request q = {KAAL_UART_WRITE, n, {0}};
+	for (uint32_t i = 0; i < n; i++)
+		q.data[i] = bytes[i];
+	struct kaal_uart_reply a = {0};
+	assert_status(KAAL_OK, kaal_driver_call(own, &q, &a, HARNESS_PROGRAM_WAIT_NS));
+	assert_status(KAAL_OK, (kaal_status)a.status);
+	return a.len;
+}
+
 static void a_long_write_waits_for_a_busy_line(void **state)
 {
 	(void)state;
+	static uint8_t bytes[UART_BIG_WRITE];
+	for (unsigned i = 0; i < UART_BIG_WRITE; i++)
+		bytes[i] = UART_BIG_BYTE(i);
+	struct kaal_driver_client own;
+	assert_status(KAAL_OK, kaal_driver_open_link(&own, &uart, 1, 0));
 	pl011_model_hold_tx(&model, true);
-	struct kaal_spawned client;
-	spawn_client(UART_CLIENT_BIG_WRITE, &client);
-	/* The queue and the FIFO are full: the client's flush waits for the line. */
-	harness_wait_blocked(client.process.thread);
-	driver_idle();
+	/* While the line is busy the FIFO and then the driver's queue fill, and no more fits. */
+	uint32_t sent = 0, taken;
+	while ((taken = write_some(&own, bytes + sent, KAAL_UART_DATA)) > 0)
+		sent += taken;
+	assert_int_equal(KAAL_PL011_QUEUE + 16, sent);
 	assert_int_equal(0, model.sent_len);
+	/* A flush waits in the driver until the line lets everything go. */
+	struct kaal_uart_request flush = {KAAL_UART_FLUSH, 0, {0}};
+	assert_status(KAAL_OK, kaal_channel_send(&own.request, &flush, HARNESS_PROGRAM_WAIT_NS));
+	driver_idle();
+	struct kaal_uart_reply a = {0};
+	assert_status(KAAL_WOULD_BLOCK, kaal_channel_recv(&own.reply, &a, 0));
 	pl011_model_hold_tx(&model, false);
 	interrupt();
-	harness_expect_report(report, UART_BIG_LABEL, KAAL_OK, UART_BIG_WRITE);
-	harness_finish_program(&broker, &client);
+	assert_status(KAAL_OK, kaal_channel_recv(&own.reply, &a, HARNESS_PROGRAM_WAIT_NS));
+	assert_int_equal(KAAL_UART_FLUSH, a.op);
+	assert_int_equal(sent, model.sent_len);
+	/* The line is free: the rest goes at once. */
+	while (sent < UART_BIG_WRITE) {
+		uint32_t n =
+		    UART_BIG_WRITE - sent < KAAL_UART_DATA ? UART_BIG_WRITE - sent : KAAL_UART_DATA;
+		sent += write_some(&own, bytes + sent, n);
+	}
 	assert_int_equal(UART_BIG_WRITE, model.sent_len);
-	for (unsigned i = 0; i < UART_BIG_WRITE; i++)
-		assert_int_equal(UART_BIG_BYTE(i), model.sent[i]);
+	assert_memory_equal(bytes, model.sent, UART_BIG_WRITE);
 }
 
 /* More bytes than the FIFO holds arrive before the driver reads: counted, and it goes on. */

@@ -30,15 +30,11 @@
 
 /* uart_client's behaviours (its starter's word) and what it reports. */
 #define UART_CLIENT_ECHO_LINE 0u
-#define UART_CLIENT_BIG_WRITE 1u
-#define UART_CLIENT_COUNTERS  2u
-#define UART_CLIENT_REFUSED   3u
-#define UART_LINE_BYTES       5u   /* "ping\n" */
-#define UART_BIG_WRITE        600u /* more than the driver's queue and the FIFO hold */
-#define UART_BIG_BYTE(i)      ((uint8_t)('a' + (i) % 26u))
+#define UART_CLIENT_COUNTERS  1u
+#define UART_CLIENT_REFUSED   2u
+#define UART_LINE_BYTES       5u /* "ping\n" */
 #define UART_NO_SUCH_OP       99u
 #define UART_ECHO_LABEL       0xEC40u
-#define UART_BIG_LABEL        0xB16u
 #define UART_COUNTERS_LABEL   0xC0u
 #define UART_REFUSED_LABEL    0xBADu
 

@@ -1,9 +1,8 @@
 /*
  * A client of the UART driver process for the driver tests: opens its link
  * ("uart") and, by its starter's word, reads a line and writes it back,
- * writes more than the driver's queue holds, reads the driver's counters,
- * or sends requests the driver must refuse. It reports to the endpoint it
- * was given as "report" (label: what it did; words as programs.h says).
+ * reads the driver's counters, or sends requests the driver must refuse. It reports to the endpoint
+ * it was given as "report" (label: what it did; words as programs.h says).
  */
 #include <kaal/program.h>
 
@@ -71,17 +70,6 @@ static int echo_line(struct kaal_driver_client *c, kaal_cptr to)
 	           : PROGRAM_SEND_FAILED;
 }
 
-static int big_write(struct kaal_driver_client *c, kaal_cptr to)
-{
-	static uint8_t bytes[UART_BIG_WRITE];
-	for (unsigned i = 0; i < UART_BIG_WRITE; i++)
-		bytes[i] = UART_BIG_BYTE(i);
-	kaal_status st = write_all(c, bytes, UART_BIG_WRITE);
-	return report(to, UART_BIG_LABEL, (kaal_word)(int64_t)st, UART_BIG_WRITE) == KAAL_OK
-	           ? 0
-	           : PROGRAM_SEND_FAILED;
-}
-
 static int counters(struct kaal_driver_client *c, kaal_cptr to)
 {
 	struct kaal_uart_request q = {KAAL_UART_COUNTERS, 0, {0}};
@@ -119,8 +107,6 @@ static int uart_client_main(const struct kaal_start_info *si)
 	switch (si->arg) {
 	case UART_CLIENT_ECHO_LINE:
 		return echo_line(&c, to);
-	case UART_CLIENT_BIG_WRITE:
-		return big_write(&c, to);
 	case UART_CLIENT_COUNTERS:
 		return counters(&c, to);
 	default:

@@ -97,6 +97,7 @@ struct region {
 	struct alias_page *alias; /* the backing alias page, if it is one */
 	unsigned users;           /* frame mappings in the region */
 	int prot;                 /* every user's rights together */
+	bool sink;                /* private memory left where a destroyed program's frames were */
 };
 static struct region *regions;
 
@@ -272,7 +273,7 @@ static struct region *region_over(uintptr_t addr, size_t size)
 static struct region *reservation(uintptr_t addr, size_t size)
 {
 	for (struct region *r = regions; r; r = r->next)
-		if (r->fd < 0 && r->size == size && (!addr || r->addr == addr))
+		if (r->fd < 0 && !r->sink && r->size == size && (!addr || r->addr == addr))
 			return r;
 	return NULL;
 }
@@ -375,7 +376,7 @@ static struct region *reserve(uintptr_t addr, size_t size)
 		free(r);
 		return NULL;
 	}
-	*r = (struct region){regions, (uintptr_t)p, size, -1, 0, NULL, 0, PROT_NONE};
+	*r = (struct region){regions, (uintptr_t)p, size, -1, 0, NULL, 0, PROT_NONE, false};
 	regions = r;
 	return r;
 }
@@ -421,21 +422,29 @@ static bool set_region_prot(struct region *r, int prot)
 	return true;
 }
 
-/* The region's last frame is unmapped: keep its range as a reservation. */
-static void release_region(struct region *r)
+/*
+ * The region's last frame is unmapped: keep its range as a reservation, or
+ * as a sink of private memory nothing reuses before shutdown. A host thread
+ * of a destroyed program may still run its code until its next system call
+ * (a pthread cannot be stopped where it is), and must neither fault nor
+ * reach memory that is another's by then.
+ */
+static void release_region(struct region *r, bool sink)
 {
-	void *at = mmap((void *)r->addr, r->size, PROT_NONE,
-	                MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	int prot = sink ? PROT_READ | PROT_WRITE : PROT_NONE;
+	void *at = mmap((void *)r->addr, r->size, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+	                -1, 0);
 	if (at == MAP_FAILED) {
 		unlink_region(r);
 		return;
 	}
 	r->fd = -1;
 	r->alias = NULL;
-	r->prot = PROT_NONE;
+	r->prot = prot;
+	r->sink = sink;
 }
 
-static void remove_mapping(struct mapping *m)
+static void remove_mapping(struct mapping *m, bool sink)
 {
 	for (struct mapping **pm = &mappings; *pm; pm = &(*pm)->next) {
 		if (*pm == m) {
@@ -445,7 +454,7 @@ static void remove_mapping(struct mapping *m)
 	}
 	struct region *r = m->region;
 	if (--r->users == 0) {
-		release_region(r);
+		release_region(r, sink);
 	} else {
 		/* The region keeps only the rights its remaining frames were mapped with. */
 		int prot = 0;
@@ -487,7 +496,7 @@ bool host_ram_create(kaal_paddr base, uint64_t size)
 void host_ram_destroy(void)
 {
 	while (mappings)
-		remove_mapping(mappings);
+		remove_mapping(mappings, false);
 	while (regions)
 		unlink_region(regions);
 	while (alias_pages) {
@@ -582,7 +591,7 @@ void arch_vspace_destroy(struct vspace *v)
 	while (m) {
 		struct mapping *next = m->next;
 		if (m->vspace_id == v->id)
-			remove_mapping(m);
+			remove_mapping(m, v->program != 0);
 		m = next;
 	}
 }
@@ -633,7 +642,7 @@ void arch_frame_unmap(struct vspace *v, kaal_word vaddr, unsigned size_bits)
 	(void)size_bits;
 	for (struct mapping *m = mappings; m; m = m->next) {
 		if (m->vaddr == vaddr) {
-			remove_mapping(m);
+			remove_mapping(m, false);
 			return;
 		}
 	}
