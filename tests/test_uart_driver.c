@@ -108,6 +108,7 @@ static void a_long_write_waits_for_a_busy_line(void **state)
 		bytes[i] = UART_BIG_BYTE(i);
 	struct kaal_driver_client own;
 	assert_status(KAAL_OK, kaal_driver_open_link(&own, &uart, 1, 0));
+	driver_idle(); /* its setup done: the model is the test's to touch */
 	pl011_model_hold_tx(&model, true);
 	/* While the line is busy the FIFO and then the driver's queue fill, and no more fits. */
 	uint32_t sent = 0, taken;
