@@ -3,7 +3,7 @@
  * and finds it mapped, of that size, at the physical address its starter's
  * frame has (one frame: physically contiguous); descriptions of a size a
  * buffer cannot have (not a page or a large page) are refused and take
- * nothing.
+ * nothing. A driver asked to stop ends by itself.
  */
 #include "harness.h"
 #include "programs/programs.h"
@@ -45,6 +45,11 @@ static void the_buffer_is_mapped_where_the_device_finds_it(void **state)
 	for (uint32_t i = 0; i < DMA_TEST_BYTES; i++)
 		assert_int_equal(FILL_BYTE, ((const uint8_t *)mine)[i]);
 	assert_status(KAAL_OK, kaal_unmap(d.dma));
+	/* Asked to stop, the driver ends by itself, with 0. */
+	assert_status(KAAL_OK, kaal_signal(d.stop, 0));
+	int status = -1;
+	assert_status(KAAL_OK, kaal_spawn_wait(&d.program, WAIT_NS, &status));
+	assert_int_equal(0, status);
 	assert_status(KAAL_OK, kaal_driver_stop(&broker, &d));
 	assert_int_equal(free_bytes, broker.memory.free_bytes);
 }

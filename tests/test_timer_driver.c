@@ -20,7 +20,7 @@ static const struct kaal_host_program programs[] = {{"timer", kaal_program_entry
 static struct kaal_broker broker;
 static struct timer_model model;
 static struct kaal_driver timer;
-static struct kaal_driver_client link[LINKS];
+static struct kaal_driver_client links[LINKS];
 
 static int timer_setup(void **state)
 {
@@ -31,7 +31,7 @@ static int timer_setup(void **state)
 	kaal_driver_use_model(KAAL_DEVICE_TIMER, &model.mmio);
 	assert_status(KAAL_OK, kaal_driver_start(&broker, &kaal_timer_driver_desc, &timer));
 	for (unsigned i = 0; i < LINKS; i++)
-		assert_status(KAAL_OK, kaal_driver_open_link(&link[i], &timer, i, 2 * i));
+		assert_status(KAAL_OK, kaal_driver_open_link(&links[i], &timer, i, 2 * i));
 	return 0;
 }
 
@@ -48,7 +48,7 @@ static struct kaal_timer_reply ask(unsigned l, uint32_t op, uint64_t ns)
 {
 	struct kaal_timer_request q = {op, 0, ns};
 	struct kaal_timer_reply a = {0};
-	assert_status(KAAL_OK, kaal_driver_call(&link[l], &q, &a, WAIT_NS));
+	assert_status(KAAL_OK, kaal_driver_call(&links[l], &q, &a, WAIT_NS));
 	assert_int_equal(op, a.op);
 	return a;
 }
@@ -57,7 +57,7 @@ static struct kaal_timer_reply ask(unsigned l, uint32_t op, uint64_t ns)
 static void sleep_until(unsigned l, uint64_t ns)
 {
 	struct kaal_timer_request q = {KAAL_TIMER_SLEEP, 0, ns};
-	assert_status(KAAL_OK, kaal_channel_send(&link[l].request, &q, WAIT_NS));
+	assert_status(KAAL_OK, kaal_channel_send(&links[l].request, &q, WAIT_NS));
 	assert_status(KAAL_OK, (kaal_status)ask(l, KAAL_TIMER_NOW, 0).status);
 }
 
@@ -73,7 +73,7 @@ static void advance_ms(uint64_t ms)
 static struct kaal_timer_reply woken(unsigned l)
 {
 	struct kaal_timer_reply a = {0};
-	assert_status(KAAL_OK, kaal_channel_recv(&link[l].reply, &a, WAIT_NS));
+	assert_status(KAAL_OK, kaal_channel_recv(&links[l].reply, &a, WAIT_NS));
 	assert_int_equal(KAAL_TIMER_SLEEP, a.op);
 	assert_status(KAAL_OK, (kaal_status)a.status);
 	return a;
@@ -99,7 +99,7 @@ static void overlapping_deadlines_are_served_earliest_first(void **state)
 	assert_int_equal(1, first.order);
 	assert_true(first.ns >= 1 * NS_PER_MS);
 	struct kaal_timer_reply none;
-	assert_status(KAAL_WOULD_BLOCK, kaal_channel_recv(&link[0].reply, &none, 0));
+	assert_status(KAAL_WOULD_BLOCK, kaal_channel_recv(&links[0].reply, &none, 0));
 	assert_int_equal(2 * TICKS_PER_MS, model.compare);
 	advance_ms(5); /* past both others: one interrupt serves both, in deadline order */
 	assert_int_equal(2, woken(2).order);

@@ -15,6 +15,7 @@
 
 #define PAGE_BYTES ((size_t)1 << KAAL_PAGE_BITS)
 #define IRQ_BADGE  ((kaal_word)1 << 63)
+#define STOP_BADGE ((kaal_word)1 << 62) /* the starter asks the driver to end */
 
 static struct kaal_pl011 port;
 static kaal_cptr irq;
@@ -157,7 +158,7 @@ static kaal_status start(const struct kaal_start_info *si)
 	if (st == KAAL_OK)
 		st = kaal_channel_set_init(&set, events);
 	if (st == KAAL_OK)
-		st = kaal_channel_set_watch(&set, IRQ_BADGE);
+		st = kaal_channel_set_watch(&set, IRQ_BADGE | STOP_BADGE);
 	if (st == KAAL_OK)
 		st = kaal_irq_set_notification(irq, irq_badge);
 	for (unsigned i = 0; i < KAAL_UART_CLIENTS && st == KAAL_OK; i++)
@@ -176,7 +177,8 @@ static int uart_plain_main(const struct kaal_start_info *si)
 		uint32_t member;
 		st = kaal_channel_set_wait(&set, &member, KAAL_CHANNEL_FOREVER);
 		if (st == KAAL_OK && member == KAAL_CHANNEL_SET_EVENTS) {
-			kaal_channel_set_take_events(&set);
+			if (kaal_channel_set_take_events(&set) & STOP_BADGE)
+				return KAAL_OK;
 			kaal_pl011_interrupt(&port);
 			for (unsigned c = 0; c < KAAL_UART_CLIENTS; c++)
 				settle(c);

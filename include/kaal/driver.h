@@ -21,8 +21,12 @@
 #include <kaal/spawn.h>
 
 #define KAAL_DRIVER_MAX_CLIENTS 8u
-#define KAAL_DRIVER_IRQ_BADGE                                                                      \
-	((kaal_word)1 << 63)        /* the interrupt's bit on the driver's notification */
+/* Bits of the driver's notification that are events, not clients: its interrupt, and stop. */
+#define KAAL_DRIVER_IRQ_BADGE  ((kaal_word)1 << 63)
+#define KAAL_DRIVER_STOP_BADGE ((kaal_word)1 << 62)
+/* How long kaal_driver_stop() gives a driver to end by itself before it is destroyed where it is.
+ */
+#define KAAL_DRIVER_STOP_NS     UINT64_C(1000000000)
 #define KAAL_DRIVER_MAX_ELEMENT 64u /* bytes of a request or reply at most */
 
 struct kaal_driver_desc {
@@ -52,6 +56,7 @@ struct kaal_driver {
 	struct kaal_device device;
 	kaal_cptr events;    /* the driver sleeps here */
 	kaal_cptr irq_badge; /* events minted with KAAL_DRIVER_IRQ_BADGE, for the interrupt */
+	kaal_cptr stop;      /* events minted with KAAL_DRIVER_STOP_BADGE, the starter's */
 	kaal_cptr dma;       /* the DMA buffer's frame, 0 when none */
 	struct kaal_memory dma_memory;
 	struct kaal_driver_link link[KAAL_DRIVER_MAX_CLIENTS];
@@ -66,7 +71,11 @@ struct kaal_driver {
  */
 kaal_status kaal_driver_start(struct kaal_broker *b, const struct kaal_driver_desc *desc,
                               struct kaal_driver *out);
-/* Destroy the driver and give back its device and everything started with it. */
+/*
+ * Stop the driver: ask it to end (KAAL_DRIVER_STOP_BADGE), give it
+ * KAAL_DRIVER_STOP_NS to do so, destroy it wherever it is, and give back
+ * its device and everything started with it.
+ */
 kaal_status kaal_driver_stop(struct kaal_broker *b, struct kaal_driver *d);
 
 /*
@@ -119,9 +128,10 @@ struct kaal_driver_ops {
 };
 
 /*
- * The driver program's main: map, bind, serve until destroyed. Returns
- * only when it cannot start (its capabilities are not as the kit hands
- * them out, or init failed), with that status.
+ * The driver program's main: map, bind, serve until its starter asks it to
+ * stop (then KAAL_OK). Returns earlier only when it cannot start (its
+ * capabilities are not as the kit hands them out, or init failed), with
+ * that status.
  */
 int kaal_driver_main(const struct kaal_driver_desc *desc, const struct kaal_start_info *si,
                      const struct kaal_driver_ops *ops, void *driver);

@@ -145,7 +145,8 @@ static kaal_status start(struct kaal_driver_context *ctx, const struct kaal_star
 	if (st == KAAL_OK)
 		st = kaal_channel_set_init(&ctx->set, events);
 	if (st == KAAL_OK)
-		st = kaal_channel_set_watch(&ctx->set, KAAL_DRIVER_IRQ_BADGE);
+		st = kaal_channel_set_watch(&ctx->set,
+		                            KAAL_DRIVER_IRQ_BADGE | KAAL_DRIVER_STOP_BADGE);
 	/* A device without an interrupt has none to bind. */
 	if (st == KAAL_OK && kaal_start_cap(si, "irq", &ctx->irq) == KAAL_OK) {
 		st = kaal_start_cap(si, "irq_badge", &irq_badge);
@@ -201,7 +202,9 @@ int kaal_driver_main(const struct kaal_driver_desc *desc, const struct kaal_star
 		uint32_t member;
 		st = kaal_channel_set_wait(&ctx.set, &member, KAAL_CHANNEL_FOREVER);
 		if (st == KAAL_OK && member == KAAL_CHANNEL_SET_EVENTS) {
-			kaal_channel_set_take_events(&ctx.set);
+			kaal_word events = kaal_channel_set_take_events(&ctx.set);
+			if (events & KAAL_DRIVER_STOP_BADGE)
+				return KAAL_OK;
 			ctx.interrupts++;
 			ops->interrupt(&ctx);
 			kaal_irq_ack(ctx.irq);

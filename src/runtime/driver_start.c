@@ -159,6 +159,13 @@ kaal_status kaal_driver_start(struct kaal_broker *b, const struct kaal_driver_de
 	else
 		d.irq_badge = 0;
 	if (st == KAAL_OK)
+		st = kaal_broker_alloc_slot(b, &d.stop);
+	if (st == KAAL_OK)
+		st = kaal_cnode_mint(own(b, d.stop), own(b, d.events), KAAL_RIGHT_WRITE,
+		                     KAAL_DRIVER_STOP_BADGE);
+	else
+		d.stop = 0;
+	if (st == KAAL_OK)
 		st = make_dma(b, &d);
 	for (unsigned i = 0; i < desc->clients && st == KAAL_OK; i++)
 		st = make_link(b, &d, i);
@@ -176,15 +183,26 @@ kaal_status kaal_driver_stop(struct kaal_broker *b, struct kaal_driver *d)
 {
 	if (!b || !d || !d->desc)
 		return KAAL_INVALID_ARGUMENT;
-	/* The driver first: nothing runs that could use what goes next. */
+	/*
+	 * The driver first, ended by itself if it will (a thread destroyed where
+	 * it runs, not where it waits, is the host's hardest case): nothing
+	 * runs that could use what goes next.
+	 */
+	if (d->stop && d->program.end && kaal_signal(d->stop, 0) == KAAL_OK) {
+		int status;
+		kaal_spawn_wait(&d->program, KAAL_DRIVER_STOP_NS, &status);
+	}
 	kaal_status st = kaal_spawn_destroy(b, &d->program);
 	if (st != KAAL_OK)
 		return st;
 	for (unsigned i = 0; i < KAAL_DRIVER_MAX_CLIENTS; i++)
 		free_link(b, &d->link[i]);
-	if (d->irq_badge) {
-		kaal_cnode_delete(own(b, d->irq_badge));
-		kaal_broker_free_slot(b, d->irq_badge);
+	const kaal_cptr badged[] = {d->irq_badge, d->stop};
+	for (unsigned i = 0; i < 2; i++) {
+		if (badged[i]) {
+			kaal_cnode_delete(own(b, badged[i]));
+			kaal_broker_free_slot(b, badged[i]);
+		}
 	}
 	if (d->dma) {
 		kaal_broker_free_memory(b, &d->dma_memory);
