@@ -3,7 +3,8 @@
  * and finds it mapped, of that size, at the physical address its starter's
  * frame has (one frame: physically contiguous); descriptions of a size a
  * buffer cannot have (not a page or a large page) are refused and take
- * nothing. A driver asked to stop ends by itself.
+ * nothing. A driver asked to stop ends by itself; one whose interrupt is
+ * bound elsewhere ends at once with KAAL_BUSY.
  */
 #include "harness.h"
 #include "programs/programs.h"
@@ -71,11 +72,36 @@ static void sizes_a_buffer_cannot_have_are_refused(void **state)
 	assert_int_equal(free_slots, broker.slots.free_count);
 }
 
+/* An interrupt someone else has bound: the driver cannot bind it and ends with KAAL_BUSY. */
+static void an_interrupt_bound_elsewhere_stops_the_driver(void **state)
+{
+	(void)state;
+	const struct kaal_boot_device *gpio = harness_device(KAAL_DEVICE_GPIO);
+	kaal_cptr n = harness_notification();
+	assert_status(KAAL_OK, kaal_irq_set_notification(gpio->irq_cptr, n));
+	struct kaal_driver d;
+	assert_status(KAAL_OK, kaal_driver_start(&broker, &dma_test_driver, &d));
+	int status = -1;
+	assert_status(KAAL_OK, kaal_spawn_wait(&d.program, WAIT_NS, &status));
+	assert_int_equal(KAAL_BUSY, status);
+	assert_status(KAAL_OK, kaal_driver_stop(&broker, &d));
+	/* Cleared, the next driver binds it and serves. */
+	assert_status(KAAL_OK, kaal_irq_clear(gpio->irq_cptr));
+	assert_status(KAAL_OK, kaal_driver_start(&broker, &dma_test_driver, &d));
+	struct kaal_driver_client own;
+	uint64_t fill = FILL_BYTE, answer[2] = {0};
+	assert_status(KAAL_OK, kaal_driver_open_link(&own, &d, 0, 0));
+	assert_status(KAAL_OK, kaal_driver_call(&own, &fill, answer, WAIT_NS));
+	assert_int_equal(DMA_TEST_BYTES, answer[1]);
+	assert_status(KAAL_OK, kaal_driver_stop(&broker, &d));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    KIT_CASE(the_buffer_is_mapped_where_the_device_finds_it),
 	    KIT_CASE(sizes_a_buffer_cannot_have_are_refused),
+	    KIT_CASE(an_interrupt_bound_elsewhere_stops_the_driver),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

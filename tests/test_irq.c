@@ -140,10 +140,23 @@ static void reroute(void **state)
 	kaal_cptr a = harness_notification();
 	kaal_cptr b = harness_notification();
 	assert_status(KAAL_OK, kaal_irq_set_notification(irq, a));
+	/* Bound once: another notification, or the same with another badge, waits for a clear. */
+	assert_status(KAAL_BUSY, kaal_irq_set_notification(irq, b));
+	assert_status(KAAL_BUSY, kaal_irq_set_notification(irq, mint_of(a, 0x4)));
+	assert_status(KAAL_OK, kaal_irq_set_notification(irq, a)); /* the same binding again */
+	assert_status(KAAL_OK, kaal_host_raise_irq(UART0_IRQ));
+	assert_int_equal(1, poll(a));
+	assert_int_equal(0, poll(b));
+	assert_status(KAAL_OK, kaal_irq_ack(irq));
+	/* Cleared, it signals nobody until bound again. */
+	assert_status(KAAL_OK, kaal_irq_clear(irq));
+	assert_status(KAAL_BUSY, kaal_host_raise_irq(UART0_IRQ));
+	assert_status(KAAL_OK, kaal_irq_clear(irq));
 	assert_status(KAAL_OK, kaal_irq_set_notification(irq, b));
 	assert_status(KAAL_OK, kaal_host_raise_irq(UART0_IRQ));
 	assert_int_equal(0, poll(a));
 	assert_int_equal(1, poll(b));
+	assert_status(KAAL_WRONG_TYPE, kaal_irq_clear(a));
 }
 
 /* The route lives as long as the notification object, not a particular capability. */

@@ -24,7 +24,7 @@ static void unknown_numbers(void **state)
 	                             0x11,       0x12,
 	                             0x14,       0x3F,
 	                             0x28,       0x2F,
-	                             0x3B,       0x3A,
+	                             0x3B,       0x3C,
 	                             0x4F,       0x51,
 	                             0x52,       0x7F,
 	                             0x80,       0xFFF,

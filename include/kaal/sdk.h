@@ -151,7 +151,13 @@ kaal_status kaal_thread_unbind_notification(kaal_cptr thread);
 /* End the calling thread; it can be started again. */
 _Noreturn void kaal_thread_exit(void);
 
+/*
+ * Bind an interrupt to a notification (its signals carry the capability's
+ * badge). Bound once: binding it to another notification or badge is
+ * KAAL_BUSY until kaal_irq_clear() unbinds it; the same binding again is KAAL_OK.
+ */
 kaal_status kaal_irq_set_notification(kaal_cptr irq, kaal_cptr ntfn);
+kaal_status kaal_irq_clear(kaal_cptr irq);
 kaal_status kaal_irq_ack(kaal_cptr irq);
 
 kaal_status kaal_debug_putchar(char c);

@@ -64,6 +64,7 @@ enum kaal_syscall {
 	KAAL_SYS_VSPACE_LOAD = 0x37,          /* vspace, program number (boot info) */
 	KAAL_SYS_IRQ_SET_NOTIFICATION = 0x38, /* irq handler, ntfn */
 	KAAL_SYS_IRQ_ACK = 0x39,              /* irq handler */
+	KAAL_SYS_IRQ_CLEAR = 0x3A,            /* irq handler */
 	KAAL_SYS_SHUTDOWN = 0x50,             /* exit code */
 	KAAL_SYS_DEBUG_PUTCHAR = 0x1000       /* character */
 };

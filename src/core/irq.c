@@ -21,9 +21,20 @@ void irq_reset(void)
 
 kaal_status irq_set_notification(uint32_t irq, struct notification *n, kaal_word badge)
 {
-	routes[irq].notification = n;
-	routes[irq].badge = badge ? badge : KAAL_IRQ_UNBADGED_BITS;
+	kaal_word bits = badge ? badge : KAAL_IRQ_UNBADGED_BITS;
+	struct irq_route *r = &routes[irq];
+	/* Bound once: another notification or badge needs irq_clear() first. */
+	if (r->notification && (r->notification != n || r->badge != bits))
+		return KAAL_BUSY;
+	r->notification = n;
+	r->badge = bits;
 	return KAAL_OK;
+}
+
+void irq_clear(uint32_t irq)
+{
+	routes[irq].notification = NULL;
+	routes[irq].badge = 0;
 }
 
 void irq_ack(uint32_t irq)

@@ -574,6 +574,16 @@ static kaal_status sys_irq_set_notification(struct thread *t, const kaal_word *a
 	return irq_set_notification(irq, (struct notification *)n->cap.object, n->cap.word);
 }
 
+static kaal_status sys_irq_clear(struct thread *t, const kaal_word *a)
+{
+	uint32_t irq;
+	kaal_status st = lookup_irq(t, a[0], &irq);
+	if (st != KAAL_OK)
+		return st;
+	irq_clear(irq);
+	return KAAL_OK;
+}
+
 static kaal_status sys_irq_ack(struct thread *t, const kaal_word *a)
 {
 	uint32_t irq;
@@ -646,6 +656,7 @@ static kaal_status sys_invalid(struct thread *t, const kaal_word *a)
 	X(KAAL_SYS_VSPACE_LOAD, sys_vspace_load)                                                   \
 	X(KAAL_SYS_IRQ_SET_NOTIFICATION, sys_irq_set_notification)                                 \
 	X(KAAL_SYS_IRQ_ACK, sys_irq_ack)                                                           \
+	X(KAAL_SYS_IRQ_CLEAR, sys_irq_clear)                                                       \
 	X(KAAL_SYS_SHUTDOWN, sys_shutdown)
 
 /* The one write of a call's status: none when the call blocked its caller. */

@@ -276,6 +276,11 @@ kaal_status kaal_irq_set_notification(kaal_cptr irq, kaal_cptr ntfn)
 	return (kaal_status)CALL(KAAL_SYS_IRQ_SET_NOTIFICATION, irq, ntfn, 0, 0, 0, 0).status;
 }
 
+kaal_status kaal_irq_clear(kaal_cptr irq)
+{
+	return (kaal_status)CALL(KAAL_SYS_IRQ_CLEAR, irq, 0, 0, 0, 0, 0).status;
+}
+
 kaal_status kaal_irq_ack(kaal_cptr irq)
 {
 	return (kaal_status)CALL(KAAL_SYS_IRQ_ACK, irq, 0, 0, 0, 0, 0).status;

@@ -423,6 +423,7 @@ static void probe_pointer(kaal_word *w, kaal_cptr c)
 	must_fail(w, KAAL_SYS_THREAD_UNBIND_NOTIFICATION, c, 0, 0, 0, 0, 0);
 	must_fail(w, KAAL_SYS_IRQ_SET_NOTIFICATION, c, A_SIGNAL, 0, 0, 0, 0);
 	must_fail(w, KAAL_SYS_IRQ_ACK, c, 0, 0, 0, 0, 0);
+	must_fail(w, KAAL_SYS_IRQ_CLEAR, c, 0, 0, 0, 0, 0);
 }
 
 /* A call on one of A's own capabilities that lacks the right or is of another type. */
@@ -534,6 +535,7 @@ static const kaal_word defined_numbers[] = {KAAL_SYS_YIELD,
                                             KAAL_SYS_VSPACE_LOAD,
                                             KAAL_SYS_IRQ_SET_NOTIFICATION,
                                             KAAL_SYS_IRQ_ACK,
+                                            KAAL_SYS_IRQ_CLEAR,
                                             KAAL_SYS_SHUTDOWN,
                                             KAAL_SYS_DEBUG_PUTCHAR};
 #define DEFINED_NUMBERS (sizeof(defined_numbers) / sizeof(defined_numbers[0]))

@@ -647,7 +647,9 @@ static void revoke_preemption_checks(void)
 		ok = cap_type(first + i) == KAAL_CAP_NULL;
 	ok = ok && st == KAAL_OK && restarts == REVOKE_CHILDREN - 1 &&
 	     cap_type(busy) == KAAL_CAP_NOTIFICATION && kaal_wait(irq_n, &bits) == KAAL_OK &&
-	     bits == 1 && kaal_irq_ack(gpio->irq_cptr) == KAAL_OK;
+	     bits == 1 && kaal_irq_ack(gpio->irq_cptr) == KAAL_OK &&
+	     kaal_irq_clear(gpio->irq_cptr) ==
+	         KAAL_OK; /* bound once: the irq checks bind it again */
 	kaal_diag_str("revoke restarts: ");
 	kaal_diag_dec(restarts);
 	kaal_diag_end();
