@@ -24,7 +24,9 @@
 # exactly that line (a program's output through the UART driver). With
 # KAAL_QEMU_POWERDOWN_AFTER=TEXT the runner presses the machine's power
 # button (the monitor's system_powerdown, ci/qemu-monitor.py) once the
-# machine printed that line.
+# machine printed that line. With KAAL_QEMU_TYPE=TEXT and
+# KAAL_QEMU_TYPE_AFTER=LINE the runner types TEXT (printf escapes allowed)
+# on the machine's console once it printed LINE.
 set -uo pipefail
 
 if [[ $# -lt 3 ]]; then
@@ -71,6 +73,12 @@ monitor_args=()
 if [[ -n "${KAAL_QEMU_POWERDOWN_AFTER:-}" ]]; then
 	monitor_args=(-monitor "unix:$work/monitor,server,nowait")
 fi
+# The console's input: nothing, or a pipe the runner types into.
+input=/dev/null
+if [[ -n "${KAAL_QEMU_TYPE_AFTER:-}" ]]; then
+	input=$work/console
+	mkfifo "$input" || exit 2
+fi
 
 run_qemu()
 {
@@ -84,7 +92,7 @@ run_qemu()
 		-semihosting-config enable=on,target=native \
 		"${monitor_args[@]}" \
 		-kernel "$kernel" \
-		"$@" </dev/null
+		"$@" <"$input"
 	echo $? >"$work/status"
 }
 
@@ -97,19 +105,29 @@ printed()
 : >"$output"
 run_qemu "$@" | tee "$output" &
 pipeline=$!
-if [[ -n "${KAAL_QEMU_POWERDOWN_AFTER:-}" ]]; then
-	# The machine says when it waits for the button; QEMU's timeout bounds the wait.
-	while kill -0 "$pipeline" 2>/dev/null; do
-		if printed "$KAAL_QEMU_POWERDOWN_AFTER"; then
-			python3 "$(dirname -- "${BASH_SOURCE[0]}")/qemu-monitor.py" "$work/monitor" \
-				system_powerdown >&2 || echo "qemu-aarch64: the power button could not be pressed" >&2
-			break
-		fi
-		sleep 0.1
-	done
+# Held open for the whole run, so QEMU never reads the end of its console's input.
+if [[ $input != /dev/null ]]; then
+	exec 3>"$input"
 fi
+# The machine says when it waits for the button or a line; QEMU's timeout bounds the wait.
+pressed=${KAAL_QEMU_POWERDOWN_AFTER:+no} typed=${KAAL_QEMU_TYPE_AFTER:+no}
+while [[ $pressed == no || $typed == no ]] && kill -0 "$pipeline" 2>/dev/null; do
+	if [[ $pressed == no ]] && printed "$KAAL_QEMU_POWERDOWN_AFTER"; then
+		python3 "$(dirname -- "${BASH_SOURCE[0]}")/qemu-monitor.py" "$work/monitor" \
+			system_powerdown >&2 || echo "qemu-aarch64: the power button could not be pressed" >&2
+		pressed=yes
+	fi
+	if [[ $typed == no ]] && printed "$KAAL_QEMU_TYPE_AFTER"; then
+		printf "${KAAL_QEMU_TYPE:-}" >&3
+		typed=yes
+	fi
+	sleep 0.1
+done
 wait "$pipeline"
 status=$(cat "$work/status")
+if [[ $input != /dev/null ]]; then
+	exec 3>&-
+fi
 
 if [[ -n "${KAAL_QEMU_EXPECT_LINE:-}" ]] && ! printed "$KAAL_QEMU_EXPECT_LINE"; then
 	echo "Bail out! the machine did not print the line: $KAAL_QEMU_EXPECT_LINE"

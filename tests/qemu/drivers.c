@@ -14,7 +14,9 @@
  * the root says it waits) reaches the root as an edge on pin 3. The timer
  * driver, on the physical timer the kernel hands to EL0, tells the time and
  * serves three links' overlapping deadlines earliest first. The UART
- * driver written without the kit (uart_driver_plain.c) serves hello.
+ * driver written without the kit (uart_driver_plain.c) serves hello. A
+ * line the runner types on the console reaches a client through the UART
+ * driver's receive interrupt.
  */
 #include <kaal/driver.h>
 #include <kaal/tap.h>
@@ -26,7 +28,7 @@
 #include "root_task.h"
 #include "timer/timer_service.h"
 
-#define PLAN        13
+#define PLAN        14
 #define SPIN_PRIO   150u /* above the clients, below the root and the RTC driver */
 #define LOW_DRIVER  100u /* a driver below the spinner: it never gets the CPU */
 #define ALARM_NS    UINT64_C(4000000000)
@@ -211,8 +213,26 @@ static void timer(void)
 	for (unsigned i = 0; i < TIMER_LINKS && st == KAAL_OK; i++) {
 		struct kaal_timer_reply a = {0};
 		st = kaal_channel_recv(&link[i].reply, &a, WAIT_NS);
-		in_order = in_order && a.op == KAAL_TIMER_SLEEP && a.status == KAAL_OK &&
-		           a.order == order[i] && a.ns >= base + ahead[i];
+		bool right = a.op == KAAL_TIMER_SLEEP && a.status == KAAL_OK &&
+		             a.order == order[i] && a.ns >= base + ahead[i];
+		if (!right) {
+			kaal_diag_str("link ");
+			kaal_diag_dec(i);
+			kaal_diag_str(": ");
+			kaal_diag_str(kaal_status_name(st));
+			kaal_diag_str(", op ");
+			kaal_diag_dec(a.op);
+			kaal_diag_str(", status ");
+			kaal_diag_str(kaal_status_name(a.status));
+			kaal_diag_str(", order ");
+			kaal_diag_dec(a.order);
+			kaal_diag_str(", served ");
+			kaal_diag_dec(a.ns - base);
+			kaal_diag_str(" ns after asking for ");
+			kaal_diag_dec(ahead[i]);
+			kaal_diag_end();
+		}
+		in_order = in_order && right;
 	}
 	kaal_status stopped = kaal_driver_stop(&broker, &t);
 	kaal_tap_ok(st == KAAL_OK && stopped == KAAL_OK && in_order,
@@ -255,6 +275,46 @@ static void uart_without_the_kit(void)
 	kaal_status stopped = kaal_driver_stop(&broker, &uart);
 	kaal_tap_ok(st == KAAL_OK && stopped == KAAL_OK && status == 0 && n.tx >= HELLO_LEN,
 	            "the UART driver written without the kit serves hello just the same");
+}
+
+/* A line typed on the console (the runner types it once the root asks): read, then written back. */
+static void uart_receives(void)
+{
+	struct kaal_driver uart;
+	struct kaal_driver_client own;
+	struct kaal_driver_client_names names;
+	struct kaal_spawn_cap caps[KAAL_DRIVER_CLIENT_CAPS + 1];
+	struct kaal_uart_request q = {KAAL_UART_COUNTERS, 0, {0}};
+	struct kaal_uart_reply counters = {0};
+	struct kaal_spawned client;
+	struct answer a = {0};
+	kaal_status st = kaal_driver_start(&broker, &kaal_uart_driver, &uart);
+	/* An answer means the device is set up: nothing typed from now on is lost. */
+	if (st == KAAL_OK)
+		st = kaal_driver_open_link(&own, &uart, 0, 0);
+	if (st == KAAL_OK)
+		st = kaal_driver_call(&own, &q, &counters, WAIT_NS);
+	if (st == KAAL_OK)
+		st = kaal_driver_client_caps(&uart, 1, "uart", &names, caps);
+	caps[KAAL_DRIVER_CLIENT_CAPS] = (struct kaal_spawn_cap){"report", report, KAAL_RIGHT_WRITE};
+	if (st == KAAL_OK)
+		st = kaal_spawn(&broker, "uart_client", caps, KAAL_DRIVER_CLIENT_CAPS + 1,
+		                CLIENT_PRIO, UART_CLIENT_ECHO_LINE, &client);
+	if (st == KAAL_OK) {
+		kaal_tap_diag("kaal: type a line");
+		st = next_report(&a);
+		kaal_status ended = end_client(&client);
+		st = st == KAAL_OK ? ended : st;
+	}
+	kaal_status stopped = kaal_driver_stop(&broker, &uart);
+	const char line[] = "ping\n";
+	kaal_word packed = 0;
+	for (unsigned i = 0; i < UART_LINE_BYTES; i++)
+		packed |= (kaal_word)(uint8_t)line[i] << (8 * i);
+	kaal_tap_ok(st == KAAL_OK && stopped == KAAL_OK && a.label == UART_ECHO_LABEL &&
+	                a.status == packed && a.seconds == UART_LINE_BYTES,
+	            "a line typed on the console reaches a client through the UART driver's "
+	            "receive interrupt");
 }
 
 int kaal_root_task_main(const struct kaal_boot_info *bi)
@@ -312,5 +372,6 @@ int kaal_root_task_main(const struct kaal_boot_info *bi)
 	gpio();
 	timer();
 	uart_without_the_kit();
+	uart_receives();
 	return (int)kaal_tap_failures();
 }
