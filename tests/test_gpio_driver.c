@@ -2,7 +2,8 @@
  * The GPIO driver process on the host, a boot program against the PL061
  * model, with the test as its client through its own link: pins driven and
  * read, an edge on the power button's pin delivered to a waiting client,
- * and every request out of bounds refused with the driver going on.
+ * every request out of bounds refused with the driver going on, and a
+ * client that corrupts its ring cut off while the other is served.
  */
 #include "harness.h"
 #include "pl061/gpio.h"
@@ -119,12 +120,32 @@ static void requests_out_of_bounds_are_refused(void **state)
 	assert_status(KAAL_OK, ask(KAAL_GPIO_WRITE, 1, 1, NULL));
 }
 
+/* A client that writes an impossible index into its ring is cut off; the other is served. */
+static void a_client_that_corrupts_its_ring_is_cut_off(void **state)
+{
+	(void)state;
+	struct kaal_driver_client hostile;
+	assert_status(KAAL_OK, kaal_driver_open_link(&hostile, &gpio, 1, 2));
+	driver_idle(); /* serving: its rings are attached */
+	/* A head far more than a ring ahead: no producer could have written it. */
+	kaal_atomic_store(&hostile.request.ring.hdr->head, UINT64_C(1) << 40, KAAL_RELEASE);
+	assert_status(KAAL_OK, kaal_signal(hostile.request.signal_ntfn, 1));
+	uint32_t levels;
+	assert_status(KAAL_OK, ask(KAAL_GPIO_READ, 0, 0, &levels));
+	driver_idle();
+	/* Nothing came back to it, and the driver still serves the honest link. */
+	struct kaal_gpio_reply a;
+	assert_status(KAAL_WOULD_BLOCK, kaal_channel_recv(&hostile.reply, &a, 0));
+	assert_status(KAAL_OK, ask(KAAL_GPIO_WRITE, 2, 1, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    GPIO_CASE(pins_are_driven_and_read),
 	    GPIO_CASE(a_button_press_reaches_the_waiting_client),
 	    GPIO_CASE(requests_out_of_bounds_are_refused),
+	    GPIO_CASE(a_client_that_corrupts_its_ring_is_cut_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -153,8 +153,16 @@ static kaal_status start(struct kaal_driver_context *ctx, const struct kaal_star
 		if (st == KAAL_OK)
 			st = kaal_irq_set_notification(ctx->irq, irq_badge);
 	}
-	for (unsigned i = 0; i < ctx->desc->clients && st == KAAL_OK; i++)
+	for (unsigned i = 0; i < ctx->desc->clients && st == KAAL_OK; i++) {
 		st = attach_client(ctx, si, events, i);
+		/* A client that spoiled its rings before the driver came loses its link, nobody
+		 * else. */
+		if (st == KAAL_CORRUPT_RING) {
+			ctx->cut_off[i] = true;
+			ctx->clients_cut_off++;
+			st = KAAL_OK;
+		}
+	}
 	return st;
 }
 
