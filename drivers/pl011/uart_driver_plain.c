@@ -144,7 +144,7 @@ static kaal_status attach(const struct kaal_start_info *si, kaal_cptr events, un
 static kaal_status start(const struct kaal_start_info *si)
 {
 	kaal_cptr mmio, events, irq_badge;
-	void *regs;
+	void *regs = NULL;
 	kaal_status st = kaal_start_cap(si, "mmio", &mmio);
 	if (st == KAAL_OK)
 		st = kaal_start_cap(si, "events", &events);
