@@ -63,7 +63,8 @@ static void sleep_until(unsigned l, uint64_t ns)
 
 /*
  * The driver sleeps: the test may touch the model (the driver wakes through
- * the kernel, which orders the two; its rings alone are not seen to).
+ * the kernel, whose lock TSan sees; the rings order it too, but through two
+ * views of their frames, which TSan cannot follow: docs/testing.md).
  */
 static void driver_idle(void)
 {
