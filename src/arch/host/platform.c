@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <kaal/host.h>
+#include <kaal/program.h>
 #include <kaal/sdk.h>
 
 #include "host.h"
@@ -33,15 +34,12 @@ static bool add_programs(const struct kaal_host_config *config, struct kaal_plat
 		return false;
 	for (unsigned i = 0; i < config->program_count; i++) {
 		const struct kaal_host_program *hp = &config->programs[i];
-		size_t length = 0;
-		while (hp->name && length < KAAL_PROGRAM_NAME_MAX && hp->name[length] != '\0')
-			length++;
-		if (length == 0 || length == KAAL_PROGRAM_NAME_MAX || !hp->entry)
+		if (!kaal_program_name_fits(hp->name) || !hp->entry)
 			return false;
 		for (unsigned j = 0; j < i; j++)
-			if (strcmp(p->program[j].name, hp->name) == 0)
+			if (kaal_program_name_is(p->program[j].name, hp->name))
 				return false;
-		memcpy(p->program[i].name, hp->name, length + 1);
+		memcpy(p->program[i].name, hp->name, strlen(hp->name) + 1);
 		p->program[i].vspace_bits = arch_vspace_min_bits();
 		p->program_count = i + 1;
 	}
