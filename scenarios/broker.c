@@ -122,7 +122,7 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 		             &uart, UART0_BASE, UART0_IRQ);
 	else
 		kaal_tap_ok(false, "UART0: base, IRQ and capabilities as the board has them");
-	struct kaal_cap_info info = {0, 0, 0, 0};
+	struct kaal_cap_info info = {0};
 	st = kaal_cnode_identify(slot_of(uart.irq_handler), &info);
 	kaal_tap_ok(st == KAAL_OK && info.type == KAAL_CAP_IRQ_HANDLER,
 	            "identify: UART0's IRQ handler capability");

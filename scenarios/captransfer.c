@@ -86,7 +86,7 @@ static struct kaal_slot_ref own(kaal_word index)
 
 static kaal_word own_type(kaal_word index, kaal_word *status)
 {
-	struct kaal_cap_info info = {KAAL_CAP_TYPE_COUNT, 0, 0, 0};
+	struct kaal_cap_info info = {.type = KAAL_CAP_TYPE_COUNT};
 	kaal_status st = kaal_cnode_identify(own(index), &info);
 	if (status)
 		*status = st;
@@ -97,7 +97,7 @@ static kaal_word own_type(kaal_word index, kaal_word *status)
 static unsigned serve(const struct kaal_msg *m, kaal_word *w)
 {
 	kaal_word bits;
-	struct kaal_cap_info info = {KAAL_CAP_TYPE_COUNT, 0, 0, 0};
+	struct kaal_cap_info info = {.type = KAAL_CAP_TYPE_COUNT};
 	switch (kaal_msg_label(m->info)) {
 	case STEP_GRANT:
 		w[G_RECEIVED] = (m->info & KAAL_MSG_CAP_RECEIVED) != 0;
@@ -193,7 +193,7 @@ static struct kaal_slot_ref in_child(kaal_word index)
 
 static struct kaal_cap_info identify(kaal_cptr slot)
 {
-	struct kaal_cap_info info = {KAAL_CAP_TYPE_COUNT, 0, 0, 0};
+	struct kaal_cap_info info = {.type = KAAL_CAP_TYPE_COUNT};
 	kaal_cnode_identify(slot_of(slot), &info);
 	return info;
 }

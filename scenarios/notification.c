@@ -83,7 +83,7 @@ int kaal_scenario_main(const struct kaal_boot_info *bi)
 
 	/* 1-6: the seed's sequence. */
 	kaal_word bits = 0;
-	struct kaal_cap_info info = {0, 0, 0, 0};
+	struct kaal_cap_info info = {0};
 	kaal_status st = kaal_broker_create_notification(&broker, &ntfn);
 	if (st == KAAL_OK)
 		st = kaal_cnode_identify(kaal_root_slot(root, ntfn), &info);

@@ -62,10 +62,11 @@ void harness_spawn_driver_client(struct kaal_broker *b, const struct kaal_driver
 {
 	struct kaal_driver_client_names names;
 	struct kaal_spawn_cap caps[KAAL_DRIVER_CLIENT_CAPS + 1];
-	assert_status(KAAL_OK, kaal_driver_client_caps(d, link, prefix, &names, caps));
-	caps[KAAL_DRIVER_CLIENT_CAPS] = (struct kaal_spawn_cap){"report", report, KAAL_RIGHT_WRITE};
-	assert_status(KAAL_OK, kaal_spawn(b, program, caps, KAAL_DRIVER_CLIENT_CAPS + 1,
-	                                  HARNESS_PROGRAM_PRIORITY, what, p));
+	unsigned count;
+	assert_status(KAAL_OK, kaal_driver_client_caps(d, link, prefix, &names, caps, &count));
+	caps[count] = (struct kaal_spawn_cap){"report", report, KAAL_RIGHT_WRITE};
+	assert_status(KAAL_OK,
+	              kaal_spawn(b, program, caps, count + 1, HARNESS_PROGRAM_PRIORITY, what, p));
 }
 
 void harness_expect_report(kaal_cptr report, kaal_word label, kaal_word w0, kaal_word w1)

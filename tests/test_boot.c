@@ -113,7 +113,7 @@ static void header(void **state)
 	const struct kaal_boot_info *bi = h.bi;
 	assert_int_equal(0x4B41414C, bi->magic);
 	assert_int_equal(KAAL_BOOT_INFO_MAGIC, bi->magic);
-	assert_int_equal(3, bi->version);
+	assert_int_equal(4, bi->version);
 	assert_int_equal(sizeof(struct kaal_boot_info), bi->total_size);
 	assert_int_equal(104 + 24 * 48 + 40 * 16 + 16 + 32 * 16, bi->total_size);
 	assert_int_equal(0, bi->program_count); /* the harness boots without programs */
@@ -219,17 +219,18 @@ static const struct kaal_boot_device *device(const struct kaal_boot_info *bi, ui
 }
 
 static void check_mmio_device(const struct kaal_boot_info *bi, uint32_t id, kaal_paddr base,
-                              uint32_t irq)
+                              uint64_t size, uint32_t irq)
 {
 	const struct kaal_boot_device *d = device(bi, id);
 	assert_non_null(d);
 	assert_int_equal(base, d->mmio_base);
-	assert_int_equal(4096, d->mmio_size);
+	assert_int_equal(size, d->mmio_size);
 	assert_int_equal(irq, d->irq);
 	struct kaal_cap_info f = identify(d->frame_cptr);
 	assert_int_equal(KAAL_CAP_DEVICE_FRAME, f.type);
 	assert_int_equal(KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, f.rights);
-	assert_int_equal(base, f.object);
+	/* The frame is the page holding the registers. */
+	assert_int_equal(base & ~(kaal_paddr)4095, f.object);
 	assert_int_equal(0, f.badge); /* not mapped */
 	struct kaal_cap_info q = identify(d->irq_cptr);
 	assert_int_equal(KAAL_CAP_IRQ_HANDLER, q.type);
@@ -241,10 +242,12 @@ static void devices(void **state)
 {
 	(void)state;
 	const struct kaal_boot_info *bi = h.bi;
-	assert_int_equal(4, bi->device_count);
-	check_mmio_device(bi, KAAL_DEVICE_UART0, 0x09000000, 33);
-	check_mmio_device(bi, KAAL_DEVICE_RTC, 0x09010000, 34);
-	check_mmio_device(bi, KAAL_DEVICE_GPIO, 0x09030000, 39);
+	assert_int_equal(5, bi->device_count);
+	check_mmio_device(bi, KAAL_DEVICE_UART0, 0x09000000, 4096, 33);
+	check_mmio_device(bi, KAAL_DEVICE_RTC, 0x09010000, 4096, 34);
+	check_mmio_device(bi, KAAL_DEVICE_GPIO, 0x09030000, 4096, 39);
+	/* virtio-mmio's last transport: 0x200 bytes inside a page. */
+	check_mmio_device(bi, KAAL_DEVICE_BLOCK, 0x0A003E00, 0x200, 79);
 
 	const struct kaal_boot_device *timer = device(bi, KAAL_DEVICE_TIMER);
 	assert_non_null(timer);
@@ -303,7 +306,7 @@ static void custom_ram_size(void **state)
 	check_untyped_regions(bi);
 	check_slots(bi);
 	/* Devices do not depend on RAM. */
-	check_mmio_device(bi, KAAL_DEVICE_UART0, 0x09000000, 33);
+	check_mmio_device(bi, KAAL_DEVICE_UART0, 0x09000000, 4096, 33);
 }
 
 /* A size that is no power of two splits into more regions; the smallest RAM allowed works. */

@@ -41,6 +41,23 @@ static void map_write_read_unmap(void **state)
 	assert_status(KAAL_OK, kaal_unmap(f));
 }
 
+/* identify tells an object's size: a frame's, a large frame's, a CNode's radix; none for others. */
+static void identify_gives_sizes(void **state)
+{
+	(void)state;
+	assert_int_equal(KAAL_PAGE_BITS, harness_identify(harness_frame()).size_bits);
+	kaal_cptr large = harness_create(KAAL_CAP_FRAME, KAAL_LARGE_PAGE_BITS);
+	struct kaal_cap_info ci = harness_identify(large);
+	assert_int_equal(KAAL_LARGE_PAGE_BITS, ci.size_bits);
+	assert_int_equal(KAAL_RIGHTS_ALL, ci.rights); /* the size does not spill into the rights */
+	assert_int_equal(5, harness_identify(harness_create(KAAL_CAP_CNODE, 5)).size_bits);
+	assert_int_equal(0, harness_identify(harness_notification()).size_bits);
+	/* A copy with fewer rights keeps its size. */
+	ci = harness_identify(harness_derive(large, KAAL_RIGHT_READ));
+	assert_int_equal(KAAL_RIGHT_READ, ci.rights);
+	assert_int_equal(KAAL_LARGE_PAGE_BITS, ci.size_bits);
+}
+
 /* Two copies map the same physical page at two addresses. */
 static void copies_share_the_page(void **state)
 {
@@ -359,6 +376,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    HARNESS_CASE(map_write_read_unmap),
+	    HARNESS_CASE(identify_gives_sizes),
 	    HARNESS_CASE(copies_share_the_page),
 	    HARNESS_CASE(distinct_frames_do_not_share),
 	    HARNESS_CASE(read_only_mapping),

@@ -117,11 +117,16 @@ static void refusals_leave_nothing(void **state)
 	assert_int_equal(with_one, broker.memory.free_bytes);
 	struct kaal_driver_client_names names;
 	struct kaal_spawn_cap caps[KAAL_DRIVER_CLIENT_CAPS];
+	unsigned count = 0;
 	assert_status(KAAL_INVALID_ARGUMENT,
-	              kaal_driver_client_caps(&d, KAAL_RTC_CLIENTS, "rtc", &names, caps));
-	assert_status(KAAL_INVALID_ARGUMENT, kaal_driver_client_caps(&d, 0, "", &names, caps));
+	              kaal_driver_client_caps(&d, KAAL_RTC_CLIENTS, "rtc", &names, caps, &count));
 	assert_status(KAAL_INVALID_ARGUMENT,
-	              kaal_driver_client_caps(&d, 0, "sixteen_letters_", &names, caps));
+	              kaal_driver_client_caps(&d, 0, "", &names, caps, &count));
+	assert_status(KAAL_INVALID_ARGUMENT,
+	              kaal_driver_client_caps(&d, 0, "sixteen_letters_", &names, caps, &count));
+	assert_status(KAAL_INVALID_ARGUMENT,
+	              kaal_driver_client_caps(&d, 0, "rtc", &names, caps, NULL));
+	assert_int_equal(0, count);
 	struct kaal_spawned client;
 	spawn_client(&d, 1, RTC_CLIENT_GARBAGE, &client);
 	expect_report(RTC_NO_SUCH_OP, (kaal_word)KAAL_INVALID_ARGUMENT, 0);

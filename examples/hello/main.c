@@ -24,10 +24,10 @@ static bool run_hello(const struct kaal_driver *uart)
 	struct kaal_spawn_cap caps[KAAL_DRIVER_CLIENT_CAPS];
 	struct kaal_spawned hello;
 	int status = -1;
-	kaal_status st = kaal_driver_client_caps(uart, HELLO_LINK, "uart", &names, caps);
+	unsigned count;
+	kaal_status st = kaal_driver_client_caps(uart, HELLO_LINK, "uart", &names, caps, &count);
 	if (st == KAAL_OK)
-		st = kaal_spawn(&broker, "hello", caps, KAAL_DRIVER_CLIENT_CAPS, HELLO_PRIO, 0,
-		                &hello);
+		st = kaal_spawn(&broker, "hello", caps, count, HELLO_PRIO, 0, &hello);
 	if (st == KAAL_OK)
 		st = kaal_spawn_wait(&hello, WAIT_NS, &status);
 	if (st == KAAL_OK)

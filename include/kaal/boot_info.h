@@ -9,7 +9,7 @@
 #include <kaal/types.h>
 
 #define KAAL_BOOT_INFO_MAGIC        0x4B41414Cu /* "KAAL" */
-#define KAAL_BOOT_INFO_VERSION      3u
+#define KAAL_BOOT_INFO_VERSION      4u
 #define KAAL_BOOT_INFO_VADDR        0x7FFFF000u
 #define KAAL_BOOT_INFO_PAGES        1u
 #define KAAL_BOOT_INFO_MAX_UNTYPED  48u
@@ -23,7 +23,8 @@ enum kaal_device_id {
 	KAAL_DEVICE_UART1 = 2,
 	KAAL_DEVICE_RTC = 3,
 	KAAL_DEVICE_TIMER = 4,
-	KAAL_DEVICE_GPIO = 5
+	KAAL_DEVICE_GPIO = 5,
+	KAAL_DEVICE_BLOCK = 6 /* the first virtio block device (virtio-mmio transport) */
 };
 
 #define KAAL_NO_IRQ UINT32_MAX
@@ -35,13 +36,17 @@ struct kaal_boot_untyped {
 	uint32_t pad;
 };
 
-/* A device the root task may hand out: its MMIO frame and IRQ handler capabilities. */
+/*
+ * A device the root task may hand out: its MMIO frame and IRQ handler
+ * capabilities. Its registers lie within one page (small ones, such as
+ * virtio-mmio transports, may share it); the frame is that page.
+ */
 struct kaal_boot_device {
-	uint32_t id;  /* enum kaal_device_id */
-	uint32_t irq; /* interrupt id, KAAL_NO_IRQ when none */
-	kaal_paddr mmio_base;
-	uint64_t mmio_size;   /* 0 for devices without MMIO (the generic timer) */
-	kaal_cptr frame_cptr; /* device frame covering the MMIO page, 0 when none */
+	uint32_t id;          /* enum kaal_device_id */
+	uint32_t irq;         /* interrupt id, KAAL_NO_IRQ when none */
+	kaal_paddr mmio_base; /* the registers' first byte */
+	uint64_t mmio_size;   /* bytes of registers, 0 for none (the generic timer) */
+	kaal_cptr frame_cptr; /* device frame of the page holding the registers, 0 when none */
 	kaal_cptr irq_cptr;   /* IRQ handler, 0 when none */
 };
 

@@ -39,6 +39,8 @@ struct kaal_driver_desc {
 	unsigned priority;      /* the driver's thread, which also serves its interrupt */
 	uint32_t dma_bytes;     /* a DMA buffer, physically contiguous: 0 (none), a page or a
 	                           large page (KAAL_LARGE_PAGE_BITS), one frame either way */
+	uint32_t share_bytes;   /* per client a buffer both map, for data too big for a ring
+	                           element: 0 (none), a page or a large page, one frame */
 };
 
 /* ---- The starter's side. */
@@ -46,6 +48,8 @@ struct kaal_driver_desc {
 struct kaal_driver_link {
 	kaal_cptr request, reply; /* the rings' frames */
 	struct kaal_memory memory;
+	kaal_cptr share; /* the shared buffer's frame, 0 when the description has none */
+	struct kaal_memory share_memory;
 	kaal_cptr client_ntfn; /* the client sleeps here for replies */
 	kaal_cptr doorbell;    /* the driver's notification minted with the client's bit */
 };
@@ -80,18 +84,20 @@ kaal_status kaal_driver_stop(struct kaal_broker *b, struct kaal_driver *d);
 
 /*
  * A client program's capabilities for link `client` of d, named
- * "<prefix>_req", "<prefix>_rsp", "<prefix>_bell" and "<prefix>_wait"
- * (names keeps the strings; prefix 1..KAAL_DRIVER_PREFIX_MAX bytes), for
- * kaal_spawn(). KAAL_INVALID_ARGUMENT for no such client or a bad prefix.
+ * "<prefix>_req", "<prefix>_rsp", "<prefix>_bell", "<prefix>_wait" and,
+ * when the description has a shared buffer, "<prefix>_data" (names keeps
+ * the strings; prefix 1..KAAL_DRIVER_PREFIX_MAX bytes), for kaal_spawn():
+ * *count of them. KAAL_INVALID_ARGUMENT for no such client or a bad prefix.
  */
-#define KAAL_DRIVER_CLIENT_CAPS 4u
+#define KAAL_DRIVER_CLIENT_CAPS 5u /* at most */
 #define KAAL_DRIVER_PREFIX_MAX  15u
 struct kaal_driver_client_names {
 	char name[KAAL_DRIVER_CLIENT_CAPS][KAAL_PROGRAM_NAME_MAX];
 };
 kaal_status kaal_driver_client_caps(const struct kaal_driver *d, unsigned client,
                                     const char *prefix, struct kaal_driver_client_names *names,
-                                    struct kaal_spawn_cap caps[KAAL_DRIVER_CLIENT_CAPS]);
+                                    struct kaal_spawn_cap caps[KAAL_DRIVER_CLIENT_CAPS],
+                                    unsigned *count);
 
 /* ---- The driver's side. */
 
@@ -106,6 +112,8 @@ struct kaal_driver_context {
 	const struct kaal_driver_desc *desc;
 	struct kaal_mmio regs;
 	struct kaal_driver_dma dma; /* size 0 when the description asks for none */
+	/* Each client's shared buffer (size 0 when none): the device may reach it directly. */
+	struct kaal_driver_dma share[KAAL_DRIVER_MAX_CLIENTS];
 	kaal_cptr irq;
 	struct kaal_channel request[KAAL_DRIVER_MAX_CLIENTS];
 	struct kaal_channel reply[KAAL_DRIVER_MAX_CLIENTS];
@@ -149,11 +157,15 @@ void kaal_driver_use_model(uint32_t device, const struct kaal_mmio_model *model)
 struct kaal_driver_client {
 	struct kaal_channel request; /* this side produces */
 	struct kaal_channel reply;   /* this side consumes */
+	uint8_t *share;              /* the shared buffer, NULL when the link has none */
+	uint32_t share_size;
 };
 
 /*
  * Open the end kaal_driver_client_caps() named with prefix, mapping its
- * rings at window pages first_page and first_page + 1 (kaal_program_map).
+ * rings at window pages first_page and first_page + 1 (kaal_program_map)
+ * and its shared buffer, if it has one, at the next page (a large page: at
+ * the next page a large page may start at).
  */
 kaal_status kaal_driver_open(struct kaal_driver_client *c, const struct kaal_start_info *si,
                              const char *prefix, unsigned first_page);

@@ -46,6 +46,22 @@ kaal_status kaal_host_shutdown(void);
 kaal_status kaal_host_raise_irq(uint32_t irq);
 
 /*
+ * Raise edge-triggered interrupt irq: as kaal_host_raise_irq(), except
+ * that an edge arriving while the interrupt is unacknowledged (or has no
+ * notification) is held and delivered once it can be, as an interrupt
+ * controller holds it; KAAL_ILLEGAL_OPERATION when not booted.
+ */
+kaal_status kaal_host_raise_edge(uint32_t irq);
+
+/*
+ * A device model's DMA: copy size bytes from or to fake physical memory at
+ * phys, wherever the frames holding them are kept now. False, copying
+ * nothing, when the range is not all RAM or nothing is booted.
+ */
+bool kaal_host_dma_read(kaal_paddr phys, void *to, uint64_t size);
+bool kaal_host_dma_write(kaal_paddr phys, const void *from, uint64_t size);
+
+/*
  * Have the next count preemption points find an interrupt waiting, as one
  * arriving in the middle of a long system call would on a real kernel: the
  * call stops there and is issued again. Returns how many of an earlier

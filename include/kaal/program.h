@@ -21,7 +21,7 @@ enum kaal_program_slot {
 };
 
 #define KAAL_START_INFO_MAGIC 0x4B535452u /* "KSTR" */
-#define KAAL_START_MAX_CAPS   16u
+#define KAAL_START_MAX_CAPS   32u
 
 /* Bits a program's end signals. */
 #define KAAL_PROGRAM_ENDED       UINT64_C(1) /* main returned: exit_status holds its result */
@@ -93,7 +93,7 @@ _Noreturn void kaal_program_run(kaal_word arg, kaal_program_main main_fn);
  * where a program puts shared rings and device registers. The map call's
  * statuses; KAAL_INVALID_ARGUMENT for a page past the window or a NULL at.
  */
-#define KAAL_PROGRAM_WINDOW_PAGES 1024u
+#define KAAL_PROGRAM_WINDOW_PAGES 8192u
 kaal_status kaal_program_map(kaal_cptr frame, unsigned page, unsigned rights, void **at);
 
 /*

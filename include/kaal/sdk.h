@@ -97,8 +97,9 @@ kaal_status kaal_cnode_revoke(struct kaal_slot_ref slot);
 struct kaal_cap_info {
 	unsigned type;
 	unsigned rights;
-	kaal_word badge;  /* or a CNode's guard, or a mapped frame's address */
-	kaal_word object; /* physical address of the object, or 0 */
+	unsigned size_bits; /* log2 bytes of an untyped, a frame or a VSpace; a CNode's radix */
+	kaal_word badge;    /* or a CNode's guard, or a mapped frame's address */
+	kaal_word object;   /* physical address of the object, or 0 */
 };
 kaal_status kaal_cnode_identify(struct kaal_slot_ref slot, struct kaal_cap_info *info);
 

@@ -12,6 +12,9 @@
 #define KAAL_SYSCALL_ARGS    6
 #define KAAL_SYSCALL_RESULTS 4
 
+/* identify's second result word: the rights below this bit, the object's size bits above. */
+#define KAAL_IDENTIFY_SIZE_SHIFT 8u
+
 /* Thread priorities run from 0 to this; the root thread starts at it. */
 #define KAAL_MAX_PRIORITY 255
 

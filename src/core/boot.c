@@ -11,6 +11,8 @@
 #include "thread.h"
 #include "vspace.h"
 
+#define PAGE_MASK ((UINT64_C(1) << KAAL_PAGE_BITS) - 1)
+
 struct carver {
 	kaal_paddr next;
 	kaal_paddr end;
@@ -79,7 +81,7 @@ static void add_devices(const struct kaal_platform *p, struct cte *cnode, struct
 		if (d->mmio_size != 0) {
 			struct cap cap =
 			    make_cap(KAAL_CAP_DEVICE_FRAME, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE,
-			             KAAL_PAGE_BITS, d->mmio_base, 0);
+			             KAAL_PAGE_BITS, d->mmio_base & ~(kaal_paddr)PAGE_MASK, 0);
 			out->frame_cptr = *slot;
 			cdt_insert_root(&cnode[(*slot)++], &cap);
 		}
@@ -92,9 +94,21 @@ static void add_devices(const struct kaal_platform *p, struct cte *cnode, struct
 	}
 }
 
+/* A device's registers lie in the one page its frame capability covers. */
+static bool devices_valid(const struct kaal_platform *p)
+{
+	for (uint32_t i = 0; i < p->device_count; i++) {
+		const struct kaal_platform_device *d = &p->device[i];
+		if (d->mmio_size > PAGE_MASK + 1 ||
+		    (d->mmio_base & PAGE_MASK) > PAGE_MASK + 1 - d->mmio_size)
+			return false;
+	}
+	return true;
+}
+
 kaal_status kaal_kernel_boot(const struct kaal_platform *p, struct kaal_boot_state *out)
 {
-	if (p->device_count > KAAL_BOOT_INFO_MAX_DEVICES ||
+	if (p->device_count > KAAL_BOOT_INFO_MAX_DEVICES || !devices_valid(p) ||
 	    p->program_count > KAAL_BOOT_INFO_MAX_PROGRAMS || p->free_base < p->ram_base ||
 	    p->free_base - p->ram_base > p->ram_size)
 		return KAAL_INVALID_ARGUMENT;

@@ -2,9 +2,8 @@
 #ifndef KAAL_CORE_IRQ_H
 #define KAAL_CORE_IRQ_H
 
+#include "kernel.h"
 #include "object.h"
-
-#define KAAL_MAX_IRQS 1024
 
 void irq_reset(void);
 /* KAAL_BUSY when irq is bound to another notification or badge already. */

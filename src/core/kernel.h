@@ -69,6 +69,9 @@ uint64_t kaal_kernel_fastpath_count(void);
 /* t's deadline passed while it was blocked: end its wait with KAAL_TIMEOUT. */
 void kaal_kernel_timeout(struct thread *t);
 
+/* Interrupt ids the kernel routes: 0 to KAAL_MAX_IRQS - 1. */
+#define KAAL_MAX_IRQS 1024
+
 /* Interrupt irq fired: signal its notification (KAAL_BUSY while unacknowledged). */
 kaal_status kaal_kernel_irq(uint32_t irq);
 

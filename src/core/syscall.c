@@ -295,7 +295,8 @@ static kaal_status sys_identify(struct thread *t, const kaal_word *a)
 		return st;
 	const struct cap *c = &slot->cap;
 	t->result[0] = c->type;
-	t->result[1] = c->rights;
+	/* Rights in the low byte, the object's size (or a CNode's radix) above them. */
+	t->result[1] = c->rights | (kaal_word)c->size_bits << KAAL_IDENTIFY_SIZE_SHIFT;
 	t->result[2] = c->type == KAAL_CAP_UNTYPED ? 0 : c->word;
 	t->result[3] = c->type == KAAL_CAP_UNTYPED || c->type == KAAL_CAP_FRAME ||
 	                       c->type == KAAL_CAP_DEVICE_FRAME

@@ -15,8 +15,13 @@
 #define PAGE_BYTES      ((size_t)1 << KAAL_PAGE_BITS)
 #define MMIO_PAGE       0u /* window pages: the registers, then two per client */
 #define FIRST_RING_PAGE 1u
-#define DMA_PAGE        512u /* aligned for a large page, past every ring */
-#define CLIENT_PRIORITY 0u   /* every client alike: the set's aging keeps them fair */
+#define LARGE_PAGES     ((unsigned)1 << (KAAL_LARGE_PAGE_BITS - KAAL_PAGE_BITS))
+#define DMA_PAGE        LARGE_PAGES /* aligned for a large page, past every ring */
+/* Client i's shared buffer: a large page's room each, after the DMA buffer's. */
+#define SHARE_PAGE(i) (DMA_PAGE + LARGE_PAGES * (1u + (i)))
+_Static_assert(SHARE_PAGE(KAAL_DRIVER_MAX_CLIENTS) <= KAAL_PROGRAM_WINDOW_PAGES,
+               "every client's shared buffer fits the window");
+#define CLIENT_PRIORITY 0u /* every client alike: the set's aging keeps them fair */
 #define MAX_MODELS      KAAL_BOOT_INFO_MAX_DEVICES
 
 struct device_model {
@@ -72,13 +77,38 @@ static kaal_status map_registers(struct kaal_driver_context *ctx, const struct k
 			ctx->regs = kaal_mmio_modelled(model, (uint32_t)PAGE_BYTES);
 		return KAAL_OK;
 	}
+	/* The starter's word says where in the page the registers are (small devices share one). */
+	uint32_t in_page = (uint32_t)(si->arg & (PAGE_BYTES - 1));
+	uint64_t size = si->arg >> DRIVER_REGS_SIZE_SHIFT;
+	if (size == 0 || size > PAGE_BYTES - in_page)
+		return KAAL_INVALID_ARGUMENT;
 	void *at;
 	kaal_status st = kaal_program_map(mmio, MMIO_PAGE, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &at);
 	if (st != KAAL_OK)
 		return st;
-	ctx->regs = model ? kaal_mmio_modelled(model, (uint32_t)PAGE_BYTES)
-	                  : kaal_mmio_mapped(at, (uint32_t)PAGE_BYTES);
+	ctx->regs = model ? kaal_mmio_modelled(model, (uint32_t)size)
+	                  : kaal_mmio_mapped((uint8_t *)at + in_page, (uint32_t)size);
 	return KAAL_OK;
+}
+
+/* A buffer the starter made as one frame of bytes: mapped at page, with its physical address. */
+static kaal_status map_buffer(const struct kaal_start_info *si, const char *name, uint32_t bytes,
+                              unsigned page, struct kaal_driver_dma *out)
+{
+	kaal_cptr frame;
+	kaal_status st = kaal_start_cap(si, name, &frame);
+	struct kaal_cap_info info;
+	if (st == KAAL_OK)
+		st = kaal_cnode_identify(kaal_root_slot(KAAL_PROGRAM_SLOT_CNODE, frame), &info);
+	/* Only a frame of RAM is a buffer the starter made. */
+	if (st == KAAL_OK && (info.type != KAAL_CAP_FRAME || info.object == 0))
+		st = KAAL_WRONG_TYPE;
+	void *at;
+	if (st == KAAL_OK)
+		st = kaal_program_map(frame, page, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &at);
+	if (st == KAAL_OK)
+		*out = (struct kaal_driver_dma){at, info.object, bytes};
+	return st;
 }
 
 /* Client i's rings: requests into the set, replies out without waiting. */
@@ -105,6 +135,11 @@ static kaal_status attach_client(struct kaal_driver_context *ctx, const struct k
 	if (st == KAAL_OK)
 		st = kaal_channel_attach(&ctx->reply[i], rsp_at, PAGE_BYTES, KAAL_RING_PRODUCER,
 		                         events, client);
+	if (st == KAAL_OK && ctx->desc->share_bytes) {
+		char name[DRIVER_NUMBERED_NAME];
+		driver_numbered(name, "share", i);
+		st = map_buffer(si, name, ctx->desc->share_bytes, SHARE_PAGE(i), &ctx->share[i]);
+	}
 	uint32_t index;
 	if (st == KAAL_OK)
 		st = kaal_channel_set_add(&ctx->set, &ctx->request[i], CLIENT_PRIORITY, &index);
@@ -113,25 +148,11 @@ static kaal_status attach_client(struct kaal_driver_context *ctx, const struct k
 	return st;
 }
 
-/* The DMA buffer, if the description asked for one: mapped, with its physical address. */
 static kaal_status map_dma(struct kaal_driver_context *ctx, const struct kaal_start_info *si)
 {
-	kaal_cptr dma;
 	if (ctx->desc->dma_bytes == 0)
 		return KAAL_OK;
-	kaal_status st = kaal_start_cap(si, "dma", &dma);
-	struct kaal_cap_info info;
-	if (st == KAAL_OK)
-		st = kaal_cnode_identify(kaal_root_slot(KAAL_PROGRAM_SLOT_CNODE, dma), &info);
-	/* Only a frame of the size asked for is the buffer the starter made. */
-	if (st == KAAL_OK && (info.type != KAAL_CAP_FRAME || info.object == 0))
-		st = KAAL_WRONG_TYPE;
-	void *at;
-	if (st == KAAL_OK)
-		st = kaal_program_map(dma, DMA_PAGE, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &at);
-	if (st == KAAL_OK)
-		ctx->dma = (struct kaal_driver_dma){at, info.object, ctx->desc->dma_bytes};
-	return st;
+	return map_buffer(si, "dma", ctx->desc->dma_bytes, DMA_PAGE, &ctx->dma);
 }
 
 static kaal_status start(struct kaal_driver_context *ctx, const struct kaal_start_info *si)
@@ -228,10 +249,33 @@ int kaal_driver_main(const struct kaal_driver_desc *desc, const struct kaal_star
 	}
 }
 
-/* A client's end from its four capabilities, in the order of kaal_driver_client_caps(). */
-static kaal_status open_caps(struct kaal_driver_client *c,
-                             const kaal_cptr cap[KAAL_DRIVER_CLIENT_CAPS], unsigned first_page)
+/* The first page at or after page that a frame of bytes may be mapped at. */
+static unsigned share_page(unsigned page, uint32_t bytes)
 {
+	unsigned align = bytes > PAGE_BYTES ? LARGE_PAGES : 1u;
+	return (page + align - 1) & ~(align - 1);
+}
+
+/*
+ * A client's end from its capabilities, in the order of
+ * kaal_driver_client_caps(); the last is 0 for a link without a shared buffer.
+ */
+static kaal_status open_caps(struct kaal_driver_client *c,
+                             const kaal_cptr cap[KAAL_DRIVER_CLIENT_CAPS], uint32_t share_bytes,
+                             unsigned first_page)
+{
+	c->share = NULL;
+	c->share_size = 0;
+	if (share_bytes) {
+		void *at;
+		kaal_status st = kaal_program_map(cap[DRIVER_CLIENT_FIXED_CAPS],
+		                                  share_page(first_page + 2, share_bytes),
+		                                  KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &at);
+		if (st != KAAL_OK)
+			return st;
+		c->share = at;
+		c->share_size = share_bytes;
+	}
 	void *req_at, *rsp_at;
 	kaal_status st =
 	    kaal_program_map(cap[0], first_page, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &req_at);
@@ -252,16 +296,29 @@ kaal_status kaal_driver_open(struct kaal_driver_client *c, const struct kaal_sta
 {
 	if (!c || !si || !prefix)
 		return KAAL_INVALID_ARGUMENT;
-	kaal_cptr cap[KAAL_DRIVER_CLIENT_CAPS];
+	kaal_cptr cap[KAAL_DRIVER_CLIENT_CAPS] = {0};
 	for (unsigned i = 0; i < KAAL_DRIVER_CLIENT_CAPS; i++) {
 		char name[KAAL_PROGRAM_NAME_MAX];
 		if (!driver_client_name(name, prefix, driver_client_suffix[i]))
 			return KAAL_INVALID_ARGUMENT;
 		kaal_status st = kaal_start_cap(si, name, &cap[i]);
-		if (st != KAAL_OK)
+		/* Every link has the fixed ones; a shared buffer only when the driver has one. */
+		if (st != KAAL_OK && (i < DRIVER_CLIENT_FIXED_CAPS || st != KAAL_SLOT_EMPTY))
 			return st;
 	}
-	return open_caps(c, cap, first_page);
+	uint32_t share_bytes = 0;
+	if (cap[DRIVER_CLIENT_FIXED_CAPS]) {
+		struct kaal_cap_info info;
+		kaal_status st = kaal_cnode_identify(
+		    kaal_root_slot(KAAL_PROGRAM_SLOT_CNODE, cap[DRIVER_CLIENT_FIXED_CAPS]), &info);
+		if (st != KAAL_OK)
+			return st;
+		if (info.type != KAAL_CAP_FRAME || info.size_bits >= 32 ||
+		    !driver_frame_size_valid(1u << info.size_bits))
+			return KAAL_WRONG_TYPE;
+		share_bytes = 1u << info.size_bits;
+	}
+	return open_caps(c, cap, share_bytes, first_page);
 }
 
 kaal_status kaal_driver_open_link(struct kaal_driver_client *c, const struct kaal_driver *d,
@@ -271,8 +328,8 @@ kaal_status kaal_driver_open_link(struct kaal_driver_client *c, const struct kaa
 		return KAAL_INVALID_ARGUMENT;
 	const struct kaal_driver_link *l = &d->link[link];
 	const kaal_cptr cap[KAAL_DRIVER_CLIENT_CAPS] = {l->request, l->reply, l->doorbell,
-	                                                l->client_ntfn};
-	return open_caps(c, cap, first_page);
+	                                                l->client_ntfn, l->share};
+	return open_caps(c, cap, l->share ? d->desc->share_bytes : 0, first_page);
 }
 
 kaal_status kaal_driver_call(struct kaal_driver_client *c, const void *request, void *reply,

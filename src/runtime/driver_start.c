@@ -17,9 +17,9 @@ static struct kaal_slot_ref own(const struct kaal_broker *b, kaal_cptr slot)
 	return kaal_root_slot(b->root_cnode, slot);
 }
 
-static bool dma_valid(uint32_t bytes)
+static bool buffer_valid(uint32_t bytes)
 {
-	return bytes == 0 || bytes == PAGE_BYTES || bytes == (UINT32_C(1) << KAAL_LARGE_PAGE_BITS);
+	return bytes == 0 || driver_frame_size_valid(bytes);
 }
 
 static bool desc_valid(const struct kaal_driver_desc *d)
@@ -27,32 +27,41 @@ static bool desc_valid(const struct kaal_driver_desc *d)
 	return d && d->program && d->clients >= 1 && d->clients <= KAAL_DRIVER_MAX_CLIENTS &&
 	       d->request_size >= 1 && d->request_size <= KAAL_DRIVER_MAX_ELEMENT &&
 	       d->reply_size >= 1 && d->reply_size <= KAAL_DRIVER_MAX_ELEMENT &&
-	       d->priority <= KAAL_MAX_PRIORITY && dma_valid(d->dma_bytes);
+	       d->priority <= KAAL_MAX_PRIORITY && buffer_valid(d->dma_bytes) &&
+	       buffer_valid(d->share_bytes);
 }
 
-/* The DMA buffer: one frame of its whole size, so it is physically contiguous and one capability.
+/*
+ * A buffer of bytes (a page or a large page) as one frame: physically
+ * contiguous, one capability. Nothing is left behind on failure.
  */
-static kaal_status make_dma(struct kaal_broker *b, struct kaal_driver *d)
+static kaal_status make_buffer(struct kaal_broker *b, uint32_t bytes, kaal_cptr *frame,
+                               struct kaal_memory *memory)
 {
-	uint32_t bytes = d->desc->dma_bytes;
-	if (bytes == 0)
-		return KAAL_OK;
-	kaal_status st = kaal_broker_allocate_memory(b, bytes, 0, &d->dma_memory);
+	kaal_status st = kaal_broker_allocate_memory(b, bytes, 0, memory);
 	if (st != KAAL_OK)
 		return st;
-	st = kaal_broker_alloc_slot(b, &d->dma);
+	st = kaal_broker_alloc_slot(b, frame);
 	if (st == KAAL_OK)
 		st =
-		    kaal_untyped_retype(d->dma_memory.cap, KAAL_CAP_FRAME,
+		    kaal_untyped_retype(memory->cap, KAAL_CAP_FRAME,
 		                        bytes == PAGE_BYTES ? KAAL_PAGE_BITS : KAAL_LARGE_PAGE_BITS,
-		                        1, own(b, b->root_cnode), d->dma, NULL);
+		                        1, own(b, b->root_cnode), *frame, NULL);
 	if (st != KAAL_OK) {
-		if (d->dma)
-			kaal_broker_free_slot(b, d->dma);
-		kaal_broker_free_memory(b, &d->dma_memory);
-		d->dma = 0;
+		if (*frame)
+			kaal_broker_free_slot(b, *frame);
+		kaal_broker_free_memory(b, memory);
+		*frame = 0;
 	}
 	return st;
+}
+
+static void free_buffer(struct kaal_broker *b, kaal_cptr frame, struct kaal_memory *memory)
+{
+	if (!frame)
+		return;
+	kaal_broker_free_memory(b, memory);
+	kaal_broker_free_slot(b, frame);
 }
 
 struct ring_geometry {
@@ -80,6 +89,8 @@ static kaal_status make_link(struct kaal_broker *b, struct kaal_driver *d, unsig
 	st = kaal_frame_fill(l->request, create_ring, &request);
 	if (st == KAAL_OK)
 		st = kaal_frame_fill(l->reply, create_ring, &reply);
+	if (st == KAAL_OK && d->desc->share_bytes)
+		st = make_buffer(b, d->desc->share_bytes, &l->share, &l->share_memory);
 	if (st == KAAL_OK)
 		st = kaal_broker_create_notification(b, &l->client_ntfn);
 	if (st == KAAL_OK)
@@ -100,6 +111,7 @@ static void free_link(struct kaal_broker *b, struct kaal_driver_link *l)
 	}
 	if (l->client_ntfn)
 		kaal_broker_destroy_object(b, l->client_ntfn);
+	free_buffer(b, l->share, &l->share_memory);
 	if (l->request) {
 		kaal_broker_free_memory(b, &l->memory);
 		kaal_broker_free_slot(b, l->request);
@@ -110,7 +122,7 @@ static void free_link(struct kaal_broker *b, struct kaal_driver_link *l)
 
 static kaal_status spawn_driver(struct kaal_broker *b, struct kaal_driver *d)
 {
-	enum { FIXED = 5, PER_CLIENT = 3 };
+	enum { FIXED = 5, PER_CLIENT = 4 };
 	struct kaal_spawn_cap caps[FIXED + PER_CLIENT * KAAL_DRIVER_MAX_CLIENTS];
 	char names[PER_CLIENT * KAAL_DRIVER_MAX_CLIENTS][DRIVER_NUMBERED_NAME];
 	unsigned n = 0;
@@ -122,21 +134,27 @@ static kaal_status spawn_driver(struct kaal_broker *b, struct kaal_driver *d)
 	for (unsigned i = 0; i < d->desc->clients; i++) {
 		const struct kaal_driver_link *l = &d->link[i];
 		char *req = names[PER_CLIENT * i], *rsp = req + DRIVER_NUMBERED_NAME,
-		     *cli = rsp + DRIVER_NUMBERED_NAME;
+		     *cli = rsp + DRIVER_NUMBERED_NAME, *share = cli + DRIVER_NUMBERED_NAME;
 		driver_numbered(req, "req", i);
 		driver_numbered(rsp, "rsp", i);
 		driver_numbered(cli, "client", i);
+		driver_numbered(share, "share", i);
 		caps[n++] = (struct kaal_spawn_cap){req, l->request, KAAL_RIGHTS_ALL};
 		caps[n++] = (struct kaal_spawn_cap){rsp, l->reply, KAAL_RIGHTS_ALL};
 		caps[n++] = (struct kaal_spawn_cap){cli, l->client_ntfn, KAAL_RIGHT_WRITE};
+		caps[n++] =
+		    (struct kaal_spawn_cap){share, l->share, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE};
 	}
-	/* A device without a frame (its registers are system registers) or an interrupt gives none.
+	/*
+	 * A device without a frame (its registers are system registers) or an
+	 * interrupt gives none, a link without a shared buffer none.
 	 */
 	unsigned given = 0;
 	for (unsigned i = 0; i < n; i++)
 		if (caps[i].cap)
 			caps[given++] = caps[i];
-	return kaal_spawn(b, d->desc->program, caps, given, d->desc->priority, 0, &d->program);
+	return kaal_spawn(b, d->desc->program, caps, given, d->desc->priority,
+	                  driver_regs_word(&d->device), &d->program);
 }
 
 kaal_status kaal_driver_start(struct kaal_broker *b, const struct kaal_driver_desc *desc,
@@ -165,8 +183,8 @@ kaal_status kaal_driver_start(struct kaal_broker *b, const struct kaal_driver_de
 		                     KAAL_DRIVER_STOP_BADGE);
 	else
 		d.stop = 0;
-	if (st == KAAL_OK)
-		st = make_dma(b, &d);
+	if (st == KAAL_OK && desc->dma_bytes)
+		st = make_buffer(b, desc->dma_bytes, &d.dma, &d.dma_memory);
 	for (unsigned i = 0; i < desc->clients && st == KAAL_OK; i++)
 		st = make_link(b, &d, i);
 	if (st == KAAL_OK)
@@ -204,10 +222,7 @@ kaal_status kaal_driver_stop(struct kaal_broker *b, struct kaal_driver *d)
 			kaal_broker_free_slot(b, badged[i]);
 		}
 	}
-	if (d->dma) {
-		kaal_broker_free_memory(b, &d->dma_memory);
-		kaal_broker_free_slot(b, d->dma);
-	}
+	free_buffer(b, d->dma, &d->dma_memory);
 	if (d->events)
 		kaal_broker_destroy_object(b, d->events);
 	if (d->device.id)
@@ -218,19 +233,23 @@ kaal_status kaal_driver_stop(struct kaal_broker *b, struct kaal_driver *d)
 
 kaal_status kaal_driver_client_caps(const struct kaal_driver *d, unsigned client,
                                     const char *prefix, struct kaal_driver_client_names *names,
-                                    struct kaal_spawn_cap caps[KAAL_DRIVER_CLIENT_CAPS])
+                                    struct kaal_spawn_cap caps[KAAL_DRIVER_CLIENT_CAPS],
+                                    unsigned *count)
 {
-	if (!d || !d->desc || client >= d->desc->clients || !prefix || !names || !caps)
+	if (!d || !d->desc || client >= d->desc->clients || !prefix || !names || !caps || !count)
 		return KAAL_INVALID_ARGUMENT;
 	const struct kaal_driver_link *l = &d->link[client];
 	const kaal_cptr cap[KAAL_DRIVER_CLIENT_CAPS] = {l->request, l->reply, l->doorbell,
-	                                                l->client_ntfn};
+	                                                l->client_ntfn, l->share};
 	const unsigned rights[KAAL_DRIVER_CLIENT_CAPS] = {KAAL_RIGHTS_ALL, KAAL_RIGHTS_ALL,
-	                                                  KAAL_RIGHT_WRITE, KAAL_RIGHT_READ};
-	for (unsigned i = 0; i < KAAL_DRIVER_CLIENT_CAPS; i++) {
+	                                                  KAAL_RIGHT_WRITE, KAAL_RIGHT_READ,
+	                                                  KAAL_RIGHT_READ | KAAL_RIGHT_WRITE};
+	unsigned n = l->share ? KAAL_DRIVER_CLIENT_CAPS : DRIVER_CLIENT_FIXED_CAPS;
+	for (unsigned i = 0; i < n; i++) {
 		if (!driver_client_name(names->name[i], prefix, driver_client_suffix[i]))
 			return KAAL_INVALID_ARGUMENT;
 		caps[i] = (struct kaal_spawn_cap){names->name[i], cap[i], rights[i]};
 	}
+	*count = n;
 	return KAAL_OK;
 }

@@ -200,7 +200,8 @@ kaal_status kaal_cnode_identify(struct kaal_slot_ref slot, struct kaal_cap_info 
 {
 	struct kaal_result r = CALL(KAAL_SYS_IDENTIFY, slot.root, packed(slot), 0, 0, 0, 0);
 	info->type = (unsigned)r.r[0];
-	info->rights = (unsigned)r.r[1];
+	info->rights = (unsigned)(r.r[1] & ((1u << KAAL_IDENTIFY_SIZE_SHIFT) - 1));
+	info->size_bits = (unsigned)(r.r[1] >> KAAL_IDENTIFY_SIZE_SHIFT);
 	info->badge = r.r[2];
 	info->object = r.r[3];
 	return (kaal_status)r.status;

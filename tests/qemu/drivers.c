@@ -57,11 +57,11 @@ static kaal_status start_client(const struct kaal_driver *d, unsigned link, kaal
 {
 	struct kaal_driver_client_names names;
 	struct kaal_spawn_cap caps[KAAL_DRIVER_CLIENT_CAPS + 1];
-	kaal_status st = kaal_driver_client_caps(d, link, "rtc", &names, caps);
-	caps[KAAL_DRIVER_CLIENT_CAPS] = (struct kaal_spawn_cap){"report", report, KAAL_RIGHT_WRITE};
+	unsigned count = 0;
+	kaal_status st = kaal_driver_client_caps(d, link, "rtc", &names, caps, &count);
+	caps[count] = (struct kaal_spawn_cap){"report", report, KAAL_RIGHT_WRITE};
 	if (st == KAAL_OK)
-		st = kaal_spawn(&broker, "rtc_client", caps, KAAL_DRIVER_CLIENT_CAPS + 1,
-		                CLIENT_PRIO, what, p);
+		st = kaal_spawn(&broker, "rtc_client", caps, count + 1, CLIENT_PRIO, what, p);
 	return st;
 }
 
@@ -252,12 +252,12 @@ static void uart_without_the_kit(void)
 	struct kaal_spawn_cap caps[KAAL_DRIVER_CLIENT_CAPS];
 	struct kaal_spawned hello;
 	int status = -1;
+	unsigned count;
 	kaal_status st = kaal_driver_start(&broker, &desc, &uart);
 	if (st == KAAL_OK)
-		st = kaal_driver_client_caps(&uart, 1, "uart", &names, caps);
+		st = kaal_driver_client_caps(&uart, 1, "uart", &names, caps, &count);
 	if (st == KAAL_OK)
-		st = kaal_spawn(&broker, "hello", caps, KAAL_DRIVER_CLIENT_CAPS, CLIENT_PRIO, 0,
-		                &hello);
+		st = kaal_spawn(&broker, "hello", caps, count, CLIENT_PRIO, 0, &hello);
 	if (st == KAAL_OK) {
 		st = kaal_spawn_wait(&hello, WAIT_NS, &status);
 		kaal_status destroyed = kaal_spawn_destroy(&broker, &hello);
@@ -288,6 +288,7 @@ static void uart_receives(void)
 	struct kaal_uart_reply counters = {0};
 	struct kaal_spawned client;
 	struct answer a = {0};
+	unsigned count = 0;
 	kaal_status st = kaal_driver_start(&broker, &kaal_uart_driver, &uart);
 	/* An answer means the device is set up: nothing typed from now on is lost. */
 	if (st == KAAL_OK)
@@ -295,11 +296,11 @@ static void uart_receives(void)
 	if (st == KAAL_OK)
 		st = kaal_driver_call(&own, &q, &counters, WAIT_NS);
 	if (st == KAAL_OK)
-		st = kaal_driver_client_caps(&uart, 1, "uart", &names, caps);
-	caps[KAAL_DRIVER_CLIENT_CAPS] = (struct kaal_spawn_cap){"report", report, KAAL_RIGHT_WRITE};
+		st = kaal_driver_client_caps(&uart, 1, "uart", &names, caps, &count);
+	caps[count] = (struct kaal_spawn_cap){"report", report, KAAL_RIGHT_WRITE};
 	if (st == KAAL_OK)
-		st = kaal_spawn(&broker, "uart_client", caps, KAAL_DRIVER_CLIENT_CAPS + 1,
-		                CLIENT_PRIO, UART_CLIENT_ECHO_LINE, &client);
+		st = kaal_spawn(&broker, "uart_client", caps, count + 1, CLIENT_PRIO,
+		                UART_CLIENT_ECHO_LINE, &client);
 	if (st == KAAL_OK) {
 		kaal_tap_diag("kaal: type a line");
 		st = next_report(&a);

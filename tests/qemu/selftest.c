@@ -130,7 +130,7 @@ static void boot_checks(const struct virt_machine *m, unsigned entry_el, kaal_pa
 {
 	kaal_tap_ok(bi->magic == KAAL_BOOT_INFO_MAGIC && bi->version == KAAL_BOOT_INFO_VERSION &&
 	                bi->total_size == sizeof(*bi),
-	            "boot info: magic KAAL, version 2, its size");
+	            "boot info: magic KAAL, the current version, its size");
 
 	kaal_diag_str("RAM ");
 	kaal_diag_hex(bi->ram_base);

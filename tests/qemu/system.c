@@ -137,9 +137,10 @@ int kaal_root_task_main(const struct kaal_boot_info *bi)
 	struct kaal_driver_client_names names;
 	struct kaal_spawn_cap uart_caps[KAAL_DRIVER_CLIENT_CAPS];
 	int status = -1;
-	st = kaal_driver_client_caps(&drv[0], 1, "uart", &names, uart_caps);
+	unsigned count;
+	st = kaal_driver_client_caps(&drv[0], 1, "uart", &names, uart_caps, &count);
 	if (st == KAAL_OK)
-		st = run("hello", uart_caps, KAAL_DRIVER_CLIENT_CAPS, &status);
+		st = run("hello", uart_caps, count, &status);
 	kaal_tap_ok(st == KAAL_OK && status == 0, "hello prints through the UART driver and ends");
 	kaal_tap_ok(echo(), "the echo server and client go through 100 calls and 100 channel "
 	                    "elements");

@@ -29,6 +29,11 @@
 #define VIRT_GPIO_BASE        0x09030000u
 #define VIRT_GPIO_IRQ         39u
 #define VIRT_MMIO_SIZE        0x1000u
+/* virtio-mmio transports: 32 slots of 0x200 bytes, SPIs 16 to 47 (ids 48 to 79). */
+#define VIRT_VIRTIO_BASE   0x0A000000u
+#define VIRT_VIRTIO_STRIDE 0x200u
+#define VIRT_VIRTIO_IRQ    48u
+#define VIRT_VIRTIO_SLOTS  32u
 /* Generic timer PPIs as interrupt ids. */
 #define VIRT_TIMER_VIRT_IRQ 27u
 #define VIRT_TIMER_PHYS_IRQ 30u /* non-secure EL1 physical timer */
@@ -59,6 +64,8 @@ struct virt_machine {
 	kaal_paddr ram_base;
 	uint64_t ram_size;
 	struct virt_device uart, rtc, gpio;
+	struct virt_device virtio[VIRT_VIRTIO_SLOTS]; /* virtio-mmio transports, in tree order */
+	uint32_t virtio_count;
 	bool gic_found;
 	unsigned gic_version; /* 2 or 3; 0 when unknown */
 	kaal_paddr gic_dist;

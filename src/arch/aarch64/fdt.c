@@ -1,9 +1,9 @@
 /*
  * A small flattened device tree reader: just what the kernel needs from
  * QEMU virt's tree. It finds the memory node, the PL011, PL031 and PL061
- * (reg and interrupts), the GIC (v2 or v3: which, and its reg), the timer's
- * interrupts and /chosen/bootargs. Every read is bounds-checked against the
- * header's sizes; a tree that fails any check is not used at all.
+ * (reg and interrupts), the virtio-mmio transports, the GIC (v2 or v3: which, and its reg), the
+ * timer's interrupts and /chosen/bootargs. Every read is bounds-checked against the header's sizes;
+ * a tree that fails any check is not used at all.
  */
 #include <stddef.h>
 
@@ -32,6 +32,7 @@ enum node_kind {
 	NODE_GICV2,
 	NODE_GICV3,
 	NODE_TIMER,
+	NODE_VIRTIO,
 	NODE_CHOSEN
 };
 
@@ -209,6 +210,15 @@ static void finish_node(const struct node *n, const struct node *parent, struct 
 	case NODE_GPIO:
 		take_device(n, parent, &m->gpio);
 		break;
+	case NODE_VIRTIO:
+		if (m->virtio_count < VIRT_VIRTIO_SLOTS) {
+			struct virt_device *d = &m->virtio[m->virtio_count];
+			*d = (struct virt_device){0};
+			take_device(n, parent, d);
+			if (d->found)
+				m->virtio_count++;
+		}
+		break;
 	case NODE_GICV2:
 	case NODE_GICV3:
 		if (!m->gic_found && first_reg(n, parent, 0, &base, &size) &&
@@ -238,6 +248,8 @@ static enum node_kind compatible_kind(const uint8_t *v, uint32_t len)
 		return NODE_RTC;
 	if (list_has(v, len, "arm,pl061"))
 		return NODE_GPIO;
+	if (list_has(v, len, "virtio,mmio"))
+		return NODE_VIRTIO;
 	if (list_has(v, len, "arm,cortex-a15-gic"))
 		return NODE_GICV2;
 	if (list_has(v, len, "arm,gic-v3"))
@@ -337,6 +349,11 @@ void virt_machine_fixed(struct virt_machine *m)
 	m->uart = (struct virt_device){false, VIRT_UART_BASE, VIRT_MMIO_SIZE, VIRT_UART_IRQ};
 	m->rtc = (struct virt_device){false, VIRT_RTC_BASE, VIRT_MMIO_SIZE, VIRT_RTC_IRQ};
 	m->gpio = (struct virt_device){false, VIRT_GPIO_BASE, VIRT_MMIO_SIZE, VIRT_GPIO_IRQ};
+	for (uint32_t i = 0; i < VIRT_VIRTIO_SLOTS; i++)
+		m->virtio[i] =
+		    (struct virt_device){false, VIRT_VIRTIO_BASE + i * VIRT_VIRTIO_STRIDE,
+		                         VIRT_VIRTIO_STRIDE, VIRT_VIRTIO_IRQ + i};
+	m->virtio_count = VIRT_VIRTIO_SLOTS;
 	m->gic_dist = VIRT_GIC_DIST;
 	m->gic_cpu_or_redist = VIRT_GIC_CPU;
 	m->timer_phys_irq = VIRT_TIMER_PHYS_IRQ;
@@ -376,6 +393,8 @@ bool fdt_read(const void *dtb, struct virt_machine *m)
 	struct virt_machine found = *m;
 	found.ram_found = false;
 	found.uart.found = found.rtc.found = found.gpio.found = false;
+	/* The tree's transports replace the fixed map's, all of them. */
+	found.virtio_count = 0;
 	found.gic_found = found.timer_found = false;
 	if (!walk(&r, &found)) {
 		m->fdt_problem = r.problem;

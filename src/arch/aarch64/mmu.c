@@ -221,9 +221,9 @@ static bool map_ram(kaal_paddr base, kaal_paddr end)
 
 static bool map_device(kaal_paddr base, uint64_t size)
 {
-	if (size < PAGE_SIZE)
-		size = PAGE_SIZE;
-	for (uint64_t a = base & ~(PAGE_SIZE - 1); a < base + size; a += PAGE_SIZE)
+	/* Every page the registers touch, and at least the one holding base. */
+	uint64_t end = base + (size ? size : 1);
+	for (uint64_t a = base & ~(PAGE_SIZE - 1); a < end; a += PAGE_SIZE)
 		if (!map_page(a, a, KERNEL_DEV))
 			return false;
 	return true;
@@ -248,6 +248,9 @@ void mmu_init(const struct virt_machine *m)
 		                GIC_REDIST_SIZE);
 	if (ok && (m->gic_version == 2 || !m->gic_found))
 		ok = map_device(m->gic_found ? m->gic_cpu_or_redist : VIRT_GIC_CPU, GIC_FRAME_SIZE);
+	/* Transports share pages: mapping one page twice maps it the same way. */
+	for (uint32_t i = 0; ok && i < m->virtio_count; i++)
+		ok = map_device(m->virtio[i].base, m->virtio[i].size);
 	if (!ok) {
 		/* The console is not up yet (its page is mapped here): leave with the boot status.
 		 */

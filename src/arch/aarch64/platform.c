@@ -68,8 +68,44 @@ static void add_device(struct kaal_platform *p, uint32_t id, uint32_t irq, kaal_
 	d->id = id;
 	d->irq = irq;
 	d->mmio_base = base;
-	/* The core hands out one MMIO page per device. */
-	d->mmio_size = size ? PAGE_SIZE : 0;
+	/* A driver is given the page holding its registers: a page-sized device gets it all. */
+	d->mmio_size = size > PAGE_SIZE ? PAGE_SIZE : size;
+}
+
+/* What a virtio-mmio transport says about itself, at the start of its registers. */
+#define VIRTIO_MMIO_MAGIC_VALUE 0x000u
+#define VIRTIO_MMIO_VERSION     0x004u
+#define VIRTIO_MMIO_DEVICE_ID   0x008u
+#define VIRTIO_MAGIC            0x74726976u /* "virt" */
+#define VIRTIO_ID_BLOCK         2u
+
+static uint32_t virtio_reg(const struct virt_device *d, uint32_t offset)
+{
+	return *(volatile const uint32_t *)(uintptr_t)(d->base + offset);
+}
+
+/*
+ * The first transport with a block device behind it becomes the broker's
+ * KAAL_DEVICE_BLOCK; empty transports (device id 0) are left out. The
+ * driver checks the transport's version itself.
+ */
+static void add_block_device(struct kaal_platform *p, const struct virt_machine *m)
+{
+	for (uint32_t i = 0; i < m->virtio_count; i++) {
+		const struct virt_device *d = &m->virtio[i];
+		if (virtio_reg(d, VIRTIO_MMIO_MAGIC_VALUE) != VIRTIO_MAGIC ||
+		    virtio_reg(d, VIRTIO_MMIO_DEVICE_ID) != VIRTIO_ID_BLOCK)
+			continue;
+		console_puts("# kaal: virtio block device at ");
+		console_hex(d->base);
+		console_puts(", irq ");
+		console_dec(d->irq);
+		console_puts(", transport version ");
+		console_dec(virtio_reg(d, VIRTIO_MMIO_VERSION));
+		console_puts("\n");
+		add_device(p, KAAL_DEVICE_BLOCK, d->irq, d->base, d->size);
+		return;
+	}
 }
 
 static kaal_paddr round_up_page(kaal_paddr a)
@@ -104,6 +140,7 @@ _Noreturn void kaal_aarch64_main(uint64_t dtb, uint64_t entry_el)
 	add_device(&p, KAAL_DEVICE_GPIO, m.gpio.irq, m.gpio.base, m.gpio.size);
 	/* The physical timer: the kernel ticks on the virtual one. */
 	add_device(&p, KAAL_DEVICE_TIMER, m.timer_phys_irq, 0, 0);
+	add_block_device(&p, &m);
 	aarch64_load_boot_programs(&p);
 
 	struct kaal_boot_state state;

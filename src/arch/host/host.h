@@ -32,6 +32,8 @@ void host_syscall_issue(struct thread *t, struct thread *const *binding, kaal_wo
 /* What the SDK returns for t's finished call: KAAL_OBJECT_DELETED when t is NULL (destroyed). */
 struct kaal_result host_syscall_result(const struct thread *t);
 
+/* Give interrupts kaal_host_raise_edge() held to their notifications now if they can take them. */
+void host_deliver_held_edges(void);
 /* The entry of boot program `program` (1..the booted count). */
 void (*host_program_entry(unsigned program))(kaal_word);
 /* Fake physical memory and MMIO. */

@@ -20,9 +20,14 @@ static const struct kaal_platform_device virt_devices[] = {
     {KAAL_DEVICE_RTC, 34, 0x09010000u, 0x1000u},
     {KAAL_DEVICE_GPIO, 39, 0x09030000u, 0x1000u},
     {KAAL_DEVICE_TIMER, 30, 0, 0}, /* the physical timer's PPI, as on aarch64 */
+    /* virtio-mmio's last transport, where QEMU puts a device given no bus. */
+    {KAAL_DEVICE_BLOCK, 79, 0x0A003E00u, 0x200u},
 };
 
 static bool booted;
+/* Edges that came while their interrupt was unacknowledged or unrouted, as a GIC holds them. */
+static bool edge_held[KAAL_MAX_IRQS];
+static uint32_t edges_held;
 static void (*program_entry[KAAL_BOOT_INFO_MAX_PROGRAMS])(kaal_word);
 
 /* The config's programs into p, or false when boot info cannot list them. */
@@ -93,6 +98,8 @@ kaal_status kaal_host_boot(const struct kaal_host_config *config,
 	booted = true;
 	shutdown_requested = false;
 	preemptions_left = 0;
+	memset(edge_held, 0, sizeof(edge_held));
+	edges_held = 0;
 
 	void *ipc, *bi;
 	st =
@@ -126,6 +133,31 @@ kaal_status kaal_host_raise_irq(uint32_t irq)
 	kaal_status st = booted ? kaal_kernel_irq(irq) : KAAL_ILLEGAL_OPERATION;
 	host_kernel_unlock();
 	return st;
+}
+
+kaal_status kaal_host_raise_edge(uint32_t irq)
+{
+	if (irq >= KAAL_MAX_IRQS)
+		return KAAL_INVALID_ARGUMENT;
+	host_kernel_lock();
+	kaal_status st = booted ? kaal_kernel_irq(irq) : KAAL_ILLEGAL_OPERATION;
+	if (st == KAAL_BUSY) {
+		edges_held += !edge_held[irq];
+		edge_held[irq] = true;
+		st = KAAL_OK;
+	}
+	host_kernel_unlock();
+	return st;
+}
+
+void host_deliver_held_edges(void)
+{
+	for (uint32_t irq = 0; edges_held && irq < KAAL_MAX_IRQS; irq++) {
+		if (edge_held[irq] && kaal_kernel_irq(irq) == KAAL_OK) {
+			edge_held[irq] = false;
+			edges_held--;
+		}
+	}
 }
 
 bool kaal_host_shutdown_requested(kaal_word *code)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <kaal/boot_info.h>
+#include <kaal/host.h>
 
 #include "arch.h"
 #include "host.h"
@@ -432,8 +433,8 @@ static bool set_region_prot(struct region *r, int prot)
 static void release_region(struct region *r, bool sink)
 {
 	int prot = sink ? PROT_READ | PROT_WRITE : PROT_NONE;
-	void *at = mmap((void *)r->addr, r->size, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
-	                -1, 0);
+	void *at =
+	    mmap((void *)r->addr, r->size, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	if (at == MAP_FAILED) {
 		unlink_region(r);
 		return;
@@ -677,4 +678,54 @@ void host_ipc_buffer_leave(kaal_paddr phys)
 	memcpy(alias_bytes(a, s), arch_phys_to_kernel(phys), FRAME_SIZE);
 	if (s->kernel_uses > 0)
 		s->kernel_uses--;
+}
+
+/* Where the current bytes of RAM at phys are: the frame may live in an alias page. */
+static uint8_t *dma_bytes(kaal_paddr phys)
+{
+	struct frame f = {phys & ~(kaal_paddr)(FRAME_SIZE - 1), false};
+	struct alias_page *a;
+	struct alias_slot *s = find_alias(f, &a);
+	size_t in_frame = (size_t)(phys - f.phys);
+	return (s ? alias_bytes(a, s) : home_bytes(f, (off_t)(f.phys - kaal_host_ram_base))) +
+	       in_frame;
+}
+
+static bool dma_range_valid(kaal_paddr phys, uint64_t size)
+{
+	return kaal_host_ram && phys >= kaal_host_ram_base &&
+	       phys - kaal_host_ram_base <= ram_size &&
+	       size <= ram_size - (phys - kaal_host_ram_base);
+}
+
+/* Copy between RAM at phys and buf a frame at a time; to_ram says which way. */
+static bool dma_copy(kaal_paddr phys, uint8_t *buf, uint64_t size, bool to_ram)
+{
+	host_kernel_lock();
+	bool ok = dma_range_valid(phys, size);
+	while (ok && size) {
+		size_t chunk = FRAME_SIZE - (size_t)(phys & (FRAME_SIZE - 1));
+		if (chunk > size)
+			chunk = (size_t)size;
+		uint8_t *ram = dma_bytes(phys);
+		if (to_ram)
+			memcpy(ram, buf, chunk);
+		else
+			memcpy(buf, ram, chunk);
+		phys += chunk;
+		buf += chunk;
+		size -= chunk;
+	}
+	host_kernel_unlock();
+	return ok;
+}
+
+bool kaal_host_dma_read(kaal_paddr phys, void *to, uint64_t size)
+{
+	return dma_copy(phys, to, size, false);
+}
+
+bool kaal_host_dma_write(kaal_paddr phys, const void *from, uint64_t size)
+{
+	return dma_copy(phys, (uint8_t *)(uintptr_t)from, size, true);
 }

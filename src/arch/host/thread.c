@@ -297,6 +297,8 @@ struct kaal_result kaal_syscall(kaal_word num, kaal_word a0, kaal_word a1, kaal_
 	kaal_paddr ipc = t ? host_ipc_buffer_enter(t) : 0;
 	if (t)
 		host_syscall_issue(t, &ht->thread, num, args);
+	/* An acknowledgement may have freed an interrupt whose edge is held. */
+	host_deliver_held_edges();
 	while (ht->thread && kaal_thread_is_blocked(t)) {
 		uint64_t deadline = t->deadline_ns;
 		kaal_atomic_store(&ht->wake, 0, KAAL_RELAXED);
