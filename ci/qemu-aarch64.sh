@@ -26,7 +26,10 @@
 # button (the monitor's system_powerdown, ci/qemu-monitor.py) once the
 # machine printed that line. With KAAL_QEMU_TYPE=TEXT and
 # KAAL_QEMU_TYPE_AFTER=LINE the runner types TEXT (printf escapes allowed)
-# on the machine's console once it printed LINE.
+# on the machine's console once it printed LINE. With KAAL_QEMU_DISK_MB=N the
+# machine has a virtio block device (modern transport) on a fresh disk of N
+# MiB of zeros; with KAAL_QEMU_DISK=PATH on that file instead (made, of
+# KAAL_QEMU_DISK_MB MiB, when missing), which outlives the run.
 set -uo pipefail
 
 if [[ $# -lt 3 ]]; then
@@ -80,6 +83,18 @@ if [[ -n "${KAAL_QEMU_TYPE_AFTER:-}" ]]; then
 	mkfifo "$input" || exit 2
 fi
 
+# The block device: QEMU 7.2's virtio-mmio speaks the legacy interface unless told otherwise.
+disk_args=()
+if [[ -n "${KAAL_QEMU_DISK:-}${KAAL_QEMU_DISK_MB:-}" ]]; then
+	disk=${KAAL_QEMU_DISK:-$work/disk.img}
+	if [[ ! -e $disk ]]; then
+		truncate -s "${KAAL_QEMU_DISK_MB:-64}M" "$disk" || exit 2
+	fi
+	disk_args=(-global virtio-mmio.force-legacy=false
+		-drive "if=none,format=raw,file=$disk,id=disk0"
+		-device virtio-blk-device,drive=disk0)
+fi
+
 run_qemu()
 {
 	timeout -k 5 "${KAAL_QEMU_TIMEOUT:-20}" \
@@ -91,6 +106,7 @@ run_qemu()
 		-nic none \
 		-semihosting-config enable=on,target=native \
 		"${monitor_args[@]}" \
+		"${disk_args[@]}" \
 		-kernel "$kernel" \
 		"$@" <"$input"
 	echo $? >"$work/status"

@@ -67,9 +67,72 @@ static void sizes_a_buffer_cannot_have_are_refused(void **state)
 		desc.dma_bytes = bad[i];
 		struct kaal_driver d;
 		assert_status(KAAL_INVALID_ARGUMENT, kaal_driver_start(&broker, &desc, &d));
+		desc = dma_test_driver;
+		desc.share_bytes = bad[i];
+		assert_status(KAAL_INVALID_ARGUMENT, kaal_driver_start(&broker, &desc, &d));
 	}
 	assert_int_equal(free_bytes, broker.memory.free_bytes);
 	assert_int_equal(free_slots, broker.slots.free_count);
+}
+
+/* A link's shared buffer: a fifth capability for its client, a frame of the size asked for. */
+static void a_shared_buffer_is_the_fifth_client_capability(void **state)
+{
+	(void)state;
+	uint64_t free_bytes = broker.memory.free_bytes;
+	struct kaal_driver_desc desc = dma_test_driver;
+	struct kaal_driver d;
+	struct kaal_driver_client_names names;
+	struct kaal_spawn_cap caps[KAAL_DRIVER_CLIENT_CAPS];
+	unsigned count = 0;
+	assert_status(KAAL_OK, kaal_driver_start(&broker, &desc, &d));
+	assert_status(KAAL_OK, kaal_driver_client_caps(&d, 0, "dev", &names, caps, &count));
+	assert_int_equal(KAAL_DRIVER_CLIENT_CAPS - 1, count); /* none asked for */
+	assert_status(KAAL_OK, kaal_driver_stop(&broker, &d));
+
+	desc.share_bytes = UINT32_C(1) << KAAL_PAGE_BITS;
+	assert_status(KAAL_OK, kaal_driver_start(&broker, &desc, &d));
+	assert_status(KAAL_OK, kaal_driver_client_caps(&d, 0, "dev", &names, caps, &count));
+	assert_int_equal(KAAL_DRIVER_CLIENT_CAPS, count);
+	assert_string_equal("dev_data", caps[count - 1].name);
+	assert_int_equal(d.link[0].share, caps[count - 1].cap);
+	struct kaal_cap_info frame = harness_identify(d.link[0].share);
+	assert_int_equal(KAAL_CAP_FRAME, frame.type);
+	assert_int_equal(KAAL_PAGE_BITS, frame.size_bits);
+	/* The starter's own end maps it; what it writes there is the frame's. */
+	struct kaal_driver_client own;
+	assert_status(KAAL_OK, kaal_driver_open_link(&own, &d, 0, 0));
+	assert_int_equal(desc.share_bytes, own.share_size);
+	own.share[0] = FILL_BYTE;
+	void *mine;
+	assert_status(KAAL_OK, kaal_map(harness_copy(d.link[0].share), 0, KAAL_RIGHT_READ, &mine));
+	assert_int_equal(FILL_BYTE, *(const uint8_t *)mine);
+	assert_status(KAAL_OK, kaal_driver_stop(&broker, &d));
+	assert_int_equal(free_bytes, broker.memory.free_bytes);
+}
+
+/* A driver started with registers that do not fit their page (not by the kit) maps nothing. */
+static void registers_outside_their_page_are_refused(void **state)
+{
+	(void)state;
+	struct kaal_device gpio;
+	assert_status(KAAL_OK, kaal_broker_request_device(&broker, KAAL_DEVICE_GPIO, &gpio));
+	kaal_cptr events;
+	assert_status(KAAL_OK, kaal_broker_create_notification(&broker, &events));
+	const struct kaal_spawn_cap caps[] = {{"mmio", gpio.frame, KAAL_RIGHTS_ALL},
+	                                      {"events", events, KAAL_RIGHT_READ}};
+	const kaal_word page = UINT64_C(1) << KAAL_PAGE_BITS;
+	/* No registers; more than a page; a start inside the page whose registers run past it. */
+	const kaal_word words[] = {0, (page + 4) << 32, (UINT64_C(0x200) << 32) | (page - 0x100)};
+	for (unsigned i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		struct kaal_spawned p;
+		assert_status(KAAL_OK, kaal_spawn(&broker, "dma_driver", caps, 2,
+		                                  HARNESS_PROGRAM_PRIORITY, words[i], &p));
+		int status = -1;
+		assert_status(KAAL_OK, kaal_spawn_wait(&p, WAIT_NS, &status));
+		assert_int_equal(KAAL_INVALID_ARGUMENT, status);
+		assert_status(KAAL_OK, kaal_spawn_destroy(&broker, &p));
+	}
 }
 
 /* An interrupt someone else has bound: the driver cannot bind it and ends with KAAL_BUSY. */
@@ -101,6 +164,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    KIT_CASE(the_buffer_is_mapped_where_the_device_finds_it),
 	    KIT_CASE(sizes_a_buffer_cannot_have_are_refused),
+	    KIT_CASE(a_shared_buffer_is_the_fifth_client_capability),
+	    KIT_CASE(registers_outside_their_page_are_refused),
 	    KIT_CASE(an_interrupt_bound_elsewhere_stops_the_driver),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

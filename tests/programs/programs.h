@@ -63,6 +63,7 @@ void kaal_program_entry_rtc(kaal_word arg);
 void kaal_program_entry_uart_client(kaal_word arg);
 void kaal_program_entry_uart(kaal_word arg);
 void kaal_program_entry_gpio(kaal_word arg);
+void kaal_program_entry_block(kaal_word arg);
 void kaal_program_entry_timer(kaal_word arg);
 void kaal_program_entry_dma_driver(kaal_word arg);
 
