@@ -28,10 +28,17 @@
  */
 #define KAAL_DRIVER_STOP_NS     UINT64_C(1000000000)
 #define KAAL_DRIVER_MAX_ELEMENT 64u /* bytes of a request or reply at most */
+/*
+ * The first page of the program window (kaal_program_map) the kit leaves
+ * to the driver: a driver that is also another driver's client opens that
+ * link there (kaal_driver_open).
+ */
+#define KAAL_DRIVER_FREE_PAGE 5120u
 
 struct kaal_driver_desc {
 	const char *program;    /* the boot program that is the driver */
-	uint32_t device;        /* the broker's device id (enum kaal_device_id) */
+	uint32_t device;        /* the broker's device id (enum kaal_device_id); KAAL_DEVICE_NONE
+	                           for a service: links only, no registers, no interrupt */
 	uint32_t clients;       /* client channels, 1..KAAL_DRIVER_MAX_CLIENTS */
 	uint32_t request_size;  /* bytes of a request, 1..KAAL_DRIVER_MAX_ELEMENT */
 	uint32_t reply_size;    /* bytes of a reply, 1..KAAL_DRIVER_MAX_ELEMENT */
@@ -75,6 +82,14 @@ struct kaal_driver {
  */
 kaal_status kaal_driver_start(struct kaal_broker *b, const struct kaal_driver_desc *desc,
                               struct kaal_driver *out);
+/*
+ * The same, giving the driver extra[0..extra_count) too (kaal_spawn()'s
+ * rules: a driver that is also another driver's client gets that link's
+ * capabilities so). The names must not be the kit's own.
+ */
+kaal_status kaal_driver_start_with(struct kaal_broker *b, const struct kaal_driver_desc *desc,
+                                   const struct kaal_spawn_cap *extra, unsigned extra_count,
+                                   struct kaal_driver *out);
 /*
  * Stop the driver: ask it to end (KAAL_DRIVER_STOP_BADGE), give it
  * KAAL_DRIVER_STOP_NS to do so, destroy it wherever it is, and give back
@@ -128,7 +143,7 @@ struct kaal_driver_context {
 struct kaal_driver_ops {
 	/* The registers are mapped: check the device and set it up; not KAAL_OK ends the driver. */
 	kaal_status (*init)(struct kaal_driver_context *ctx);
-	/* The interrupt fired; the kit acknowledges it after. */
+	/* The interrupt fired; the kit acknowledges it after. NULL for a service (no device). */
 	void (*interrupt)(struct kaal_driver_context *ctx);
 	/* A request from client: fill reply and return true to send it now. */
 	bool (*request)(struct kaal_driver_context *ctx, unsigned client, const void *request,

@@ -19,8 +19,9 @@
 #define DMA_PAGE        LARGE_PAGES /* aligned for a large page, past every ring */
 /* Client i's shared buffer: a large page's room each, after the DMA buffer's. */
 #define SHARE_PAGE(i) (DMA_PAGE + LARGE_PAGES * (1u + (i)))
-_Static_assert(SHARE_PAGE(KAAL_DRIVER_MAX_CLIENTS) <= KAAL_PROGRAM_WINDOW_PAGES,
-               "every client's shared buffer fits the window");
+_Static_assert(SHARE_PAGE(KAAL_DRIVER_MAX_CLIENTS) <= KAAL_DRIVER_FREE_PAGE,
+               "every client's shared buffer lies below the pages left to the driver");
+_Static_assert(KAAL_DRIVER_FREE_PAGE < KAAL_PROGRAM_WINDOW_PAGES, "pages are left to the driver");
 #define CLIENT_PRIORITY 0u /* every client alike: the set's aging keeps them fair */
 #define MAX_MODELS      KAAL_BOOT_INFO_MAX_DEVICES
 
@@ -218,7 +219,8 @@ int kaal_driver_main(const struct kaal_driver_desc *desc, const struct kaal_star
                      const struct kaal_driver_ops *ops, void *driver)
 {
 	static struct kaal_driver_context ctx; /* one driver per program */
-	if (!desc || !si || !ops || !ops->init || !ops->interrupt || !ops->request ||
+	if (!desc || !si || !ops || !ops->init || !ops->request ||
+	    (desc->device != KAAL_DEVICE_NONE && !ops->interrupt) ||
 	    desc->clients > KAAL_DRIVER_MAX_CLIENTS)
 		return KAAL_INVALID_ARGUMENT;
 	ctx = (struct kaal_driver_context){.desc = desc, .driver = driver};
@@ -234,9 +236,12 @@ int kaal_driver_main(const struct kaal_driver_desc *desc, const struct kaal_star
 			kaal_word events = kaal_channel_set_take_events(&ctx.set);
 			if (events & KAAL_DRIVER_STOP_BADGE)
 				return KAAL_OK;
-			ctx.interrupts++;
-			ops->interrupt(&ctx);
-			kaal_irq_ack(ctx.irq);
+			/* Only a device's interrupt signals the interrupt's bit. */
+			if (ops->interrupt) {
+				ctx.interrupts++;
+				ops->interrupt(&ctx);
+				kaal_irq_ack(ctx.irq);
+			}
 		} else if (st == KAAL_OK) {
 			serve(&ctx, ops, member);
 		} else if (st == KAAL_CORRUPT_RING) {

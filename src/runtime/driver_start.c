@@ -120,10 +120,11 @@ static void free_link(struct kaal_broker *b, struct kaal_driver_link *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static kaal_status spawn_driver(struct kaal_broker *b, struct kaal_driver *d)
+static kaal_status spawn_driver(struct kaal_broker *b, struct kaal_driver *d,
+                                const struct kaal_spawn_cap *extra, unsigned extra_count)
 {
 	enum { FIXED = 5, PER_CLIENT = 4 };
-	struct kaal_spawn_cap caps[FIXED + PER_CLIENT * KAAL_DRIVER_MAX_CLIENTS];
+	struct kaal_spawn_cap caps[FIXED + PER_CLIENT * KAAL_DRIVER_MAX_CLIENTS + KAAL_START_MAX_CAPS];
 	char names[PER_CLIENT * KAAL_DRIVER_MAX_CLIENTS][DRIVER_NUMBERED_NAME];
 	unsigned n = 0;
 	caps[n++] = (struct kaal_spawn_cap){"mmio", d->device.frame, KAAL_RIGHTS_ALL};
@@ -153,6 +154,8 @@ static kaal_status spawn_driver(struct kaal_broker *b, struct kaal_driver *d)
 	for (unsigned i = 0; i < n; i++)
 		if (caps[i].cap)
 			caps[given++] = caps[i];
+	for (unsigned i = 0; i < extra_count; i++)
+		caps[given++] = extra[i];
 	return kaal_spawn(b, d->desc->program, caps, given, d->desc->priority,
 	                  driver_regs_word(&d->device), &d->program);
 }
@@ -160,12 +163,23 @@ static kaal_status spawn_driver(struct kaal_broker *b, struct kaal_driver *d)
 kaal_status kaal_driver_start(struct kaal_broker *b, const struct kaal_driver_desc *desc,
                               struct kaal_driver *out)
 {
-	if (!b || !out || !desc_valid(desc) || !kaal_program_name_fits(desc->program))
+	return kaal_driver_start_with(b, desc, NULL, 0, out);
+}
+
+kaal_status kaal_driver_start_with(struct kaal_broker *b, const struct kaal_driver_desc *desc,
+                                   const struct kaal_spawn_cap *extra, unsigned extra_count,
+                                   struct kaal_driver *out)
+{
+	if (!b || !out || !desc_valid(desc) || !kaal_program_name_fits(desc->program) ||
+	    (extra_count && !extra) || extra_count > KAAL_START_MAX_CAPS)
 		return KAAL_INVALID_ARGUMENT;
 	struct kaal_driver d;
 	memset(&d, 0, sizeof(d));
 	d.desc = desc;
-	kaal_status st = kaal_broker_request_device(b, desc->device, &d.device);
+	kaal_status st = KAAL_OK;
+	/* A service has no device: only its links. */
+	if (desc->device != KAAL_DEVICE_NONE)
+		st = kaal_broker_request_device(b, desc->device, &d.device);
 	if (st != KAAL_OK)
 		return st;
 	st = kaal_broker_create_notification(b, &d.events);
@@ -188,7 +202,7 @@ kaal_status kaal_driver_start(struct kaal_broker *b, const struct kaal_driver_de
 	for (unsigned i = 0; i < desc->clients && st == KAAL_OK; i++)
 		st = make_link(b, &d, i);
 	if (st == KAAL_OK)
-		st = spawn_driver(b, &d);
+		st = spawn_driver(b, &d, extra, extra_count);
 	if (st != KAAL_OK) {
 		kaal_driver_stop(b, &d);
 		return st;

@@ -38,6 +38,11 @@
 #define UART_COUNTERS_LABEL   0xC0u
 #define UART_REFUSED_LABEL    0xBADu
 
+/* echo_caller: rounds through each path, and its report's label. */
+#define ECHO_CALLER_ROUNDS 200u
+#define ECHO_CALLER_BYTES  24u
+#define ECHO_CALLER_LABEL  0xECC0u
+
 #define GPIO_NO_SUCH_OP  99u
 #define TIMER_NO_SUCH_OP 99u
 
@@ -64,6 +69,9 @@ void kaal_program_entry_uart_client(kaal_word arg);
 void kaal_program_entry_uart(kaal_word arg);
 void kaal_program_entry_gpio(kaal_word arg);
 void kaal_program_entry_block(kaal_word arg);
+void kaal_program_entry_echo(kaal_word arg);
+void kaal_program_entry_echo_ep(kaal_word arg);
+void kaal_program_entry_echo_caller(kaal_word arg);
 void kaal_program_entry_timer(kaal_word arg);
 void kaal_program_entry_dma_driver(kaal_word arg);
 
