@@ -240,6 +240,55 @@ static void set_priority_checks_its_operands(void **state)
 	assert_status(KAAL_SLOT_EMPTY, kaal_thread_set_priority(0, 1));
 }
 
+static void assert_info(kaal_cptr t, unsigned state, unsigned priority)
+{
+	struct kaal_thread_info info = {99, 999};
+	assert_status(KAAL_OK, kaal_thread_info(t, &info));
+	assert_string_equal(kaal_thread_state_name(state), kaal_thread_state_name(info.state));
+	assert_int_equal(priority, info.priority);
+}
+
+/* Wait on the gate; tell the test at the barrier when that ended. */
+static void wait_on_gate(kaal_word arg)
+{
+	struct worker *w = PTR(arg);
+	w->st[0] = kaal_wait(w->gate, &w->bits);
+	harness_barrier_wait();
+}
+
+/* thread_info says what a thread does: never started, running, waiting, and its priority. */
+static void thread_info_follows_the_thread(void **state)
+{
+	(void)state;
+	static struct worker w;
+	kaal_cptr t = harness_create(KAAL_CAP_THREAD, 0);
+	assert_info(t, KAAL_THREAD_INACTIVE, 0);
+	assert_status(KAAL_OK, kaal_thread_set_priority(t, 42));
+	assert_info(t, KAAL_THREAD_INACTIVE, 42);
+	/* The caller itself runs. */
+	assert_status(KAAL_OK, kaal_thread_set_priority(h.bi->root_thread_cptr, 200));
+	assert_info(h.bi->root_thread_cptr, KAAL_THREAD_RUNNING, 200);
+
+	w.gate = harness_notification();
+	harness_barrier_init(2);
+	kaal_cptr waiter = harness_thread(wait_on_gate, ARG(&w), 0);
+	harness_wait_blocked(waiter);
+	struct kaal_thread_info info;
+	assert_status(KAAL_OK, kaal_thread_info(waiter, &info));
+	assert_int_equal(KAAL_THREAD_WAIT_NOTIFICATION, info.state);
+	assert_status(KAAL_OK, kaal_signal(w.gate, 1));
+	harness_barrier_wait();
+	assert_status(KAAL_OK, w.st[0]);
+
+	assert_status(KAAL_WRONG_TYPE, kaal_thread_info(harness_endpoint(), &info));
+	assert_status(KAAL_SLOT_EMPTY, kaal_thread_info(harness_slot(), &info));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_thread_info(t, NULL));
+	assert_string_equal("?", kaal_thread_state_name(KAAL_THREAD_STATE_COUNT));
+	assert_string_equal("wait-reply", kaal_thread_state_name(KAAL_THREAD_WAIT_REPLY));
+	assert_string_equal("endpoint", kaal_cap_type_name(KAAL_CAP_ENDPOINT));
+	assert_string_equal("?", kaal_cap_type_name(KAAL_CAP_TYPE_COUNT));
+}
+
 /* A thread has at most one bound notification and a notification at most one thread. */
 static void bind_notification_errors(void **state)
 {
@@ -741,6 +790,7 @@ int main(void)
 	    HARNESS_CASE(start_rejects_bad_operands),
 	    HARNESS_CASE(exited_thread_starts_again),
 	    HARNESS_CASE(set_priority_checks_its_operands),
+	    HARNESS_CASE(thread_info_follows_the_thread),
 	    HARNESS_CASE(bind_notification_errors),
 	    HARNESS_CASE(bound_notification_word_completes_recv),
 	    HARNESS_CASE(bound_notification_signal_ends_a_blocked_recv),

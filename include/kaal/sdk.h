@@ -147,6 +147,16 @@ kaal_status kaal_thread_start(kaal_cptr thread, void (*entry)(kaal_word), void *
 kaal_status kaal_vspace_load(kaal_cptr vspace, unsigned program);
 kaal_status kaal_thread_start_program(kaal_cptr thread, kaal_word arg);
 kaal_status kaal_thread_set_priority(kaal_cptr thread, unsigned priority);
+/* What thread is doing (enum kaal_thread_state) and its priority. */
+struct kaal_thread_info {
+	unsigned state;
+	unsigned priority;
+};
+kaal_status kaal_thread_info(kaal_cptr thread, struct kaal_thread_info *info);
+/* "running", "wait-notification", ...: a state's name, "?" for none. */
+const char *kaal_thread_state_name(unsigned state);
+/* "frame", "endpoint", ...: a capability type's name (enum kaal_cap_type), "?" for none. */
+const char *kaal_cap_type_name(unsigned type);
 kaal_status kaal_thread_bind_notification(kaal_cptr thread, kaal_cptr ntfn);
 kaal_status kaal_thread_unbind_notification(kaal_cptr thread);
 /* End the calling thread; it can be started again. */

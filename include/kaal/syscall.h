@@ -15,6 +15,17 @@
 /* identify's second result word: the rights below this bit, the object's size bits above. */
 #define KAAL_IDENTIFY_SIZE_SHIFT 8u
 
+/* What a thread is doing (thread_info): running or ready, waiting in what, or never started. */
+enum kaal_thread_state {
+	KAAL_THREAD_INACTIVE = 0, /* not started, or exited */
+	KAAL_THREAD_RUNNING = 1,  /* running or ready to */
+	KAAL_THREAD_WAIT_NOTIFICATION = 2,
+	KAAL_THREAD_WAIT_SEND = 3, /* to send or call on an endpoint */
+	KAAL_THREAD_WAIT_RECEIVE = 4,
+	KAAL_THREAD_WAIT_REPLY = 5, /* called, for the reply */
+	KAAL_THREAD_STATE_COUNT = 6
+};
+
 /* Thread priorities run from 0 to this; the root thread starts at it. */
 #define KAAL_MAX_PRIORITY 255
 
@@ -68,6 +79,7 @@ enum kaal_syscall {
 	KAAL_SYS_IRQ_SET_NOTIFICATION = 0x38, /* irq handler, ntfn */
 	KAAL_SYS_IRQ_ACK = 0x39,              /* irq handler */
 	KAAL_SYS_IRQ_CLEAR = 0x3A,            /* irq handler */
+	KAAL_SYS_THREAD_INFO = 0x3B,          /* thread; state, priority */
 	KAAL_SYS_SHUTDOWN = 0x50,             /* exit code */
 	KAAL_SYS_DEBUG_PUTCHAR = 0x1000       /* character */
 };

@@ -514,6 +514,26 @@ static kaal_status sys_thread_set_priority(struct thread *t, const kaal_word *a)
 	return KAAL_OK;
 }
 
+static kaal_status sys_thread_info(struct thread *t, const kaal_word *a)
+{
+	struct thread *target;
+	kaal_status st = lookup_thread(t, a[0], &target);
+	if (st != KAAL_OK)
+		return st;
+	static const uint8_t public_state[] = {
+	    [THREAD_INACTIVE] = KAAL_THREAD_INACTIVE,
+	    [THREAD_RUNNING] = KAAL_THREAD_RUNNING,
+	    [THREAD_BLOCKED_NOTIFICATION] = KAAL_THREAD_WAIT_NOTIFICATION,
+	    [THREAD_BLOCKED_SEND] = KAAL_THREAD_WAIT_SEND,
+	    [THREAD_BLOCKED_RECV] = KAAL_THREAD_WAIT_RECEIVE,
+	    [THREAD_BLOCKED_REPLY] = KAAL_THREAD_WAIT_REPLY,
+	    [THREAD_DEAD] = KAAL_THREAD_INACTIVE,
+	};
+	t->result[0] = public_state[target->state];
+	t->result[1] = target->priority;
+	return KAAL_OK;
+}
+
 static kaal_status sys_thread_bind_notification(struct thread *t, const kaal_word *a)
 {
 	struct thread *target;
@@ -658,6 +678,7 @@ static kaal_status sys_invalid(struct thread *t, const kaal_word *a)
 	X(KAAL_SYS_IRQ_SET_NOTIFICATION, sys_irq_set_notification)                                 \
 	X(KAAL_SYS_IRQ_ACK, sys_irq_ack)                                                           \
 	X(KAAL_SYS_IRQ_CLEAR, sys_irq_clear)                                                       \
+	X(KAAL_SYS_THREAD_INFO, sys_thread_info)                                                   \
 	X(KAAL_SYS_SHUTDOWN, sys_shutdown)
 
 /* The one write of a call's status: none when the call blocked its caller. */

@@ -277,6 +277,16 @@ kaal_status kaal_irq_set_notification(kaal_cptr irq, kaal_cptr ntfn)
 	return (kaal_status)CALL(KAAL_SYS_IRQ_SET_NOTIFICATION, irq, ntfn, 0, 0, 0, 0).status;
 }
 
+kaal_status kaal_thread_info(kaal_cptr thread, struct kaal_thread_info *info)
+{
+	if (!info)
+		return KAAL_INVALID_ARGUMENT;
+	struct kaal_result r = CALL(KAAL_SYS_THREAD_INFO, thread, 0, 0, 0, 0, 0);
+	info->state = (unsigned)r.r[0];
+	info->priority = (unsigned)r.r[1];
+	return (kaal_status)r.status;
+}
+
 kaal_status kaal_irq_clear(kaal_cptr irq)
 {
 	return (kaal_status)CALL(KAAL_SYS_IRQ_CLEAR, irq, 0, 0, 0, 0, 0).status;
