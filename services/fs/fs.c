@@ -15,6 +15,9 @@
 #define FIRST_GENERATION  1u
 #define BITS_PER_WORD     64u
 
+/* The inode table, both bitmaps and the scratch blocks: docs/filesystem.md states the size. */
+_Static_assert(sizeof(struct kaal_fs) <= 420u * 1024u, "struct kaal_fs grew past its budget");
+
 /* The first argument check of every operation on a mounted file system. */
 #define REQUIRE_MOUNTED(fs)                                                                        \
 	do {                                                                                       \

@@ -5,9 +5,9 @@
  * writing the other of two superblock slots between two flushes, so a
  * power cut at any moment leaves the last completed sync intact.
  *
- * Everything lives in the caller's struct kaal_fs (about 420 KiB; the
- * server keeps it static); nothing is allocated and nothing is global. One
- * caller at a time: the library takes no locks.
+ * Everything lives in the caller's struct kaal_fs (412,376 bytes on 64-bit
+ * targets; the server keeps it static); nothing is allocated and nothing is
+ * global. One caller at a time: the library takes no locks.
  */
 #ifndef KAAL_FS_H
 #define KAAL_FS_H
