@@ -125,6 +125,7 @@ struct kaal_driver_dma {
 
 struct kaal_driver_context {
 	const struct kaal_driver_desc *desc;
+	const struct kaal_start_info *start_info; /* for capabilities beyond the kit's own */
 	struct kaal_mmio regs;
 	struct kaal_driver_dma dma; /* size 0 when the description asks for none */
 	/* Each client's shared buffer (size 0 when none): the device may reach it directly. */

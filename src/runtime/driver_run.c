@@ -218,12 +218,13 @@ static void serve(struct kaal_driver_context *ctx, const struct kaal_driver_ops 
 int kaal_driver_main(const struct kaal_driver_desc *desc, const struct kaal_start_info *si,
                      const struct kaal_driver_ops *ops, void *driver)
 {
-	static struct kaal_driver_context ctx; /* one driver per program */
+	/* On the stack: on the host every program shares the process's statics. */
+	struct kaal_driver_context ctx;
 	if (!desc || !si || !ops || !ops->init || !ops->request ||
 	    (desc->device != KAAL_DEVICE_NONE && !ops->interrupt) ||
 	    desc->clients > KAAL_DRIVER_MAX_CLIENTS)
 		return KAAL_INVALID_ARGUMENT;
-	ctx = (struct kaal_driver_context){.desc = desc, .driver = driver};
+	ctx = (struct kaal_driver_context){.desc = desc, .start_info = si, .driver = driver};
 	kaal_status st = start(&ctx, si);
 	if (st == KAAL_OK)
 		st = ops->init(&ctx);

@@ -72,6 +72,7 @@ void kaal_program_entry_block(kaal_word arg);
 void kaal_program_entry_echo(kaal_word arg);
 void kaal_program_entry_echo_ep(kaal_word arg);
 void kaal_program_entry_echo_caller(kaal_word arg);
+void kaal_program_entry_fs(kaal_word arg);
 void kaal_program_entry_timer(kaal_word arg);
 void kaal_program_entry_dma_driver(kaal_word arg);
 
