@@ -1156,9 +1156,10 @@ static void checker_finds_impossible_superblocks(void **state)
 #define MODEL_DIRS     2
 #define MODEL_MAX      (10 * B + 700) /* past the direct blocks */
 #define MODEL_WRITE    (3 * B)
-#define CRASH_OPS_MIN  20
-#define CRASH_OPS_MAX  60
-#define CRASH_WRITES   220 /* the power goes at a write chosen up to this */
+#define CRASH_OPS      40   /* operations of a run the power does not cut */
+#define CRASH_OPS_CAP  2000 /* a run the power cuts stops here at the latest */
+#define CRASH_WRITES   220  /* the power goes at a write chosen up to this */
+#define UNCUT_ONE_IN   8    /* runs the power leaves alone, checked live, then cut */
 #define MAX_CANDIDATES 4
 
 static const char *const dir_path[MODEL_DIRS] = {"/d0", "/d1"};
@@ -1338,18 +1339,21 @@ static void crash_one(uint64_t seed)
 	memset(&now, 0, sizeof(now));
 	candidate_count = 0;
 	add_candidate();
-	disk.cut_write = disk.writes + 1u + fs_rand(&rng) % CRASH_WRITES;
+	int cut = fs_rand(&rng) % UNCUT_ONE_IN != 0;
+	if (cut)
+		disk.cut_write = disk.writes + 1u + fs_rand(&rng) % CRASH_WRITES;
 	/* Some runs also see one write fail (landed or not) before the power goes. */
 	if (fs_rand(&rng) % 4 == 0) {
 		disk.fail_write = disk.writes + 1u + fs_rand(&rng) % CRASH_WRITES;
 		disk.fail_write_lands = (int)(fs_rand(&rng) & 1u);
 	}
-	int ops = CRASH_OPS_MIN + (int)(fs_rand(&rng) % (CRASH_OPS_MAX - CRASH_OPS_MIN));
+	int ops = cut ? CRASH_OPS_CAP : CRASH_OPS;
 	int alive = 1;
 	for (int n = 0; n < ops && alive; n++)
 		alive = crash_op(&rng);
 	if (alive) {
-		/* The stream ended first: the live state is the model's, then the power goes. */
+		/* The stream ended first: the live state is the model's, then the power goes
+		 * (with the writes since the last sync still in the cache). */
 		if (!model_matches(&fs, &now))
 			fail_msg("seed %llu: the live state differs from the model",
 			         (unsigned long long)seed);
