@@ -27,6 +27,7 @@ coverage_parts=(
 	"src/arch/host 90 75"
 	"src/checker 90 75"
 	"include/kaal 90 75"
+	"services/shell 90 75"
 )
 
 total_passed=0
