@@ -28,6 +28,7 @@ coverage_parts=(
 	"src/checker 90 75"
 	"include/kaal 90 75"
 	"services/fs 90 75"
+	"services/shell 90 75"
 )
 
 total_passed=0
