@@ -60,6 +60,11 @@ static uint32_t pop_rx(struct pl011_model *m)
 	m->rx_first = (m->rx_first + 1) % PL011_FIFO_DEPTH;
 	if (--m->rx_count == 0)
 		m->ris &= ~(PL011_INT_RX | PL011_INT_RT);
+	/* The console pushes its next byte into the room the read made, within the read. */
+	if (m->backlog_len > 0) {
+		m->rx[(m->rx_first + m->rx_count++) % PL011_FIFO_DEPTH] = *m->backlog++;
+		m->backlog_len--;
+	}
 	update_line(m);
 	return dr;
 }
@@ -165,4 +170,14 @@ void pl011_model_hold_tx(struct pl011_model *m, bool hold)
 	m->tx_held = hold;
 	drain_tx(m);
 	update_line(m);
+}
+
+void pl011_model_type(struct pl011_model *m, const uint8_t *bytes, size_t len)
+{
+	while (len > 0 && m->rx_count < PL011_FIFO_DEPTH) {
+		pl011_model_receive(m, *bytes++, 0);
+		len--;
+	}
+	m->backlog = bytes;
+	m->backlog_len = len;
 }

@@ -3,7 +3,9 @@
  * driver reads and writes, a 16-entry receive FIFO a test feeds, a transmit
  * side that sends at once or holds its 16-entry FIFO while the line is
  * busy, and the interrupt line. Faults on demand: overruns (feed a full
- * FIFO), line errors, a flag register stuck at "not empty".
+ * FIFO), line errors, a flag register stuck at "not empty". Input may also
+ * wait in a console backlog that refills the FIFO as it is read, as QEMU's
+ * console does: a byte enters each time one leaves, no new interrupt.
  */
 #ifndef KAAL_PL011_MODEL_H
 #define KAAL_PL011_MODEL_H
@@ -26,6 +28,8 @@ struct pl011_model {
 	uint8_t sent[PL011_MODEL_SENT];
 	size_t sent_len;
 	bool stuck_not_empty; /* fault: FR never says the receive FIFO is empty */
+	const uint8_t *backlog; /* console input waiting to enter the FIFO */
+	size_t backlog_len;
 	uint64_t dr_reads;    /* reads of DR, to see that a driver stops */
 	bool line;            /* the interrupt line: (RIS & IMSC) != 0 */
 	uint64_t raised;      /* times the line went up */
@@ -37,6 +41,12 @@ void pl011_model_init(struct pl011_model *m);
 struct kaal_mmio pl011_model_regs(struct pl011_model *m);
 /* A byte arrives on the line with these DR error bits; false if the FIFO was full (overrun). */
 bool pl011_model_receive(struct pl011_model *m, uint8_t byte, uint32_t errors);
+/*
+ * Console input: bytes fill the FIFO (raising the interrupt as the first
+ * arrives) and the rest wait, each entering as a read makes room. bytes
+ * must outlive the model's use of them.
+ */
+void pl011_model_type(struct pl011_model *m, const uint8_t *bytes, size_t len);
 /* Hold the transmit FIFO (the line is busy) or let it go out; letting go sends it all. */
 void pl011_model_hold_tx(struct pl011_model *m, bool hold);
 

@@ -199,17 +199,39 @@ static void a_stuck_flag_register_is_a_fault_not_a_hang(void **state)
 	feed("q");
 	assert_int_equal(KAAL_DEVICE_FAULT, serve());
 	assert_int_equal(1, uart.count.faults);
-	assert_true(model.dr_reads <= 2 * PL011_FIFO_DEPTH);
+	assert_true(model.dr_reads <= KAAL_PL011_QUEUE + 2 * PL011_FIFO_DEPTH);
 	model.stuck_not_empty = false;
-	feed("r");
-	assert_int_equal(KAAL_OK, serve());
 	/* What the stuck register made it read is garbage it could not tell; what follows is right.
 	 */
-	char buf[4 * PL011_FIFO_DEPTH];
-	size_t got = take(buf, sizeof buf);
-	assert_true(got >= 2 && got <= 2 * PL011_FIFO_DEPTH + 1);
+	char buf[KAAL_PL011_QUEUE];
+	assert_int_equal(KAAL_PL011_QUEUE, take(buf, sizeof buf));
 	assert_int_equal('q', buf[0]);
-	assert_int_equal('r', buf[got - 1]);
+	feed("r");
+	assert_int_equal(KAAL_OK, serve());
+	assert_int_equal(1, take(buf, sizeof buf));
+	assert_int_equal('r', buf[0]);
+}
+
+/*
+ * A console that refills the FIFO as it is read (QEMU's) raises no new
+ * interrupt for what it pushes in: one drain takes all of it, more than
+ * the FIFO holds, and nothing is left behind for an interrupt that never comes.
+ */
+static void a_fifo_refilled_as_it_is_read_is_drained_whole(void **state)
+{
+	(void)state;
+	static const char script[] = "echo one\necho two\necho three\npoweroff\n";
+	const size_t n = sizeof(script) - 1;
+	assert_true(n > 2 * PL011_FIFO_DEPTH);
+	pl011_model_type(&model, (const uint8_t *)script, n);
+	assert_int_equal(KAAL_OK, serve());
+	assert_int_equal(0, model.rx_count);
+	assert_int_equal(0, model.backlog_len);
+	assert_false(model.line);
+	char buf[sizeof(script)];
+	assert_int_equal(n, take(buf, sizeof buf));
+	assert_memory_equal(script, buf, n);
+	assert_int_equal(0, uart.count.faults);
 }
 
 static void bad_arguments_are_refused(void **state)
@@ -248,6 +270,7 @@ int main(void)
 	    UART_CASE(a_full_queue_takes_what_fits),
 	    UART_CASE(a_spurious_interrupt_is_counted),
 	    UART_CASE(a_stuck_flag_register_is_a_fault_not_a_hang),
+	    UART_CASE(a_fifo_refilled_as_it_is_read_is_drained_whole),
 	    UART_CASE(bad_arguments_are_refused),
 	};
 	return cmocka_run_group_tests_name("pl011", tests, NULL, NULL);

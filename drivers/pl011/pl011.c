@@ -9,7 +9,13 @@
 
 #include "pl011_regs.h"
 
-#define DRAIN_BOUND (2u * PL011_FIFO_DEPTH)
+/*
+ * Reads one drain makes at most before it calls the device stuck. Not the
+ * FIFO's depth: a console may refill the FIFO as it is read (QEMU's does,
+ * with no new interrupt), so a drain takes all that waits: a queue of it,
+ * and two FIFOs more.
+ */
+#define DRAIN_BOUND (KAAL_PL011_QUEUE + 2u * PL011_FIFO_DEPTH)
 #define QUEUE_MASK  (KAAL_PL011_QUEUE - 1u)
 
 _Static_assert((KAAL_PL011_QUEUE & QUEUE_MASK) == 0, "queues are a power of two");

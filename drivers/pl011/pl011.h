@@ -43,8 +43,8 @@ kaal_status kaal_pl011_init(struct kaal_pl011 *u, const struct kaal_mmio *regs);
 
 /*
  * The device interrupted: serve what its masked status says. KAAL_OK;
- * KAAL_DEVICE_FAULT when the receive FIFO did not empty within twice its
- * depth (counted in faults); either way the driver goes on.
+ * KAAL_DEVICE_FAULT when the receive FIFO did not empty within a queue and
+ * two FIFOs of reads (counted in faults); either way the driver goes on.
  */
 kaal_status kaal_pl011_interrupt(struct kaal_pl011 *u);
 

@@ -1,7 +1,7 @@
 /*
  * The four memory functions a C compiler may call on its own (structure
  * copies, large initialisers, loops it recognises), for a kernel linked
- * without a libc. The stores are volatile so the compiler cannot turn these
+ * without a libc, and the two string functions programs use for names. The stores are volatile so the compiler cannot turn these
  * loops back into calls to themselves. Byte at a time, except memset of
  * whole aligned words (zeroing objects): correct for any alignment, also
  * on Device memory, where unaligned accesses fault.
@@ -13,6 +13,8 @@ void *memset(void *dst, int c, size_t n);
 void *memcpy(void *restrict dst, const void *restrict src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
 
 void *memset(void *dst, int c, size_t n)
 {
@@ -59,4 +61,21 @@ int memcmp(const void *a, const void *b, size_t n)
 		if (x[i] != y[i])
 			return x[i] < y[i] ? -1 : 1;
 	return 0;
+}
+
+size_t strlen(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
 }
