@@ -27,6 +27,8 @@
 # machine printed that line. With KAAL_QEMU_TYPE=TEXT and
 # KAAL_QEMU_TYPE_AFTER=LINE the runner types TEXT (printf escapes allowed)
 # on the machine's console once it printed LINE. With KAAL_QEMU_DISK_MB=N the
+# With KAAL_QEMU_TYPE_FILE=PATH (and KAAL_QEMU_TYPE_AFTER) it types that
+# file's bytes as they are instead. With KAAL_QEMU_DISK_MB=N the
 # machine has a virtio block device (modern transport) on a fresh disk of N
 # MiB of zeros; with KAAL_QEMU_DISK=PATH on that file instead (made, of
 # KAAL_QEMU_DISK_MB MiB, when missing), which outlives the run.
@@ -134,7 +136,11 @@ while [[ $pressed == no || $typed == no ]] && kill -0 "$pipeline" 2>/dev/null; d
 		pressed=yes
 	fi
 	if [[ $typed == no ]] && printed "$KAAL_QEMU_TYPE_AFTER"; then
-		printf "${KAAL_QEMU_TYPE:-}" >&3
+		if [[ -n "${KAAL_QEMU_TYPE_FILE:-}" ]]; then
+			cat -- "$KAAL_QEMU_TYPE_FILE" >&3
+		else
+			printf "${KAAL_QEMU_TYPE:-}" >&3
+		fi
 		typed=yes
 	fi
 	sleep 0.1

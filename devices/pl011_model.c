@@ -55,8 +55,8 @@ static uint32_t pop_rx(struct pl011_model *m)
 {
 	m->dr_reads++;
 	if (m->rx_count == 0)
-		return 0;
-	uint32_t dr = m->rx[m->rx_first];
+		return m->last_dr;
+	uint32_t dr = m->last_dr = m->rx[m->rx_first];
 	m->rx_first = (m->rx_first + 1) % PL011_FIFO_DEPTH;
 	if (--m->rx_count == 0)
 		m->ris &= ~(PL011_INT_RX | PL011_INT_RT);

@@ -27,7 +27,8 @@ struct pl011_model {
 	bool tx_held; /* the line is busy: the transmit FIFO fills */
 	uint8_t sent[PL011_MODEL_SENT];
 	size_t sent_len;
-	bool stuck_not_empty; /* fault: FR never says the receive FIFO is empty */
+	bool stuck_not_empty; /* fault: FR never says the receive FIFO is empty, and DR repeats */
+	uint32_t last_dr;     /* the last DR value read: what a stuck FIFO gives again */
 	const uint8_t *backlog; /* console input waiting to enter the FIFO */
 	size_t backlog_len;
 	uint64_t dr_reads;    /* reads of DR, to see that a driver stops */

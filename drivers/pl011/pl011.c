@@ -45,21 +45,35 @@ kaal_status kaal_pl011_init(struct kaal_pl011 *u, const struct kaal_mmio *regs)
 	return KAAL_OK;
 }
 
-/* Receive FIFO into the receive queue. */
+/*
+ * Receive interrupts off while the queue is full: the rest of the input
+ * waits in the device (which stops taking more, or counts an overrun)
+ * rather than being thrown away, and a level interrupt cannot fire for ever.
+ */
+static void hold_rx(struct kaal_pl011 *u, bool hold)
+{
+	const uint32_t rx = PL011_INT_RX | PL011_INT_RT;
+	uint32_t mask = rd(u, PL011_IMSC);
+	wr(u, PL011_IMSC, hold ? mask & ~rx : mask | rx);
+	u->rx_held = hold;
+}
+
+/* Receive FIFO into the receive queue, until the FIFO is empty or the queue full. */
 static kaal_status drain_rx(struct kaal_pl011 *u)
 {
 	for (uint32_t n = 0; n < DRAIN_BOUND; n++) {
 		if (rd(u, PL011_FR) & PL011_FR_RXFE)
 			return KAAL_OK;
+		if (u->rx_head - u->rx_tail == KAAL_PL011_QUEUE) {
+			u->count.held++;
+			hold_rx(u, true);
+			return KAAL_OK;
+		}
 		/* An overrun is counted from its interrupt; the byte that carries the flag is good.
 		 */
 		uint32_t dr = rd(u, PL011_DR);
 		if (dr & (PL011_DR_FE | PL011_DR_PE | PL011_DR_BE)) {
 			u->count.line_errors++;
-			continue;
-		}
-		if (u->rx_head - u->rx_tail == KAAL_PL011_QUEUE) {
-			u->count.dropped++;
 			continue;
 		}
 		u->rxq[u->rx_head++ & QUEUE_MASK] = (uint8_t)(dr & PL011_DR_DATA);
@@ -115,6 +129,11 @@ kaal_status kaal_pl011_read(struct kaal_pl011 *u, uint8_t *buf, size_t cap, size
 	while (n < cap && u->rx_tail != u->rx_head)
 		buf[n++] = u->rxq[u->rx_tail++ & QUEUE_MASK];
 	*got = n;
+	if (!u->rx_held || n == 0)
+		return KAAL_OK;
+	/* Room again: take what waits in the FIFO now, as no interrupt may say it is there. */
+	hold_rx(u, false);
+	drain_rx(u); /* a device that never says "empty" is counted in faults */
 	return KAAL_OK;
 }
 

@@ -20,7 +20,7 @@ struct kaal_pl011_counters {
 	uint64_t tx;          /* bytes written to the transmit FIFO */
 	uint64_t overruns;    /* times the receive FIFO overflowed (bytes lost in the device) */
 	uint64_t line_errors; /* bytes received with a framing or parity error or a break */
-	uint64_t dropped;     /* bytes lost because the receive queue was full */
+	uint64_t held;        /* times the receive queue was full and input waited in the device */
 	uint64_t spurious;    /* interrupts with nothing pending */
 	uint64_t faults;      /* drains stopped because the device kept saying "more" */
 };
@@ -31,6 +31,7 @@ struct kaal_pl011 {
 	uint8_t txq[KAAL_PL011_QUEUE];
 	uint32_t rx_head, rx_tail; /* free running; head: next byte in, tail: next byte out */
 	uint32_t tx_head, tx_tail;
+	bool rx_held; /* the queue is full: receive interrupts are off until a read makes room */
 	struct kaal_pl011_counters count;
 };
 
@@ -48,7 +49,10 @@ kaal_status kaal_pl011_init(struct kaal_pl011 *u, const struct kaal_mmio *regs);
  */
 kaal_status kaal_pl011_interrupt(struct kaal_pl011 *u);
 
-/* Up to cap received bytes into buf; *got says how many. */
+/*
+ * Up to cap received bytes into buf; *got says how many. When the queue
+ * was full, the room this makes lets in what waited in the device.
+ */
 kaal_status kaal_pl011_read(struct kaal_pl011 *u, uint8_t *buf, size_t cap, size_t *got);
 
 /*

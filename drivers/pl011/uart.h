@@ -36,7 +36,7 @@ struct kaal_uart_reply {
 
 /* What the device and the driver lost or refused, as the PL011 core counts it. */
 struct kaal_uart_counters {
-	uint64_t rx, tx, overruns, line_errors, dropped, spurious;
+	uint64_t rx, tx, overruns, line_errors, held, spurious;
 };
 
 _Static_assert(sizeof(struct kaal_uart_request) == 56, "uart request size");

@@ -94,7 +94,7 @@ static bool uart_request(struct kaal_driver_context *ctx, unsigned client, const
 	case KAAL_UART_COUNTERS: {
 		const struct kaal_pl011_counters *n = &u->port.count;
 		struct kaal_uart_counters c = {n->rx,          n->tx,      n->overruns,
-		                               n->line_errors, n->dropped, n->spurious};
+		                               n->line_errors, n->held,    n->spurious};
 		memcpy(a->data, &c, sizeof(c));
 		a->len = sizeof(c);
 		a->status = KAAL_OK;

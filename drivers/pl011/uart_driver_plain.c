@@ -88,7 +88,7 @@ static bool handle(unsigned client, const struct kaal_uart_request *q, struct ka
 	case KAAL_UART_COUNTERS: {
 		const struct kaal_pl011_counters *n = &port.count;
 		struct kaal_uart_counters c = {n->rx,          n->tx,      n->overruns,
-		                               n->line_errors, n->dropped, n->spurious};
+		                               n->line_errors, n->held,    n->spurious};
 		for (unsigned i = 0; i < sizeof(c); i++)
 			a->data[i] = ((const uint8_t *)&c)[i];
 		a->len = sizeof(c);

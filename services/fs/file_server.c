@@ -16,6 +16,8 @@
 
 struct file_server {
 	struct kaal_fs fs;
+	struct kaal_fs check; /* the checker's scratch: it reads the disk, not the mounted state */
+	struct kaal_fs_disk disk;
 	struct kaal_driver_client blk;
 	uint64_t next_tag;
 	enum kaal_fs_status mounted; /* KAAL_FS_OK, or why requests cannot be served */
@@ -69,11 +71,11 @@ static kaal_status file_init(struct kaal_driver_context *ctx)
 		return st;
 	if (info.status != KAAL_OK)
 		return (kaal_status)info.status;
-	struct kaal_fs_disk disk = {s, info.sectors / SECTORS_PER_BLOCK, disk_read, disk_write,
-	                            disk_flush};
-	s->mounted = kaal_fs_mount(&s->fs, &disk);
+	s->disk = (struct kaal_fs_disk){s, info.sectors / SECTORS_PER_BLOCK, disk_read, disk_write,
+	                                disk_flush};
+	s->mounted = kaal_fs_mount(&s->fs, &s->disk);
 	if (s->mounted == KAAL_FS_NOT_FORMATTED)
-		s->mounted = kaal_fs_format(&s->fs, &disk);
+		s->mounted = kaal_fs_format(&s->fs, &s->disk);
 	return KAAL_OK;
 }
 
@@ -199,6 +201,18 @@ static enum kaal_fs_status serve(struct kaal_driver_context *ctx, unsigned clien
 	}
 }
 
+/* The disk as it is: what the last commit holds, whatever is mounted (or not). */
+static enum kaal_fs_status check(struct kaal_file_reply *a)
+{
+	struct kaal_fs_check_summary summary;
+	enum kaal_fs_status st = kaal_fs_check(&server.check, &server.disk, NULL, NULL, &summary);
+	a->size = summary.problems;
+	a->handle = summary.files;
+	a->type = summary.directories;
+	a->cursor = summary.generation;
+	return st;
+}
+
 static bool file_request(struct kaal_driver_context *ctx, unsigned client, const void *request,
                          void *reply)
 {
@@ -208,6 +222,8 @@ static bool file_request(struct kaal_driver_context *ctx, unsigned client, const
 	a->tag = q->tag;
 	if (q->op == KAAL_FILE_MOUNTED)
 		a->status = server.mounted;
+	else if (q->op == KAAL_FILE_CHECK)
+		a->status = check(a);
 	else if (server.mounted != KAAL_FS_OK)
 		a->status = KAAL_FS_NOT_MOUNTED;
 	else

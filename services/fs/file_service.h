@@ -28,7 +28,10 @@ enum kaal_file_op {
 	                           cursor after it; KAAL_FS_END after the last */
 	KAAL_FILE_SPACE = 10,   /* reply size = free blocks, cursor = blocks in all */
 	KAAL_FILE_SYNC = 11,    /* commit every change durably */
-	KAAL_FILE_MOUNTED = 12  /* reply status: whether a file system is mounted, and why not */
+	KAAL_FILE_MOUNTED = 12, /* reply status: whether a file system is mounted, and why not */
+	KAAL_FILE_CHECK = 13    /* check the disk's last commit (kaal_fs_check): reply size =
+	                           problems found, handle = files, type = directories, cursor =
+	                           the commit's generation */
 };
 
 struct kaal_file_request {

@@ -260,6 +260,29 @@ static int cmd_sync(void *ctx, unsigned argc, char **argv)
 	return a.status == KAAL_FS_OK ? SHELL_DONE : fs_failed(s, "sync", a.status);
 }
 
+static int cmd_fsck(void *ctx, unsigned argc, char **argv)
+{
+	(void)argc, (void)argv;
+	struct shell *s = ctx;
+	struct kaal_file_request q = {KAAL_FILE_CHECK, 0, 0, 0, 0, 0};
+	struct kaal_file_reply a;
+	if (!fs_call(s, &q, &a))
+		return SHELL_FAILED;
+	if (a.status != KAAL_FS_OK)
+		return fs_failed(s, "fsck", a.status);
+	shell_print(s, "fsck: commit ");
+	shell_print_dec(s, a.cursor);
+	shell_print(s, ", ");
+	shell_print_dec(s, a.handle);
+	shell_print(s, " files, ");
+	shell_print_dec(s, a.type);
+	shell_print(s, " directories, ");
+	shell_print_dec(s, a.size);
+	shell_print(s, a.size == 0 ? " problems: clean" : " problems");
+	line_end(s);
+	return a.size == 0 ? SHELL_DONE : SHELL_FAILED;
+}
+
 static int cmd_df(void *ctx, unsigned argc, char **argv)
 {
 	(void)argc, (void)argv;
@@ -573,6 +596,7 @@ const struct kaal_shell_command shell_commands[] = {
     {"mkdir", "DIR", "make a directory, then sync", 1, 1, cmd_mkdir},
     {"sync", "", "commit every change to the disk", 0, 0, cmd_sync},
     {"df", "", "free space on the disk", 0, 0, cmd_df},
+    {"fsck", "", "check the file system on the disk", 0, 0, cmd_fsck},
     {"run", "PROGRAM", "start a program", 1, 1, cmd_run},
     {"kill", "PID", "end a process", 1, 1, cmd_kill},
     {"bench", "", "channel and endpoint round trips to the echo service", 0, 0, cmd_bench},

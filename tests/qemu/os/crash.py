@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Crash campaign: power cuts during a stream of synced writes (TAP).
+
+    crash.py RUNNER KERNEL CPU GIC [ROUNDS [SEED]]
+
+Every round boots the system image on one disk, types a stream of
+`write` commands (each one syncs), and kills QEMU (SIGKILL: nothing is
+flushed on the way out) at a point the seed chooses: after the shell
+reported some number of writes synced, plus a short delay, so the cut falls
+inside the next write or its sync. The next boot runs `fsck` and reads every
+file back: the file system must check clean, and every file must hold what
+the last write the shell reported synced put there, or what the write in
+flight when the power went was writing. The next round goes on from that
+disk. The seed fixes the writes and where each cut falls.
+"""
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+BANNER = "kaal shell: help lists the commands"
+FILES = 6
+WRITES = 30
+SYNCED = re.compile(r"wrote \d+ bytes to /f(\d), synced")
+
+
+def clean_lines(raw):
+    return [l for l in raw.replace("\r", "").split("\n")]
+
+
+def kill_session(sid):
+    """SIGKILL every process of session sid: the runner, and QEMU in the group timeout made."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid:  # the session id, after state, ppid and pgrp
+            try:
+                os.kill(int(entry), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def crash_boot(runner, kernel, cpu, gic, disk, writes, cut_after, delay, work):
+    """Boot, type the writes, kill QEMU; the files the shell reported synced, in order."""
+    typed = os.path.join(work, "typed")
+    with open(typed, "w") as f:
+        for name, text in writes:
+            f.write(f"write {name} {text}\n")
+    env = dict(os.environ, KAAL_QEMU_DISK=disk, KAAL_QEMU_TYPE_AFTER=BANNER,
+               KAAL_QEMU_TYPE_FILE=typed, KAAL_QEMU_TIMEOUT="120")
+    proc = subprocess.Popen([runner, kernel, cpu, gic], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    output = b""
+    synced = 0
+    os.set_blocking(proc.stdout.fileno(), False)
+    deadline = time.monotonic() + 100
+    while synced < cut_after and proc.poll() is None and time.monotonic() < deadline:
+        chunk = proc.stdout.read() or b""
+        output += chunk
+        synced = len(SYNCED.findall(output.decode("utf-8", "replace")))
+        if not chunk:
+            time.sleep(0.002)
+    time.sleep(delay)
+    kill_session(proc.pid)
+    proc.wait()
+    rest = proc.stdout.read() or b""
+    text = (output + rest).decode("utf-8", "replace")
+    return [int(m.group(1)) for m in SYNCED.finditer(text)], text
+
+
+def check_boot(runner, kernel, cpu, gic, disk, work):
+    """Boot, fsck and cat every file: (fsck line, {file: content or None}, output)."""
+    typed = os.path.join(work, "check")
+    with open(typed, "w") as f:
+        f.write("fsck\n")
+        for k in range(FILES):
+            f.write(f"cat f{k}\n")
+        f.write("poweroff\n")
+    env = dict(os.environ, KAAL_QEMU_DISK=disk, KAAL_QEMU_TYPE_AFTER=BANNER,
+               KAAL_QEMU_TYPE_FILE=typed, KAAL_QEMU_TIMEOUT="120")
+    run = subprocess.run([runner, kernel, cpu, gic], env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    lines = clean_lines(run.stdout.decode("utf-8", "replace"))
+    fsck = next((l for l in lines if l.startswith("fsck:")), "<no fsck line>")
+    content = {}
+    for k in range(FILES):
+        prompt = f"kaal> cat f{k}"
+        if prompt in lines:
+            answer = lines[lines.index(prompt) + 1]
+            content[k] = None if answer == f"/f{k}: no such file or directory" else answer
+    return fsck, content, "\n".join(lines)
+
+
+def main(argv):
+    runner, kernel, cpu, gic = argv[1:5]
+    rounds = int(argv[5]) if len(argv) > 5 else 8
+    seed = int(argv[6]) if len(argv) > 6 else 1
+    print(f"1..{rounds}")
+    failures = intact_total = 0
+    state = {k: None for k in range(FILES)}  # what each file holds at the start of a round
+    with tempfile.TemporaryDirectory() as work:
+        disk = os.path.join(work, "disk.img")
+        for r in range(1, rounds + 1):
+            rng = random.Random(seed * 1000003 + r)
+            writes = []
+            for j in range(WRITES):
+                k = rng.randrange(FILES)
+                writes.append((f"f{k}", f"round-{r}-write-{j}-{rng.randrange(10**9)}"))
+            cut_after = rng.randrange(1, WRITES - 2)
+            delay = rng.uniform(0.0, 0.03)
+            reported, crash_out = crash_boot(runner, kernel, cpu, gic, disk, writes, cut_after,
+                                             delay, work)
+            # What each file may hold now: its last reported write, or the one in flight.
+            allowed = {k: {state[k]} for k in range(FILES)}
+            for k in range(FILES):
+                done = [text for (name, text) in writes[:len(reported)] if name == f"f{k}"]
+                if done:
+                    allowed[k] = {done[-1]}
+            if len(reported) < len(writes):
+                name, text = writes[len(reported)]
+                allowed[int(name[1:])].add(text)
+            fsck, content, check_out = check_boot(runner, kernel, cpu, gic, disk, work)
+            clean = fsck.endswith("0 problems: clean")
+            bad = [k for k in range(FILES) if content.get(k, "<unread>") not in allowed[k]]
+            good = clean and not bad and reported == [int(n[1:]) for n, _ in writes[:len(reported)]]
+            intact_total += sum(1 for k in range(FILES) if content.get(k) is not None and k not in bad)
+            failures += not good
+            print(f"{'ok' if good else 'not ok'} {r} - power cut after {len(reported)} synced "
+                  f"writes (seed {seed}, round {r}): {fsck}; "
+                  f"{FILES - len(bad)} of {FILES} files as synced")
+            if not good:
+                for k in bad:
+                    print(f"# f{k}: {content.get(k, '<unread>')!r}, allowed {allowed[k]!r}")
+                print("# crash boot:\n" + "\n".join("#   " + l for l in clean_lines(crash_out)))
+                print("# check boot:\n" + "\n".join("#   " + l for l in check_out.split("\n")))
+            state = {k: content.get(k) for k in range(FILES)}
+    print(f"# crash campaign: {rounds} power cuts, {rounds - failures} checked clean with every "
+          f"synced file intact ({intact_total} file reads matched)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
