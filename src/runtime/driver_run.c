@@ -166,6 +166,11 @@ static kaal_status start(struct kaal_driver_context *ctx, const struct kaal_star
 		st = map_dma(ctx, si);
 	if (st == KAAL_OK)
 		st = kaal_channel_set_init(&ctx->set, events);
+	/*
+	 * The driver sleeps as soon as nothing is ready: it runs above its
+	 * clients, and polling there would only keep them off a single CPU.
+	 */
+	ctx->set.spin = 0;
 	if (st == KAAL_OK)
 		st = kaal_channel_set_watch(&ctx->set,
 		                            KAAL_DRIVER_IRQ_BADGE | KAAL_DRIVER_STOP_BADGE);
