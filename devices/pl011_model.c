@@ -13,9 +13,13 @@
 static void update_line(struct pl011_model *m)
 {
 	bool line = (m->ris & m->imsc & PL011_INT_ALL) != 0;
-	if (line && !m->line)
-		m->raised++;
+	bool rises = line && !m->line;
 	m->line = line;
+	if (!rises)
+		return;
+	m->raised++;
+	if (m->raise)
+		m->raise(m->irq);
 }
 
 static void send(struct pl011_model *m, uint8_t byte)

@@ -16,7 +16,7 @@
 
 #include <kaal/mmio.h>
 
-#define PL011_MODEL_SENT 4096u /* bytes of sent output the model keeps */
+#define PL011_MODEL_SENT 16384u /* bytes of sent output the model keeps */
 
 struct pl011_model {
 	uint32_t cr, lcrh, ibrd, fbrd, ifls, imsc, ris, rsr;
@@ -27,13 +27,16 @@ struct pl011_model {
 	bool tx_held; /* the line is busy: the transmit FIFO fills */
 	uint8_t sent[PL011_MODEL_SENT];
 	size_t sent_len;
-	bool stuck_not_empty; /* fault: FR never says the receive FIFO is empty, and DR repeats */
-	uint32_t last_dr;     /* the last DR value read: what a stuck FIFO gives again */
+	bool stuck_not_empty;   /* fault: FR never says the receive FIFO is empty, and DR repeats */
+	uint32_t last_dr;       /* the last DR value read: what a stuck FIFO gives again */
 	const uint8_t *backlog; /* console input waiting to enter the FIFO */
 	size_t backlog_len;
-	uint64_t dr_reads;    /* reads of DR, to see that a driver stops */
-	bool line;            /* the interrupt line: (RIS & IMSC) != 0 */
-	uint64_t raised;      /* times the line went up */
+	uint64_t dr_reads; /* reads of DR, to see that a driver stops */
+	bool line;         /* the interrupt line: (RIS & IMSC) != 0 */
+	uint64_t raised;   /* times the line went up */
+	/* When set, called each time the line goes up, as a device's interrupt would be raised. */
+	void (*raise)(uint32_t irq);
+	uint32_t irq;
 	struct kaal_mmio_model mmio;
 };
 

@@ -29,6 +29,18 @@ static struct shared_ring ring_in_frame(uint32_t capacity, uint32_t elem_size)
 
 static struct shared_ring shared;
 
+/* The producer's and the consumer's ends of s, each with its own view of the ring. */
+static void attach_pair(const struct shared_ring *s, struct kaal_channel *prod,
+                        struct kaal_channel *cons)
+{
+	assert_status(KAAL_OK,
+	              kaal_channel_attach(prod, s->producer_view, s->size, KAAL_RING_PRODUCER,
+	                                  s->space_ntfn, s->data_ntfn));
+	assert_status(KAAL_OK,
+	              kaal_channel_attach(cons, s->consumer_view, s->size, KAAL_RING_CONSUMER,
+	                                  s->data_ntfn, s->space_ntfn));
+}
+
 #define STREAM_COUNT 100000u
 
 static void stream_producer(kaal_word spin)
@@ -84,10 +96,7 @@ static void timeouts_on_empty_and_full(void **state)
 	(void)state;
 	struct shared_ring s = ring_in_frame(2, sizeof(uint32_t));
 	struct kaal_channel prod, cons;
-	assert_status(KAAL_OK, kaal_channel_attach(&prod, s.producer_view, s.size,
-	                                           KAAL_RING_PRODUCER, s.space_ntfn, s.data_ntfn));
-	assert_status(KAAL_OK, kaal_channel_attach(&cons, s.consumer_view, s.size,
-	                                           KAAL_RING_CONSUMER, s.data_ntfn, s.space_ntfn));
+	attach_pair(&s, &prod, &cons);
 	uint32_t v = 1;
 	uint64_t t0 = kaal_time_ns();
 	assert_status(KAAL_TIMEOUT, kaal_channel_recv(&cons, &v, 2000000));
@@ -255,15 +264,41 @@ static void one_signal_per_sleep(void **state)
 	assert_int_equal(0, kaal_atomic_load(&hdr->consumer_waiting, KAAL_RELAXED));
 }
 
+/* A consumer that sleeps elsewhere arms the channel: the next element signals it, once. */
+static void an_armed_side_is_signalled_once(void **state)
+{
+	(void)state;
+	struct shared_ring s = ring_in_frame(8, sizeof(uint32_t));
+	struct kaal_channel prod, cons;
+	attach_pair(&s, &prod, &cons);
+	bool ready = true;
+	assert_status(KAAL_OK, kaal_channel_arm(&cons, &ready));
+	assert_false(ready);
+	uint32_t v = 7;
+	assert_status(KAAL_OK, kaal_channel_send(&prod, &v, 0));
+	assert_status(KAAL_OK, kaal_channel_send(&prod, &v, 0));
+	assert_int_equal(1, prod.signals);
+	assert_int_equal(1, harness_peek(s.data_ntfn));
+	/* Armed with an element waiting: ready, no sleep needed. */
+	assert_status(KAAL_OK, kaal_channel_arm(&cons, &ready));
+	assert_true(ready);
+	/* A producer with room is ready too. */
+	assert_status(KAAL_OK, kaal_channel_arm(&prod, &ready));
+	assert_true(ready);
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_channel_arm(&cons, NULL));
+	assert_status(KAAL_INVALID_ARGUMENT, kaal_channel_arm(NULL, &ready));
+	/* A peer's impossible index is the ring's error. */
+	kaal_atomic_store(&prod.ring.hdr->head, UINT64_C(1) << 40, KAAL_RELEASE);
+	assert_status(KAAL_CORRUPT_RING, kaal_channel_arm(&cons, &ready));
+	assert_false(ready);
+}
+
 static void misuse_is_refused(void **state)
 {
 	(void)state;
 	struct shared_ring s = ring_in_frame(8, sizeof(uint32_t));
 	struct kaal_channel prod, cons;
-	assert_status(KAAL_OK, kaal_channel_attach(&prod, s.producer_view, s.size,
-	                                           KAAL_RING_PRODUCER, s.space_ntfn, s.data_ntfn));
-	assert_status(KAAL_OK, kaal_channel_attach(&cons, s.consumer_view, s.size,
-	                                           KAAL_RING_CONSUMER, s.data_ntfn, s.space_ntfn));
+	attach_pair(&s, &prod, &cons);
 	uint32_t v = 0;
 	size_t done;
 	assert_status(KAAL_INVALID_ARGUMENT, kaal_channel_recv(&prod, &v, 0));
@@ -290,6 +325,7 @@ int main(void)
 	    HARNESS_CASE(timed_recv_returns_an_element_that_arrived_at_its_deadline),
 	    HARNESS_CASE(timed_send_uses_room_freed_at_its_deadline),
 	    HARNESS_CASE(one_signal_per_sleep),
+	    HARNESS_CASE(an_armed_side_is_signalled_once),
 	    HARNESS_CASE(misuse_is_refused),
 	};
 	return cmocka_run_group_tests_name("channel", tests, NULL, NULL);

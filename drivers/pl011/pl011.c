@@ -30,21 +30,6 @@ static void wr(const struct kaal_pl011 *u, uint32_t reg, uint32_t value)
 	kaal_mmio_write32(&u->regs, reg, value);
 }
 
-kaal_status kaal_pl011_init(struct kaal_pl011 *u, const struct kaal_mmio *regs)
-{
-	if (!u || !regs || regs->size < PL011_REGS || (!regs->model && !regs->base))
-		return KAAL_INVALID_ARGUMENT;
-	*u = (struct kaal_pl011){.regs = *regs};
-	wr(u, PL011_CR, 0);
-	wr(u, PL011_IMSC, 0);
-	wr(u, PL011_ICR, PL011_INT_ALL);
-	wr(u, PL011_RSR, 0);
-	wr(u, PL011_LCRH, PL011_LCRH_FEN | PL011_LCRH_WLEN_8);
-	wr(u, PL011_IMSC, PL011_INT_RX | PL011_INT_RT | PL011_INT_OE);
-	wr(u, PL011_CR, PL011_CR_UARTEN | PL011_CR_TXE | PL011_CR_RXE);
-	return KAAL_OK;
-}
-
 /*
  * Receive interrupts off while the queue is full: the rest of the input
  * waits in the device (which stops taking more, or counts an overrun)
@@ -81,6 +66,23 @@ static kaal_status drain_rx(struct kaal_pl011 *u)
 	}
 	u->count.faults++;
 	return KAAL_DEVICE_FAULT;
+}
+
+kaal_status kaal_pl011_init(struct kaal_pl011 *u, const struct kaal_mmio *regs)
+{
+	if (!u || !regs || regs->size < PL011_REGS || (!regs->model && !regs->base))
+		return KAAL_INVALID_ARGUMENT;
+	*u = (struct kaal_pl011){.regs = *regs};
+	wr(u, PL011_CR, 0);
+	wr(u, PL011_IMSC, 0);
+	wr(u, PL011_ICR, PL011_INT_ALL);
+	wr(u, PL011_RSR, 0);
+	wr(u, PL011_LCRH, PL011_LCRH_FEN | PL011_LCRH_WLEN_8);
+	wr(u, PL011_IMSC, PL011_INT_RX | PL011_INT_RT | PL011_INT_OE);
+	wr(u, PL011_CR, PL011_CR_UARTEN | PL011_CR_TXE | PL011_CR_RXE);
+	/* Input that came before the driver is taken now: its interrupt was cleared above. */
+	drain_rx(u);
+	return KAAL_OK;
 }
 
 /* Transmit queue into the transmit FIFO; the interrupt stays on only while bytes wait. */

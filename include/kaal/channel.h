@@ -42,6 +42,16 @@ kaal_status kaal_channel_attach(struct kaal_channel *c, void *mem, size_t size,
 kaal_status kaal_channel_send(struct kaal_channel *c, const void *elem, uint64_t timeout_ns);
 kaal_status kaal_channel_recv(struct kaal_channel *c, void *elem, uint64_t timeout_ns);
 
+/*
+ * For a side that sleeps somewhere else (a notification bound to its
+ * thread while it waits on an endpoint): announce the wait without
+ * blocking, so that the peer's next move signals wait_ntfn, then look
+ * again. *ready: whether this side can move an element now (then it need
+ * not sleep). The ring's check statuses (KAAL_CORRUPT_RING). The signal
+ * comes once; arm again before each sleep.
+ */
+kaal_status kaal_channel_arm(struct kaal_channel *c, bool *ready);
+
 /* As above for up to n elements: returns once at least one moved; *done says how many. */
 kaal_status kaal_channel_send_burst(struct kaal_channel *c, const void *elems, size_t n,
                                     size_t *done, uint64_t timeout_ns);

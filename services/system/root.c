@@ -277,9 +277,27 @@ static kaal_status sync_files(void)
 	return a.status == KAAL_FS_OK ? KAAL_OK : KAAL_DEVICE_FAULT;
 }
 
+/*
+ * Every process ends before the power goes: programs and the shell first,
+ * then the services and drivers in the reverse of their start, so nothing
+ * runs on after what it talks to is gone (on the host, the process goes on).
+ */
+static void stop_all(void)
+{
+	for (uint32_t pid = KAAL_SYSTEM_MAX_PROCESSES - 1; pid > ROOT_PID; pid--) {
+		struct process *p = &sys.process[pid];
+		if (p->used && !p->driver)
+			kaal_spawn_destroy(&sys.broker, &p->spawned);
+	}
+	for (unsigned i = DRIVERS; i-- > 0;)
+		if (sys.driver[i].desc)
+			kaal_driver_stop(&sys.broker, &sys.driver[i]);
+}
+
 static int power_off(int code)
 {
 	kaal_status st = sync_files();
+	stop_all();
 	kaal_diag_str("kaal: file system ");
 	kaal_diag_str(st == KAAL_OK ? "synced" : "not synced: ");
 	if (st != KAAL_OK)
@@ -349,6 +367,7 @@ static bool button_pressed(void)
 
 static kaal_status setup(const struct kaal_boot_info *bi)
 {
+	memset(&sys, 0, sizeof(sys)); /* on the host, what an earlier boot left stays */
 	kaal_status st = kaal_broker_init(&sys.broker, bi);
 	if (st != KAAL_OK)
 		return st;
@@ -386,6 +405,24 @@ static kaal_status setup(const struct kaal_boot_info *bi)
 	return st;
 }
 
+/*
+ * The next call of the shell, or KAAL_MSG_FROM_NOTIFICATION when the GPIO
+ * driver answered (the button's edge). The power link is armed first, so
+ * its reply signals the notification bound to this thread.
+ */
+static kaal_status wait_for_work(struct kaal_msg *m)
+{
+	bool ready = false;
+	kaal_status st = kaal_channel_arm(&sys.power.reply, &ready);
+	if (st != KAAL_OK)
+		return st;
+	if (ready) {
+		*m = (struct kaal_msg){KAAL_MSG_FROM_NOTIFICATION, {0}, 0};
+		return KAAL_OK;
+	}
+	return kaal_recv(sys.sys_ep, m);
+}
+
 int kaal_system_main(const struct kaal_boot_info *bi)
 {
 	kaal_status st = setup(bi);
@@ -396,7 +433,7 @@ int kaal_system_main(const struct kaal_boot_info *bi)
 		return 1;
 	}
 	struct kaal_msg m;
-	st = kaal_recv(sys.sys_ep, &m);
+	st = wait_for_work(&m);
 	while (st == KAAL_OK) {
 		if (m.info == KAAL_MSG_FROM_NOTIFICATION) {
 			if (button_pressed()) {
@@ -404,18 +441,16 @@ int kaal_system_main(const struct kaal_boot_info *bi)
 				kaal_diag_end();
 				return power_off(0);
 			}
-			st = kaal_recv(sys.sys_ep, &m);
-			continue;
-		}
-		struct kaal_msg reply;
-		int code = 0;
-		if (serve(&m, &reply, &code)) {
-			int exit_code = power_off(code);
+		} else {
+			struct kaal_msg reply;
+			int code = 0;
+			if (serve(&m, &reply, &code))
+				return power_off(
+				    code); /* the shell that asked is stopped: no reply */
+			/* Reply, then arm the power link before waiting again. */
 			kaal_reply(&reply);
-			return exit_code;
 		}
-		m = reply;
-		st = kaal_reply_recv(sys.sys_ep, &m);
+		st = wait_for_work(&m);
 	}
 	kaal_diag_str("kaal: the system's endpoint failed: ");
 	kaal_diag_str(kaal_status_name(st));

@@ -168,6 +168,19 @@ static kaal_status move(struct kaal_channel *c, void *elems, size_t n, size_t *d
 	}
 }
 
+kaal_status kaal_channel_arm(struct kaal_channel *c, bool *ready)
+{
+	if (!c || !c->ring.hdr || !ready)
+		return KAAL_INVALID_ARGUMENT;
+	/* As the blocking path: announce, fence, look again (docs/ipc.md). */
+	kaal_atomic_store(own_flag(c), 1, KAAL_RELAXED);
+	kaal_atomic_fence(KAAL_SEQ_CST);
+	size_t n = 0;
+	kaal_status st = kaal_ring_check(&c->ring, &n);
+	*ready = st == KAAL_OK && n > 0;
+	return st;
+}
+
 kaal_status kaal_channel_send(struct kaal_channel *c, const void *elem, uint64_t timeout_ns)
 {
 	size_t done;

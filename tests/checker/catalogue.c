@@ -8,6 +8,7 @@ static const struct kaal_check_test *const tests[] = {
     &checked_channel_resize,   &checked_call_slot,           &checked_mpmc,
     &checked_notification,     &checked_notification_delete, &checked_ring_attach,
     &checked_ring_attach_wide, &checked_ring_hostile,        &checked_ring_source,
+    &checked_channel_arm,
 };
 
 const struct kaal_check_test *checked_test_at(unsigned i)

@@ -10,6 +10,7 @@
 extern const struct kaal_check_test checked_channel;
 extern const struct kaal_check_test checked_call_slot;
 extern const struct kaal_check_test checked_channel_timeout;
+extern const struct kaal_check_test checked_channel_arm;
 extern const struct kaal_check_test checked_channel_set;
 extern const struct kaal_check_test checked_channel_resize;
 extern const struct kaal_check_test checked_mpmc;

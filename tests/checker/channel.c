@@ -10,6 +10,11 @@
  * when it fired: when the timer ends the consumer's wait after the
  * producer published the element it wants and then took the consumer's
  * waiting flag, the receive must return that element.
+ *
+ * channel_arm: the consumer sleeps outside the channel, as a server that
+ * waits on its endpoint does: it arms the channel (kaal_channel_arm) and,
+ * when nothing is ready, waits on its notification itself. The producer's
+ * signal must come for every element it cannot see.
  */
 #include <stdint.h>
 
@@ -73,6 +78,28 @@ static void consumer(kaal_word arg)
 	}
 }
 
+/* Takes each element by arming and waiting on the notification itself. */
+static void armed_consumer(kaal_word arg)
+{
+	struct channel_test *s = (struct channel_test *)(uintptr_t)arg;
+	struct kaal_channel c;
+	attach(&c, s, KAAL_RING_CONSUMER);
+	for (uint32_t i = 0; i < ITEMS; i++) {
+		uint32_t v = UINT32_MAX;
+		kaal_status st;
+		while ((st = kaal_channel_recv(&c, &v, 0)) == KAAL_WOULD_BLOCK) {
+			bool ready = false;
+			kaal_check_assert(kaal_channel_arm(&c, &ready) == KAAL_OK);
+			kaal_word bits;
+			if (!ready)
+				kaal_check_assert(kaal_wait(WAIT_CPTR, &bits) == KAAL_OK);
+		}
+		kaal_check_assert(st == KAAL_OK);
+		kaal_check_assert(v == i);
+		s->received++;
+	}
+}
+
 /*
  * Only the consumer waits with a deadline. An element it still wants was
  * published before the timer fired if the producer has pushed past it and
@@ -88,7 +115,7 @@ static void observe_timeout(void *p, const struct kaal_check_syscall *call)
 	                          kaal_atomic_load(&h->head, KAAL_RELAXED) > s->received;
 }
 
-static void spawn_sides(struct channel_test *s, uint64_t recv_timeout)
+static void spawn_sides(struct channel_test *s, uint64_t recv_timeout, void (*consume)(kaal_word))
 {
 	s->recv_timeout = recv_timeout;
 	struct kaal_broker *b = kaal_check_broker();
@@ -107,17 +134,22 @@ static void spawn_sides(struct channel_test *s, uint64_t recv_timeout)
 	const kaal_cptr consumer_caps[] = {ntfn[1], ntfn[0]};
 	kaal_word arg = (kaal_word)(uintptr_t)s;
 	kaal_check_assert(kaal_check_spawn(producer, arg, producer_caps, rights, 2) == KAAL_OK);
-	kaal_check_assert(kaal_check_spawn(consumer, arg, consumer_caps, rights, 2) == KAAL_OK);
+	kaal_check_assert(kaal_check_spawn(consume, arg, consumer_caps, rights, 2) == KAAL_OK);
 }
 
 static void setup(void *p)
 {
-	spawn_sides(p, KAAL_CHANNEL_FOREVER);
+	spawn_sides(p, KAAL_CHANNEL_FOREVER, consumer);
 }
 
 static void setup_timed(void *p)
 {
-	spawn_sides(p, WAIT_NS);
+	spawn_sides(p, WAIT_NS, consumer);
+}
+
+static void setup_armed(void *p)
+{
+	spawn_sides(p, KAAL_CHANNEL_FOREVER, armed_consumer);
 }
 
 static void finish(void *p)
@@ -141,4 +173,12 @@ const struct kaal_check_test checked_channel_timeout = {
     .setup = setup_timed,
     .finish = finish,
     .observe = observe_timeout,
+};
+
+const struct kaal_check_test checked_channel_arm = {
+    .name = "channel_arm",
+    .state_size = sizeof(struct channel_test),
+    .boots = true,
+    .setup = setup_armed,
+    .finish = finish,
 };

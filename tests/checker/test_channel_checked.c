@@ -187,6 +187,34 @@ static void c11_report_names_stale_read(void **state)
 	free(trace);
 }
 
+/*
+ * The armed consumer (channel_arm) passes, and every fence its runs meet
+ * in the channel, kaal_channel_arm()'s among them, is guarded: dropped or
+ * weakened, some schedule loses a wakeup.
+ */
+static void the_armed_channel_fences_guarded(void **state)
+{
+	(void)state;
+	struct kaal_check_config base = channel_config(KAAL_CHECK_TSO, KAAL_CHECK_RANDOM, 1);
+	struct kaal_check_result result;
+	assert_true(kaal_check_run(&checked_channel_arm, &base, &result));
+	struct kaal_check_mutation drop[CHANNEL_FENCES + 1];
+	unsigned n = checked_fences(&checked_channel_arm, &base, "runtime/channel.c", drop,
+	                            CHANNEL_FENCES + 1);
+	assert_int_equal(CHANNEL_FENCES, n); /* the producer's wake and the consumer's arm */
+	for (unsigned i = 0; i < n; i++) {
+		struct kaal_check_config failing;
+		if (!checked_caught(&checked_channel_arm, &base, drop[i], MUTANT_SEEDS, &failing))
+			fail_msg("%s:%d: dropping this fence fails no schedule", drop[i].file,
+			         drop[i].line);
+		struct kaal_check_mutation relax = drop[i];
+		relax.kind = KAAL_CHECK_RELAX;
+		if (!checked_caught(&checked_channel_arm, &base, relax, MUTANT_SEEDS, &failing))
+			fail_msg("%s:%d: weakening this fence fails no schedule", drop[i].file,
+			         drop[i].line);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +222,7 @@ int main(void)
 	    cmocka_unit_test(failure_replays_exactly),
 	    cmocka_unit_test(c11_report_names_stale_read),
 	    cmocka_unit_test(channel_orderings_guarded),
+	    cmocka_unit_test(the_armed_channel_fences_guarded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -424,6 +424,7 @@ static void probe_pointer(kaal_word *w, kaal_cptr c)
 	must_fail(w, KAAL_SYS_IRQ_SET_NOTIFICATION, c, A_SIGNAL, 0, 0, 0, 0);
 	must_fail(w, KAAL_SYS_IRQ_ACK, c, 0, 0, 0, 0, 0);
 	must_fail(w, KAAL_SYS_IRQ_CLEAR, c, 0, 0, 0, 0, 0);
+	must_fail(w, KAAL_SYS_THREAD_INFO, c, 0, 0, 0, 0, 0);
 }
 
 /* A call on one of A's own capabilities that lacks the right or is of another type. */
@@ -536,6 +537,7 @@ static const kaal_word defined_numbers[] = {KAAL_SYS_YIELD,
                                             KAAL_SYS_IRQ_SET_NOTIFICATION,
                                             KAAL_SYS_IRQ_ACK,
                                             KAAL_SYS_IRQ_CLEAR,
+                                            KAAL_SYS_THREAD_INFO,
                                             KAAL_SYS_SHUTDOWN,
                                             KAAL_SYS_DEBUG_PUTCHAR};
 #define DEFINED_NUMBERS (sizeof(defined_numbers) / sizeof(defined_numbers[0]))
@@ -628,7 +630,8 @@ static kaal_word pick_word(void)
 /* Whether a call may succeed: only these, and only on what A holds. */
 static bool harmless(kaal_word num, kaal_word a0)
 {
-	return num == KAAL_SYS_YIELD || num == KAAL_SYS_TIME ||
+	/* thread_info only reads a thread A holds: its state and priority. */
+	return num == KAAL_SYS_YIELD || num == KAAL_SYS_TIME || num == KAAL_SYS_THREAD_INFO ||
 	       (num == KAAL_SYS_SIGNAL && a0 == A_SIGNAL) ||
 	       ((num == KAAL_SYS_SEND || num == KAAL_SYS_NB_SEND) && a0 == A_REPORT);
 }
