@@ -73,6 +73,16 @@ static void sizes_a_buffer_cannot_have_are_refused(void **state)
 	}
 	assert_int_equal(free_bytes, broker.memory.free_bytes);
 	assert_int_equal(free_slots, broker.slots.free_count);
+	/* Extra capabilities: a count without them, or more than a program can be given. */
+	struct kaal_driver d;
+	assert_status(KAAL_INVALID_ARGUMENT,
+	              kaal_driver_start_with(&broker, &dma_test_driver, NULL, 1, &d));
+	struct kaal_spawn_cap extra = {"extra", broker.root_cnode, KAAL_RIGHT_READ};
+	assert_status(
+	    KAAL_INVALID_ARGUMENT,
+	    kaal_driver_start_with(&broker, &dma_test_driver, &extra, KAAL_START_MAX_CAPS + 1, &d));
+	assert_int_equal(free_bytes, broker.memory.free_bytes);
+	assert_int_equal(free_slots, broker.slots.free_count);
 }
 
 /* A link's shared buffer: a fifth capability for its client, a frame of the size asked for. */

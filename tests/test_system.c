@@ -223,9 +223,118 @@ static void the_next_boot_finds_the_files(void **state)
 	assert_transcript(want_again, sizeof(want_again) / sizeof(want_again[0]));
 }
 
+/* Every command on the host, each refusal with its message; Ctrl-C, and Ctrl-D powers off. */
+static void every_command_and_its_refusals(void **state)
+{
+	(void)state;
+	static const char script[] = "help\n"
+	                             "mem\n"
+	                             "df\n"
+	                             "caps 7\n"
+	                             "caps 20\n"
+	                             "caps 99\n"
+	                             "write a one\n"
+	                             "mkdir /dir\n"
+	                             "cat /dir\n"
+	                             "ls a\n"
+	                             "ls /missing\n"
+	                             "sync\n"
+	                             "rm a\n"
+	                             "cat a\n"
+	                             "rm a\n"
+	                             "write /no/such/file x\n"
+	                             "run hello\n"
+	                             "kill 9\n"
+	                             "kill 9\n"
+	                             "kill abc\n"
+	                             "run nosuch\n"
+	                             "echo \"unterminated\n"
+	                             "bench\n"
+	                             "abc\x03"
+	                             "\x04";
+	static const char *const want[] = {
+	    "kaal shell: help lists the commands",
+	    "kaal> help",
+	    "help              this list",
+	    "ps                processes: pid, name, kind, priority, state",
+	    "caps PID          a process's capabilities: slot, type, rights, badge",
+	    "mem               the broker's free memory",
+	    "time              the real-time clock",
+	    "echo \\[WORDS\\]      print the words",
+	    "ls \\[DIR\\]          list a directory \\(/ by default\\)",
+	    "cat FILE          print a file",
+	    "write FILE TEXT   replace a file's text, then sync",
+	    "rm PATH           remove a file or an empty directory, then sync",
+	    "mkdir DIR         make a directory, then sync",
+	    "sync              commit every change to the disk",
+	    "df                free space on the disk",
+	    "fsck              check the file system on the disk",
+	    "run PROGRAM       start a program",
+	    "kill PID          end a process",
+	    "bench             channel and endpoint round trips to the echo service",
+	    "poweroff          sync the file system and power off",
+	    "kaal> mem",
+	    "[0-9]+ KiB free of [0-9]+ KiB the broker manages",
+	    "kaal> df",
+	    "[0-9]+ of 4096 blocks of 4 KiB free",
+	    "kaal> caps 7",
+	    "slot  type           rights badge/address       name",
+	    "001   frame          rwg    0x[0-9a-f]+  ",
+	    "002   frame          rwg    0x[0-9a-f]+  ",
+	    "003   cnode          rwg    0x0  ",
+	    "004   notification   -w-    0x0  ",
+	    "008   endpoint       r--    0x0  ep",
+	    "kaal> caps 20",
+	    "caps: no process with that pid \\(ps lists them\\)",
+	    "kaal> caps 99",
+	    "caps: number too large",
+	    "kaal> write a one",
+	    "wrote 4 bytes to /a, synced",
+	    "kaal> mkdir /dir",
+	    "kaal> cat /dir",
+	    "/dir: is a directory",
+	    "kaal> ls a",
+	    "/a: not a directory",
+	    "kaal> ls /missing",
+	    "/missing: no such file or directory",
+	    "kaal> sync",
+	    "kaal> rm a",
+	    "kaal> cat a",
+	    "/a: no such file or directory",
+	    "kaal> rm a",
+	    "/a: no such file or directory",
+	    "kaal> write /no/such/file x",
+	    "/no/such/file: no such file or directory",
+	    "kaal> run hello",
+	    "hello, world",
+	    "hello: pid 9, ended with status 0",
+	    "kaal> kill 9",
+	    "killed 9",
+	    "kaal> kill 9",
+	    "kill: no process with that pid \\(ps lists them\\)",
+	    "kaal> kill abc",
+	    "kill: not a number",
+	    "kaal> run nosuch",
+	    "nosuch: no such program; run takes:",
+	    "  hello",
+	    "kaal> echo \"unterminated",
+	    "unterminated quote",
+	    "kaal> bench",
+	    "channel \\(rings, 64-byte messages\\): [0-9]+ ns a round trip \\(1000 rounds\\)",
+	    "endpoint \\(call and reply, one word\\):  [0-9]+ ns a round trip \\(1000 rounds\\)",
+	    "kaal> abc\\^C",
+	    "kaal> ",
+	};
+	/* Failed: caps 20, caps 99, cat /dir, ls a, ls /missing, cat a, rm a, write, kill 9, kill
+	 * abc, run nosuch, the quote. */
+	assert_int_equal(12, run_system(script));
+	assert_transcript(want, sizeof(want) / sizeof(want[0]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {SYSTEM_CASE(a_scripted_session),
-	                                   SYSTEM_CASE(the_next_boot_finds_the_files)};
+	                                   SYSTEM_CASE(the_next_boot_finds_the_files),
+	                                   SYSTEM_CASE(every_command_and_its_refusals)};
 	return cmocka_run_group_tests_name("system", tests, make_disk, drop_disk);
 }

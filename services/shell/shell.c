@@ -156,16 +156,18 @@ static void power_off(struct shell *s)
 	s->powered_off = true;
 }
 
+/* Window pages (kaal_program_map): two per link's rings, the file server's buffer after its. */
+enum window_page { CON_PAGE = 0, RTC_PAGE = 2, ECHO_PAGE = 4, FS_PAGE = 6, SYS_PAGE = 9 };
+
 static kaal_status open_links(struct shell *s, const struct kaal_start_info *si)
 {
-	/* Window pages: two for each link's rings, the file server's buffer after its rings. */
-	kaal_status st = kaal_driver_open(&s->con, si, "con", 0);
+	kaal_status st = kaal_driver_open(&s->con, si, "con", CON_PAGE);
 	if (st == KAAL_OK)
-		st = kaal_driver_open(&s->rtc, si, "rtc", 2);
+		st = kaal_driver_open(&s->rtc, si, "rtc", RTC_PAGE);
 	if (st == KAAL_OK)
-		st = kaal_driver_open(&s->echo, si, "echo", 4);
+		st = kaal_driver_open(&s->echo, si, "echo", ECHO_PAGE);
 	if (st == KAAL_OK)
-		st = kaal_driver_open(&s->fs, si, "fs", 6);
+		st = kaal_driver_open(&s->fs, si, "fs", FS_PAGE);
 	if (st == KAAL_OK)
 		st = kaal_start_cap(si, "sys", &s->sys);
 	if (st == KAAL_OK)
@@ -175,7 +177,7 @@ static kaal_status open_links(struct shell *s, const struct kaal_start_info *si)
 	if (st == KAAL_OK)
 		st = kaal_start_cap(si, "sys_page", &page);
 	if (st == KAAL_OK)
-		st = kaal_program_map(page, 9, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &at);
+		st = kaal_program_map(page, SYS_PAGE, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, &at);
 	s->page = at;
 	return st;
 }
