@@ -189,8 +189,12 @@ static kaal_status timer_ask(struct kaal_driver_client *c, uint32_t op, uint64_t
 
 static void timer(void)
 {
-	/* Deadlines asked in an order unlike their own: link i sleeps until now + ahead[i]. */
-	static const uint64_t ahead[TIMER_LINKS] = {30 * MS, 10 * MS, 20 * MS};
+	/*
+	 * Deadlines asked in an order unlike their own: link i sleeps until now +
+	 * ahead[i]. A tenth of a second apart: far enough that all three reach the
+	 * driver before the first passes, also when a loaded host stalls QEMU.
+	 */
+	static const uint64_t ahead[TIMER_LINKS] = {300 * MS, 100 * MS, 200 * MS};
 	static const uint64_t order[TIMER_LINKS] = {3, 1, 2};
 	struct kaal_driver t;
 	struct kaal_driver_client link[TIMER_LINKS];
