@@ -437,6 +437,7 @@ int kaal_system_main(const struct kaal_boot_info *bi)
 	while (st == KAAL_OK) {
 		if (m.info == KAAL_MSG_FROM_NOTIFICATION) {
 			if (button_pressed()) {
+				kaal_print("\n"); /* the shell's prompt may be waiting on its line */
 				kaal_diag_str("kaal: the power button was pressed");
 				kaal_diag_end();
 				return power_off(0);
