@@ -29,6 +29,8 @@ coverage_parts=(
 	"include/kaal 90 75"
 	"services/fs 90 75"
 	"services/shell 90 75"
+	"services/echo 90 75"
+	"services/system 80 60"
 )
 
 total_passed=0
