@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -156,6 +157,14 @@ uint64_t harness_bytes_left(kaal_cptr ut)
 kaal_word harness_mapped_at(kaal_cptr frame)
 {
 	return harness_identify(frame).badge;
+}
+
+FILE *harness_disk(uint64_t bytes)
+{
+	FILE *disk = tmpfile();
+	assert_non_null(disk);
+	assert_int_equal(0, ftruncate(fileno(disk), (off_t)bytes));
+	return disk;
 }
 
 const struct kaal_boot_device *harness_device(uint32_t id)

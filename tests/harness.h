@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <cmocka.h>
 
@@ -78,6 +79,8 @@ uint64_t harness_bytes_left(kaal_cptr ut);
 kaal_word harness_mapped_at(kaal_cptr frame);
 /* The boot info's device with this id; fails when there is none. */
 const struct kaal_boot_device *harness_device(uint32_t id);
+/* A temporary file of bytes zero bytes, for a block device model's disk. */
+FILE *harness_disk(uint64_t bytes);
 
 /* What a slot holds: by root slot index, or by any slot reference. */
 struct kaal_cap_info harness_identify(kaal_cptr slot);

@@ -35,8 +35,7 @@ static int block_setup(void **state)
 	struct kaal_host_config config = {.programs = programs, .program_count = 1};
 	harness_setup_with(state, &config);
 	harness_broker(&broker);
-	disk = tmpfile();
-	assert_non_null(disk);
+	disk = harness_disk(0);
 	/* Every sector starts as its own number's low byte, so any misplaced byte shows. */
 	for (uint32_t s = 0; s < DISK_SECTORS; s++) {
 		uint8_t sector[SECTOR];

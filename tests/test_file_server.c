@@ -60,9 +60,7 @@ static int server_setup(void **state)
 	struct kaal_host_config config = {.programs = programs, .program_count = 2};
 	harness_setup_with(state, &config);
 	harness_broker(&broker);
-	disk = tmpfile();
-	assert_non_null(disk);
-	assert_int_equal(0, ftruncate(fileno(disk), (off_t)DISK_BLOCKS * KAAL_FS_BLOCK_BYTES));
+	disk = harness_disk((uint64_t)DISK_BLOCKS * KAAL_FS_BLOCK_BYTES);
 	start();
 	return 0;
 }

@@ -56,9 +56,7 @@ static void raise_edge(uint32_t irq)
 static int make_disk(void **state)
 {
 	(void)state;
-	disk = tmpfile();
-	assert_non_null(disk);
-	assert_int_equal(0, ftruncate(fileno(disk), (off_t)DISK_BYTES));
+	disk = harness_disk(DISK_BYTES);
 	return 0;
 }
 

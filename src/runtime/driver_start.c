@@ -120,11 +120,29 @@ static void free_link(struct kaal_broker *b, struct kaal_driver_link *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* A Write copy of events minted with badge in a fresh slot (*slot 0 when none was made). */
+static kaal_status mint_event(struct kaal_broker *b, kaal_cptr events, kaal_word badge,
+                              kaal_cptr *slot)
+{
+	kaal_status st = kaal_broker_alloc_slot(b, slot);
+	if (st != KAAL_OK) {
+		*slot = 0;
+		return st;
+	}
+	st = kaal_cnode_mint(own(b, *slot), own(b, events), KAAL_RIGHT_WRITE, badge);
+	if (st != KAAL_OK) {
+		kaal_broker_free_slot(b, *slot);
+		*slot = 0;
+	}
+	return st;
+}
+
 static kaal_status spawn_driver(struct kaal_broker *b, struct kaal_driver *d,
                                 const struct kaal_spawn_cap *extra, unsigned extra_count)
 {
 	enum { FIXED = 5, PER_CLIENT = 4 };
-	struct kaal_spawn_cap caps[FIXED + PER_CLIENT * KAAL_DRIVER_MAX_CLIENTS + KAAL_START_MAX_CAPS];
+	struct kaal_spawn_cap
+	    caps[FIXED + PER_CLIENT * KAAL_DRIVER_MAX_CLIENTS + KAAL_START_MAX_CAPS];
 	char names[PER_CLIENT * KAAL_DRIVER_MAX_CLIENTS][DRIVER_NUMBERED_NAME];
 	unsigned n = 0;
 	caps[n++] = (struct kaal_spawn_cap){"mmio", d->device.frame, KAAL_RIGHTS_ALL};
@@ -184,19 +202,9 @@ kaal_status kaal_driver_start_with(struct kaal_broker *b, const struct kaal_driv
 		return st;
 	st = kaal_broker_create_notification(b, &d.events);
 	if (st == KAAL_OK)
-		st = kaal_broker_alloc_slot(b, &d.irq_badge);
+		st = mint_event(b, d.events, KAAL_DRIVER_IRQ_BADGE, &d.irq_badge);
 	if (st == KAAL_OK)
-		st = kaal_cnode_mint(own(b, d.irq_badge), own(b, d.events), KAAL_RIGHT_WRITE,
-		                     KAAL_DRIVER_IRQ_BADGE);
-	else
-		d.irq_badge = 0;
-	if (st == KAAL_OK)
-		st = kaal_broker_alloc_slot(b, &d.stop);
-	if (st == KAAL_OK)
-		st = kaal_cnode_mint(own(b, d.stop), own(b, d.events), KAAL_RIGHT_WRITE,
-		                     KAAL_DRIVER_STOP_BADGE);
-	else
-		d.stop = 0;
+		st = mint_event(b, d.events, KAAL_DRIVER_STOP_BADGE, &d.stop);
 	if (st == KAAL_OK && desc->dma_bytes)
 		st = make_buffer(b, desc->dma_bytes, &d.dma, &d.dma_memory);
 	for (unsigned i = 0; i < desc->clients && st == KAAL_OK; i++)
