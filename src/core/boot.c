@@ -116,16 +116,18 @@ kaal_status kaal_kernel_boot(const struct kaal_platform *p, struct kaal_boot_sta
 	vspace_reset(p);
 	fastpath_reset();
 	struct carver c = {p->free_base, p->ram_base + p->ram_size};
-	kaal_paddr cnode_phys, vspace_phys, thread_phys, ipc_phys, bi_phys;
+	kaal_paddr larger_phys, smaller_phys, thread_phys, ipc_phys, bi_phys;
 	unsigned vspace_bits = arch_vspace_min_bits();
-	/* Largest first, so no alignment gap is lost between them. */
-	bool vspace_first = vspace_bits > KAAL_ROOT_CNODE_RADIX + KAAL_SLOT_BITS;
-	if ((vspace_first && !carve(&c, vspace_bits, &vspace_phys)) ||
-	    !carve(&c, KAAL_ROOT_CNODE_RADIX + KAAL_SLOT_BITS, &cnode_phys) ||
-	    (!vspace_first && !carve(&c, vspace_bits, &vspace_phys)) ||
+	unsigned cnode_bits = KAAL_ROOT_CNODE_RADIX + KAAL_SLOT_BITS;
+	/* The larger of VSpace and CNode first, so no alignment gap is lost between them. */
+	bool vspace_larger = vspace_bits > cnode_bits;
+	if (!carve(&c, vspace_larger ? vspace_bits : cnode_bits, &larger_phys) ||
+	    !carve(&c, vspace_larger ? cnode_bits : vspace_bits, &smaller_phys) ||
 	    !carve(&c, KAAL_PAGE_BITS, &ipc_phys) || !carve(&c, KAAL_PAGE_BITS, &bi_phys) ||
 	    !carve(&c, KAAL_THREAD_BITS, &thread_phys))
 		return KAAL_UNTYPED_EXHAUSTED;
+	kaal_paddr vspace_phys = vspace_larger ? larger_phys : smaller_phys;
+	kaal_paddr cnode_phys = vspace_larger ? smaller_phys : larger_phys;
 
 	struct cte *cnode = arch_phys_to_kernel(cnode_phys);
 	struct thread *root = arch_phys_to_kernel(thread_phys);

@@ -75,15 +75,14 @@ static void every_channel_fence_guarded(void **state)
 	}
 }
 
-/* The trace of the last run, as text. */
-static char *last_trace(size_t *size)
+/* The trace of the last run, as text in *text (the caller frees it). */
+static void last_trace(char **text, size_t *size)
 {
-	char *text = NULL;
-	FILE *f = open_memstream(&text, size);
+	*text = NULL;
+	FILE *f = open_memstream(text, size);
 	assert_non_null(f);
 	kaal_check_print_trace(f);
 	assert_int_equal(fclose(f), 0);
-	return text;
 }
 
 /* Lines of text that start with prefix. */
@@ -115,7 +114,8 @@ static void failure_replays_exactly(void **state)
 	assert_int_not_equal(first.verdict, KAAL_CHECK_PASSED);
 	unsigned preemptions = kaal_check_preemptions();
 	size_t first_size, again_size;
-	char *first_trace = last_trace(&first_size);
+	char *first_trace;
+	last_trace(&first_trace, &first_size);
 	struct kaal_check_schedule taken = kaal_check_last_schedule();
 	uint8_t *choices = malloc(taken.length);
 	assert_non_null(choices);
@@ -125,7 +125,8 @@ static void failure_replays_exactly(void **state)
 	by_schedule.replay = &replay;
 	by_schedule.seed = 0;
 	assert_true(kaal_check_run(&checked_channel, &by_schedule, &again));
-	char *again_trace = last_trace(&again_size);
+	char *again_trace;
+	last_trace(&again_trace, &again_size);
 	assert_int_equal(again.verdict, first.verdict);
 	assert_int_equal(again_size, first_size);
 	assert_memory_equal(again_trace, first_trace, first_size);
@@ -135,7 +136,7 @@ static void failure_replays_exactly(void **state)
 	assert_int_equal(again.verdict, first.verdict);
 	assert_true(kaal_check_preemptions() <= preemptions);
 	free(again_trace);
-	again_trace = last_trace(&again_size);
+	last_trace(&again_trace, &again_size);
 	assert_non_null(strstr(again_trace, "reordering: the load at"));
 	if (kaal_check_preemptions() == preemptions)
 		assert_true(count_lines(again_trace, "reordering:") <=
@@ -180,7 +181,8 @@ static void c11_report_names_stale_read(void **state)
 	struct kaal_check_result result;
 	assert_true(kaal_check_shrink(&checked_channel, &failing, &shrunk, &result));
 	size_t size;
-	char *trace = last_trace(&size);
+	char *trace;
+	last_trace(&trace, &size);
 	const char *stale = strstr(trace, "stale read: the load at src/runtime/");
 	assert_non_null(stale);
 	assert_non_null(strstr(stale, "not the newer store at src/runtime/"));

@@ -52,8 +52,8 @@ check_output()
 install_steps()
 {
 	local build=$work/install-build prefix=$work/prefix
-	# Only libkaal is built: the install needs nothing else.
-	CC=$cc meson setup --wrap-mode=nodownload --prefix="$prefix" --libdir=lib \
+	# Only libkaal is built, as a packager builds it (release: -O3 and its warnings).
+	CC=$cc meson setup --wrap-mode=nodownload --buildtype=release --prefix="$prefix" --libdir=lib \
 		"$build" "$source_root" &&
 		meson compile -C "$build" kaal &&
 		meson install -C "$build" --no-rebuild --skip-subprojects || return 1
