@@ -25,14 +25,11 @@ import sys
 import tempfile
 import time
 
-BANNER = "kaal shell: help lists the commands"
+from machine import console_lines, runner_env
+
 FILES = 6
 WRITES = 30
 SYNCED = re.compile(r"wrote \d+ bytes to /f(\d), synced")
-
-
-def clean_lines(raw):
-    return [l for l in raw.replace("\r", "").split("\n")]
 
 
 def kill_session(sid):
@@ -58,9 +55,8 @@ def crash_boot(runner, kernel, cpu, gic, disk, writes, cut_after, delay, work):
     with open(typed, "w") as f:
         for name, text in writes:
             f.write(f"write {name} {text}\n")
-    env = dict(os.environ, KAAL_QEMU_DISK=disk, KAAL_QEMU_TYPE_AFTER=BANNER,
-               KAAL_QEMU_TYPE_FILE=typed, KAAL_QEMU_TIMEOUT="120")
-    proc = subprocess.Popen([runner, kernel, cpu, gic], env=env, stdout=subprocess.PIPE,
+    proc = subprocess.Popen([runner, kernel, cpu, gic], env=runner_env(disk, typed),
+                            stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True)
     output = b""
     synced = 0
@@ -88,11 +84,9 @@ def check_boot(runner, kernel, cpu, gic, disk, work):
         for k in range(FILES):
             f.write(f"cat f{k}\n")
         f.write("poweroff\n")
-    env = dict(os.environ, KAAL_QEMU_DISK=disk, KAAL_QEMU_TYPE_AFTER=BANNER,
-               KAAL_QEMU_TYPE_FILE=typed, KAAL_QEMU_TIMEOUT="120")
-    run = subprocess.run([runner, kernel, cpu, gic], env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT)
-    lines = clean_lines(run.stdout.decode("utf-8", "replace"))
+    run = subprocess.run([runner, kernel, cpu, gic], env=runner_env(disk, typed),
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    lines = console_lines(run.stdout.decode("utf-8", "replace"))
     fsck = next((l for l in lines if l.startswith("fsck:")), "<no fsck line>")
     content = {}
     for k in range(FILES):
@@ -150,7 +144,7 @@ def main(argv):
                 for k in bad:
                     print(f"# f{k}: {content.get(k, '<unread>')!r}, after {len(reported)} writes "
                           f"{expected[k]!r}")
-                print("# crash boot:\n" + "\n".join("#   " + l for l in clean_lines(crash_out)))
+                print("# crash boot:\n" + "\n".join("#   " + l for l in console_lines(crash_out)))
                 print("# check boot:\n" + "\n".join("#   " + l for l in check_out.split("\n")))
             state = {k: content.get(k) for k in range(FILES)}
     print(f"# crash campaign: {rounds} power cuts, {rounds - failures} checked clean with every "

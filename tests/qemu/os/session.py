@@ -16,13 +16,14 @@ import subprocess
 import sys
 import tempfile
 
-BANNER = "kaal shell: help lists the commands"
+from machine import BANNER, console_lines, runner_env
+
 DISK_MB = "64"
 
 
 def transcript(output):
     """The shell's lines from its banner on, without the kernel's and QEMU's."""
-    lines = output.replace("\r", "").split("\n")
+    lines = console_lines(output)
     try:
         start = lines.index(BANNER) + 1
     except ValueError:
@@ -35,10 +36,8 @@ def boot(runner, kernel, cpu, gic, disk, script, work):
     typed = os.path.join(work, "typed")
     with open(script, "rb") as f, open(typed, "wb") as out:
         out.write(f.read() + b"poweroff\n")
-    env = dict(os.environ, KAAL_QEMU_DISK=disk, KAAL_QEMU_DISK_MB=DISK_MB,
-               KAAL_QEMU_TYPE_AFTER=BANNER, KAAL_QEMU_TYPE_FILE=typed,
-               KAAL_QEMU_TIMEOUT=os.environ.get("KAAL_QEMU_TIMEOUT", "120"))
-    run = subprocess.run([runner, kernel, cpu, gic], env=env, stdout=subprocess.PIPE,
+    run = subprocess.run([runner, kernel, cpu, gic], env=runner_env(disk, typed, DISK_MB),
+                         stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT)
     return run.returncode, run.stdout.decode("utf-8", "replace")
 
@@ -79,7 +78,7 @@ def main(argv):
                     print(f"# got: {line}")
             if len(got) != len(want) or code != status:
                 print("# the whole output:")
-                for line in output.replace("\r", "").split("\n"):
+                for line in console_lines(output):
                     print(f"#   {line}")
     return 1 if failures else 0
 
