@@ -167,6 +167,35 @@ FILE *harness_disk(uint64_t bytes)
 	return disk;
 }
 
+static FILE *stdout_file;
+static int stdout_saved = -1;
+
+void harness_stdout_begin(void)
+{
+	assert_null(stdout_file);
+	stdout_file = tmpfile();
+	assert_non_null(stdout_file);
+	fflush(stdout);
+	stdout_saved = dup(STDOUT_FILENO);
+	assert_true(stdout_saved >= 0);
+	assert_true(dup2(fileno(stdout_file), STDOUT_FILENO) >= 0);
+}
+
+size_t harness_stdout_end(char *buf, size_t size)
+{
+	assert_non_null(stdout_file);
+	fflush(stdout);
+	assert_true(dup2(stdout_saved, STDOUT_FILENO) >= 0);
+	close(stdout_saved);
+	stdout_saved = -1;
+	rewind(stdout_file);
+	size_t got = fread(buf, 1, size - 1, stdout_file);
+	buf[got] = '\0';
+	fclose(stdout_file);
+	stdout_file = NULL;
+	return got;
+}
+
 const struct kaal_boot_device *harness_device(uint32_t id)
 {
 	for (uint32_t i = 0; i < h.bi->device_count; i++)

@@ -81,6 +81,14 @@ kaal_word harness_mapped_at(kaal_cptr frame);
 const struct kaal_boot_device *harness_device(uint32_t id);
 /* A temporary file of bytes zero bytes, for a block device model's disk. */
 FILE *harness_disk(uint64_t bytes);
+/*
+ * Standard output (where the host's debug console writes) goes to a
+ * temporary file from harness_stdout_begin() until harness_stdout_end(),
+ * which puts it back and returns what was written, at most size - 1 bytes
+ * of it in buf, NUL-terminated.
+ */
+void harness_stdout_begin(void);
+size_t harness_stdout_end(char *buf, size_t size);
 
 /* What a slot holds: by root slot index, or by any slot reference. */
 struct kaal_cap_info harness_identify(kaal_cptr slot);

@@ -24,9 +24,10 @@
 #include "virtio/virtio_regs.h"
 #include "virtio_blk_model.h"
 
-#define DISK_BYTES (UINT64_C(16) << 20)
-#define EPOCH_2026 1767225600u /* the RTC model's time: 2026-01-01 00:00:00 UTC */
-#define MAX_LINES  128u
+#define DISK_BYTES      (UINT64_C(16) << 20)
+#define EPOCH_2026      1767225600u /* the RTC model's time: 2026-01-01 00:00:00 UTC */
+#define MAX_LINES       128u
+#define SHORT_RAM_BYTES (UINT64_C(2) << 20)
 /* On the host the other processes run on other CPUs: any state may show. */
 #define STATE "(running|wait-notification|wait-receive|wait-reply|wait-send)"
 
@@ -84,6 +85,15 @@ static int system_teardown(void **state)
 }
 
 #define SYSTEM_CASE(fn) cmocka_unit_test_setup_teardown(fn, system_setup, system_teardown)
+
+/* A machine whose RAM holds the root and the first drivers, not all of them. */
+static int short_system_setup(void **state)
+{
+	struct kaal_host_config config = {.ram_size = SHORT_RAM_BYTES,
+	                                  .programs = programs,
+	                                  .program_count = sizeof(programs) / sizeof(programs[0])};
+	return harness_setup_with(state, &config);
+}
 
 /* Boot the system with script typed into the console; its exit status. */
 static int run_system(const char *script)
@@ -329,10 +339,32 @@ static void every_command_and_its_refusals(void **state)
 	assert_transcript(want, sizeof(want) / sizeof(want[0]));
 }
 
+/*
+ * With too little memory a driver cannot start: the root says which and
+ * why, and stops the drivers it did start before it returns (the
+ * teardown's shutdown fails, busy, while any of their threads runs on).
+ */
+static void a_system_short_of_memory_stops_what_it_started(void **state)
+{
+	(void)state;
+	char out[1024];
+	harness_stdout_begin();
+	int status = run_system("");
+	harness_stdout_end(out, sizeof(out));
+	assert_int_equal(1, status);
+	const char *cannot = strstr(out, "# kaal: cannot start ");
+	assert_non_null(cannot);
+	assert_non_null(strstr(cannot, ": KAAL_UNTYPED_EXHAUSTED\n"));
+	assert_non_null(strstr(out, "# kaal: the system did not start: KAAL_UNTYPED_EXHAUSTED\n"));
+	assert_null(strstr(out, "kaal shell"));
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {SYSTEM_CASE(a_scripted_session),
-	                                   SYSTEM_CASE(the_next_boot_finds_the_files),
-	                                   SYSTEM_CASE(every_command_and_its_refusals)};
+	const struct CMUnitTest tests[] = {
+	    SYSTEM_CASE(a_scripted_session), SYSTEM_CASE(the_next_boot_finds_the_files),
+	    SYSTEM_CASE(every_command_and_its_refusals),
+	    cmocka_unit_test_setup_teardown(a_system_short_of_memory_stops_what_it_started,
+	                                    short_system_setup, system_teardown)};
 	return cmocka_run_group_tests_name("system", tests, make_disk, drop_disk);
 }

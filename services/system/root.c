@@ -427,6 +427,7 @@ int kaal_system_main(const struct kaal_boot_info *bi)
 {
 	kaal_status st = setup(bi);
 	if (st != KAAL_OK) {
+		stop_all(); /* what did start ends with the root, not on without its peers */
 		kaal_diag_str("kaal: the system did not start: ");
 		kaal_diag_str(kaal_status_name(st));
 		kaal_diag_end();
@@ -437,7 +438,8 @@ int kaal_system_main(const struct kaal_boot_info *bi)
 	while (st == KAAL_OK) {
 		if (m.info == KAAL_MSG_FROM_NOTIFICATION) {
 			if (button_pressed()) {
-				kaal_print("\n"); /* the shell's prompt may be waiting on its line */
+				/* The shell's prompt may be waiting on its line. */
+				kaal_print("\n");
 				kaal_diag_str("kaal: the power button was pressed");
 				kaal_diag_end();
 				return power_off(0);
@@ -453,6 +455,7 @@ int kaal_system_main(const struct kaal_boot_info *bi)
 		}
 		st = wait_for_work(&m);
 	}
+	stop_all();
 	kaal_diag_str("kaal: the system's endpoint failed: ");
 	kaal_diag_str(kaal_status_name(st));
 	kaal_diag_end();
