@@ -134,7 +134,7 @@ static bool carry_out(struct virtio_blk_model *m, const struct chain *c, uint8_t
 			    bytes / VIRTIO_BLK_SECTOR_BYTES / 2 * VIRTIO_BLK_SECTOR_BYTES;
 			if (half)
 				move(m, data, h.sector, true, half);
-			m->powered_off = true;
+			m->powered_off = 1;
 			return false;
 		}
 		if (move(m, data, h.sector, true, bytes))
@@ -198,9 +198,9 @@ static void notified(struct virtio_blk_model *m)
 }
 
 /* A 64-bit register written as two 32-bit halves: the low one at shift 0, the high at 32. */
-static void set_half(uint64_t *v, unsigned shift, uint32_t value)
+static uint64_t with_half(uint64_t v, unsigned shift, uint32_t value)
 {
-	*v = (*v & ~((uint64_t)UINT32_MAX << shift)) | (uint64_t)value << shift;
+	return (v & ~((uint64_t)UINT32_MAX << shift)) | (uint64_t)value << shift;
 }
 
 static void model_write(void *device, uint32_t offset, uint32_t value)
@@ -215,7 +215,8 @@ static void model_write(void *device, uint32_t offset, uint32_t value)
 		break;
 	case VIRTIO_MMIO_DRIVER_FEATURES:
 		if (m->driver_features_sel <= 1)
-			set_half(&m->driver_features, 32 * m->driver_features_sel, value);
+			m->driver_features =
+			    with_half(m->driver_features, 32 * m->driver_features_sel, value);
 		break;
 	case VIRTIO_MMIO_QUEUE_NUM:
 		m->queue_num = value <= MODEL_QUEUE_MAX ? value : 0;
@@ -225,15 +226,17 @@ static void model_write(void *device, uint32_t offset, uint32_t value)
 		break;
 	case VIRTIO_MMIO_QUEUE_DESC_LOW:
 	case VIRTIO_MMIO_QUEUE_DESC_HIGH:
-		set_half(&m->desc, offset == VIRTIO_MMIO_QUEUE_DESC_LOW ? 0 : 32, value);
+		m->desc = with_half(m->desc, offset == VIRTIO_MMIO_QUEUE_DESC_LOW ? 0 : 32, value);
 		break;
 	case VIRTIO_MMIO_QUEUE_DRIVER_LOW:
 	case VIRTIO_MMIO_QUEUE_DRIVER_HIGH:
-		set_half(&m->avail, offset == VIRTIO_MMIO_QUEUE_DRIVER_LOW ? 0 : 32, value);
+		m->avail =
+		    with_half(m->avail, offset == VIRTIO_MMIO_QUEUE_DRIVER_LOW ? 0 : 32, value);
 		break;
 	case VIRTIO_MMIO_QUEUE_DEVICE_LOW:
 	case VIRTIO_MMIO_QUEUE_DEVICE_HIGH:
-		set_half(&m->used, offset == VIRTIO_MMIO_QUEUE_DEVICE_LOW ? 0 : 32, value);
+		m->used =
+		    with_half(m->used, offset == VIRTIO_MMIO_QUEUE_DEVICE_LOW ? 0 : 32, value);
 		break;
 	case VIRTIO_MMIO_QUEUE_NOTIFY:
 		notified(m);
