@@ -68,11 +68,18 @@ static int drop_disk(void **state)
 	return 0;
 }
 
-static int system_setup(void **state)
+/* Boot the machine with every program and ram_size bytes of RAM (0: the build's default). */
+static int boot_machine(void **state, uint64_t ram_size)
 {
-	struct kaal_host_config config = {.programs = programs,
+	struct kaal_host_config config = {.ram_size = ram_size,
+	                                  .programs = programs,
 	                                  .program_count = sizeof(programs) / sizeof(programs[0])};
 	return harness_setup_with(state, &config);
+}
+
+static int system_setup(void **state)
+{
+	return boot_machine(state, 0);
 }
 
 static int system_teardown(void **state)
@@ -89,10 +96,7 @@ static int system_teardown(void **state)
 /* A machine whose RAM holds the root and the first drivers, not all of them. */
 static int short_system_setup(void **state)
 {
-	struct kaal_host_config config = {.ram_size = SHORT_RAM_BYTES,
-	                                  .programs = programs,
-	                                  .program_count = sizeof(programs) / sizeof(programs[0])};
-	return harness_setup_with(state, &config);
+	return boot_machine(state, SHORT_RAM_BYTES);
 }
 
 /* Boot the system with script typed into the console; its exit status. */

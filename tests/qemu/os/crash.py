@@ -56,8 +56,8 @@ def crash_boot(runner, kernel, cpu, gic, disk, writes, cut_after, delay, work):
         for name, text in writes:
             f.write(f"write {name} {text}\n")
     proc = subprocess.Popen([runner, kernel, cpu, gic], env=runner_env(disk, typed),
-                            stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
     output = b""
     synced = 0
     os.set_blocking(proc.stdout.fileno(), False)

@@ -37,8 +37,7 @@ def boot(runner, kernel, cpu, gic, disk, script, work):
     with open(script, "rb") as f, open(typed, "wb") as out:
         out.write(f.read() + b"poweroff\n")
     run = subprocess.run([runner, kernel, cpu, gic], env=runner_env(disk, typed, DISK_MB),
-                         stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT)
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     return run.returncode, run.stdout.decode("utf-8", "replace")
 
 
