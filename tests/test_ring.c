@@ -350,6 +350,64 @@ static void one_element_calls_check_their_arguments(void **state)
 }
 
 /*
+ * kaal_ring_push() and kaal_ring_pop() are inline in the header and also
+ * the library's functions (taken here by address, as another language
+ * would call them). Both answer alike in both layouts: full capacity, FIFO
+ * order, the full and empty answers, refused arguments, a closed ring.
+ */
+typedef kaal_status (*push_fn)(struct kaal_ring *, const void *);
+typedef kaal_status (*pop_fn)(struct kaal_ring *, void *);
+
+static void fifo_through(push_fn push, pop_fn pop, enum kaal_ring_layout layout)
+{
+	struct harness_fenced f = fenced_ring_layout(4, sizeof(uint64_t), layout);
+	struct kaal_ring prod, cons;
+	attach_both(&f, &prod, &cons);
+	uint64_t v = 1;
+	assert_status(KAAL_WOULD_BLOCK, pop(&cons, &v));
+	assert_status(KAAL_INVALID_ARGUMENT, push(&cons, &v));
+	assert_status(KAAL_INVALID_ARGUMENT, pop(&prod, &v));
+	assert_status(KAAL_INVALID_ARGUMENT, push(NULL, &v));
+	assert_status(KAAL_INVALID_ARGUMENT, pop(&cons, NULL));
+	for (uint64_t round = 0; round < 3; round++) {
+		for (uint64_t i = 0; i < 4; i++) {
+			v = round * 10 + i;
+			assert_status(KAAL_OK, push(&prod, &v));
+		}
+		assert_status(KAAL_WOULD_BLOCK, push(&prod, &v));
+		for (uint64_t i = 0; i < 4; i++) {
+			assert_status(KAAL_OK, pop(&cons, &v));
+			assert_int_equal(round * 10 + i, v);
+		}
+		assert_status(KAAL_WOULD_BLOCK, pop(&cons, &v));
+	}
+	assert_status(KAAL_OK, kaal_ring_close(&prod));
+	assert_status(KAAL_INVALID_ARGUMENT, push(&prod, &v));
+	harness_assert_fences_intact(&f);
+	free(f.block);
+}
+
+static kaal_status push_inline(struct kaal_ring *r, const void *elem)
+{
+	return kaal_ring_push(r, elem);
+}
+
+static kaal_status pop_inline(struct kaal_ring *r, void *elem)
+{
+	return kaal_ring_pop(r, elem);
+}
+
+static void library_functions_answer_as_the_inline_paths(void **state)
+{
+	(void)state;
+	static const enum kaal_ring_layout layouts[] = {KAAL_RING_SEQUENCED, KAAL_RING_PACKED};
+	for (size_t l = 0; l < 2; l++) {
+		fifo_through(push_inline, pop_inline, layouts[l]);
+		fifo_through(kaal_ring_push, kaal_ring_pop, layouts[l]);
+	}
+}
+
+/*
  * A consumer's ready count follows a sequence word the producer wrote
  * before it published its index (a producer stopped between the two).
  */
@@ -796,6 +854,7 @@ int main(void)
 	    cmocka_unit_test(every_element_size_round_trips),
 	    cmocka_unit_test(create_over_dirty_memory_gives_an_empty_ring),
 	    cmocka_unit_test(one_element_calls_check_their_arguments),
+	    cmocka_unit_test(library_functions_answer_as_the_inline_paths),
 	    cmocka_unit_test(ready_follows_a_sequence_word),
 	    cmocka_unit_test(bursts_take_what_fits),
 	    cmocka_unit_test(zero_copy_on_both_sides),

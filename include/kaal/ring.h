@@ -152,4 +152,116 @@ size_t kaal_ring_ready(struct kaal_ring *r);
  * impossible. */
 kaal_status kaal_ring_check(struct kaal_ring *r, size_t *ready);
 
+/*
+ * Copy one element: the sizes rings are made for as fixed-size copies (a
+ * few vector moves), any other size through memcpy. Inlined where the
+ * caller's element is small, gcc would warn of the larger cases' copies,
+ * which the ring's element size never takes.
+ */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 11
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#pragma GCC diagnostic ignored "-Wstringop-overflow"
+#pragma GCC diagnostic ignored "-Wstringop-overread"
+#define KAAL_RING_COPY_PRAGMAS 1
+#endif
+static inline void kaal_ring_copy_elem(void *dst, const void *src, uint32_t size)
+{
+	switch (size) {
+	case 8:
+		__builtin_memcpy(dst, src, 8);
+		break;
+	case 16:
+		__builtin_memcpy(dst, src, 16);
+		break;
+	case 24:
+		__builtin_memcpy(dst, src, 24);
+		break;
+	case 32:
+		__builtin_memcpy(dst, src, 32);
+		break;
+	case 40:
+		__builtin_memcpy(dst, src, 40);
+		break;
+	case 48:
+		__builtin_memcpy(dst, src, 48);
+		break;
+	case 56:
+		__builtin_memcpy(dst, src, 56);
+		break;
+	case 64:
+		__builtin_memcpy(dst, src, 64);
+		break;
+	case 128:
+		__builtin_memcpy(dst, src, 128);
+		break;
+	case 256:
+		__builtin_memcpy(dst, src, 256);
+		break;
+	default:
+		__builtin_memcpy(dst, src, size);
+		break;
+	}
+}
+#ifdef KAAL_RING_COPY_PRAGMAS
+#pragma GCC diagnostic pop
+#undef KAAL_RING_COPY_PRAGMAS
+#endif
+
+/*
+ * The one-element paths, inline in the caller's loop (its handle stays in
+ * registers; docs/ipc.md gives the numbers). What they cannot finish here
+ * (a bad handle, a cached index that says full or empty) they hand to the
+ * library's kaal_ring_push() and kaal_ring_pop(), which validate and read
+ * the peer's index. Define KAAL_RING_OUT_OF_LINE to call the library's
+ * functions directly.
+ */
+static inline uint8_t *kaal_ring_inline_slot(const struct kaal_ring *r)
+{
+	return r->data + (size_t)(r->index & r->mask) * r->stride;
+}
+
+static inline kaal_status kaal_ring_push_inline(struct kaal_ring *r, const void *elem)
+{
+	if (!r || !elem || !r->hdr || r->role != KAAL_RING_PRODUCER || r->reserved != 0 ||
+	    r->index - r->peer >= r->capacity)
+		return (kaal_ring_push)(r, elem);
+	uint8_t *s = kaal_ring_inline_slot(r);
+	kaal_shared_write(s + r->elem_at, r->elem_size);
+	kaal_ring_copy_elem(s + r->elem_at, elem, r->elem_size);
+	/* The slot's word after its element, then the index: both release. */
+	if (r->seq)
+		kaal_atomic_store((kaal_atomic_u64 *)(void *)(s + r->seq_at), r->index + 1,
+		                  KAAL_RELEASE);
+	r->index++;
+	kaal_atomic_store(&r->hdr->head, r->index, KAAL_RELEASE);
+	return KAAL_OK;
+}
+
+static inline kaal_status kaal_ring_pop_inline(struct kaal_ring *r, void *elem)
+{
+	if (!r || !elem || !r->hdr || r->role != KAAL_RING_CONSUMER || r->reserved != 0)
+		return (kaal_ring_pop)(r, elem);
+	uint8_t *s = kaal_ring_inline_slot(r);
+	if (r->peer == r->index) {
+		/* Empty by the cache: a sequenced slot says itself whether it is filled. */
+		if (!r->seq)
+			return (kaal_ring_pop)(r, elem);
+		if (kaal_atomic_load((kaal_atomic_u64 *)(void *)(s + r->seq_at), KAAL_ACQUIRE) !=
+		    r->index + 1)
+			return KAAL_WOULD_BLOCK;
+		r->peer = r->index + 1;
+	}
+	kaal_shared_read(s + r->elem_at, r->elem_size);
+	kaal_ring_copy_elem(elem, s + r->elem_at, r->elem_size);
+	r->index++;
+	kaal_atomic_store(&r->hdr->tail, r->index, KAAL_RELEASE);
+	return KAAL_OK;
+}
+
+#ifndef KAAL_RING_OUT_OF_LINE
+#define kaal_ring_push(r, elem) kaal_ring_push_inline((r), (elem))
+#define kaal_ring_pop(r, elem)  kaal_ring_pop_inline((r), (elem))
+#endif
+
 #endif

@@ -210,14 +210,17 @@ void trace_end(enum kaal_check_verdict v, const char *message)
 	snprintf(end_message, sizeof end_message, "%s", message ? message : "every check held");
 }
 
-/* A source path from its src/ or tests/ folder on, whatever the build directory. */
+/* A source path from its src/, include/ or tests/ folder on, whatever the build directory. */
 static const char *short_path(const char *file)
 {
-	const char *s = strstr(file, "src/");
-	const char *t = strstr(file, "tests/");
-	if (s && (!t || s < t))
-		return s;
-	return t ? t : file;
+	static const char *const folders[] = {"src/", "include/", "tests/"};
+	const char *first = NULL;
+	for (size_t i = 0; i < sizeof folders / sizeof folders[0]; i++) {
+		const char *at = strstr(file, folders[i]);
+		if (at && (!first || at < first))
+			first = at;
+	}
+	return first ? first : file;
 }
 
 static const char *order_name(enum kaal_check_order order)

@@ -270,64 +270,6 @@ static void fill(struct kaal_ring *r, uint64_t n)
 		kaal_atomic_store(seq_of(slot(r, i) + r->seq_at), i + 1, KAAL_RELEASE);
 }
 
-/* Copy one element of at most KAAL_RING_SEQ_MAX_ELEM bytes: inline for multiples of 8. */
-static inline void copy_small(void *dst, const void *src, size_t size)
-{
-	switch (size) {
-	case 8:
-		memcpy(dst, src, 8);
-		break;
-	case 16:
-		memcpy(dst, src, 16);
-		break;
-	case 24:
-		memcpy(dst, src, 24);
-		break;
-	case 32:
-		memcpy(dst, src, 32);
-		break;
-	case 40:
-		memcpy(dst, src, 40);
-		break;
-	case 48:
-		memcpy(dst, src, 48);
-		break;
-	case 56:
-		memcpy(dst, src, 56);
-		break;
-	default:
-		memcpy(dst, src, size);
-		break;
-	}
-}
-
-/*
- * One element of any size: small ones, and whole lines of up to four,
- * inline (a fixed-size copy is a few vector moves; a call with a run-time
- * size costs as much again for elements this small).
- */
-static inline void copy_elem(void *dst, const void *src, size_t size)
-{
-	if (size <= KAAL_RING_SEQ_MAX_ELEM) {
-		copy_small(dst, src, size);
-		return;
-	}
-	switch (size) {
-	case 64:
-		memcpy(dst, src, 64);
-		break;
-	case 128:
-		memcpy(dst, src, 128);
-		break;
-	case 256:
-		memcpy(dst, src, 256);
-		break;
-	default:
-		memcpy(dst, src, size);
-		break;
-	}
-}
-
 /* Copy n elements between buf and the ring at this side's index (and mark them, producer). */
 static void copy_elems(struct kaal_ring *r, uint8_t *buf, uint64_t n, bool into_ring)
 {
@@ -343,11 +285,11 @@ static void copy_elems(struct kaal_ring *r, uint8_t *buf, uint64_t n, bool into_
 			uint8_t *e = slot(r, i) + r->elem_at;
 			if (!into_ring) {
 				kaal_shared_read(e, size);
-				copy_elem(buf, e, size);
+				kaal_ring_copy_elem(buf, e, (uint32_t)size);
 				continue;
 			}
 			kaal_shared_write(e, size);
-			copy_elem(e, buf, size);
+			kaal_ring_copy_elem(e, buf, (uint32_t)size);
 			if (r->seq)
 				kaal_atomic_store(seq_of(slot(r, i) + r->seq_at), i + 1,
 				                  KAAL_RELEASE);
@@ -373,8 +315,13 @@ static void copy_elems(struct kaal_ring *r, uint8_t *buf, uint64_t n, bool into_
 	}
 }
 
-/* One element: the path every message takes, kept short (a burst of one takes it too). */
-static inline kaal_status push_one(struct kaal_ring *r, const void *elem)
+/*
+ * One element, out of line: what the inline paths in kaal/ring.h hand over
+ * (validation, and the peer's index when the cache says full or empty).
+ * Once there is room they finish through the inline path, which then has
+ * nothing left to hand back.
+ */
+kaal_status(kaal_ring_push)(struct kaal_ring *r, const void *elem)
 {
 	if (!usable(r, KAAL_RING_PRODUCER) || !elem)
 		return KAAL_INVALID_ARGUMENT;
@@ -385,21 +332,10 @@ static inline kaal_status push_one(struct kaal_ring *r, const void *elem)
 		if (r->index - r->peer >= r->capacity)
 			return KAAL_WOULD_BLOCK;
 	}
-	uint8_t *s = slot(r, r->index);
-	if (r->seq) {
-		kaal_shared_write(s + r->elem_at, r->elem_size);
-		copy_elem(s + r->elem_at, elem, r->elem_size);
-		kaal_atomic_store(seq_of(s + r->seq_at), r->index + 1, KAAL_RELEASE);
-	} else {
-		kaal_shared_write(s, r->elem_size);
-		copy_elem(s, elem, r->elem_size);
-	}
-	r->index++;
-	kaal_atomic_store(&r->hdr->head, r->index, KAAL_RELEASE);
-	return KAAL_OK;
+	return kaal_ring_push_inline(r, elem);
 }
 
-static inline kaal_status pop_one(struct kaal_ring *r, void *elem)
+kaal_status(kaal_ring_pop)(struct kaal_ring *r, void *elem)
 {
 	if (!usable(r, KAAL_RING_CONSUMER) || !elem)
 		return KAAL_INVALID_ARGUMENT;
@@ -416,16 +352,7 @@ static inline kaal_status pop_one(struct kaal_ring *r, void *elem)
 				return KAAL_WOULD_BLOCK;
 		}
 	}
-	if (r->seq) {
-		kaal_shared_read(slot(r, r->index) + r->elem_at, r->elem_size);
-		copy_elem(elem, slot(r, r->index) + r->elem_at, r->elem_size);
-	} else {
-		kaal_shared_read(slot(r, r->index), r->elem_size);
-		copy_elem(elem, slot(r, r->index), r->elem_size);
-	}
-	r->index++;
-	kaal_atomic_store(&r->hdr->tail, r->index, KAAL_RELEASE);
-	return KAAL_OK;
+	return kaal_ring_pop_inline(r, elem);
 }
 
 static kaal_status transfer(struct kaal_ring *r, uint8_t *buf, size_t n, size_t *done,
@@ -433,7 +360,8 @@ static kaal_status transfer(struct kaal_ring *r, uint8_t *buf, size_t n, size_t 
 {
 	*done = 0;
 	if (n == 1) {
-		kaal_status st = role == KAAL_RING_PRODUCER ? push_one(r, buf) : pop_one(r, buf);
+		kaal_status st = role == KAAL_RING_PRODUCER ? kaal_ring_push_inline(r, buf)
+		                                            : kaal_ring_pop_inline(r, buf);
 		*done = st == KAAL_OK ? 1 : 0;
 		return st;
 	}
@@ -449,16 +377,6 @@ static kaal_status transfer(struct kaal_ring *r, uint8_t *buf, size_t n, size_t 
 	publish(r);
 	*done = (size_t)count;
 	return KAAL_OK;
-}
-
-kaal_status kaal_ring_push(struct kaal_ring *r, const void *elem)
-{
-	return push_one(r, elem);
-}
-
-kaal_status kaal_ring_pop(struct kaal_ring *r, void *elem)
-{
-	return pop_one(r, elem);
 }
 
 kaal_status kaal_ring_push_burst(struct kaal_ring *r, const void *elems, size_t n, size_t *done)

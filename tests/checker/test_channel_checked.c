@@ -165,7 +165,8 @@ static void channel_orderings_guarded(void **state)
 
 /*
  * Under C11 the shrunk report of a weakened fence names the stale read the
- * failure needs: a load in the ring or the channel that missed a newer store.
+ * failure needs: a load in the ring or the channel that missed a newer store
+ * (the ring's one-element stores are inline in kaal/ring.h).
  */
 static void c11_report_names_stale_read(void **state)
 {
@@ -185,7 +186,11 @@ static void c11_report_names_stale_read(void **state)
 	last_trace(&trace, &size);
 	const char *stale = strstr(trace, "stale read: the load at src/runtime/");
 	assert_non_null(stale);
-	assert_non_null(strstr(stale, "not the newer store at src/runtime/"));
+	const char *store = strstr(stale, "not the newer store at ");
+	assert_non_null(store);
+	store += strlen("not the newer store at ");
+	assert_true(strncmp(store, "src/runtime/", strlen("src/runtime/")) == 0 ||
+	            strncmp(store, "include/kaal/ring.h", strlen("include/kaal/ring.h")) == 0);
 	free(trace);
 }
 

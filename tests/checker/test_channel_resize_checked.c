@@ -57,11 +57,11 @@ static void resize_orderings_guarded(void **state)
 {
 	(void)state;
 	static const char *const files[] = {"runtime/channel_resize.c", "runtime/ring.c",
-	                                    "runtime/channel.c"};
+	                                    "kaal/ring.h", "runtime/channel.c"};
 	struct kaal_check_mutation fence[CHANNEL_FENCES];
 	struct kaal_check_config base = both_sleep(KAAL_CHECK_C11, fence);
 	struct checked_sweep sweep;
-	assert_true(checked_sweep(&checked_channel_resize, &base, files, 3, SEEDS,
+	assert_true(checked_sweep(&checked_channel_resize, &base, files, 4, SEEDS,
 	                          required_in_channel, &sweep));
 	assert_int_equal(sweep.missed, 0);
 }

@@ -1,6 +1,7 @@
 /*
  * The ring's handshake and its orderings, relaxed in turn under C11: every
- * ordering the ring_attach runs meet in src/runtime/ring.c, in both slot
+ * ordering the ring_attach runs meet in src/runtime/ring.c and in the
+ * inline one-element paths of include/kaal/ring.h, in both slot
  * layouts, must be caught (their runs passing as they are:
  * test_catalogue.c), the create/attach pair and a restarted producer's
  * reading of the consumer's index among them.
@@ -23,11 +24,11 @@
 
 static void sweep_ring(const struct kaal_check_test *test)
 {
-	static const char *const files[] = {"runtime/ring.c"};
+	static const char *const files[] = {"runtime/ring.c", "kaal/ring.h"};
 	struct kaal_check_config base = {
 	    .model = KAAL_CHECK_C11, .seed = 1, .pct_depth = PCT_DEPTH, .pct_steps = PCT_STEPS};
 	struct checked_sweep sweep;
-	assert_true(checked_sweep(test, &base, files, 1, ORDER_SEEDS, checked_every_site, &sweep));
+	assert_true(checked_sweep(test, &base, files, 2, ORDER_SEEDS, checked_every_site, &sweep));
 	assert_int_equal(sweep.missed, 0);
 	assert_true(sweep.required >= 4); /* magic stored and loaded, an index each way */
 }
