@@ -47,6 +47,43 @@ double bench_others_running(void)
 	return looks ? sum / looks : 0;
 }
 
+/*
+ * Where the hypervisor puts the two vCPUs can change in the middle of a
+ * run, and a line then moves several times faster or slower: the medians
+ * mix two machines. The one-line ping-pong between workloads shows it.
+ */
+#define PLACEMENT_TRIPS   20000u
+#define PLACEMENT_SAMPLES 16u
+#define PLACEMENT_SPREAD  1.5
+
+static double placement_ns[PLACEMENT_SAMPLES];
+static unsigned placement_count;
+
+void bench_placement_sample(void)
+{
+	if (placement_count < PLACEMENT_SAMPLES)
+		placement_ns[placement_count++] =
+		    bench_one_line_round_trips(PLACEMENT_TRIPS) / PLACEMENT_TRIPS;
+}
+
+static void print_placement(FILE *out)
+{
+	if (placement_count == 0)
+		return;
+	double lo = placement_ns[0], hi = placement_ns[0];
+	for (unsigned i = 1; i < placement_count; i++) {
+		lo = placement_ns[i] < lo ? placement_ns[i] : lo;
+		hi = placement_ns[i] > hi ? placement_ns[i] : hi;
+	}
+	fprintf(out, "cpu placement: one-line ping-pong %.1f .. %.1f ns at %u points of the run\n",
+	        lo, hi, placement_count);
+	if (hi > PLACEMENT_SPREAD * lo)
+		fprintf(out,
+		        "warning: the two cpus moved closer or apart during the run (the "
+		        "ping-pong changed %.1fx): medians mix two machines, rerun\n",
+		        hi / lo);
+}
+
 void bench_print_table(FILE *out, double others)
 {
 	fprintf(out,
@@ -62,6 +99,7 @@ void bench_print_table(FILE *out, double others)
 		        "warning: %.1f other tasks were runnable on average before or after "
 		        "the run: they share these cpus, expect noise\n",
 		        others);
+	print_placement(out);
 	fputc('\n', out);
 	fprintf(out, "%-26s %-28s %12s %-13s %7s   %s\n", "workload", "implementation", "median",
 	        "unit", "ratio", "min .. max");

@@ -92,14 +92,21 @@ int main(int argc, char **argv)
 	bench_channels_init(bi);
 	fprintf(stderr, "ring-bench: measuring (%u runs each)", bench_options.runs);
 
-	bench_spsc();
-	bench_spin_round_trips();
-	bench_call_slot_round_trips();
-	bench_mpmc();
-	bench_blocking_round_trips();
-	bench_sleeping_consumer();
-	bench_bulk();
-	bench_resize();
+	static void (*const workloads[])(void) = {
+	    bench_spsc,
+	    bench_spin_round_trips,
+	    bench_call_slot_round_trips,
+	    bench_mpmc,
+	    bench_blocking_round_trips,
+	    bench_sleeping_consumer,
+	    bench_bulk,
+	    bench_resize,
+	};
+	bench_placement_sample();
+	for (size_t i = 0; i < sizeof workloads / sizeof workloads[0]; i++) {
+		workloads[i]();
+		bench_placement_sample();
+	}
 	double others_after = bench_others_running();
 	fprintf(stderr, " done\n");
 

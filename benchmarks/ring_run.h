@@ -113,6 +113,8 @@ void bench_resize(void);
 
 /* Other runnable tasks besides this one, on average over 200 ms. */
 double bench_others_running(void);
+/* The one-line ping-pong now: taken between workloads, to see the cpus move during a run. */
+void bench_placement_sample(void);
 /* The table; others is the load bench_others_running() saw around the run. */
 void bench_print_table(FILE *out, double others);
 /* The targets kaal is held to, measured in this run. */
