@@ -203,9 +203,9 @@ static void every_element_size_round_trips(void **state)
 
 /*
  * Packed runs of a kilobyte and more (which the producer copies with the
- * string move on x86-64), split where the ring wraps at every offset a
- * burst of 21 meets in a ring of 32: each element whole, in order, and
- * nothing written outside the ring.
+ * string move on x86-64), eight bursts of 21 in a ring of 32 starting at
+ * eight different offsets, most split where the ring wraps: each element whole,
+ * in order, and nothing written outside the ring.
  */
 static void long_runs_wrap_whole(void **state)
 {
@@ -438,7 +438,7 @@ static void library_functions_answer_as_the_inline_paths(void **state)
 {
 	(void)state;
 	static const enum kaal_ring_layout layouts[] = {KAAL_RING_SEQUENCED, KAAL_RING_PACKED};
-	for (size_t l = 0; l < 2; l++) {
+	for (size_t l = 0; l < sizeof layouts / sizeof layouts[0]; l++) {
 		fifo_through(push_inline, pop_inline, layouts[l]);
 		fifo_through(kaal_ring_push, kaal_ring_pop, layouts[l]);
 	}
