@@ -44,4 +44,15 @@ typedef _Atomic uint64_t kaal_atomic_u64;
 #define kaal_shared_write(ptr, size) ((void)(ptr), (void)(size))
 
 #endif
+
+/* Tell the cpu this is a loop watching a word another cpu will change. */
+static inline void kaal_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield");
+#endif
+}
+
 #endif

@@ -78,6 +78,23 @@ unsigned kaal_host_preempt_next(unsigned count);
  */
 kaal_status kaal_host_thread_blocked(kaal_cptr thread, bool *blocked);
 
+/* The longest block poll kaal_host_set_block_poll() takes: a millisecond. */
+#define KAAL_HOST_BLOCK_POLL_MAX_NS UINT64_C(1000000)
+
+/*
+ * The block poll: how long a thread blocked in a system call watches for its
+ * wake before it sleeps in the OS, as a hypervisor polls a halted vCPU. A
+ * wake within it costs no OS sleep and wakeup (tens of microseconds on a
+ * VM); waiting longer costs this much cpu per block. Starts at the build's
+ * -Dhost_block_poll_ns; 0 sleeps at once. KAAL_INVALID_ARGUMENT above
+ * KAAL_HOST_BLOCK_POLL_MAX_NS. It holds for the process, across boots.
+ */
+kaal_status kaal_host_set_block_poll(uint64_t ns);
+uint64_t kaal_host_block_poll(void);
+
+/* How many times a blocked thread has slept in the OS since the process started. */
+uint64_t kaal_host_os_sleeps(void);
+
 /* Whether the root task asked for shutdown, and the code it gave. */
 bool kaal_host_shutdown_requested(kaal_word *code);
 

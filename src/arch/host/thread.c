@@ -2,7 +2,10 @@
  * Simulated threads are pthreads. Kernel entry is serialised by one lock; a
  * thread that blocks in the core sleeps on its own wake word (a futex, or a
  * mutex and condition variable with -Dhost_blocking=portable) after letting
- * go of the lock, and takes it again before it reads its outcome.
+ * go of the lock, and takes it again before it reads its outcome. Wakes are
+ * sent once the lock is let go, so the woken thread finds it free. Before it
+ * sleeps in the OS a blocked thread watches its wake word for a while (the
+ * block poll): a wake that comes in time then costs no OS sleep and wakeup.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,6 +20,7 @@
 #endif
 
 #include <kaal/atomic.h>
+#include <kaal/host.h>
 #include <kaal/sdk.h>
 
 #include "host.h"
@@ -28,6 +32,13 @@
 #define HOST_JOIN_NS (10 * NS_PER_S)
 /* The longest single condition variable wait; a longer one is waited in pieces. */
 #define WAIT_SLICE_NS (3600 * NS_PER_S)
+/* Wakes one kernel entry holds back until it lets go of the lock; more are sent at once. */
+#define DEFERRED_WAKES 8
+
+/* A thread's wake word: cleared under the kernel lock before each wait. */
+#define WAKE_CLEAR  0u /* blocked, watching the word */
+#define WAKE_SET    1u /* woken: take the kernel lock and read the outcome */
+#define WAKE_ASLEEP 2u /* blocked and asleep in the OS: the waker must wake it there */
 
 struct host_thread {
 	struct host_thread *next; /* every record, for shutdown */
@@ -35,7 +46,7 @@ struct host_thread {
 	pthread_t pthread;
 	bool started;         /* a pthread was created for this thread and not joined */
 	bool finished;        /* that pthread is ending (under finish_lock) */
-	kaal_atomic_u32 wake; /* set to 1 under the kernel lock to end a sleep */
+	kaal_atomic_u32 wake; /* WAKE_*: set once the kernel lock is let go to end a wait */
 #ifndef KAAL_HOST_FUTEX
 	pthread_mutex_t mutex;
 	pthread_cond_t cond;
@@ -55,9 +66,22 @@ static pthread_mutex_t kernel_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t finish_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t finish_cond = PTHREAD_COND_INITIALIZER;
 static struct host_thread *records;
+/* How long a blocked thread watches its wake word before it sleeps in the OS. */
+static kaal_atomic_u64 block_poll_ns = KAAL_HOST_BLOCK_POLL_NS;
+/* Times a blocked thread slept in the OS, for kaal_host_os_sleeps(). */
+static kaal_atomic_u64 os_sleeps;
 static struct host_thread *root_record;
 static _Thread_local struct host_thread *current;
 static _Thread_local struct kaal_ipc_buffer *ipc_buffer;
+/*
+ * Threads the core woke under the kernel lock. A thread woken while the lock
+ * is held wakes to find it taken and sleeps again on the lock, which costs
+ * the round trip a second wake. Records live until host_threads_release().
+ */
+static struct host_thread *deferred_wakes[DEFERRED_WAKES];
+static unsigned deferred_count;
+
+static void wake_record(struct host_thread *ht);
 
 void host_kernel_lock(void)
 {
@@ -66,7 +90,24 @@ void host_kernel_lock(void)
 
 void host_kernel_unlock(void)
 {
+	struct host_thread *wake[DEFERRED_WAKES];
+	unsigned n = deferred_count;
+	for (unsigned i = 0; i < n; i++)
+		wake[i] = deferred_wakes[i];
+	deferred_count = 0;
 	pthread_mutex_unlock(&kernel_lock);
+	for (unsigned i = 0; i < n; i++)
+		wake_record(wake[i]);
+}
+
+/* Under the kernel lock: wake ht once the lock is let go (at once when too many wait). */
+static void wake_after_unlock(struct host_thread *ht)
+{
+	if (deferred_count == DEFERRED_WAKES) {
+		wake_record(ht);
+		return;
+	}
+	deferred_wakes[deferred_count++] = ht;
 }
 
 static uint64_t clock_ns(clockid_t clock)
@@ -109,7 +150,7 @@ static struct host_thread *new_record(struct thread *t)
 	if (!ht)
 		return NULL;
 	ht->thread = t;
-	kaal_atomic_init(&ht->wake, 0);
+	kaal_atomic_init(&ht->wake, WAKE_CLEAR);
 #ifndef KAAL_HOST_FUTEX
 	pthread_mutex_init(&ht->mutex, NULL);
 	pthread_cond_init(&ht->cond, NULL);
@@ -129,17 +170,51 @@ static void free_record(struct host_thread *ht)
 	free(ht);
 }
 
+/*
+ * The block poll: watch the wake word until it is set (true) or the poll
+ * time or the deadline (0: none) passes. A peer that answers within a few
+ * microseconds wakes this thread without the OS.
+ */
+static bool watch_wake(struct host_thread *ht, uint64_t deadline)
+{
+	uint64_t poll = kaal_atomic_load(&block_poll_ns, KAAL_RELAXED);
+	if (poll == 0)
+		return false;
+	uint64_t end = arch_time_now_ns() + poll;
+	if (deadline && deadline < end)
+		end = deadline;
+	while (kaal_atomic_load(&ht->wake, KAAL_ACQUIRE) != WAKE_SET) {
+		if (arch_time_now_ns() >= end)
+			return false;
+		kaal_cpu_relax();
+	}
+	return true;
+}
+
+/* A wait whose deadline passed while it polled ends without an OS sleep. */
+static bool deadline_passed(uint64_t deadline)
+{
+	return deadline && arch_time_now_ns() >= deadline;
+}
+
 #ifdef KAAL_HOST_FUTEX
+/* The futex is woken only when the sleeper said it sleeps there. */
 static void wake_record(struct host_thread *ht)
 {
-	kaal_atomic_store(&ht->wake, 1, KAAL_RELEASE);
-	syscall(SYS_futex, &ht->wake, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	if (kaal_atomic_exchange(&ht->wake, WAKE_SET, KAAL_ACQ_REL) == WAKE_ASLEEP)
+		syscall(SYS_futex, &ht->wake, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
 /* Sleep until woken or the deadline (0: none) passes. */
 static void sleep_record(struct host_thread *ht, uint64_t deadline)
 {
-	while (kaal_atomic_load(&ht->wake, KAAL_ACQUIRE) == 0) {
+	if (watch_wake(ht, deadline) || deadline_passed(deadline))
+		return;
+	uint32_t clear = WAKE_CLEAR;
+	if (!kaal_atomic_cas(&ht->wake, &clear, WAKE_ASLEEP, KAAL_ACQ_REL, KAAL_ACQUIRE))
+		return; /* woken since the poll ended */
+	kaal_atomic_fetch_add(&os_sleeps, 1, KAAL_RELAXED);
+	while (kaal_atomic_load(&ht->wake, KAAL_ACQUIRE) == WAKE_ASLEEP) {
 		struct timespec rel, *timeout = NULL;
 		if (deadline) {
 			uint64_t now = arch_time_now_ns();
@@ -148,22 +223,26 @@ static void sleep_record(struct host_thread *ht, uint64_t deadline)
 			rel = to_timespec(deadline - now);
 			timeout = &rel;
 		}
-		syscall(SYS_futex, &ht->wake, FUTEX_WAIT_PRIVATE, 0, timeout, NULL, 0);
+		syscall(SYS_futex, &ht->wake, FUTEX_WAIT_PRIVATE, WAKE_ASLEEP, timeout, NULL, 0);
 	}
 }
 #else
 static void wake_record(struct host_thread *ht)
 {
 	pthread_mutex_lock(&ht->mutex);
-	kaal_atomic_store(&ht->wake, 1, KAAL_RELEASE);
+	kaal_atomic_store(&ht->wake, WAKE_SET, KAAL_RELEASE);
 	pthread_cond_signal(&ht->cond);
 	pthread_mutex_unlock(&ht->mutex);
 }
 
 static void sleep_record(struct host_thread *ht, uint64_t deadline)
 {
+	if (watch_wake(ht, deadline) || deadline_passed(deadline))
+		return;
 	pthread_mutex_lock(&ht->mutex);
-	while (kaal_atomic_load(&ht->wake, KAAL_ACQUIRE) == 0) {
+	if (kaal_atomic_load(&ht->wake, KAAL_ACQUIRE) != WAKE_SET)
+		kaal_atomic_fetch_add(&os_sleeps, 1, KAAL_RELAXED);
+	while (kaal_atomic_load(&ht->wake, KAAL_ACQUIRE) != WAKE_SET) {
 		if (!deadline)
 			pthread_cond_wait(&ht->cond, &ht->mutex);
 		else if (wait_until(&ht->cond, &ht->mutex, deadline) == ETIMEDOUT)
@@ -173,10 +252,28 @@ static void sleep_record(struct host_thread *ht, uint64_t deadline)
 }
 #endif
 
+kaal_status kaal_host_set_block_poll(uint64_t ns)
+{
+	if (ns > KAAL_HOST_BLOCK_POLL_MAX_NS)
+		return KAAL_INVALID_ARGUMENT;
+	kaal_atomic_store(&block_poll_ns, ns, KAAL_RELAXED);
+	return KAAL_OK;
+}
+
+uint64_t kaal_host_block_poll(void)
+{
+	return kaal_atomic_load(&block_poll_ns, KAAL_RELAXED);
+}
+
+uint64_t kaal_host_os_sleeps(void)
+{
+	return kaal_atomic_load(&os_sleeps, KAAL_RELAXED);
+}
+
 void arch_thread_wake(struct thread *t)
 {
 	if (t->arch.host)
-		wake_record(t->arch.host);
+		wake_after_unlock(t->arch.host);
 }
 
 void arch_thread_destroy(struct thread *t)
@@ -186,7 +283,7 @@ void arch_thread_destroy(struct thread *t)
 		return;
 	ht->thread = NULL;
 	t->arch.host = NULL;
-	wake_record(ht);
+	wake_after_unlock(ht);
 }
 
 static void *thread_main(void *p)
@@ -301,7 +398,7 @@ struct kaal_result kaal_syscall(kaal_word num, kaal_word a0, kaal_word a1, kaal_
 	host_deliver_held_edges();
 	while (ht->thread && kaal_thread_is_blocked(t)) {
 		uint64_t deadline = t->deadline_ns;
-		kaal_atomic_store(&ht->wake, 0, KAAL_RELAXED);
+		kaal_atomic_store(&ht->wake, WAKE_CLEAR, KAAL_RELAXED);
 		host_kernel_unlock();
 		sleep_record(ht, deadline);
 		host_kernel_lock();
