@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <kaal/atomic.h>
 #include <kaal/sdk.h>
 
 #include "floors.h"
@@ -38,22 +39,40 @@ void bench_pin(unsigned cpu)
 /*
  * Blocking floors: the calling thread (cpu0) and a pthread on cpu1 wake
  * each other trips times through a futex, a pair of eventfds or a pair of
- * pipes. Each side sleeps in the kernel on every trip.
+ * pipes. Each side waits in the kernel on every trip; it sleeps there
+ * unless the peer's answer came first.
  */
 static _Atomic uint32_t futex_word;
 static uint64_t blocking_trips;
+/*
+ * The polled futex: each side watches the word this long before it waits
+ * on the futex, and a side wakes the futex only when its peer said it
+ * waits there (futex_sleepers), as kaal's host kernel does.
+ */
+static uint64_t futex_poll_ns;
+static _Atomic uint32_t futex_sleepers;
 
 static void futex_wait_for(uint32_t value)
 {
+	if (futex_poll_ns) {
+		uint64_t end = bench_now_ns() + futex_poll_ns;
+		while (atomic_load(&futex_word) != value && bench_now_ns() < end)
+			kaal_cpu_relax();
+	}
 	uint32_t seen;
-	while ((seen = atomic_load(&futex_word)) != value)
-		syscall(SYS_futex, &futex_word, FUTEX_WAIT_PRIVATE, seen, NULL, NULL, 0);
+	while ((seen = atomic_load(&futex_word)) != value) {
+		atomic_fetch_add(&futex_sleepers, 1);
+		if (atomic_load(&futex_word) == seen)
+			syscall(SYS_futex, &futex_word, FUTEX_WAIT_PRIVATE, seen, NULL, NULL, 0);
+		atomic_fetch_sub(&futex_sleepers, 1);
+	}
 }
 
 static void futex_set(uint32_t value)
 {
 	atomic_store(&futex_word, value);
-	syscall(SYS_futex, &futex_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	if (!futex_poll_ns || atomic_load(&futex_sleepers) != 0)
+		syscall(SYS_futex, &futex_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
 static void *futex_peer(void *arg)
@@ -67,10 +86,12 @@ static void *futex_peer(void *arg)
 	return NULL;
 }
 
-double bench_futex_round_trips(uint64_t trips)
+double bench_futex_round_trips(uint64_t trips, uint64_t poll_ns)
 {
 	pthread_t peer;
 	atomic_store(&futex_word, 0);
+	atomic_store(&futex_sleepers, 0);
+	futex_poll_ns = poll_ns;
 	blocking_trips = trips;
 	pthread_create(&peer, NULL, futex_peer, NULL);
 	uint64_t t0 = bench_now_ns();

@@ -13,10 +13,12 @@ void bench_pin(unsigned cpu);
 /*
  * trips round trips between the caller (pin it to cpu0 first) and a pthread
  * on cpu1 through a futex, a pair of eventfds or a pair of pipes; each side
- * sleeps in the kernel on every trip. Returns the total time in ns (NAN
- * when the file descriptors could not be made).
+ * waits in the kernel on every trip. Returns the total time in ns (NAN
+ * when the file descriptors could not be made). With poll_ns, each side
+ * watches the futex word that long before it waits, and wakes the futex
+ * only when the peer waits there.
  */
-double bench_futex_round_trips(uint64_t trips);
+double bench_futex_round_trips(uint64_t trips, uint64_t poll_ns);
 double bench_eventfd_round_trips(uint64_t trips);
 double bench_pipe_round_trips(uint64_t trips);
 

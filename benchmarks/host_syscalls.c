@@ -1,8 +1,9 @@
 /*
  * Host backend system call costs beside the floors they are built on:
  * an uncontended mutex (every kaal entry takes the kernel lock) and a
- * futex and pipe ping-pong between two threads (every blocking kaal round
- * trip sleeps and wakes once per side). Threads are pinned to cpu0 and
+ * futex and pipe ping-pong between two threads (a blocking kaal round trip
+ * blocks once per side: with the block poll it may not sleep in the OS, so
+ * a futex polled as long stands beside it). Threads are pinned to cpu0 and
  * cpu1; each figure is the median of several runs.
  */
 #define _GNU_SOURCE
@@ -18,6 +19,8 @@
 #define RUNS        7
 #define FAST_OPS    200000
 #define ROUND_TRIPS 20000
+/* The call round trip is measured with the block poll and without. */
+#define CALL_RUNS 2
 
 static const struct kaal_boot_info *bi;
 static kaal_cptr next_slot;
@@ -72,7 +75,12 @@ static double signal_poll(void)
 
 static double futex_round_trip(void)
 {
-	return bench_futex_round_trips(ROUND_TRIPS) / ROUND_TRIPS;
+	return bench_futex_round_trips(ROUND_TRIPS, 0) / ROUND_TRIPS;
+}
+
+static double polled_futex_round_trip(void)
+{
+	return bench_futex_round_trips(ROUND_TRIPS, kaal_host_block_poll()) / ROUND_TRIPS;
 }
 
 static double pipe_round_trip(void)
@@ -91,7 +99,7 @@ static void server(kaal_word arg)
 	bench_pin(1);
 	struct kaal_msg m;
 	kaal_recv(ep, &m);
-	for (int i = 1; i < RUNS * ROUND_TRIPS; i++)
+	for (int i = 1; i < CALL_RUNS * RUNS * ROUND_TRIPS; i++)
 		kaal_reply_recv(ep, &m);
 	kaal_reply(&m);
 }
@@ -103,6 +111,16 @@ static double call_round_trip(void)
 	for (int i = 0; i < ROUND_TRIPS; i++)
 		kaal_call(ep, &m);
 	return (double)(bench_now_ns() - t0) / ROUND_TRIPS;
+}
+
+/* The same with every block sleeping in the OS (both sides: the poll is the host's). */
+static double call_round_trip_without_poll(void)
+{
+	uint64_t poll = kaal_host_block_poll();
+	kaal_host_set_block_poll(0);
+	double ns = call_round_trip();
+	kaal_host_set_block_poll(poll);
+	return ns;
 }
 
 static kaal_cptr create(unsigned type, unsigned size_bits)
@@ -132,6 +150,7 @@ int main(void)
 
 	double mutex = median(mutex_pair);
 	double futex = median(futex_round_trip);
+	double polled = median(polled_futex_round_trip);
 	double pipe_rt = median(pipe_round_trip);
 	double null_sc = median(null_syscall);
 	double sig = median(signal_poll);
@@ -139,6 +158,7 @@ int main(void)
 	    KAAL_OK)
 		return 1;
 	double call = median(call_round_trip);
+	double call_without_poll = median(call_round_trip_without_poll);
 
 	printf("kaal host backend, median of %d runs (ratio against the floor named)\n", RUNS);
 	printf("%-34s %13s   %s\n", "operation", "time", "ratio");
@@ -146,7 +166,9 @@ int main(void)
 	row("kaal null syscall (yield)", null_sc, mutex, "mutex");
 	row("kaal signal + poll", sig, mutex, "mutex");
 	row("futex ping-pong round trip (floor)", futex, futex, "futex");
+	row("futex polled as kaal (floor)", polled, polled, "polled futex");
 	row("pipe ping-pong round trip", pipe_rt, futex, "futex");
-	row("kaal call + reply round trip", call, futex, "futex");
+	row("kaal call + reply round trip", call, polled, "polled futex");
+	row("kaal call + reply, no block poll", call_without_poll, futex, "futex");
 	return kaal_host_shutdown() == KAAL_OK ? 0 : 1;
 }

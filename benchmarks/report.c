@@ -360,6 +360,20 @@ void bench_print_targets(void)
 		       "blocking round trip: kaal channel %.1f us = %.2fx the raw futex round trip "
 		       "(target <= 1.1x)",
 		       brt->median / 1e3, brt->median / fx->median);
+	const struct bench_row *polled = bench_find_row("blocking round trip", BENCH_POLLED_FUTEX);
+	const struct bench_row *sleeps =
+	    bench_find_row("blocking round trip", BENCH_CHANNEL_OS_SLEEPS);
+	if (brt && polled && sleeps)
+		printf("---- blocking round trip: kaal channel = %.2fx the futex polled as long as "
+		       "kaal's block poll (no target); %.2f OS sleeps per trip\n",
+		       brt->median / polled->median, sleeps->median);
+	const struct bench_row *no_poll =
+	    bench_find_row("blocking round trip", BENCH_NO_POLL_CHANNEL);
+	if (no_poll && fx)
+		printf(
+		    "---- blocking round trip: kaal channel without the block poll %.1f us = %.2fx "
+		    "the raw futex round trip (no target)\n",
+		    no_poll->median / 1e3, no_poll->median / fx->median);
 	const struct bench_row *bslot = bench_find_row("blocking round trip", "kaal call slot");
 	if (bslot && fx)
 		printf(

@@ -11,6 +11,7 @@
 
 #include <kaal/call_slot.h>
 #include <kaal/channel.h>
+#include <kaal/host.h>
 #include <kaal/sdk.h>
 
 #include "floors.h"
@@ -103,7 +104,11 @@ static void attach(struct kaal_channel *c, struct channel_ring *r, enum kaal_rin
 	c->spin = spin;
 }
 
-/* Blocking round trip: both sides of both channels with spin 0, so every trip sleeps twice. */
+/*
+ * Blocking round trip: both sides of both channels with spin 0, so every
+ * trip blocks twice in the kernel; with the host's block poll a block ends
+ * without an OS sleep when the answer comes within it.
+ */
 static struct channel_ring ping_ring, pong_ring;
 static struct kaal_channel ping_out, pong_in;
 static uint64_t echo_total;
@@ -241,7 +246,8 @@ void bench_blocking_round_trips(void)
 	pong_ring = channel_ring(64);
 	attach(&ping_out, &ping_ring, KAAL_RING_PRODUCER, 0);
 	attach(&pong_in, &pong_ring, KAAL_RING_CONSUMER, 0);
-	echo_total = (uint64_t)(bench_options.runs + 1) * BLOCKING_TRIPS;
+	/* The warm-up trips, then each run's with and without the block poll. */
+	echo_total = (uint64_t)(2 * bench_options.runs + 1) * BLOCKING_TRIPS;
 	start_worker(0, echo_server);
 	slot_mem = bench_alloc(KAAL_CALL_SLOT_LINE);
 	slot_client_ntfn = create(KAAL_CAP_NOTIFICATION, 0);
@@ -253,19 +259,33 @@ void bench_blocking_round_trips(void)
 	attach_slot(&slot_client, KAAL_CALL_SLOT_CLIENT);
 	start_worker(2, slot_server);
 	struct bench_row *kc = bench_add_row("blocking round trip", "kaal channel", "ns", false);
+	struct bench_row *kn =
+	    bench_add_row("blocking round trip", BENCH_NO_POLL_CHANNEL, "ns", false);
+	struct bench_row *ko =
+	    bench_add_row("blocking round trip", BENCH_CHANNEL_OS_SLEEPS, "sleeps/trip", false);
 	struct bench_row *ks = bench_add_row("blocking round trip", "kaal call slot", "ns", false);
 	struct bench_row *fx = bench_add_row("blocking round trip", "futex", "ns", true);
+	struct bench_row *fp = bench_add_row("blocking round trip", BENCH_POLLED_FUTEX, "ns", true);
 	struct bench_row *ev = bench_add_row("blocking round trip", "eventfd", "ns", true);
 	struct bench_row *pp = bench_add_row("blocking round trip", "pipe", "ns", true);
+	/* The polled futex watches as long as the host kernel's block poll. */
+	uint64_t poll = kaal_host_block_poll();
 	channel_round_trip_run(BLOCKING_TRIPS);
 	slot_round_trip_run(BLOCKING_TRIPS);
-	bench_futex_round_trips(BLOCKING_TRIPS);
+	bench_futex_round_trips(BLOCKING_TRIPS, 0);
+	bench_futex_round_trips(BLOCKING_TRIPS, poll);
 	bench_eventfd_round_trips(BLOCKING_TRIPS);
 	bench_pipe_round_trips(BLOCKING_TRIPS);
 	for (unsigned i = 0; i < bench_options.runs; i++) {
+		uint64_t sleeps = kaal_host_os_sleeps();
 		kc->v[kc->n++] = channel_round_trip_run(BLOCKING_TRIPS) / BLOCKING_TRIPS;
+		ko->v[ko->n++] = (double)(kaal_host_os_sleeps() - sleeps) / BLOCKING_TRIPS;
+		kaal_host_set_block_poll(0);
+		kn->v[kn->n++] = channel_round_trip_run(BLOCKING_TRIPS) / BLOCKING_TRIPS;
+		kaal_host_set_block_poll(poll);
 		ks->v[ks->n++] = slot_round_trip_run(BLOCKING_TRIPS) / BLOCKING_TRIPS;
-		fx->v[fx->n++] = bench_futex_round_trips(BLOCKING_TRIPS) / BLOCKING_TRIPS;
+		fx->v[fx->n++] = bench_futex_round_trips(BLOCKING_TRIPS, 0) / BLOCKING_TRIPS;
+		fp->v[fp->n++] = bench_futex_round_trips(BLOCKING_TRIPS, poll) / BLOCKING_TRIPS;
 		ev->v[ev->n++] = bench_eventfd_round_trips(BLOCKING_TRIPS) / BLOCKING_TRIPS;
 		pp->v[pp->n++] = bench_pipe_round_trips(BLOCKING_TRIPS) / BLOCKING_TRIPS;
 	}

@@ -94,6 +94,10 @@ void bench_channels_init(const struct kaal_boot_info *bi);
 void bench_blocking_round_trips(void);
 /* A sleeping consumer under saturating load. */
 void bench_sleeping_consumer(void);
+/* Blocking round trip rows report.c reads besides kaal's channel and the futex floor. */
+#define BENCH_NO_POLL_CHANNEL   "kaal channel, no block poll"
+#define BENCH_CHANNEL_OS_SLEEPS "kaal channel, OS sleeps"
+#define BENCH_POLLED_FUTEX      "futex, polled as kaal"
 
 /* -------------------------------------------- bulk transfer (bulk_workload.c) */
 
