@@ -35,6 +35,13 @@ struct bench_elem256 {
 
 /* The largest burst any workload moves at once. */
 #define BENCH_MAX_BURST 32u
+/*
+ * The element buffers start on a cache line, as every ring's slots here do:
+ * a copy whose source sits 1..63 bytes before its destination modulo 4 KiB
+ * runs at a third of its speed (docs/benchmarks.md), and a stack array's
+ * place in its page would otherwise decide which peer that hits.
+ */
+#define BENCH_LINE_ALIGNED __attribute__((aligned(64)))
 
 /* The sum of 1..n: what a consumer that saw every element exactly once has added up. */
 static inline uint64_t bench_expected_sum(uint64_t n)
@@ -59,7 +66,7 @@ static inline void bench_work(unsigned n)
  */
 #define BENCH_PRODUCE(type, items, burst, push, push_burst)                                        \
 	do {                                                                                       \
-		type b_[BENCH_MAX_BURST];                                                          \
+		type b_[BENCH_MAX_BURST] BENCH_LINE_ALIGNED;                                       \
 		memset(b_, 0, sizeof(b_));                                                         \
 		if ((burst) == 1) {                                                                \
 			for (uint64_t i_ = 1; i_ <= (items);) {                                    \
@@ -80,7 +87,7 @@ static inline void bench_work(unsigned n)
 
 #define BENCH_CONSUME(type, items, burst, work, pop, pop_burst, who)                               \
 	do {                                                                                       \
-		type b_[BENCH_MAX_BURST];                                                          \
+		type b_[BENCH_MAX_BURST] BENCH_LINE_ALIGNED;                                       \
 		uint64_t sum_ = 0;                                                                 \
 		if ((burst) == 1) {                                                                \
 			for (uint64_t i_ = 0; i_ < (items);) {                                     \
