@@ -136,6 +136,18 @@ void bench_print_table(FILE *out, double others)
 			fprintf(out, "%s: skipped (%s)\n", bench_peers[p]->name, bench_skipped[p]);
 }
 
+/* A text field in double quotes, its own quotes doubled: names hold commas. */
+static void csv_text(FILE *f, const char *text, const char *after)
+{
+	fputc('"', f);
+	for (const char *c = text; *c; c++) {
+		if (*c == '"')
+			fputc('"', f);
+		fputc(*c, f);
+	}
+	fprintf(f, "\"%s", after);
+}
+
 bool bench_write_csv(const char *path)
 {
 	FILE *f = fopen(path, "w");
@@ -144,19 +156,22 @@ bool bench_write_csv(const char *path)
 	fprintf(f, "workload,implementation,kind,unit,median,min,max,runs,ratio_to_kaal,note\n");
 	for (unsigned i = 0; i < bench_row_count; i++) {
 		const struct bench_row *r = &bench_rows[i];
+		csv_text(f, r->bench, ",");
+		csv_text(f, r->impl, r->floor ? ",floor," : ",implementation,");
+		csv_text(f, r->unit, ",");
 		if (r->note) {
-			fprintf(f, "%s,%s,%s,%s,,,,0,,%s\n", r->bench, r->impl,
-			        r->floor ? "floor" : "implementation", r->unit, r->note);
+			fputs(",,,0,,", f);
+			csv_text(f, r->note, "\n");
 			continue;
 		}
-		fprintf(f, "%s,%s,%s,%s,%.4f,%.4f,%.4f,%u,%.4f,\n", r->bench, r->impl,
-		        r->floor ? "floor" : "implementation", r->unit, r->median, r->min, r->max,
-		        r->n, r->ratio);
+		fprintf(f, "%.4f,%.4f,%.4f,%u,%.4f,\n", r->median, r->min, r->max, r->n, r->ratio);
 	}
 	for (unsigned p = 0; p < BENCH_PEER_COUNT; p++)
-		if (bench_skipped[p])
-			fprintf(f, ",%s,skipped,,,,,0,,%s\n", bench_peers[p]->name,
-			        bench_skipped[p]);
+		if (bench_skipped[p]) {
+			fputc(',', f);
+			csv_text(f, bench_peers[p]->name, ",skipped,,,,,0,,");
+			csv_text(f, bench_skipped[p], "\n");
+		}
 	return fclose(f) == 0;
 }
 
