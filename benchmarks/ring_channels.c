@@ -111,7 +111,8 @@ static void attach(struct kaal_channel *c, struct channel_ring *r, enum kaal_rin
  */
 static struct channel_ring ping_ring, pong_ring;
 static struct kaal_channel ping_out, pong_in;
-static uint64_t echo_total;
+static uint64_t echo_total; /* calls the channel's echo server answers */
+static uint64_t slot_total; /* calls the call slot's server answers */
 
 static void echo_server(kaal_word arg)
 {
@@ -165,7 +166,7 @@ static void slot_server(kaal_word arg)
 	(void)arg;
 	struct kaal_call_slot h;
 	attach_slot(&h, KAAL_CALL_SLOT_SERVER);
-	bench_call_slot_serve(&h, echo_total);
+	bench_call_slot_serve(&h, slot_total);
 }
 
 static double slot_round_trip_run(uint64_t trips)
@@ -246,8 +247,9 @@ void bench_blocking_round_trips(void)
 	pong_ring = channel_ring(64);
 	attach(&ping_out, &ping_ring, KAAL_RING_PRODUCER, 0);
 	attach(&pong_in, &pong_ring, KAAL_RING_CONSUMER, 0);
-	/* The warm-up trips, then each run's with and without the block poll. */
+	/* The warm-up trips, then each run's: the channel's with and without the block poll. */
 	echo_total = (uint64_t)(2 * bench_options.runs + 1) * BLOCKING_TRIPS;
+	slot_total = (uint64_t)(bench_options.runs + 1) * BLOCKING_TRIPS;
 	start_worker(0, echo_server);
 	slot_mem = bench_alloc(KAAL_CALL_SLOT_LINE);
 	slot_client_ntfn = create(KAAL_CAP_NOTIFICATION, 0);
