@@ -61,6 +61,11 @@ static void futex_wait_for(uint32_t value)
 	}
 	uint32_t seen;
 	while ((seen = atomic_load(&futex_word)) != value) {
+		/* The raw floor keeps no count: its waker always wakes the futex. */
+		if (!futex_poll_ns) {
+			syscall(SYS_futex, &futex_word, FUTEX_WAIT_PRIVATE, seen, NULL, NULL, 0);
+			continue;
+		}
 		atomic_fetch_add(&futex_sleepers, 1);
 		if (atomic_load(&futex_word) == seen)
 			syscall(SYS_futex, &futex_word, FUTEX_WAIT_PRIVATE, seen, NULL, NULL, 0);
