@@ -221,12 +221,43 @@ static inline uint8_t *kaal_ring_inline_slot(const struct kaal_ring *r)
 	return r->data + (size_t)(r->index & r->mask) * r->stride;
 }
 
+/*
+ * The producer asks for its slots' lines this far ahead of the slot it
+ * writes (a prefetch for writing), so the lines the consumer read a lap
+ * ago are on their way back while it copies: one cross-core transfer at a
+ * time becomes many (docs/ipc.md gives the numbers).
+ */
+#define KAAL_RING_PREFETCH_BYTES 2048u
+#define KAAL_RING_PREFETCH_LINE  64u
+
+/*
+ * Prefetch for writing the len bytes that start dist bytes past the
+ * producer's slot, if its cached view of the consumer says they are free
+ * (a line the consumer still reads would be pulled away from it). Only a
+ * hint: the addresses are the ring's own, from the private geometry.
+ */
+static inline void kaal_ring_prefetch_free(const struct kaal_ring *r, uint64_t dist, uint64_t len)
+{
+	uint64_t ring_bytes = (uint64_t)r->capacity * r->stride;
+	uint64_t free_bytes = (r->capacity - (r->index - r->peer)) * r->stride;
+	if (dist + len > free_bytes)
+		return;
+	uint64_t at = (r->index & r->mask) * r->stride + dist;
+	for (uint64_t o = 0; o < len; o += KAAL_RING_PREFETCH_LINE) {
+		uint64_t b = at + o < ring_bytes ? at + o : at + o - ring_bytes;
+		__builtin_prefetch(r->data + b, 1, 3);
+	}
+}
+
 static inline kaal_status kaal_ring_push_inline(struct kaal_ring *r, const void *elem)
 {
 	if (!r || !elem || !r->hdr || r->role != KAAL_RING_PRODUCER || r->reserved != 0 ||
 	    r->index - r->peer >= r->capacity)
 		return (kaal_ring_push)(r, elem);
 	uint8_t *s = kaal_ring_inline_slot(r);
+	/* A larger slot is copied as a long run, which needs no prefetch (see ring.c). */
+	if (r->stride <= KAAL_RING_PREFETCH_BYTES)
+		kaal_ring_prefetch_free(r, KAAL_RING_PREFETCH_BYTES, r->stride);
 	kaal_shared_write(s + r->elem_at, r->elem_size);
 	kaal_ring_copy_elem(s + r->elem_at, elem, r->elem_size);
 	/* The slot's word after its element, then the index: both release. */
