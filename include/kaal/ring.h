@@ -255,7 +255,7 @@ static inline kaal_status kaal_ring_push_inline(struct kaal_ring *r, const void 
 	    r->index - r->peer >= r->capacity)
 		return (kaal_ring_push)(r, elem);
 	uint8_t *s = kaal_ring_inline_slot(r);
-	/* A larger slot is copied as a long run, which needs no prefetch (see ring.c). */
+	/* Not for slots larger than the distance: the lines asked for would lie in this one. */
 	if (r->stride <= KAAL_RING_PREFETCH_BYTES)
 		kaal_ring_prefetch_free(r, KAAL_RING_PREFETCH_BYTES, r->stride);
 	kaal_shared_write(s + r->elem_at, r->elem_size);
