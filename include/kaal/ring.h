@@ -225,27 +225,34 @@ static inline uint8_t *kaal_ring_inline_slot(const struct kaal_ring *r)
  * The producer asks for its slots' lines this far ahead of the slot it
  * writes (a prefetch for writing), so the lines the consumer read a lap
  * ago are on their way back while it copies: one cross-core transfer at a
- * time becomes many (docs/ipc.md gives the numbers).
+ * time becomes many (docs/ipc.md gives the numbers). Not for runs of
+ * KAAL_RING_PREFETCH_RUN_MAX bytes or more: the string move writes their
+ * lines without reading them, and a prefetch makes it read them.
  */
-#define KAAL_RING_PREFETCH_BYTES 2048u
-#define KAAL_RING_PREFETCH_LINE  64u
+#define KAAL_RING_PREFETCH_BYTES   2048u
+#define KAAL_RING_PREFETCH_RUN_MAX 4096u
+#define KAAL_RING_PREFETCH_LINE    64u
 
 /*
- * Prefetch for writing the len bytes that start dist bytes past the
- * producer's slot, if its cached view of the consumer says they are free
- * (a line the consumer still reads would be pulled away from it). Only a
- * hint: the addresses are the ring's own, from the private geometry.
+ * Producer, about to write a run of bytes from its slot: prefetch for
+ * writing the run as long that starts at least KAAL_RING_PREFETCH_BYTES
+ * ahead (never lines of this run), if its cached view of the consumer says
+ * those slots are free (a line the consumer still reads would be pulled
+ * away from it). Only a hint: the addresses come from the private geometry.
  */
-static inline void kaal_ring_prefetch_free(const struct kaal_ring *r, uint64_t dist, uint64_t len)
+static inline void kaal_ring_prefetch_next(const struct kaal_ring *r, uint64_t bytes)
 {
+	if (bytes >= KAAL_RING_PREFETCH_RUN_MAX)
+		return;
+	uint64_t dist = bytes > KAAL_RING_PREFETCH_BYTES ? bytes : KAAL_RING_PREFETCH_BYTES;
 	uint64_t ring_bytes = (uint64_t)r->capacity * r->stride;
 	uint64_t free_bytes = (r->capacity - (r->index - r->peer)) * r->stride;
-	if (dist + len > free_bytes)
+	if (dist + bytes > free_bytes)
 		return;
 	uint64_t at = (r->index & r->mask) * r->stride + dist;
-	for (uint64_t o = 0; o < len; o += KAAL_RING_PREFETCH_LINE) {
+	for (uint64_t o = 0; o < bytes; o += KAAL_RING_PREFETCH_LINE) {
 		uint64_t b = at + o < ring_bytes ? at + o : at + o - ring_bytes;
-		__builtin_prefetch(r->data + b, 1, 3);
+		kaal_prefetch_write(r->data + b);
 	}
 }
 
@@ -255,9 +262,7 @@ static inline kaal_status kaal_ring_push_inline(struct kaal_ring *r, const void 
 	    r->index - r->peer >= r->capacity)
 		return (kaal_ring_push)(r, elem);
 	uint8_t *s = kaal_ring_inline_slot(r);
-	/* Not for slots larger than the distance: the lines asked for would lie in this one. */
-	if (r->stride <= KAAL_RING_PREFETCH_BYTES)
-		kaal_ring_prefetch_free(r, KAAL_RING_PREFETCH_BYTES, r->stride);
+	kaal_ring_prefetch_next(r, r->stride);
 	kaal_shared_write(s + r->elem_at, r->elem_size);
 	kaal_ring_copy_elem(s + r->elem_at, elem, r->elem_size);
 	/* The slot's word after its element, then the index: both release. */

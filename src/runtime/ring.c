@@ -390,24 +390,6 @@ kaal_status(kaal_ring_pop)(struct kaal_ring *r, void *elem)
 	return kaal_ring_pop_inline(r, elem);
 }
 
-/*
- * The producer's burst asks for the lines of a run as long as its own at
- * least KAAL_RING_PREFETCH_BYTES ahead (never the lines it is about to
- * write). Not for runs of PREFETCH_RUN_MAX bytes or more: the string move
- * writes their lines without reading them, and a prefetch would make it
- * read them (32 x 256B: 40-57 Mops/s with it, 60-66 without).
- */
-#define PREFETCH_RUN_MAX 4096u
-
-static void prefetch_next_run(struct kaal_ring *r, uint64_t count)
-{
-	uint64_t bytes = count * r->stride;
-	if (bytes >= PREFETCH_RUN_MAX)
-		return;
-	kaal_ring_prefetch_free(
-	    r, bytes > KAAL_RING_PREFETCH_BYTES ? bytes : KAAL_RING_PREFETCH_BYTES, bytes);
-}
-
 static kaal_status transfer(struct kaal_ring *r, uint8_t *buf, size_t n, size_t *done,
                             enum kaal_ring_role role)
 {
@@ -426,7 +408,7 @@ static kaal_status transfer(struct kaal_ring *r, uint8_t *buf, size_t n, size_t 
 		return st;
 	uint64_t count = have < n ? have : n;
 	if (role == KAAL_RING_PRODUCER)
-		prefetch_next_run(r, count);
+		kaal_ring_prefetch_next(r, count * r->stride);
 	copy_elems(r, buf, count, role == KAAL_RING_PRODUCER);
 	r->index += count;
 	publish(r);
